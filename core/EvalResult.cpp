@@ -1,0 +1,202 @@
+#include "EvalResult.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace kw {
+
+using nlohmann::json;
+
+double nowUnixSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+bool EvalResult::hasFlag(std::string_view f) const
+{
+    return std::find(flags.begin(), flags.end(), f) != flags.end();
+}
+
+EvalResult EvalResult::infraError(const EvalRequest& req, std::string message)
+{
+    EvalResult r;
+    r.id = req.id;
+    r.request = req;
+    r.request.seedSecret.clear();
+    r.status = EvalStatus::InfraError;
+    r.errorMessage = std::move(message);
+    r.codeLength = static_cast<long long>(req.kernelCode.size());
+    r.createdAt = r.finishedAt = nowUnixSeconds();
+    r.device.target = req.target == "modal" ? "modal:" + req.gpuType : req.device;
+    return r;
+}
+
+namespace {
+
+json statsJson(const std::optional<RuntimeStats>& s)
+{
+    if (!s)
+        return nullptr;
+    return json{{"mean", s->mean}, {"median", s->median}, {"std", s->std},
+                {"min", s->min},   {"max", s->max},       {"n", s->n}};
+}
+
+json optNum(const std::optional<double>& v)
+{
+    if (!v || !std::isfinite(*v))
+        return nullptr;
+    return *v;
+}
+
+// Lenient readers: wrong types and absent keys leave the default.
+template <typename T> void rd(const json& j, const char* key, T& out)
+{
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return;
+    try {
+        out = it->get<T>();
+    } catch (const json::exception&) {
+    }
+}
+
+void rdNum(const json& j, const char* key, std::optional<double>& out)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number())
+        return;
+    double v = it->get<double>();
+    if (std::isfinite(v))
+        out = v;
+}
+
+std::optional<RuntimeStats> rdStats(const json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_object())
+        return std::nullopt;
+    RuntimeStats s;
+    rd(*it, "mean", s.mean);
+    rd(*it, "median", s.median);
+    rd(*it, "std", s.std);
+    rd(*it, "min", s.min);
+    rd(*it, "max", s.max);
+    rd(*it, "n", s.n);
+    return s;
+}
+
+} // namespace
+
+json toJson(const EvalResult& r, bool withCode)
+{
+    json req = r.request;
+    req.erase("seed_secret");
+    if (!withCode) {
+        req.erase("ref_code");
+        req.erase("kernel_code");
+    }
+    json j{{"format_ok", r.formatOk},
+           {"compiled", r.compiled},
+           {"correctness", r.correctness},
+           {"tests_passed", r.testsPassed},
+           {"tests_total", r.testsTotal},
+           {"speedup", optNum(r.speedup)},
+           {"runtime_ms", optNum(r.runtimeMs)},
+           {"baseline_runtime_ms", optNum(r.baselineRuntimeMs)},
+           {"cheated", r.cheated},
+           {"error_message", r.errorMessage},
+           {"code_length", r.codeLength},
+           {"metadata", r.metadata},
+           {"id", r.id},
+           {"status", std::string(toString(r.status))},
+           {"flags", r.flags},
+           {"runtime_stats", statsJson(r.runtimeStats)},
+           {"baseline_stats", statsJson(r.baselineStats)},
+           {"timings",
+            {{"queued", r.timings.queued},
+             {"compile", r.timings.compile},
+             {"correctness", r.timings.correctness},
+             {"perf", r.timings.perf},
+             {"total", r.timings.total}}},
+           {"device", {{"name", r.device.name}, {"arch", r.device.arch}, {"target", r.device.target}}},
+           {"worker",
+            {{"pid", r.worker.pid}, {"gpu_index", r.worker.gpuIndex}, {"container_id", r.worker.containerId}}},
+           {"log_tail", r.logTail},
+           {"created_at", r.createdAt},
+           {"finished_at", r.finishedAt},
+           {"cost_usd", optNum(r.costUsd)},
+           {"isolation", r.isolation},
+           {"request", std::move(req)}};
+    return j;
+}
+
+EvalResult resultFromJson(const json& j)
+{
+    EvalResult r;
+    if (!j.is_object())
+        return r;
+    rd(j, "format_ok", r.formatOk);
+    rd(j, "compiled", r.compiled);
+    rd(j, "correctness", r.correctness);
+    rd(j, "tests_passed", r.testsPassed);
+    rd(j, "tests_total", r.testsTotal);
+    rdNum(j, "speedup", r.speedup);
+    rdNum(j, "runtime_ms", r.runtimeMs);
+    rdNum(j, "baseline_runtime_ms", r.baselineRuntimeMs);
+    rd(j, "cheated", r.cheated);
+    rd(j, "error_message", r.errorMessage);
+    rd(j, "code_length", r.codeLength);
+    if (auto it = j.find("metadata"); it != j.end() && it->is_object())
+        r.metadata = *it;
+    rd(j, "id", r.id);
+    std::string st;
+    rd(j, "status", st);
+    r.status = parseEvalStatus(st).value_or(EvalStatus::Unknown);
+    if (auto it = j.find("flags"); it != j.end() && it->is_array())
+        for (const auto& f : *it)
+            if (f.is_string())
+                r.flags.push_back(f.get<std::string>());
+    r.runtimeStats = rdStats(j, "runtime_stats");
+    r.baselineStats = rdStats(j, "baseline_stats");
+    if (auto it = j.find("timings"); it != j.end() && it->is_object()) {
+        rd(*it, "queued", r.timings.queued);
+        rd(*it, "compile", r.timings.compile);
+        rd(*it, "correctness", r.timings.correctness);
+        rd(*it, "perf", r.timings.perf);
+        rd(*it, "total", r.timings.total);
+    }
+    if (auto it = j.find("device"); it != j.end() && it->is_object()) {
+        rd(*it, "name", r.device.name);
+        rd(*it, "arch", r.device.arch);
+        rd(*it, "target", r.device.target);
+    }
+    if (auto it = j.find("worker"); it != j.end() && it->is_object()) {
+        rd(*it, "pid", r.worker.pid);
+        rd(*it, "gpu_index", r.worker.gpuIndex);
+        rd(*it, "container_id", r.worker.containerId);
+    }
+    rd(j, "log_tail", r.logTail);
+    rd(j, "created_at", r.createdAt);
+    rd(j, "finished_at", r.finishedAt);
+    rdNum(j, "cost_usd", r.costUsd);
+    rd(j, "isolation", r.isolation);
+    if (auto it = j.find("request"); it != j.end() && it->is_object()) {
+        try {
+            r.request = it->get<EvalRequest>();
+        } catch (const json::exception&) {
+        }
+    }
+    // Status absent (kernel_rl's own dicts): derive it from the legacy fields.
+    if (r.status == EvalStatus::Unknown && st.empty() && j.contains("compiled")) {
+        if (r.cheated)
+            r.status = EvalStatus::Rejected;
+        else if (!r.compiled)
+            r.status = EvalStatus::CompileError;
+        else
+            r.status = r.correctness ? EvalStatus::Correct : EvalStatus::Incorrect;
+    }
+    return r;
+}
+
+} // namespace kw

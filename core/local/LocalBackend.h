@@ -1,0 +1,41 @@
+#pragma once
+
+#include "Evaluator.h"
+#include "LocalConfig.h"
+#include "PythonFinder.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kw {
+
+// The embedded default evaluator: one zygote per device slot, a fresh forked child per kernel,
+// hard timeouts that kill the child's process group, parallel over every visible GPU.
+// See resources/evaluator/PROTOCOL.md for the wire protocol.
+class LocalBackend : public Evaluator
+{
+public:
+    explicit LocalBackend(LocalConfig config);
+    ~LocalBackend() override; // kills every zygote and child
+
+    // Finds the interpreter, probes devices and starts the zygotes. Returns an empty string on
+    // success, else a one-line message that says what is wrong and how to fix it (no Python
+    // with torch, a cuda device asked for where none exists, ...). Called by submit() lazily.
+    std::string start();
+    bool started() const;
+    const PythonProbe& probe() const;
+    std::vector<std::string> deviceSlots() const;
+
+    std::string describe() const override;
+    Ticket submit(EvalRequest request, ResultFn onDone, ProgressFn onProgress = {}) override;
+    void cancel(Ticket ticket) override;
+    void cancelAll() override;
+    std::size_t pending() const override;
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> d;
+};
+
+} // namespace kw

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kw {
+
+// How the local backend runs: which interpreter, devices, concurrency and cache.
+struct LocalConfig
+{
+    std::string python;       // interpreter; empty = discover (see PythonFinder)
+    std::string evaluatorDir; // folder holding kernelwatch_eval/; empty = paths::evaluatorDir()
+    std::string cacheDir;     // compile cache; empty = paths::cacheDir() + "/compile"
+    // Device slots: "cpu", "cuda:0", ... Empty = every visible GPU, or "cpu" when none.
+    // A device may be listed more than once to run several kernels on it at a time.
+    std::vector<std::string> devices;
+    int cpuConcurrency = 1; // parallel CPU evaluations when "cpu" is a device
+    int compileJobs = 0;    // parallel ahead-of-time CUDA builds on the CPU; 0 = cores / 2
+    bool prebuild = true;   // build CUDA extensions on the CPU before the GPU stage
+};
+
+} // namespace kw

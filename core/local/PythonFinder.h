@@ -1,0 +1,35 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace kw {
+
+struct GpuDescription
+{
+    int index = 0;
+    std::string name;
+    std::string arch; // sm_90
+    double memoryGiB = 0;
+};
+
+// What an interpreter can do, learned by running it once (a few seconds: it imports torch).
+struct PythonProbe
+{
+    std::string path;
+    bool ok = false; // can import torch
+    std::string pythonVersion;
+    std::string torchVersion;
+    std::string torchCuda; // torch.version.cuda, empty for CPU builds
+    bool tritonAvailable = false;
+    std::vector<GpuDescription> gpus;
+    std::string error; // why not ok, one line, with what to do
+};
+
+// Finds a Python that can `import torch`. Order: `preferred` (--python or the setting) when
+// given (and then only it), else $KERNELWATCH_PYTHON, python3 on PATH, /usr/bin/python3.
+// The probe runs `kernelwatch_eval.probe` from evaluatorDir.
+PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS = 60);
+PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir);
+
+} // namespace kw
