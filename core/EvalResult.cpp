@@ -109,7 +109,7 @@ json toJson(const EvalResult& r, bool withCode)
            {"code_length", r.codeLength},
            {"metadata", r.metadata},
            {"id", r.id},
-           {"status", std::string(toString(r.status))},
+           {"status", std::string(statusName(r.status))},
            {"flags", r.flags},
            {"runtime_stats", statsJson(r.runtimeStats)},
            {"baseline_stats", statsJson(r.baselineStats)},

@@ -19,7 +19,7 @@ constexpr std::array<std::pair<EvalStatus, std::string_view>, 9> kNames{{
 }};
 }
 
-std::string_view toString(EvalStatus s)
+std::string_view statusName(EvalStatus s)
 {
     for (const auto& [v, n] : kNames)
         if (v == s)

@@ -19,7 +19,7 @@ enum class EvalStatus {
     Unknown, // observed records whose status could not be read
 };
 
-std::string_view toString(EvalStatus s);
+std::string_view statusName(EvalStatus s);
 std::optional<EvalStatus> parseEvalStatus(std::string_view s);
 
 } // namespace kw

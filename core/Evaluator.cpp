@@ -7,7 +7,7 @@
 
 namespace kw {
 
-std::string_view toString(EvalStage s)
+std::string_view stageName(EvalStage s)
 {
     switch (s) {
     case EvalStage::Queued:

@@ -11,7 +11,7 @@
 namespace kw {
 
 enum class EvalStage { Queued, Compiling, Checking, Timing, Done };
-std::string_view toString(EvalStage s);
+std::string_view stageName(EvalStage s);
 
 struct EvalProgress
 {
