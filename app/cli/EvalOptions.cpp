@@ -1,0 +1,139 @@
+#include "EvalOptions.h"
+
+#include "LocalBackend.h"
+
+#include <cmath>
+#include <cstdio>
+#include <unistd.h>
+
+namespace kw::cli {
+
+void EvalOptions::declare(ArgParser& p)
+{
+    p.option("backend", "cuda|triton", "kernel backend (default cuda; C++ extensions use cuda on the cpu)")
+        .option("device", "cpu|cuda|cuda:N", "where to run locally (default: a GPU when present, else cpu)")
+        .option("precision", "fp32|fp16|bf16", "input and weight precision (default fp32)")
+        .option("trials", "N", "correctness trials (default 5)")
+        .option("perf-trials", "N", "timing trials (default 100)")
+        .flag("no-perf", "check correctness only, skip timing")
+        .option("timeout", "S", "hard limit per evaluation in seconds (default 300)")
+        .option("python", "PATH", "Python interpreter with torch (default: discovered)")
+        .option("db", "PATH", "history store (default ~/.local/share/kernelwatch/history.sqlite)")
+        .flag("json", "print results as JSON")
+        .flag("help", "show this help");
+}
+
+bool EvalOptions::read(ArgParser& p, std::string& error)
+{
+    base.backend = p.valueOr("backend", "cuda");
+    base.device = p.valueOr("device", "auto");
+    base.precision = p.valueOr("precision", "fp32");
+    if (auto v = p.intValue("trials", 1, 1000))
+        base.numCorrectTrials = *v;
+    if (auto v = p.intValue("perf-trials", 1, 100000))
+        base.numPerfTrials = *v;
+    if (auto v = p.doubleValue("timeout", 1, 86400))
+        base.timeoutS = *v;
+    if (!p.error().empty()) {
+        error = p.error();
+        return false;
+    }
+    base.measurePerformance = !p.has("no-perf");
+    python = p.valueOr("python", "");
+    dbPath = p.valueOr("db", HistoryStore::defaultPath());
+    json = p.has("json");
+    // Validate the shared fields with placeholder code so the message names the option.
+    EvalRequest probe = base;
+    probe.refCode = probe.kernelCode = "x";
+    if (auto msg = validateRequest(probe); !msg.empty()) {
+        error = msg;
+        return false;
+    }
+    return true;
+}
+
+std::unique_ptr<HistoryStore> openStore(const std::string& dbPath)
+{
+    try {
+        return std::make_unique<HistoryStore>(dbPath);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kernelwatch-cli: %s\n", e.what());
+        return nullptr;
+    }
+}
+
+std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& error)
+{
+    LocalConfig cfg;
+    cfg.python = opts.python;
+    if (opts.base.device == "cpu" && opts.jobs > 0)
+        cfg.cpuConcurrency = opts.jobs;
+    else if (opts.jobs > 0)
+        cfg.cpuConcurrency = opts.jobs;
+    auto backend = std::make_unique<LocalBackend>(cfg);
+    error = backend->start();
+    if (!error.empty())
+        return nullptr;
+    return backend;
+}
+
+bool stderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+
+void printProgressLine(const std::string& text)
+{
+    if (!stderrIsTerminal())
+        return;
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+    std::fflush(stderr);
+}
+
+namespace {
+std::string fmt(const char* f, double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+} // namespace
+
+std::string describeResult(const EvalResult& r)
+{
+    std::string out = std::string(statusName(r.status));
+    if (r.speedup)
+        out += "  speedup " + fmt("%.3fx", *r.speedup);
+    if (r.runtimeMs) {
+        out += "  kernel " + fmt("%.4g ms", *r.runtimeMs);
+        if (r.runtimeStats && r.runtimeStats->mean > 0)
+            out += fmt(" (±%.1f%%)", 100.0 * r.runtimeStats->std / r.runtimeStats->mean);
+    }
+    if (r.baselineRuntimeMs)
+        out += "  baseline " + fmt("%.4g ms", *r.baselineRuntimeMs);
+    if (r.testsTotal > 0)
+        out += "  tests " + std::to_string(r.testsPassed) + "/" + std::to_string(r.testsTotal);
+    if (auto it = r.metadata.find("max_difference"); it != r.metadata.end() && it->is_number())
+        out += "  max diff " + fmt("%.3g", it->get<double>());
+    out += "\n";
+    if (!r.device.name.empty() || !r.device.target.empty())
+        out += "device: " + r.device.name + " (" + r.device.arch + ", " + r.device.target + ")\n";
+    out += "time: compile " + fmt("%.1f s", r.timings.compile) + ", correctness " +
+           fmt("%.1f s", r.timings.correctness) + ", perf " + fmt("%.1f s", r.timings.perf) + ", total " +
+           fmt("%.1f s", r.timings.total) + "\n";
+    if (r.costUsd)
+        out += "cost: " + fmt("$%.5f", *r.costUsd) + "\n";
+    if (!r.flags.empty()) {
+        out += "flags:";
+        for (const auto& f : r.flags)
+            out += " " + f;
+        out += "\n";
+    }
+    if (!r.errorMessage.empty())
+        out += "error: " + r.errorMessage + "\n";
+    if (!r.logTail.empty() && r.status != EvalStatus::Correct) {
+        std::string tail = r.logTail.size() > 2000 ? r.logTail.substr(r.logTail.size() - 2000) : r.logTail;
+        out += "log tail:\n" + tail + (tail.back() == '\n' ? "" : "\n");
+    }
+    out += "id: " + r.id + "\n";
+    return out;
+}
+
+} // namespace kw::cli

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "ArgParser.h"
+#include "EvalRequest.h"
+#include "Evaluator.h"
+#include "HistoryStore.h"
+
+#include <memory>
+#include <string>
+
+namespace kw::cli {
+
+// Options shared by `eval` and `batch`: how to evaluate, where to store, which backend.
+struct EvalOptions
+{
+    EvalRequest base; // backend, device, precision, trials, timeout, target, gpu
+    std::string python;
+    std::string dbPath;
+    std::string endpoint;
+    int jobs = 0;
+    bool json = false;
+
+    static void declare(ArgParser& p);
+    // Reads the options; on error returns false with the message in `error`.
+    bool read(ArgParser& p, std::string& error);
+};
+
+// Opens the store (exit 3 on failure, message printed) — nullptr when it failed.
+std::unique_ptr<HistoryStore> openStore(const std::string& dbPath);
+
+// Builds and starts the evaluator for the options. nullptr and a one-line `error` (infra).
+std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& error);
+
+// Human-readable multi-line summary of a result.
+std::string describeResult(const EvalResult& r);
+
+// Progress line on stderr when it is a terminal ("\r" updates); no-op otherwise.
+void printProgressLine(const std::string& text);
+bool stderrIsTerminal();
+
+} // namespace kw::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "EvalResult.h"
+#include "HistoryStore.h"
+
+#include <string>
+
+namespace kw::exportfmt {
+
+// CSV (RFC 4180 quoting) of the light rows, for spreadsheets. Header first.
+std::string csvHeader();
+std::string csvRow(const HistoryRow& row);
+std::string csvField(const std::string& s);
+
+// One JSON object per line: the full result without code (code stays in the store).
+std::string jsonlLine(const EvalResult& result);
+
+// Local time "2026-11-24 17:22:05" for a unix timestamp.
+std::string formatTime(double unixSeconds);
+
+} // namespace kw::exportfmt

@@ -1,0 +1,89 @@
+#include "BatchManifest.h"
+#include "ResultExport.h"
+#include "SourceFile.h"
+#include "TestPrinters.h"
+
+#include <QtTest>
+#include <QTemporaryDir>
+
+using namespace kw;
+
+class TestBatchManifest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesLines()
+    {
+        const auto items = parseManifest("{\"id\": \"a\", \"ref\": \"r.py\", \"kernel\": \"k.py\"}\n"
+                                         "\n# comment\n"
+                                         "{\"id\": 7, \"ref_code\": \"x\", \"kernel_code\": \"y\", \"backend\": \"triton\"}\n"
+                                         "not json\n"
+                                         "{\"ref\": \"r.py\"}\n"
+                                         "{\"ref\": \"r.py\", \"ref_code\": \"x\", \"kernel\": \"k\"}\n"
+                                         "[1,2]\n"
+                                         "{\"id\": \"b\", \"ref\": 5, \"kernel\": \"k\"}");
+        QCOMPARE(items.size(), std::size_t(7));
+        QCOMPARE(items[0].id, std::string("a"));
+        QCOMPARE(items[0].line, std::size_t(1));
+        QVERIFY(items[0].error.empty());
+        QCOMPARE(items[1].id, std::string("7"));
+        QCOMPARE(items[1].line, std::size_t(4));
+        QCOMPARE(items[1].backend, std::string("triton"));
+        QCOMPARE(items[2].error, std::string("line 5: not valid JSON"));
+        QCOMPARE(items[2].id, std::string("line-5"));
+        QVERIFY(QString::fromStdString(items[3].error).contains(QStringLiteral("kernel")));
+        QVERIFY(QString::fromStdString(items[4].error).contains(QStringLiteral("exactly one of \"ref\"")));
+        QVERIFY(QString::fromStdString(items[5].error).contains(QStringLiteral("JSON object")));
+        QVERIFY(QString::fromStdString(items[6].error).contains(QStringLiteral("\"ref\" must be a string")));
+    }
+
+    void sourceFileChecks()
+    {
+        QTemporaryDir dir;
+        std::string code, err;
+        QVERIFY(!readSourceFile(dir.filePath(QStringLiteral("missing.py")).toStdString(), code, err));
+        QVERIFY(QString::fromStdString(err).contains(QStringLiteral("no such file")));
+        QVERIFY(!readSourceFile(dir.path().toStdString(), code, err));
+        QVERIFY(QString::fromStdString(err).contains(QStringLiteral("folder")));
+        QFile empty(dir.filePath(QStringLiteral("empty.py")));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.write("  \n");
+        empty.close();
+        QVERIFY(!readSourceFile(empty.fileName().toStdString(), code, err));
+        QVERIFY(QString::fromStdString(err).contains(QStringLiteral("empty")));
+        QFile big(dir.filePath(QStringLiteral("big.py")));
+        QVERIFY(big.open(QIODevice::WriteOnly));
+        big.write(QByteArray(1 << 20 | 1, 'a'));
+        big.close();
+        QVERIFY(!readSourceFile(big.fileName().toStdString(), code, err));
+        QVERIFY(QString::fromStdString(err).contains(QStringLiteral("1 MiB")));
+
+        QVERIFY(checkReferenceSource("import torch\nclass Model(nn.Module):\n  pass\ndef get_inputs(): pass", "r.py").empty());
+        QVERIFY(!checkReferenceSource("class ModelNew(nn.Module): pass\ndef get_inputs(): pass", "r.py").empty());
+        QVERIFY(!checkReferenceSource("class Model(nn.Module): pass", "r.py").empty());
+        QVERIFY(checkKernelSource("x = 1\nclass ModelNew(nn.Module):\n pass", "k.py").empty());
+        QVERIFY(QString::fromStdString(checkKernelSource("class Model(nn.Module): pass", "k.py"))
+                    .startsWith(QStringLiteral("k.py: no 'class ModelNew'")));
+    }
+
+    void csvQuoting()
+    {
+        QCOMPARE(exportfmt::csvField("plain"), std::string("plain"));
+        QCOMPARE(exportfmt::csvField("a,b"), std::string("\"a,b\""));
+        QCOMPARE(exportfmt::csvField("say \"hi\"\n"), std::string("\"say \"\"hi\"\"\n\""));
+        HistoryRow r;
+        r.id = "x";
+        r.problem = "level1/1,odd";
+        r.status = EvalStatus::Correct;
+        r.speedup = 2.5;
+        const std::string line = exportfmt::csvRow(r);
+        QVERIFY(QString::fromStdString(line).contains(QStringLiteral("\"level1/1,odd\"")));
+        QVERIFY(QString::fromStdString(line).contains(QStringLiteral(",correct,2.5,")));
+        const std::string header = exportfmt::csvHeader();
+        // the problem's quoted comma is the one extra
+        QCOMPARE(std::count(line.begin(), line.end(), ','), std::count(header.begin(), header.end(), ',') + 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatchManifest)
+#include "tst_batchmanifest.moc"
