@@ -1,0 +1,120 @@
+// kernelwatch-cli doctor: what kernelwatch found on this machine, and what to fix.
+#include "Command.h"
+#include "ArgParser.h"
+#include "HistoryStore.h"
+#include "Paths.h"
+#include "PythonFinder.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+namespace kw::cli {
+namespace {
+
+std::string findOnPath(const std::string& exe, const std::vector<std::string>& extra)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (const char* path = std::getenv("PATH")) {
+        std::string p = path;
+        std::size_t start = 0;
+        while (start <= p.size()) {
+            auto end = p.find(':', start);
+            std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            if (!dir.empty() && fs::exists(fs::path(dir) / exe, ec))
+                return (fs::path(dir) / exe).string();
+            if (end == std::string::npos)
+                break;
+            start = end + 1;
+        }
+    }
+    for (const auto& e : extra)
+        if (fs::exists(e, ec))
+            return e;
+    return {};
+}
+
+int runDoctor(const std::vector<std::string>& args)
+{
+    ArgParser p;
+    p.option("python", "PATH", "interpreter to check (default: discovered)")
+        .option("db", "PATH", "history store to check")
+        .flag("json", "print one JSON object")
+        .flag("help", "show this help");
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "kernelwatch-cli doctor: %s\n", p.error().c_str());
+        return ExitUsage;
+    }
+    if (p.has("help")) {
+        std::printf("usage: kernelwatch-cli doctor [options]\n\n%s", p.helpText().c_str());
+        return ExitOk;
+    }
+    nlohmann::json out;
+    bool healthy = true;
+    out["version"] = KW_VERSION;
+    out["commit"] = KW_GIT_COMMIT;
+    const std::string evalDir = paths::evaluatorDir();
+    out["evaluator_dir"] = evalDir;
+    if (evalDir.empty()) {
+        healthy = false;
+        out["evaluator_error"] = "the kernelwatch_eval package was not found: reinstall kernelwatch or set "
+                                 "KERNELWATCH_EVALUATOR_DIR to the folder that holds kernelwatch_eval/";
+    }
+    const PythonProbe probe = findPython(p.valueOr("python", ""), evalDir);
+    out["python"] = {{"path", probe.path},       {"ok", probe.ok},
+                     {"version", probe.pythonVersion}, {"torch", probe.torchVersion},
+                     {"torch_cuda", probe.torchCuda},  {"triton", probe.tritonAvailable},
+                     {"error", probe.error}};
+    healthy = healthy && probe.ok;
+    nlohmann::json gpus = nlohmann::json::array();
+    for (const auto& g : probe.gpus)
+        gpus.push_back({{"index", g.index}, {"name", g.name}, {"arch", g.arch}, {"memory_gib", g.memoryGiB}});
+    out["gpus"] = gpus;
+    out["nvcc"] = findOnPath("nvcc", {"/usr/local/cuda/bin/nvcc"});
+    out["modal"] = findOnPath("modal", {});
+    const std::string db = p.valueOr("db", HistoryStore::defaultPath());
+    try {
+        HistoryStore store(db);
+        out["store"] = {{"path", db}, {"results", store.count()}};
+    } catch (const std::exception& e) {
+        healthy = false;
+        out["store"] = {{"path", db}, {"error", e.what()}};
+    }
+    out["cache_dir"] = paths::cacheDir() + "/compile";
+
+    if (p.has("json")) {
+        std::printf("%s\n", out.dump(2).c_str());
+        return healthy ? ExitOk : ExitInfra;
+    }
+    std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, KW_GIT_COMMIT);
+    std::printf("evaluator:  %s\n", evalDir.empty() ? out["evaluator_error"].get<std::string>().c_str() : evalDir.c_str());
+    if (probe.ok)
+        std::printf("python:     %s (Python %s, torch %s%s%s)\n", probe.path.c_str(), probe.pythonVersion.c_str(),
+                    probe.torchVersion.c_str(), probe.torchCuda.empty() ? ", CPU build" : (", CUDA " + probe.torchCuda).c_str(),
+                    probe.tritonAvailable ? ", triton" : "");
+    else
+        std::printf("python:     PROBLEM: %s\n", probe.error.c_str());
+    if (probe.gpus.empty())
+        std::printf("gpus:       none visible to torch: kernels run on the CPU (PyTorch and C++ extensions only)\n");
+    for (const auto& g : probe.gpus)
+        std::printf("gpu %d:      %s (%s, %.0f GiB)\n", g.index, g.name.c_str(), g.arch.c_str(), g.memoryGiB);
+    std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty() ? "not found (CUDA kernels cannot be built here)"
+                                                                            : out["nvcc"].get<std::string>().c_str());
+    std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
+                                        ? "not found (only needed for the Modal target: pip install modal)"
+                                        : out["modal"].get<std::string>().c_str());
+    if (out["store"].contains("error"))
+        std::printf("store:      PROBLEM: %s\n", out["store"]["error"].get<std::string>().c_str());
+    else
+        std::printf("store:      %s (%zu results)\n", db.c_str(), out["store"]["results"].get<std::size_t>());
+    std::printf("cache:      %s\n", out["cache_dir"].get<std::string>().c_str());
+    return healthy ? ExitOk : ExitInfra;
+}
+
+const CommandRegistrar reg{{"doctor", "doctor [--python PATH] [--json]",
+                            "check the evaluator, Python/torch, GPUs, store and tools", &runDoctor}};
+
+} // namespace
+} // namespace kw::cli
