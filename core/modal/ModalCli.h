@@ -1,0 +1,97 @@
+#pragma once
+
+#include "ModalAppHistory.h"
+#include "ModalAppList.h"
+#include "ModalCommandResult.h"
+#include "ModalContainerList.h"
+#include "ModalDeployOutput.h"
+#include "ModalLogLine.h"
+#include "ModalTokenInfo.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kw {
+
+struct ModalCliOptions
+{
+    std::string program = "modal";          // a path, or a name looked up on PATH ($KERNELWATCH_MODAL_BIN)
+    std::string environment;                // -e ENV for commands that take it; empty = modal's default
+    std::map<std::string, std::string> env; // set in the child's environment (the rest is inherited)
+    std::vector<std::string> unsetEnv;      // removed from the child's environment
+    double timeoutS = 60;                   // for one-shot commands
+    double deployTimeoutS = 1800;           // image builds take a while
+    std::string workDir;                    // empty = inherit
+
+    // program from $KERNELWATCH_MODAL_BIN when set, else "modal".
+    static ModalCliOptions fromEnvironment();
+};
+
+struct ModalLogOptions
+{
+    bool timestamps = true;
+    bool showContainerId = true;
+    bool follow = false;
+};
+
+// Thin runner for the `modal` command-line client: builds the command line (always --json
+// where it exists, -y for stop commands), runs it with a timeout, hands the output to the pure
+// parsers and the error classifier. One object may be used from several threads at once; each
+// call runs its own process.
+class ModalCli
+{
+public:
+    using LineFn = std::function<void(std::string_view line, bool isStderr)>;
+
+    explicit ModalCli(ModalCliOptions options = ModalCliOptions::fromEnvironment());
+    const ModalCliOptions& options() const { return m_options; }
+
+    // Runs `modal ARGS...`; with onLine every output line is also delivered as it arrives.
+    // `stop`, when given and set, ends the process (SIGINT, then SIGKILL after 3 s).
+    ModalCommandResult run(const std::vector<std::string>& args, const LineFn& onLine = {},
+                           const std::atomic<bool>* stop = nullptr, double timeoutS = -1) const;
+
+    ModalCliResult<std::string> version() const; // "1.5.2"
+    ModalCliResult<ModalTokenInfo> tokenInfo() const;
+    ModalCliResult<std::vector<ModalApp>> listApps() const;
+    ModalCliResult<std::vector<ModalContainer>> listContainers() const;
+    ModalCliResult<std::vector<ModalAppVersion>> appHistory(const std::string& app) const;
+
+    // The last entries (modal prints 100 and exits).
+    ModalCliResult<std::vector<ModalLogLine>> appLogs(const std::string& app, ModalLogOptions o = {}) const;
+    ModalCliResult<std::vector<ModalLogLine>> containerLogs(const std::string& containerId,
+                                                            ModalLogOptions o = {}) const;
+    // Follows (-f) until the app stops or `stop` is set; each parsed line goes to onLine and
+    // nothing is accumulated. value = number of lines seen.
+    ModalCliResult<long> followAppLogs(const std::string& app, ModalLogOptions o,
+                                       const std::function<void(const ModalLogLine&)>& onLine,
+                                       const std::atomic<bool>* stop) const;
+
+    // `modal deploy FILE` with `deployEnv` added to the environment (e.g. the GPU type and
+    // timeout that modal_app.py reads); every output line streams to onLine.
+    ModalCliResult<ModalDeployResult> deploy(const std::string& file,
+                                             const std::map<std::string, std::string>& deployEnv = {},
+                                             const LineFn& onLine = {},
+                                             const std::atomic<bool>* stop = nullptr) const;
+    // `modal serve FILE`: an ephemeral app that lives until `stop` is set (dev mode).
+    ModalCliResult<ModalDeployResult> serve(const std::string& file,
+                                            const std::map<std::string, std::string>& deployEnv,
+                                            const LineFn& onLine, const std::atomic<bool>* stop) const;
+
+    ModalCliResult<bool> stopApp(const std::string& app) const;
+    ModalCliResult<bool> stopContainer(const std::string& containerId) const;
+
+private:
+    std::vector<std::string> withEnvironment(std::vector<std::string> args) const;
+    ModalCommandResult runWithEnv(const std::vector<std::string>& args,
+                                  const std::map<std::string, std::string>& extraEnv, const LineFn& onLine,
+                                  const std::atomic<bool>* stop, double timeoutS) const;
+
+    ModalCliOptions m_options;
+};
+
+} // namespace kw

@@ -1,0 +1,137 @@
+#include "ModalDeployOutput.h"
+
+#include "ModalErrorBox.h"
+#include "ModalLogLine.h"
+
+#include <cstdlib>
+
+namespace kw {
+
+namespace {
+
+std::string_view trimmed(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// The first whitespace-delimited token at or after `at`.
+std::string_view tokenAt(std::string_view s, std::size_t at)
+{
+    while (at < s.size() && s[at] == ' ')
+        ++at;
+    std::size_t end = at;
+    while (end < s.size() && s[end] != ' ' && s[end] != '\t')
+        ++end;
+    return s.substr(at, end - at);
+}
+
+std::string urlAfter(std::string_view line, std::string_view marker)
+{
+    const auto at = line.find(marker);
+    if (at == std::string_view::npos)
+        return {};
+    auto tok = tokenAt(line, at + marker.size());
+    while (!tok.empty() && (tok.back() == '.' || tok.back() == ',')) // "…at URL."
+        tok.remove_suffix(1);
+    return tok.rfind("http", 0) == 0 ? std::string(tok) : std::string{};
+}
+
+} // namespace
+
+ModalDeployStage modalDeployStageOf(std::string_view raw)
+{
+    const std::string line = stripAnsi(raw);
+    if (line.find("App deployed") != std::string::npos)
+        return ModalDeployStage::Deployed;
+    if (line.find("Error") != std::string::npos && line.find("\xe2\x95\xad") != std::string::npos)
+        return ModalDeployStage::Failed;
+    if (line.find("Traceback (most recent call last)") != std::string::npos)
+        return ModalDeployStage::Failed;
+    if (line.find("Created objects") != std::string::npos ||
+        line.find("Creating objects") != std::string::npos || line.find("Created ") != std::string::npos)
+        return ModalDeployStage::CreatingObjects;
+    if (line.find("Building image") != std::string::npos || line.find("Built image") != std::string::npos ||
+        line.find("=> Step") != std::string::npos)
+        return ModalDeployStage::BuildingImage;
+    if (line.find("Initialized") != std::string::npos || line.find("Initializing") != std::string::npos)
+        return ModalDeployStage::Initializing;
+    return ModalDeployStage::Unknown;
+}
+
+ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
+{
+    ModalDeployResult r;
+    const std::string text = stripAnsi(raw);
+    std::string_view rest = text;
+    bool deployedLine = false;
+    while (!rest.empty()) {
+        const auto nl = rest.find('\n');
+        const std::string_view line = trimmed(rest.substr(0, nl));
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+
+        if (auto at = line.find("App deployed in "); at != std::string_view::npos) {
+            deployedLine = true;
+            const std::string num(tokenAt(line, at + 16));
+            char* end = nullptr;
+            const double secs = std::strtod(num.c_str(), &end);
+            if (end != num.c_str() && secs >= 0)
+                r.deploySeconds = secs;
+        } else if (line.find("App deployed") != std::string_view::npos) {
+            deployedLine = true;
+        }
+        if (auto u = urlAfter(line, "View Deployment:"); !u.empty())
+            r.deploymentUrl = u;
+        if (auto u = urlAfter(line, "View app page at"); !u.empty())
+            r.appPageUrl = u;
+        if (auto u = urlAfter(line, "View run at"); !u.empty() && r.appPageUrl.empty())
+            r.appPageUrl = u;
+
+        // Tree lines: "├── 🔨 Created web function NAME => URL", "└── 🔨 Created function X."
+        const auto created = line.find("Created ");
+        if (created == std::string_view::npos || line.find("Created objects") != std::string_view::npos)
+            continue;
+        std::string_view what = line.substr(created + 8);
+        for (std::string_view prefix : {"web function ", "web endpoint "}) {
+            if (what.rfind(prefix, 0) == 0) {
+                std::string_view spec = what.substr(prefix.size());
+                const auto arrow = spec.find("=>");
+                if (arrow != std::string_view::npos) {
+                    ModalWebFunction f;
+                    f.name = std::string(trimmed(spec.substr(0, arrow)));
+                    f.url = std::string(tokenAt(spec, arrow + 2));
+                    if (!f.name.empty() && f.url.rfind("http", 0) == 0)
+                        r.webFunctions.push_back(std::move(f));
+                }
+            }
+        }
+        std::string obj(trimmed(what));
+        if (!obj.empty() && obj.back() == '.')
+            obj.pop_back();
+        if (!obj.empty())
+            r.createdObjects.push_back(std::move(obj));
+    }
+    r.success = deployedLine && (exitCode < 0 || exitCode == 0);
+    if (!r.success) {
+        r.error = extractModalErrorBox(text);
+        if (r.error.empty())
+            r.error = lastTracebackLine(text);
+        if (r.error.empty())
+            r.error = exitCode > 0 ? "modal deploy exited with code " + std::to_string(exitCode)
+                                   : "modal deploy did not report a deployed app";
+    }
+    return r;
+}
+
+std::string modalEndpointUrl(const ModalDeployResult& r, std::string_view preferredName)
+{
+    for (const auto& f : r.webFunctions)
+        if (f.name == preferredName)
+            return f.url;
+    return r.webFunctions.empty() ? std::string{} : r.webFunctions.front().url;
+}
+
+} // namespace kw

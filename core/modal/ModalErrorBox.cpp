@@ -1,0 +1,105 @@
+#include "ModalErrorBox.h"
+
+#include "ModalLogLine.h"
+
+#include <vector>
+
+namespace kw {
+
+namespace {
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+std::vector<std::string_view> splitLines(std::string_view text)
+{
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        auto nl = text.find('\n');
+        lines.push_back(text.substr(0, nl));
+        if (nl == std::string_view::npos)
+            break;
+        text.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+bool startsWith(std::string_view s, std::string_view p)
+{
+    return s.substr(0, p.size()) == p;
+}
+bool endsWith(std::string_view s, std::string_view p)
+{
+    return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+} // namespace
+
+std::string extractModalErrorBox(std::string_view raw)
+{
+    const std::string text = stripAnsi(raw);
+    const auto lines = splitLines(text);
+    constexpr std::string_view kTop = "\xe2\x95\xad";    // ╭
+    constexpr std::string_view kBottom = "\xe2\x95\xb0"; // ╰
+    constexpr std::string_view kSide = "\xe2\x94\x82";   // │
+    std::string out;
+    bool inBox = false;
+    for (auto line : lines) {
+        auto t = trim(line);
+        if (!inBox) {
+            if (startsWith(t, kTop) && t.find("Error") != std::string_view::npos) {
+                inBox = true;
+                out.clear();
+            }
+            continue;
+        }
+        if (startsWith(t, kBottom)) {
+            inBox = false;
+            continue;
+        }
+        if (startsWith(t, kSide))
+            t.remove_prefix(kSide.size());
+        if (endsWith(t, kSide))
+            t.remove_suffix(kSide.size());
+        t = trim(t);
+        if (t.empty())
+            continue;
+        if (!out.empty())
+            out += ' ';
+        out.append(t);
+    }
+    if (!out.empty())
+        return out;
+    for (auto line : lines) {
+        auto t = trim(line);
+        if (startsWith(t, "Error: "))
+            return std::string(trim(t.substr(7)));
+    }
+    return {};
+}
+
+std::string lastTracebackLine(std::string_view raw)
+{
+    const std::string text = stripAnsi(raw);
+    const auto lines = splitLines(text);
+    bool sawTraceback = false;
+    std::string last;
+    for (auto line : lines) {
+        auto t = trim(line);
+        if (startsWith(t, "Traceback (most recent call last)")) {
+            sawTraceback = true;
+            continue;
+        }
+        if (sawTraceback && !t.empty() && line.front() != ' ' && t.find(':') != std::string_view::npos)
+            last = std::string(t);
+    }
+    return last;
+}
+
+} // namespace kw
