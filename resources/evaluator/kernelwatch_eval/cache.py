@@ -1,0 +1,85 @@
+"""Content-addressed compile cache: one directory per key, one fcntl lock per key.
+
+key = sha256(kernel source, backend, arch, torch version)[:24]
+DIR/torch_extensions/<key>  -> TORCH_EXTENSIONS_DIR
+DIR/triton/<key>            -> TRITON_CACHE_DIR
+DIR/locks/<key>.lock        -> flock held while the candidate module loads (builds)
+A marker file ``.kw_complete`` inside the extension dir says a build finished there.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+
+MARKER = ".kw_complete"
+KEY_SALT = "kernelwatch-cache-v1"
+
+
+def cache_key(kernel_code: str, backend: str, arch: str, torch_version: str) -> str:
+    h = hashlib.sha256()
+    for part in (KEY_SALT, backend, arch, torch_version, kernel_code):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+class CacheSlot:
+    def __init__(self, cache_dir: str, key: str):
+        self.cache_dir = os.path.abspath(cache_dir)
+        self.key = key
+        self.ext_dir = os.path.join(self.cache_dir, "torch_extensions", key)
+        self.triton_dir = os.path.join(self.cache_dir, "triton", key)
+        self.lock_path = os.path.join(self.cache_dir, "locks", key + ".lock")
+        self._lock_fd = -1
+
+    def prepare(self):
+        for d in (self.ext_dir, self.triton_dir, os.path.dirname(self.lock_path)):
+            os.makedirs(d, exist_ok=True)
+
+    def apply_env(self):
+        os.environ["TORCH_EXTENSIONS_DIR"] = self.ext_dir
+        os.environ["TRITON_CACHE_DIR"] = self.triton_dir
+
+    def writable_dirs(self):
+        return [self.ext_dir, self.triton_dir, os.path.dirname(self.lock_path)]
+
+    def was_complete(self) -> bool:
+        return os.path.exists(os.path.join(self.ext_dir, MARKER))
+
+    def has_artifacts(self) -> bool:
+        for d in (self.ext_dir, self.triton_dir):
+            for _root, _dirs, files in os.walk(d):
+                if any(f != MARKER and not f.endswith(".lock") for f in files):
+                    return True
+        return False
+
+    def mark_complete(self):
+        if self.has_artifacts():
+            try:
+                with open(os.path.join(self.ext_dir, MARKER), "w") as f:
+                    f.write(str(time.time()))
+            except OSError:
+                pass
+
+    def lock(self, timeout_s: float = 3600.0) -> float:
+        """Take the per-key lock (blocking); returns seconds waited."""
+        t0 = time.monotonic()
+        self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        while True:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return time.monotonic() - t0
+            except BlockingIOError:
+                if time.monotonic() - t0 > timeout_s:
+                    raise TimeoutError("compile cache lock " + self.lock_path)
+                time.sleep(0.05)
+
+    def unlock(self):
+        if self._lock_fd >= 0:
+            try:
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._lock_fd)
+                self._lock_fd = -1

@@ -1,0 +1,315 @@
+"""KernelBench-style evaluation of one candidate against its reference, inside the child.
+
+`evaluate(request, ctx) -> result dict` (a partial EvalResult, see PROTOCOL.md). Stages:
+format + static rules -> device set-up -> reference load -> sandbox -> candidate load/build
+("compiling") -> correctness trials ("checking") -> timing ("timing").
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import sys
+import time
+
+from . import cache, integrity, loader, static_rules
+from .isolation import ChildContext
+
+_monotonic = time.monotonic
+INIT_SEED = 42
+PREIMPORT = ("torch.utils.cpp_extension", "torch.nn.functional", "math", "numpy", "triton",
+             "triton.language")
+
+
+class Stop(Exception):
+    """Ends the evaluation early; the result is already filled in."""
+
+
+def _cpu_name(threads: int) -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"cpu ({model}, {threads} threads)"
+
+
+class Evaluation:
+    def __init__(self, request: dict, ctx: ChildContext):
+        self.req = request
+        self.ctx = ctx
+        self.t_start = _monotonic()
+        self.kernel_code = str(request.get("kernel_code") or "")
+        self.ref_code = str(request.get("ref_code") or "")
+        self.backend = str(request.get("backend") or "cuda")
+        self.precision = str(request.get("precision") or "fp32")
+        self.n_correct = max(1, int(request.get("num_correct_trials") or 5))
+        self.notes = {}  # flag -> detail
+        self.res = {
+            "id": request.get("id", ""), "format_ok": loader.has_model_new(self.kernel_code),
+            "compiled": False, "correctness": False, "tests_passed": 0, "tests_total": self.n_correct,
+            "speedup": None, "runtime_ms": None, "baseline_runtime_ms": None, "cheated": False,
+            "error_message": "", "code_length": len(self.kernel_code), "status": None, "flags": [],
+            "runtime_stats": None, "baseline_stats": None,
+            "timings": {"compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
+            "device": {"name": "", "arch": "", "target": ctx.target},
+            "worker": {"pid": os.getpid(), "gpu_index": ctx.gpu_index},
+            "metadata": {"backend": self.backend, "precision": self.precision, "device": ctx.target,
+                         "python": platform.python_version(), "timing_statistic": "median"},
+            "isolation": "",
+        }
+        self.md = self.res["metadata"]
+        self.secret = self._secret_seed()
+
+    # ------------------------------------------------------------------ helpers
+    def _secret_seed(self) -> int:
+        s = self.req.get("seed_secret")
+        raw = hashlib.sha256(str(s).encode()).digest() if s else os.urandom(32)
+        return int.from_bytes(raw[:4], "little") & 0x7FFFFFFF
+
+    def flag(self, name: str, detail: str = ""):
+        if name not in self.res["flags"]:
+            self.res["flags"].append(name)
+        if detail:
+            self.notes.setdefault(name, detail)
+
+    def finish(self, status: str, message: str = ""):
+        self.res["status"] = status
+        if message and not self.res["error_message"]:
+            self.res["error_message"] = message
+        raise Stop()
+
+    def reject(self, flag: str, detail: str):
+        self.flag(flag, detail)
+        self.finish("rejected", f"rejected ({flag}): {detail}")
+
+    # ------------------------------------------------------------------ stages
+    def run(self) -> dict:
+        try:
+            self._run()
+        except Stop:
+            pass
+        except BaseException as e:  # a harness bug must still give a result
+            self.res["status"] = "infra_error"
+            self.res["error_message"] = "evaluator internal error: " + loader.format_exception(e)
+        return self._finalise()
+
+    def _run(self):
+        if not self.res["format_ok"]:
+            self.finish("compile_error", "no `class ModelNew` found in the kernel source")
+        gpu_target = self.ctx.is_cuda and self.ctx.mode == "eval"
+        for rule, sev, msg in static_rules.check(self.kernel_code, self.backend, gpu_target, self.ref_code):
+            if sev == "strict":
+                self.flag("static:" + rule, msg)
+        strict = [f for f in self.res["flags"] if f.startswith("static:")]
+        if strict:
+            self.finish("rejected", "rejected by static rule(s): " + "; ".join(
+                f"{f}: {self.notes.get(f, '')}" for f in strict))
+        for rule, sev, msg in static_rules.check(self.kernel_code, self.backend, gpu_target, self.ref_code):
+            if sev == "warning":
+                self.flag("static:" + rule, msg)
+        self._setup_device()
+        if self.ctx.mode == "eval":
+            self._load_reference()
+        self._load_candidate()
+        if self.ctx.mode == "compile":
+            self.finish("compiled")
+        from . import checks
+        checks.correctness(self)
+        if self.req.get("measure_performance", True):
+            from . import perf
+            perf.measure(self)
+        self.res["status"] = "correct"
+
+    def _setup_device(self):
+        import torch
+        self.torch = torch
+        self.md["torch_version"] = torch.__version__
+        self.md["cuda_version"] = torch.version.cuda
+        self.dtype = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}.get(self.precision)
+        if self.dtype is None:
+            self.finish("infra_error", f"unknown precision {self.precision!r}")
+        ctx = self.ctx
+        if ctx.is_cuda and ctx.mode == "eval":
+            if not torch.cuda.is_available():
+                self.finish("infra_error", f"device {ctx.target} requested but CUDA is not available")
+            idx = ctx.torch_device_index()
+            torch.cuda.set_device(idx)
+            self.device = torch.device("cuda", idx)
+            props = torch.cuda.get_device_properties(self.device)
+            arch = f"sm_{props.major}{props.minor}"
+            os.environ["TORCH_CUDA_ARCH_LIST"] = f"{props.major}.{props.minor}"
+            self.res["device"].update(name=props.name, arch=arch)
+            self.md["hardware"] = props.name
+            self.md["memory_gib"] = round(props.total_memory / 2**30, 1)
+        elif ctx.mode == "compile":
+            self.device = torch.device("cpu")
+            arch = str(self.req.get("gpu_arch") or "") or "unknown"
+            if arch.startswith("sm_") and arch[3:].isdigit() and len(arch) >= 5:
+                os.environ["TORCH_CUDA_ARCH_LIST"] = f"{arch[3:-1]}.{arch[-1]}"
+            self.res["device"].update(name="compile-only (cpu)", arch=arch)
+        else:
+            if ctx.threads and ctx.threads > 0:
+                torch.set_num_threads(ctx.threads)
+            self.device = torch.device("cpu")
+            arch = "cpu"
+            name = _cpu_name(torch.get_num_threads())
+            self.res["device"].update(name=name, arch=arch)
+            self.md["hardware"] = name
+            self.md["num_threads"] = torch.get_num_threads()
+        self.cuda = self.device.type == "cuda"
+        self.slot = cache.CacheSlot(ctx.cache_dir or os.path.join(ctx.tmpdir, "cache"),
+                                    cache.cache_key(self.kernel_code, self.backend, arch, torch.__version__))
+        self.slot.prepare()
+        self.slot.apply_env()
+        self.md["cache_key"] = self.slot.key
+
+    def _to_dev(self, x):
+        torch = self.torch
+        if isinstance(x, torch.Tensor):
+            x = x.to(self.device)
+            return x.to(self.dtype) if x.is_floating_point() else x
+        if isinstance(x, (list, tuple)):
+            return type(x)(self._to_dev(v) for v in x)
+        return x
+
+    def _load_reference(self):
+        torch = self.torch
+        try:
+            self.ref_mod, _ = loader.load_module(self.ref_code, "reference", self.ctx.tmpdir)
+            for name in ("Model", "get_inputs", "get_init_inputs"):
+                if not hasattr(self.ref_mod, name):
+                    raise RuntimeError(f"the reference program defines no `{name}`")
+            torch.manual_seed(INIT_SEED)
+            self.init_inputs = list(self.ref_mod.get_init_inputs())
+            torch.manual_seed(INIT_SEED)
+            self.ref_model = self.ref_mod.Model(*self._to_dev(self.init_inputs))
+            self.ref_model = self.ref_model.to(device=self.device, dtype=self.dtype)
+            self.ref_model.eval()
+        except BaseException as e:
+            self.finish("infra_error", "reference program failed: " + loader.format_exception(e))
+
+    def _load_candidate(self):
+        torch = self.torch
+        for m in PREIMPORT:
+            if m.startswith("triton") and not self.cuda:
+                continue
+            try:
+                __import__(m)
+            except Exception:
+                pass
+        if self.ctx.mode == "eval":
+            self.snapshot = integrity.Snapshot(torch)
+            self.threads_before = integrity.thread_idents()
+            self.native_threads_before = integrity.native_thread_count()
+            from .timing import Timer
+            self.timer = Timer(torch, self.device, self.cuda)
+        self.ctx.sandbox(self.slot.writable_dirs())
+        self.ctx.progress("compiling", f"backend {self.backend}")
+        t0 = _monotonic()
+        waited = self.slot.lock()
+        self.md["cache_lock_wait_s"] = round(waited, 3)
+        cache_hit = self.slot.was_complete()
+        self.md["cache_hit"] = cache_hit
+        self.cand_path = ""
+        try:
+            try:
+                mod, self.cand_path = loader.load_module(self.kernel_code, "kernel", self.ctx.tmpdir)
+                if not hasattr(mod, "ModelNew"):
+                    raise RuntimeError("the kernel source defines no `ModelNew` at module level")
+                if self.ctx.mode == "compile":
+                    try:
+                        torch.manual_seed(INIT_SEED)
+                        mod.ModelNew(*self.req.get("_init_inputs", []))
+                    except BaseException:
+                        pass
+                else:
+                    torch.manual_seed(INIT_SEED)
+                    model = mod.ModelNew(*self._to_dev(self.init_inputs))
+                    self.new_model = model.to(device=self.device, dtype=self.dtype)
+                    self.new_model.eval()
+                    if self.cuda:
+                        torch.cuda.synchronize(self.device)
+            except BaseException as e:
+                self.res["timings"]["compile"] = _monotonic() - t0
+                msg = loader.format_exception(e)
+                if self.ctx.mode == "compile" and not _is_build_error(e):
+                    self.finish("compile_skipped", "could not build ahead of time: " + msg)
+                self.finish("compile_error", msg)
+            self.slot.mark_complete()
+        finally:
+            self.slot.unlock()
+        self.res["timings"]["compile"] = _monotonic() - t0
+        self.res["compiled"] = True
+        self.md["cache_artifacts"] = self.slot.has_artifacts()
+        if self.ctx.mode == "eval":
+            self.check_state("after the candidate loaded")
+
+    def check_state(self, when: str):
+        """Patched functions, new threads, changed backend flags."""
+        patched = self.snapshot.changed()
+        if patched:
+            self.md["patched"] = patched[:20]
+            flags = integrity.classify_patches(patched)
+            self.reject(flags[0], f"{', '.join(patched[:5])} replaced {when}")
+        changed = self.snapshot.changed_backend_flags()
+        if changed:
+            self.flag("global_state_changed", ", ".join(changed))
+            self.snapshot.restore_backend_flags()
+        owned, others = integrity.new_threads(self.threads_before, self.cand_path)
+        if owned:
+            self.reject("background_thread", f"thread(s) {owned} started by the kernel still run {when}")
+        if others:
+            self.flag("background_thread", f"thread(s) {others} appeared {when}")
+        self.md["native_threads"] = integrity.native_thread_count()
+
+    def _finalise(self) -> dict:
+        res = self.res
+        if res["status"] is None:
+            res["status"] = "infra_error"
+        if any(f in integrity.REJECT_FLAGS for f in res["flags"]) and res["status"] in ("correct", "incorrect"):
+            res["status"] = "rejected"
+        if res["status"] == "rejected":
+            res["cheated"] = True
+            self.md["correctness_before_rejection"] = res["correctness"]
+            res["correctness"] = False
+        if res["speedup"] is not None and res["speedup"] > 10.0 and "excessive_speedup" not in res["flags"]:
+            res["flags"].append("excessive_speedup")
+        self.md["flag_details"] = self.notes
+        self.md["seed_secret_given"] = bool(self.req.get("seed_secret"))
+        self.md["correctness_trials"] = f"({res['tests_passed']} / {res['tests_total']})"
+        res["timings"]["total"] = _monotonic() - self.t_start
+        res["isolation"] = ",".join(self.ctx.isolation)
+        if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
+            self.md["landlock"] = self.ctx.sandbox_error
+        return res
+
+
+def _is_build_error(e: BaseException) -> bool:
+    import subprocess
+    return isinstance(e, subprocess.CalledProcessError) or "Error building extension" in str(e) or \
+        "error:" in str(e) and "ninja" in str(e)
+
+
+def evaluate(request: dict, ctx: ChildContext) -> dict:
+    return Evaluation(request, ctx).run()
+
+
+def main_in_child(request: dict, ctx: ChildContext):
+    """Evaluate, deliver the result on the channel, and leave without running any cleanup code
+    that the kernel may have registered (atexit, __del__, CUDA teardown)."""
+    try:
+        res = evaluate(request, ctx)
+    except BaseException as e:
+        res = {"status": "infra_error", "error_message": "evaluator internal error: " + repr(e)}
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        pass
+    ok = ctx.channel.final(res) if ctx.channel is not None else False
+    os._exit(0 if ok else 75)

@@ -1,0 +1,160 @@
+"""Timing of reference and candidate in the same process by the same method.
+
+Two secret-seeded input sets are copied into fixed input buffers in turn before each trial
+(outside the timed window), so a kernel that caches its output by input pointer returns stale
+values; every timed candidate output is checked against the reference output for its set.
+Reference and candidate alternate in blocks (ref,cand / cand,ref / ...) to cancel drift. Each
+model: 3 warm-up calls; cache flushed before every trial; the first timed trial discarded;
+trials added until both have >= num_perf_trials and a relative standard error <= 0.5 %, or the
+time budget or trial cap is reached. runtime_ms / baseline_runtime_ms are MEDIANS.
+"""
+from __future__ import annotations
+
+import time
+
+from . import checks, compare, integrity
+from .timing import rel_std_err, stats
+
+_monotonic = time.monotonic
+WARMUP = 3
+TARGET_RSE = 0.005
+EXCESSIVE_SPEEDUP = 10.0
+
+
+def _copy_in(torch, buf, src):
+    for b, s in zip(buf, src):
+        if isinstance(b, torch.Tensor):
+            b.copy_(s)
+        elif isinstance(b, (list, tuple)):
+            _copy_in(torch, b, s)
+
+
+def _median(xs):
+    return stats(xs)["median"] if xs else None
+
+
+def measure(ev):
+    torch = ev.torch
+    t0 = _monotonic()
+    req = ev.req
+    base = max(1, int(req.get("num_perf_trials") or 100))
+    max_trials = int(req.get("max_perf_trials") or max(base, 10 * base))
+    timeout = float(req.get("timeout_s") or 300.0)
+    budget = float(req.get("perf_budget_s") or min(60.0, max(5.0, 0.3 * timeout)))
+    tol = compare.TOLERANCE[ev.precision]
+    timer = ev.timer
+    ev.ctx.progress("timing", f"{base} trials each")
+
+    sets = [checks.make_inputs(ev, (ev.secret + 1 + k) & 0x7FFFFFFF) for k in range(2)]
+    expected = [checks.call(ev, ev.ref_model, checks.clone_args(torch, s)) for s in sets]
+    sizes = integrity.tensor_nbytes(torch, integrity.flatten(expected[0]))
+    buffers = {"ref": checks.clone_args(torch, sets[0]), "cand": checks.clone_args(torch, sets[0])}
+    models = {"ref": ev.ref_model, "cand": ev.new_model}
+    times = {"ref": [], "cand": []}
+    host = {"ref": [], "cand": []}
+    stream = {"ref": [], "cand": []}
+    count = {"ref": 0, "cand": 0}
+    last_set = {"ref": 0, "cand": 0}
+
+    def run(which, n, timed=True):
+        model, buf = models[which], buffers[which]
+        integrity.poison(torch, ev.device, sizes, ev.cuda)
+        for _ in range(n):
+            k = count[which] % 2
+            count[which] += 1
+            last_set[which] = k
+            _copy_in(torch, buf, sets[k])
+            timer.flush()
+            try:
+                with ev.no_grad():
+                    out, ms, h_ms, s_ms = timer.time_call(model, buf)
+            except BaseException as e:
+                if which == "ref":
+                    ev.finish("infra_error", "reference failed while timing: " + repr(e))
+                from . import loader
+                ev.finish("runtime_error", "failed while timing: " + loader.format_exception(e))
+            if which == "cand":
+                recheck(ev, out, expected[k], tol)
+            del out
+            if timed:
+                if count[which] > WARMUP + 1:  # first timed trial discarded
+                    times[which].append(ms)
+                    host[which].append(h_ms)
+                    stream[which].append(s_ms)
+
+    try:
+        run("ref", WARMUP)
+        run("cand", WARMUP)
+        block = max(1, min(10, base))
+        rnd = 0
+        while True:
+            order = ("ref", "cand") if rnd % 2 == 0 else ("cand", "ref")
+            for which in order:
+                run(which, block)
+            rnd += 1
+            n = min(len(times["ref"]), len(times["cand"]))
+            elapsed = _monotonic() - t0
+            if n >= base and max(rel_std_err(times["ref"]), rel_std_err(times["cand"])) <= TARGET_RSE:
+                ev.md["timing_stop"] = "rse"
+                break
+            if n >= max_trials:
+                ev.md["timing_stop"] = "max_trials"
+                break
+            if elapsed > budget and n >= min(base, 3):
+                ev.md["timing_stop"] = "budget"
+                break
+            if elapsed > 2 * budget and n >= 1:
+                ev.md["timing_stop"] = "budget_hard"
+                break
+        if integrity.inputs_changed(torch, checks.tensors_of(torch, buffers["cand"]),
+                                    checks.tensors_of(torch, sets[last_set["cand"]])) and not ev.ref_modifies_inputs:
+            ev.reject("inputs_modified", "the kernel modified its inputs while being timed")
+        ev.check_state("after timing")
+    finally:
+        ev.res["timings"]["perf"] = _monotonic() - t0
+
+    rs, cs = stats(times["ref"]), stats(times["cand"])
+    ev.res["baseline_stats"], ev.res["runtime_stats"] = rs, cs
+    ev.res["baseline_runtime_ms"], ev.res["runtime_ms"] = rs["median"], cs["median"]
+    if rs["median"] and cs["median"]:
+        ev.res["speedup"] = rs["median"] / cs["median"]
+    ev.md["timing_method"] = timer.method
+    ev.md["l2_flush_bytes"] = timer.flush_bytes
+    ev.md["rse"] = {"ref": rel_std_err(times["ref"]), "cand": rel_std_err(times["cand"])}
+    ev.md["host_median_ms"] = {"ref": _median(host["ref"]), "cand": _median(host["cand"])}
+    if ev.cuda:
+        side_stream_check(ev, times, stream, host)
+    if ev.res["speedup"] and ev.res["speedup"] > EXCESSIVE_SPEEDUP:
+        ev.flag("excessive_speedup", f"speedup {ev.res['speedup']:.1f}x is above {EXCESSIVE_SPEEDUP:g}x")
+
+
+def recheck(ev, out, exp, tol):
+    torch = ev.torch
+    outs, exps = integrity.flatten(out), integrity.flatten(exp)
+    if len(outs) != len(exps):
+        ev.reject("timed_output_mismatch", "a timed call returned a different output structure")
+    for o, e in zip(outs, exps):
+        if isinstance(e, torch.Tensor):
+            flag, msg = integrity.tensor_problem(torch, o, e)
+            if flag in ("output_not_plain_tensor", "output_not_dense"):
+                ev.reject(flag, msg + " (timed call)")
+            if flag or not compare.close(torch, o, e, tol):
+                ev.reject("timed_output_mismatch",
+                          "a timed call returned a wrong result (output cached across calls?)")
+
+
+def side_stream_check(ev, times, stream, host):
+    """With a device-wide synchronise before the end event the measurement covers every stream;
+    an event on the current stream alone (KernelBench's method) would not. A large gap between
+    the two for the candidate but not the reference means work on another stream."""
+    gaps = {}
+    for w in ("ref", "cand"):
+        g = [t - s for t, s in zip(times[w], stream[w])]
+        gaps[w] = _median(g) or 0.0
+    ev.md["stream_gap_ms"] = gaps
+    cand_ms = _median(times["cand"]) or 0.0
+    if gaps["cand"] > 2 * gaps["ref"] + 0.02 and gaps["cand"] > 0.25 * cand_ms:
+        ev.flag("side_stream_work", f"{gaps['cand']:.3f} ms of the candidate's time is not on the current stream")
+    hc = _median(host["cand"]) or 0.0
+    if cand_ms < 0.5 * hc - 0.1:
+        ev.flag("timer_mismatch", f"event time {cand_ms:.3f} ms vs host clock {hc:.3f} ms")

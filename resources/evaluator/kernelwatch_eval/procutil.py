@@ -1,0 +1,199 @@
+"""Low-level process helpers: prctl, /proc scanning, killing process trees, env scrubbing.
+
+Pure stdlib (ctypes); safe to import before torch.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import signal
+
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+PR_SET_CHILD_SUBREAPER = 36
+
+_libc = None
+
+
+def libc():
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 0) -> bool:
+    f = libc().prctl
+    f.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    f.restype = ctypes.c_int
+    return f(option, arg2, arg3, arg4, arg5) == 0
+
+
+def set_child_subreaper() -> bool:
+    return prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def set_pdeathsig(sig: int = signal.SIGKILL) -> bool:
+    return prctl(PR_SET_PDEATHSIG, int(sig))
+
+
+# --------------------------------------------------------------------------- secrets
+
+_SECRET_RE = re.compile(r"^MODAL_|TOKEN|SECRET|KEY|PASSWORD|PASSWD|CREDENTIAL", re.IGNORECASE)
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_SECRET_RE.search(name))
+
+
+def _env_block_range():
+    """(env_start, env_end) of this process's initial environment block, from /proc/self/stat."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            data = f.read()
+        fields = data[data.rindex(b")") + 2:].split()
+        # fields[0] is field 3 (state); env_start is field 50, env_end field 51.
+        return int(fields[47]), int(fields[48])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def scrub_secrets() -> list:
+    """Remove secret-looking variables from os.environ (unsetenv at the C level too), from
+    posix.environ (Python's startup copy) and zero their bytes in the initial environment
+    block, which /proc/<pid>/environ shows. Returns the names removed."""
+    import posix
+
+    removed = [k for k in list(os.environ) if is_secret_name(k)]
+    for k in removed:
+        try:
+            del os.environ[k]  # calls unsetenv()
+        except KeyError:
+            pass
+    # posix.environ keeps the bytes copy Python made at start-up.
+    penv = getattr(posix, "environ", None)
+    if isinstance(penv, dict):
+        for k in list(penv):
+            name = k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k)
+            if is_secret_name(name):
+                penv.pop(k, None)
+    # Zero the secret entries in the initial environment block (the memory that
+    # /proc/self/environ reads). glibc no longer points at them after unsetenv().
+    rng = _env_block_range()
+    if rng:
+        start, end = rng
+        try:
+            with open("/proc/self/environ", "rb") as f:
+                block = f.read()
+            off = 0
+            for entry in block.split(b"\0"):
+                name = entry.split(b"=", 1)[0].decode("utf-8", "replace")
+                if entry and is_secret_name(name) and start + off + len(entry) <= end:
+                    ctypes.memset(start + off, 0, len(entry))
+                off += len(entry) + 1
+        except (OSError, ValueError):
+            pass
+    return removed
+
+
+# --------------------------------------------------------------------------- /proc
+
+
+def proc_stat(pid: int):
+    """(state, ppid, pgid, sid) of a process, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+        rest = data[data.rindex(b")") + 2:].split()
+        return rest[0].decode(), int(rest[1]), int(rest[2]), int(rest[3])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def all_pids():
+    try:
+        return [int(n) for n in os.listdir("/proc") if n.isdigit()]
+    except OSError:
+        return []
+
+
+def process_table():
+    """{pid: (state, ppid, pgid, sid)} for every visible process."""
+    out = {}
+    for pid in all_pids():
+        st = proc_stat(pid)
+        if st is not None:
+            out[pid] = st
+    return out
+
+
+def rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            parts = f.read().split()
+        return int(parts[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def descendants(table: dict, roots) -> set:
+    """Every pid in `table` that descends from one of `roots` (roots excluded)."""
+    children = {}
+    for pid, st in table.items():
+        children.setdefault(st[1], []).append(pid)
+    out, stack = set(), list(roots)
+    while stack:
+        p = stack.pop()
+        for c in children.get(p, ()):
+            if c not in out:
+                out.add(c)
+                stack.append(c)
+    return out
+
+
+def kill_quiet(pid: int, sig: int = signal.SIGKILL) -> bool:
+    if pid <= 1:
+        return False
+    try:
+        os.kill(pid, sig)
+        return True
+    except OSError:
+        return False
+
+
+def killpg_quiet(pgid: int, sig: int = signal.SIGKILL) -> bool:
+    if pgid <= 1 or pgid == os.getpgrp():
+        return False
+    try:
+        os.killpg(pgid, sig)
+        return True
+    except OSError:
+        return False
+
+
+def reap_pid(pid: int):
+    """Non-blocking wait4 on one pid: (status, rusage) or None when not exited yet."""
+    try:
+        p, status, ru = os.wait4(pid, os.WNOHANG)
+    except ChildProcessError:
+        return ("gone", None)
+    except OSError as e:
+        if e.errno == errno.EINTR:
+            return None
+        return ("gone", None)
+    if p == 0:
+        return None
+    return (status, ru)
+
+
+def available_memory_kb() -> int:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 8 * 1024 * 1024

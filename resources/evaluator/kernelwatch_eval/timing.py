@@ -1,0 +1,107 @@
+"""Timing: CUDA events (device-wide synchronise before the end event) or perf_counter on CPU,
+warm-up, cache flush before each trial, first trial discarded, adaptive trial count.
+
+Statistic used for runtime_ms / baseline_runtime_ms / speedup: the MEDIAN of the kept trials.
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+
+_perf_counter = time.perf_counter  # saved before any candidate code runs
+
+
+def stats(samples) -> dict:
+    xs = sorted(samples)
+    n = len(xs)
+    if n == 0:
+        return {"mean": None, "median": None, "std": None, "min": None, "max": None, "n": 0}
+    mean = sum(xs) / n
+    var = sum((x - mean) ** 2 for x in xs) / (n - 1) if n > 1 else 0.0
+    med = xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2])
+    return {"mean": mean, "median": med, "std": math.sqrt(var), "min": xs[0], "max": xs[-1], "n": n}
+
+
+def rel_std_err(samples) -> float:
+    n = len(samples)
+    if n < 3:
+        return float("inf")
+    s = stats(samples)
+    if not s["mean"]:
+        return float("inf")
+    return s["std"] / math.sqrt(n) / s["mean"]
+
+
+def _cpu_llc_bytes() -> int:
+    best = 0
+    base = "/sys/devices/system/cpu/cpu0/cache"
+    try:
+        for d in os.listdir(base):
+            try:
+                with open(os.path.join(base, d, "size")) as f:
+                    s = f.read().strip()
+                mult = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(s[-1:], 1)
+                best = max(best, int(s.rstrip("KMG")) * mult)
+            except (OSError, ValueError):
+                pass
+    except OSError:
+        pass
+    return best or (32 << 20)
+
+
+class Timer:
+    """Measures one call; `cuda` decides the method. All functions used are saved at construction,
+    before the candidate is loaded, so a patched torch.cuda.Event / time.perf_counter does not
+    change what this timer does (and integrity.py reports such patches)."""
+
+    def __init__(self, torch, device, cuda: bool):
+        self.torch = torch
+        self.device = device
+        self.cuda = cuda
+        if cuda:
+            props = torch.cuda.get_device_properties(device)
+            l2 = int(getattr(props, "L2_cache_size", 0) or (50 << 20))
+            self.flush_bytes = max(2 * l2, 64 << 20)
+            self._Event = torch.cuda.Event
+            self._record = torch.cuda.Event.record
+            self._elapsed = torch.cuda.Event.elapsed_time
+            self._ev_sync = torch.cuda.Event.synchronize
+            self._sync = torch.cuda.synchronize
+        else:
+            self.flush_bytes = min(2 * _cpu_llc_bytes(), 64 << 20)
+            self._sync = lambda *a, **k: None
+        self._flush_buf = torch.empty(self.flush_bytes // 4, dtype=torch.int32, device=device)
+        self.method = "cuda_event" if cuda else "perf_counter"
+
+    def sync(self):
+        if self.cuda:
+            self._sync(self.device)
+
+    def flush(self):
+        self._flush_buf.fill_(0x5A5A5A5A)  # write >= 2x the last-level cache
+
+    def time_call(self, fn, args):
+        """Returns (out, ms, host_ms, stream_ms). stream_ms is what an event recorded on the current
+        stream right after the call sees (KernelBench's method); ms includes all streams."""
+        torch = self.torch
+        if self.cuda:
+            start, end_stream, end = self._Event(enable_timing=True), self._Event(enable_timing=True), \
+                self._Event(enable_timing=True)
+            self._sync(self.device)
+            h0 = _perf_counter()
+            self._record(start)
+            out = fn(*args)
+            self._record(end_stream)
+            self._sync(self.device)  # device-wide: work on any stream is inside the window
+            self._record(end)
+            self._ev_sync(end)
+            h1 = _perf_counter()
+            ms = self._elapsed(start, end)
+            return out, ms, (h1 - h0) * 1e3, self._elapsed(start, end_stream)
+        h0 = _perf_counter()
+        out = fn(*args)
+        h1 = _perf_counter()
+        ms = (h1 - h0) * 1e3
+        del torch
+        return out, ms, ms, ms
