@@ -9,7 +9,7 @@
 
 namespace kw {
 
-std::string_view toString(ModalCause c)
+std::string_view modalCauseName(ModalCause c)
 {
     switch (c) {
     case ModalCause::None:

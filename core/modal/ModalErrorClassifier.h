@@ -25,7 +25,7 @@ enum class ModalCause
     Unknown,
 };
 
-std::string_view toString(ModalCause c);
+std::string_view modalCauseName(ModalCause c);
 
 struct ModalDiagnosis
 {

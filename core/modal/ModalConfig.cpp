@@ -1,0 +1,104 @@
+#include "ModalConfig.h"
+
+#include "ModalGpu.h"
+#include "ModalSecrets.h"
+#include "Paths.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace kw {
+
+namespace {
+std::string envOr(const char* name, const std::string& fallback)
+{
+    const char* v = std::getenv(name);
+    return v && *v ? std::string(v) : fallback;
+}
+} // namespace
+
+ModalConfig ModalConfig::fromEnvironment()
+{
+    ModalConfig c;
+    loadSavedModalEndpoint(c);
+    c.endpoint = envOr("KERNELWATCH_MODAL_ENDPOINT", c.endpoint);
+    c.gpuType = envOr("KERNELWATCH_MODAL_GPU", c.gpuType);
+    c.proxyKey = envOr("KERNELWATCH_PROXY_KEY", {});
+    c.proxySecret = envOr("KERNELWATCH_PROXY_SECRET", {});
+    return c;
+}
+
+std::string ModalConfig::validate() const
+{
+    if (endpoint.empty())
+        return "no Modal endpoint: deploy the app (kernelwatch-cli modal deploy) or pass --endpoint URL "
+               "(or set KERNELWATCH_MODAL_ENDPOINT)";
+    if (endpoint.rfind("https://", 0) != 0 && endpoint.rfind("http://", 0) != 0)
+        return "the Modal endpoint must be an http(s) URL, got '" + endpoint + "'";
+    if (proxyKey.empty() != proxySecret.empty())
+        return "set both KERNELWATCH_PROXY_KEY and KERNELWATCH_PROXY_SECRET (a proxy auth token has two "
+               "parts)";
+    if (auto spec = parseModalGpu(gpuType); !spec.ok())
+        return spec.error;
+    if (maxInFlight < 1 || maxInFlight > 4096)
+        return "concurrency must be between 1 and 4096";
+    return {};
+}
+
+std::string ModalConfig::describe() const
+{
+    std::string s = "Modal: " + gpuType + " at " + (endpoint.empty() ? "(no endpoint)" : endpoint);
+    s += proxyKey.empty() ? ", no proxy auth token" : ", proxy auth " + maskModalToken(proxyKey);
+    return s;
+}
+
+double ModalConfig::deadlineFor(double requestTimeoutS) const
+{
+    if (deadlineS > 0)
+        return deadlineS;
+    return (requestTimeoutS > 0 ? requestTimeoutS : 300.0) + deadlineSlackS;
+}
+
+std::string modalSettingsPath()
+{
+    return paths::configDir() + "/modal.json";
+}
+
+bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS)
+{
+    if (!paths::makeDirs(paths::configDir()))
+        return false;
+    nlohmann::json j{{"endpoint", endpoint}, {"gpu", gpuType}, {"timeout_s", timeoutS}};
+    const std::string path = modalSettingsPath();
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        if (!f)
+            return false;
+        f << j.dump(2) << "\n";
+        if (!f.flush())
+            return false;
+    }
+    return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+bool loadSavedModalEndpoint(ModalConfig& config)
+{
+    std::ifstream f(modalSettingsPath());
+    if (!f)
+        return false;
+    std::stringstream ss;
+    ss << f.rdbuf();
+    auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (!j.is_object())
+        return false;
+    if (auto it = j.find("endpoint"); it != j.end() && it->is_string())
+        config.endpoint = it->get<std::string>();
+    if (auto it = j.find("gpu"); it != j.end() && it->is_string() && !it->get<std::string>().empty())
+        config.gpuType = it->get<std::string>();
+    return !config.endpoint.empty();
+}
+
+} // namespace kw

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace kw {
+
+// How ModalBackend reaches the deployed evaluator. Secrets live here only in memory: describe()
+// never prints them, and nothing here is written to disk except by saveModalEndpoint (which
+// writes the URL and GPU type, never a token).
+struct ModalConfig
+{
+    std::string endpoint; // web endpoint URL, e.g. https://ws--kernel-rl-evaluator-evaluate-http.modal.run
+    std::string gpuType = "H100"; // for requests that name none
+    std::string proxyKey;         // Modal-Key header (wk-...)
+    std::string proxySecret;      // Modal-Secret header (ws-...)
+
+    int maxInFlight = 256;       // concurrent HTTP requests
+    double deadlineS = 0;        // per request, from its first send; 0 = request timeout + deadlineSlackS
+    double deadlineSlackS = 600; // cold starts, image pulls, queueing on Modal
+    double connectTimeoutS = 15;
+    int maxRetries = 4; // re-sends where the evaluation surely did not run
+    double backoffInitialS = 0.5;
+    double backoffMaxS = 30;
+    int maxRedirects = 200; // 303 hops to the result URL (Modal long-polls ~150 s per hop)
+    std::size_t maxResponseBytes = 32u << 20;
+    std::string caBundle; // CA file for TLS; empty = system default
+
+    // Endpoint from KERNELWATCH_MODAL_ENDPOINT, else the one saved by the last deploy; proxy
+    // token from KERNELWATCH_PROXY_KEY / KERNELWATCH_PROXY_SECRET; GPU from KERNELWATCH_MODAL_GPU.
+    static ModalConfig fromEnvironment();
+
+    // Empty when usable, else a one-line message with the fix.
+    std::string validate() const;
+    // "Modal: H100 at https://…, proxy auth wk-Ab…" — never the secret.
+    std::string describe() const;
+    // The deadline for a request whose evaluation timeout is `requestTimeoutS`.
+    double deadlineFor(double requestTimeoutS) const;
+};
+
+// $XDG_CONFIG_HOME/kernelwatch/modal.json: {"endpoint": URL, "gpu": TYPE, "timeout_s": N}.
+std::string modalSettingsPath();
+bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS);
+// Fills endpoint (and gpuType when saved) from modalSettingsPath(); false when absent/unreadable.
+bool loadSavedModalEndpoint(ModalConfig& config);
+
+} // namespace kw
