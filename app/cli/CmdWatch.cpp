@@ -1,0 +1,232 @@
+// kernelwatch-cli watch: follow a kernel_rl run directory (or a directory of runs) and print each
+// evaluation as it appears; results go to the history store.
+#include "ArgParser.h"
+#include "Command.h"
+#include "HistoryStore.h"
+#include "watch/RunDirWatcher.h"
+#include "watch/RunsRootWatcher.h"
+#include "watch/WatchSummary.h"
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <thread>
+
+namespace kw::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void onSignal(int) { g_stop = true; }
+
+bool isDir(const std::string& p)
+{
+    struct stat st{};
+    return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool isFile(const std::string& p)
+{
+    struct stat st{};
+    return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::string timeText(double t)
+{
+    if (!(t > 0))
+        return "-";
+    const std::time_t s = static_cast<std::time_t>(t);
+    std::tm tm{};
+    localtime_r(&s, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+class Printer
+{
+public:
+    Printer(bool json, WatchSummary& summary) : m_json(json), m_summary(summary) {}
+
+    void results(const ResultBatch& b)
+    {
+        for (const EvalResult& r : b.results) {
+            m_summary.addResult(r);
+            const auto reward = r.metadata.find("reward");
+            const double rw = reward != r.metadata.end() && reward->is_number() ? reward->get<double>() : NAN;
+            if (m_json) {
+                nlohmann::json j = toJson(r, false);
+                j["run"] = r.request.run;
+                j["step"] = r.request.step;
+                j["turn"] = r.request.turn;
+                j["problem"] = r.request.problem;
+                j["reward"] = std::isfinite(rw) ? nlohmann::json(rw) : nlohmann::json(nullptr);
+                std::printf("%s\n", dump(j).c_str());
+            } else {
+                char speed[32] = "-";
+                if (r.speedup)
+                    std::snprintf(speed, sizeof speed, "%.3fx", *r.speedup);
+                char rew[32] = "-";
+                if (std::isfinite(rw))
+                    std::snprintf(rew, sizeof rew, "%.3f", rw);
+                std::printf("%s  %-16s step %-5d turn %-2d %-28s %-8s %-14s %10s  reward %s\n",
+                            timeText(r.createdAt).c_str(), r.request.run.c_str(), r.request.step, r.request.turn,
+                            r.request.problem.c_str(), r.request.backend.c_str(),
+                            std::string(statusName(r.status)).c_str(), speed, rew);
+            }
+        }
+        std::fflush(stdout);
+    }
+
+    void rows(const TraceBatch& b)
+    {
+        for (const TraceRecord& rec : b.records) {
+            if (rec.valid())
+                continue;
+            if (++m_skippedShown <= 50)
+                std::fprintf(stderr, "%s: traces.jsonl line %u (offset %llu): skipped, %s\n", b.run.c_str(),
+                             rec.lineNo + 1, static_cast<unsigned long long>(rec.offset),
+                             std::string(traceIssueReason(rec.issue)).c_str());
+            else if (m_skippedShown == 51)
+                std::fprintf(stderr, "(further skipped lines are only counted; see the summary)\n");
+        }
+    }
+
+private:
+    bool m_json;
+    WatchSummary& m_summary;
+    unsigned m_skippedShown = 0;
+};
+
+int runWatch(const std::vector<std::string>& args)
+{
+    ArgParser p;
+    p.flag("once", "print what is there now, then a summary, and exit")
+        .flag("json", "one EvalResult-shaped JSON object per line (run, step, turn, problem, reward added)")
+        .option("db", "PATH", "history store (default: " + HistoryStore::defaultPath() + ")")
+        .flag("no-store", "do not write results to the history store")
+        .option("interval", "MS", "poll interval when idle (default 250)")
+        .flag("help", "show this help");
+    if (!p.parse(args)) {
+        std::fprintf(stderr, "kernelwatch-cli watch: %s\n", p.error().c_str());
+        return ExitUsage;
+    }
+    if (p.has("help")) {
+        std::printf("usage: kernelwatch-cli watch RUN_DIR [options]\n\n"
+                    "RUN_DIR is a kernel_rl run directory (traces.jsonl, metrics.jsonl) or a directory of runs.\n"
+                    "Skipped lines are reported on stderr; the summary goes to stdout (stderr with --json).\n\n%s",
+                    p.helpText().c_str());
+        return ExitOk;
+    }
+    if (p.positionals().size() != 1) {
+        std::fprintf(stderr, "kernelwatch-cli watch: give one RUN_DIR (see --help)\n");
+        return ExitUsage;
+    }
+    const std::string dir = p.positionals().front();
+    if (!isDir(dir)) {
+        std::fprintf(stderr, "kernelwatch-cli watch: %s is not a directory\n", dir.c_str());
+        return ExitUsage;
+    }
+    auto interval = p.has("interval") ? p.intValue("interval", 10, 60000) : std::optional<int>(250);
+    if (!interval) {
+        std::fprintf(stderr, "kernelwatch-cli watch: %s\n", p.error().c_str());
+        return ExitUsage;
+    }
+    const bool once = p.has("once"), json = p.has("json");
+
+    std::unique_ptr<HistoryStore> store;
+    if (!p.has("no-store")) {
+        try {
+            store = std::make_unique<HistoryStore>(p.valueOr("db", HistoryStore::defaultPath()));
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "kernelwatch-cli watch: %s\n", e.what());
+            return ExitInfra;
+        }
+    }
+
+    WatchSummary summary;
+    Printer printer(json, summary);
+    bool storeFailed = false;
+    RunDirWatcher::Callbacks cb;
+    cb.onResults = [&](const ResultBatch& b) { printer.results(b); };
+    cb.onTraces = [&](const TraceBatch& b) { printer.rows(b); };
+    cb.onReset = [](const std::string& run, RunFile f, TailReset why) {
+        std::fprintf(stderr, "%s: %s was %s; reading it again from the start\n", run.c_str(),
+                     f == RunFile::Traces ? "traces.jsonl" : "metrics.jsonl", std::string(tailResetName(why)).c_str());
+    };
+    cb.onError = [&](const std::string& run, const std::string& msg) {
+        if (msg.find("could not store") != std::string::npos)
+            storeFailed = true;
+        std::fprintf(stderr, "%s: %s\n", run.c_str(), msg.c_str());
+    };
+
+    // A run directory, or a directory of runs (nothing to read at its top, runs below).
+    const bool isRun = isFile(dir + "/traces.jsonl") || isFile(dir + "/metrics.jsonl");
+    std::shared_ptr<RunDirWatcher> single;
+    std::shared_ptr<RunsRootWatcher> root;
+    if (isRun) {
+        RunDirWatcher::Options o;
+        o.runDir = dir;
+        o.store = store.get();
+        single = std::make_shared<RunDirWatcher>(o, cb);
+    } else {
+        RunsRootWatcher::Options o;
+        o.root = dir;
+        o.store = store.get();
+        RunsRootWatcher::Callbacks rcb;
+        rcb.run = cb;
+        rcb.onRunAdded = [json](const std::shared_ptr<RunDirWatcher>& w) {
+            if (!json)
+                std::fprintf(stderr, "watching run %s (%s)\n", w->name().c_str(), w->dir().c_str());
+        };
+        root = std::make_shared<RunsRootWatcher>(o, rcb);
+    }
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    auto runs = [&] { return single ? std::vector<std::shared_ptr<RunDirWatcher>>{single} : root->runs(); };
+    const std::size_t budget = 8u << 20;
+    bool interrupted = false;
+    for (;;) {
+        if (g_stop) {
+            interrupted = true;
+            break;
+        }
+        const PollStatus st = single ? single->poll(budget) : root->poll(budget);
+        if (st.more)
+            continue;
+        bool allCaughtUp = true;
+        for (const auto& w : runs())
+            allCaughtUp = allCaughtUp && w->caughtUp();
+        if (once && allCaughtUp)
+            break;
+        if (allCaughtUp)
+            std::this_thread::sleep_for(std::chrono::milliseconds(*interval));
+    }
+    for (const auto& w : runs())
+        summary.setRunStats(w->name(), w->stats());
+    if (runs().empty())
+        std::fprintf(stderr, "no run found in %s (a run directory holds traces.jsonl or metrics.jsonl)\n", dir.c_str());
+    if (json)
+        std::fprintf(stderr, "%s\n", dump(nlohmann::json{{"summary", summary.toJson()}}).c_str());
+    else
+        std::printf("%s", summary.toText().c_str());
+    std::fflush(stdout);
+    if (storeFailed)
+        return ExitInfra;
+    return interrupted ? ExitInterrupted : ExitOk;
+}
+
+const CommandRegistrar reg{{"watch", "watch RUN_DIR [--once] [--json] [--db PATH] [--no-store]",
+                            "print training-run evaluations as they appear (kernel_rl traces.jsonl)", runWatch}};
+
+} // namespace
+} // namespace kw::cli

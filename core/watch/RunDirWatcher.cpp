@@ -1,0 +1,588 @@
+#include "RunDirWatcher.h"
+
+#include "HistoryStore.h"
+#include "MetricsLineParser.h"
+#include "TraceLineParser.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kw {
+
+namespace {
+
+bool isBlank(std::string_view s)
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+std::string baseName(std::string path)
+{
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+double mtimeOf(const std::string& path)
+{
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0)
+        return TraceRecord::kNone;
+    return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
+}
+
+bool exists(const std::string& path)
+{
+    struct stat st{};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+bool readSmallFile(const std::string& path, std::string& out, std::size_t maxBytes)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    out.clear();
+    char buf[65536];
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || out.size() + static_cast<std::size_t>(n) > maxBytes)
+            break;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return true;
+}
+
+} // namespace
+
+// ---- sinks: the tailers' per-line callbacks, collected into one batch per poll -----------------
+
+class RunDirWatcher::TraceSink : public FileTailer::Sink
+{
+public:
+    explicit TraceSink(RunDirWatcher& w) : m_w(w) {}
+
+    void onLine(std::uint64_t offset, std::uint32_t lineNo, std::string_view line) override
+    {
+        if (isBlank(line)) {
+            ++blank;
+            return;
+        }
+        TraceRecord rec;
+        rec.offset = offset;
+        rec.lineNo = lineNo;
+        TraceLineSpans spans;
+        parseTraceLine(line, rec, &spans);
+        if (!rec.valid())
+            notes[std::string(traceIssueReason(rec.issue))]++;
+        if (rec.issue == TraceIssue::Recovered)
+            notes[std::string(traceIssueReason(TraceIssue::Recovered))]++;
+        if (spans.trailingData)
+            notes["trailing data after a record (ignored)"]++;
+        if (live && rec.stepSource != StepSource::Line) {
+            auto [step, source] = m_w.m_steps.stepFor(rec.timestamp);
+            rec.step = step;
+            rec.stepSource = source;
+        }
+        if (live && rec.valid() && m_w.m_opts.buildResults) {
+            results.push_back(buildTraceResult(rec, spans, m_w.m_ctx));
+            resultRows.push_back(records.size()); // relative; made absolute on flush
+        }
+        records.push_back(rec);
+    }
+
+    void onOverlongLine(std::uint64_t offset, std::uint32_t lineNo, std::uint64_t length) override
+    {
+        TraceRecord rec;
+        rec.offset = offset;
+        rec.lineNo = lineNo;
+        rec.length = length > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<std::uint32_t>(length);
+        rec.idHash = traceLineHash(offset, length);
+        rec.issue = TraceIssue::TooLong;
+        notes[std::string(traceIssueReason(TraceIssue::TooLong))]++;
+        records.push_back(rec);
+    }
+
+    void onReset(TailReset why) override
+    {
+        clear();
+        resets.push_back(why);
+    }
+
+    void clear()
+    {
+        records.clear();
+        results.clear();
+        resultRows.clear();
+        notes.clear();
+        blank = 0;
+    }
+
+    bool live = false;
+    std::vector<TraceRecord> records;
+    std::vector<EvalResult> results;
+    std::vector<std::size_t> resultRows;
+    std::map<std::string, std::uint64_t> notes;
+    std::uint64_t blank = 0;
+    std::vector<TailReset> resets;
+
+private:
+    RunDirWatcher& m_w;
+};
+
+class RunDirWatcher::MetricsSink : public FileTailer::Sink
+{
+public:
+    void onLine(std::uint64_t offset, std::uint32_t lineNo, std::string_view line) override
+    {
+        if (isBlank(line))
+            return;
+        ++lines;
+        MetricsRecord rec;
+        rec.offset = offset;
+        rec.lineNo = lineNo;
+        if (parseMetricsLine(line, rec) == TraceIssue::None)
+            records.push_back(std::move(rec));
+        else
+            notes[std::string(metricsIssueReason(rec.issue))]++;
+    }
+    void onOverlongLine(std::uint64_t, std::uint32_t, std::uint64_t) override
+    {
+        ++lines;
+        notes[std::string(metricsIssueReason(TraceIssue::TooLong))]++;
+    }
+    void onReset(TailReset why) override
+    {
+        records.clear();
+        notes.clear();
+        lines = 0;
+        resets.push_back(why);
+    }
+
+    std::vector<MetricsRecord> records;
+    std::map<std::string, std::uint64_t> notes;
+    std::uint64_t lines = 0;
+    std::vector<TailReset> resets;
+};
+
+// ---- RunDirWatcher ----------------------------------------------------------------------------
+
+RunDirWatcher::RunDirWatcher(Options options, Callbacks callbacks)
+    : m_opts(std::move(options)), m_cb(std::move(callbacks))
+{
+    std::error_code ec;
+    m_dir = std::filesystem::absolute(m_opts.runDir, ec).lexically_normal().string();
+    if (ec || m_dir.empty())
+        m_dir = m_opts.runDir;
+    while (m_dir.size() > 1 && m_dir.back() == '/')
+        m_dir.pop_back();
+    m_name = m_opts.runName.empty() ? baseName(m_dir) : m_opts.runName;
+    m_ctx.run = m_name;
+    m_ctx.tracesPath = tracesPath();
+    FileTailer::Options to;
+    to.maxLineBytes = m_opts.maxLineBytes;
+    m_traces = std::make_unique<FileTailer>(tracesPath(), to);
+    m_metricsTail = std::make_unique<FileTailer>(metricsPath(), to);
+    m_traceSink = std::make_unique<TraceSink>(*this);
+    m_metricsSink = std::make_unique<MetricsSink>();
+}
+
+RunDirWatcher::~RunDirWatcher() = default;
+
+RunDirWatcher::Phase RunDirWatcher::phase() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_phase;
+}
+
+RunInfo RunDirWatcher::info() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_info;
+}
+
+RunWatchStats RunDirWatcher::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_stats;
+}
+
+std::size_t RunDirWatcher::recordCount() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_index.size();
+}
+
+std::vector<TraceRecord> RunDirWatcher::records(std::size_t first, std::size_t count) const
+{
+    std::lock_guard lock(m_mutex);
+    if (first >= m_index.size())
+        return {};
+    const std::size_t n = std::min(count, m_index.size() - first);
+    return {m_index.begin() + static_cast<std::ptrdiff_t>(first),
+            m_index.begin() + static_cast<std::ptrdiff_t>(first + n)};
+}
+
+std::vector<MetricsRecord> RunDirWatcher::metrics() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_metrics;
+}
+
+std::vector<StepMapper::Boundary> RunDirWatcher::stepBoundaries() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_steps.boundaries();
+}
+
+void RunDirWatcher::error(const std::string& message)
+{
+    if (message == m_lastError)
+        return; // the same failure on every poll is reported once
+    m_lastError = message;
+    if (m_cb.onError)
+        m_cb.onError(m_name, message);
+}
+
+void RunDirWatcher::readConfig()
+{
+    const std::string path = m_dir + "/config.json";
+    std::string text;
+    if (!readSmallFile(path, text, 8u << 20))
+        return;
+    RunInfo info = parseRunConfig(text);
+    m_configRead = true;
+    m_ctx.target = info.useModal ? "modal" : "local";
+    m_ctx.gpuType = info.useModal ? info.gpuType : std::string();
+    std::lock_guard lock(m_mutex);
+    m_info = std::move(info);
+}
+
+bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
+{
+    MetricsSink& sink = *m_metricsSink;
+    const FileTailer::PollResult r = m_metricsTail->poll(sink, budget);
+    if (!r.error.empty())
+        error(r.error);
+    const bool live = phase() != Phase::Indexing;
+    if (!sink.resets.empty()) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_metrics.clear();
+            m_steps.clear();
+            m_stats.metricsLines = m_stats.metricsRecords = 0;
+            m_stats.metricsSkipped.clear();
+            m_stats.resets += sink.resets.size();
+        }
+        if (m_cb.onReset)
+            for (TailReset why : sink.resets)
+                m_cb.onReset(m_name, RunFile::Metrics, why);
+        sink.resets.clear();
+    }
+    if (r.bytesRead > 0 || !sink.records.empty() || sink.lines > 0) {
+        status.progressed = true;
+        const double seenAt = live ? mtimeOf(metricsPath()) : TraceRecord::kNone;
+        MetricsBatch batch;
+        batch.run = m_name;
+        {
+            std::lock_guard lock(m_mutex);
+            batch.firstIndex = m_metrics.size();
+            for (std::size_t i = 0; i < sink.records.size(); ++i) {
+                const MetricsRecord& m = sink.records[i];
+                if (live)
+                    m_steps.addLive(m.step, m.wallTime, m.timeTotal, m.timeRollout,
+                                    i + 1 == sink.records.size() ? seenAt : TraceRecord::kNone);
+                else
+                    m_steps.addBulk(m.step, m.wallTime, m.timeTotal, m.timeRollout);
+            }
+            m_stats.metricsLines += sink.lines;
+            m_stats.metricsRecords += sink.records.size();
+            m_stats.bytesRead += r.bytesRead;
+            for (const auto& [reason, n] : sink.notes)
+                m_stats.metricsSkipped[reason] += n;
+            m_metrics.insert(m_metrics.end(), sink.records.begin(), sink.records.end());
+        }
+        batch.records = std::move(sink.records);
+        sink.records.clear();
+        sink.notes.clear();
+        sink.lines = 0;
+        if (m_cb.onMetrics && !batch.records.empty())
+            m_cb.onMetrics(batch);
+    }
+    if (r.more)
+        status.more = true;
+    return r.more;
+}
+
+bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
+{
+    TraceSink& sink = *m_traceSink;
+    sink.live = phase() == Phase::Live; // m_steps is written only on this thread: no lock to read it
+    const FileTailer::PollResult r = m_traces->poll(sink, budget);
+    if (!r.error.empty())
+        error(r.error);
+
+    if (!sink.resets.empty()) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_index.clear();
+            m_index.shrink_to_fit();
+            const auto resets = m_stats.resets + sink.resets.size();
+            const auto metricsLines = m_stats.metricsLines, metricsRecords = m_stats.metricsRecords;
+            auto metricsSkipped = m_stats.metricsSkipped;
+            const auto errors = m_stats.storeErrors;
+            m_stats = RunWatchStats{};
+            m_stats.resets = resets;
+            m_stats.metricsLines = metricsLines;
+            m_stats.metricsRecords = metricsRecords;
+            m_stats.metricsSkipped = std::move(metricsSkipped);
+            m_stats.storeErrors = errors;
+            m_phase = Phase::Indexing;
+            m_sweepPos = 0;
+        }
+        if (m_cb.onReset)
+            for (TailReset why : sink.resets)
+                m_cb.onReset(m_name, RunFile::Traces, why);
+        sink.resets.clear();
+        // Lines after the reset were parsed as live ones; the new file is indexed from scratch.
+        if (sink.live) {
+            for (auto& rec : sink.records)
+                if (rec.stepSource != StepSource::Line) {
+                    rec.step = -1;
+                    rec.stepSource = StepSource::None;
+                }
+            sink.results.clear();
+            sink.resultRows.clear();
+        }
+    }
+
+    const bool any = r.bytesRead > 0 || !sink.records.empty() || sink.blank > 0;
+    if (any) {
+        status.progressed = true;
+        TraceBatch batch;
+        batch.run = m_name;
+        {
+            std::lock_guard lock(m_mutex);
+            batch.firstIndex = m_index.size();
+            m_index.insert(m_index.end(), sink.records.begin(), sink.records.end());
+            m_stats.traceLines += sink.records.size();
+            for (const auto& rec : sink.records)
+                if (rec.valid())
+                    ++m_stats.records;
+            m_stats.blankLines += sink.blank;
+            m_stats.bytesRead += r.bytesRead;
+            for (const auto& [reason, n] : sink.notes)
+                m_stats.skipped[reason] += n;
+            if (!sink.records.empty())
+                m_stats.lastLineAt = nowUnixSeconds();
+            m_stats.pendingBytes = m_traces->pendingBytes();
+        }
+        for (auto& row : sink.resultRows)
+            row += batch.firstIndex;
+        batch.records = std::move(sink.records);
+        std::vector<EvalResult> results = std::move(sink.results);
+        std::vector<std::size_t> rows = std::move(sink.resultRows);
+        sink.clear();
+        // Store first, then tell: whatever a consumer printed is already in the store.
+        if (!results.empty())
+            deliverResults(std::move(results), std::move(rows));
+        if (m_cb.onTraces && !batch.records.empty())
+            m_cb.onTraces(batch);
+    } else {
+        std::lock_guard lock(m_mutex);
+        m_stats.pendingBytes = m_traces->pendingBytes();
+    }
+    if (r.more)
+        status.more = true;
+    return r.more;
+}
+
+void RunDirWatcher::deliverResults(std::vector<EvalResult>&& results, std::vector<std::size_t>&& indices)
+{
+    ResultBatch batch;
+    batch.run = m_name;
+    if (m_opts.store) {
+        try {
+            batch.newInStore = m_opts.store->addMany(results);
+        } catch (const std::exception& e) {
+            {
+                std::lock_guard lock(m_mutex);
+                m_stats.storeErrors += results.size();
+            }
+            error(std::string("could not store results: ") + e.what());
+        }
+    }
+    {
+        std::lock_guard lock(m_mutex);
+        m_stats.resultsBuilt += results.size();
+        m_stats.resultsNew += batch.newInStore;
+    }
+    if (m_cb.onResults) {
+        batch.results = std::move(results);
+        batch.indices = std::move(indices);
+        m_cb.onResults(batch);
+    }
+}
+
+void RunDirWatcher::finishIndexing()
+{
+    const double metricsMtime = mtimeOf(metricsPath());
+    std::size_t n = 0;
+    {
+        std::lock_guard lock(m_mutex);
+        m_steps.setMetricsFileExists(exists(metricsPath()));
+        std::vector<double> times;
+        times.reserve(m_index.size());
+        for (const auto& rec : m_index)
+            times.push_back(rec.timestamp);
+        m_steps.resolve(std::move(times), metricsMtime);
+        for (auto& rec : m_index) {
+            if (rec.stepSource == StepSource::Line || !rec.valid())
+                continue;
+            auto [step, source] = m_steps.stepFor(rec.timestamp);
+            rec.step = step;
+            rec.stepSource = source;
+        }
+        n = m_index.size();
+        m_phase = m_opts.buildResults ? Phase::Sweeping : Phase::Live;
+        m_sweepPos = 0;
+    }
+    if (m_cb.onStepsChanged && n > 0)
+        m_cb.onStepsChanged(m_name, 0, n);
+    if (m_cb.onIndexed)
+        m_cb.onIndexed(m_name);
+    if (!m_opts.buildResults && m_cb.onCaughtUp)
+        m_cb.onCaughtUp(m_name);
+}
+
+bool RunDirWatcher::sweep(std::size_t budget, PollStatus& status)
+{
+    // Which rows still need a result: all valid ones when someone listens, else those the store lacks.
+    const bool everyRow = static_cast<bool>(m_cb.onResults);
+    std::vector<std::pair<std::size_t, TraceRecord>> todo;
+    std::size_t bytes = 0;
+    std::size_t pos;
+    {
+        std::lock_guard lock(m_mutex);
+        pos = m_sweepPos;
+    }
+    const std::size_t total = recordCount();
+    while (pos < total && bytes < budget) {
+        TraceRecord rec;
+        {
+            std::lock_guard lock(m_mutex);
+            rec = m_index[pos];
+        }
+        ++pos;
+        if (!rec.valid())
+            continue;
+        if (!everyRow && m_opts.store && m_opts.store->contains(traceResultId(m_name, rec.idHash)))
+            continue;
+        if (!everyRow && !m_opts.store)
+            continue;
+        bytes += rec.length;
+        todo.emplace_back(pos - 1, rec);
+    }
+
+    std::vector<EvalResult> results;
+    std::vector<std::size_t> rows;
+    const int fd = todo.empty() ? -1 : ::open(tracesPath().c_str(), O_RDONLY | O_CLOEXEC);
+    if (!todo.empty() && fd < 0)
+        error(tracesPath() + ": cannot reopen to read results");
+    std::string buf;
+    for (std::size_t i = 0; fd >= 0 && i < todo.size();) {
+        // One read for a run of rows that lie close together.
+        std::size_t j = i + 1;
+        const std::uint64_t start = todo[i].second.offset;
+        std::uint64_t end = start + todo[i].second.length;
+        while (j < todo.size() && todo[j].second.offset >= end &&
+               todo[j].second.offset + todo[j].second.length - start <= m_opts.sweepChunkBytes) {
+            end = todo[j].second.offset + todo[j].second.length;
+            ++j;
+        }
+        buf.resize(static_cast<std::size_t>(end - start));
+        std::size_t got = 0;
+        while (got < buf.size()) {
+            const ssize_t n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(start + got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            got += static_cast<std::size_t>(n);
+        }
+        for (std::size_t k = i; k < j; ++k) {
+            const TraceRecord& rec = todo[k].second;
+            const std::uint64_t rel = rec.offset - start;
+            if (rel + rec.length > got)
+                continue; // the file shrank: the tailer reports it on the next poll
+            TraceRecord again;
+            again.offset = rec.offset;
+            again.lineNo = rec.lineNo;
+            TraceLineSpans spans;
+            parseTraceLine(std::string_view(buf.data() + rel, rec.length), again, &spans);
+            if (again.idHash != rec.idHash || !again.valid())
+                continue; // rewritten in place: the tailer notices
+            results.push_back(buildTraceResult(rec, spans, m_ctx));
+            rows.push_back(todo[k].first);
+        }
+        i = j;
+    }
+    if (fd >= 0)
+        ::close(fd);
+
+    if (!results.empty()) {
+        status.progressed = true;
+        deliverResults(std::move(results), std::move(rows));
+    }
+    bool done = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_sweepPos = pos;
+        done = pos >= m_index.size();
+        if (done)
+            m_phase = Phase::Live;
+    }
+    if (done && m_cb.onCaughtUp)
+        m_cb.onCaughtUp(m_name);
+    if (!done)
+        status.more = true;
+    return !done;
+}
+
+PollStatus RunDirWatcher::poll(std::size_t byteBudget)
+{
+    PollStatus status;
+    if (!m_configRead)
+        readConfig();
+    switch (phase()) {
+    case Phase::Indexing: {
+        const bool metricsMore = pollMetrics(byteBudget, status);
+        const bool tracesMore = pollTraces(byteBudget, status);
+        if (!metricsMore && !tracesMore && phase() == Phase::Indexing) {
+            finishIndexing();
+            status.progressed = true;
+            status.more = phase() != Phase::Live;
+        }
+        break;
+    }
+    case Phase::Sweeping:
+        sweep(byteBudget, status);
+        break;
+    case Phase::Live:
+        pollMetrics(byteBudget, status);
+        pollTraces(byteBudget, status);
+        break;
+    }
+    return status;
+}
+
+} // namespace kw
