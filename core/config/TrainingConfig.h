@@ -1,0 +1,49 @@
+#pragma once
+
+#include "YamlScalarEdit.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kw {
+
+// The evaluation settings of a kernel_rl training config (rl_kernelbench.yaml), all under
+// `dataset_builder:`. Pure functions over the file's text; TrainingConfigFile writes it.
+struct TrainingSetting
+{
+    std::string key;  // "modal_gpu_type"
+    std::string type; // "bool", "int", "gpu", "choice"
+    std::string help; // one line
+};
+
+const std::vector<TrainingSetting>& trainingSettings();
+inline constexpr std::string_view kTrainingSection = "dataset_builder";
+
+// One change, parsed and validated from "key=value" (key with or without "dataset_builder.").
+struct TrainingChange
+{
+    std::string key; // bare key, e.g. "modal_timeout"
+    YamlScalarValue value;
+};
+
+// Empty on success; else a message saying what is wrong and what is allowed.
+// Values: use_modal/measure_performance true|false (yes/no/1/0 accepted); modal_gpu_type a Modal
+// GPU type (T4 … B200, H100!, TYPE:N; normalised to Modal's spelling); modal_timeout whole
+// seconds 10..86400; backend cuda|triton|tilelang|cute; num_correct_trials 1..1000.
+std::string parseTrainingAssignment(std::string_view assignment, TrainingChange& out);
+std::string validateTrainingValue(const std::string& key, std::string_view value, YamlScalarValue& out);
+
+// Current values (raw scalar text) of every known setting; nullopt where absent.
+struct TrainingSettingsView
+{
+    std::vector<std::pair<std::string, std::optional<std::string>>> values;
+    std::string error; // invalid YAML
+};
+TrainingSettingsView readTrainingSettings(std::string_view yamlText);
+
+// Applies the changes in order; the first refused one stops and reports, leaving `text` as given.
+YamlEditOutcome applyTrainingChanges(std::string_view yamlText, const std::vector<TrainingChange>& changes);
+
+} // namespace kw
