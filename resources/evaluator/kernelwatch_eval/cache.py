@@ -83,3 +83,67 @@ class CacheSlot:
             finally:
                 os.close(self._lock_fd)
                 self._lock_fd = -1
+
+
+_STATE = ".kw_srcstate.json"
+
+
+def install_ninja_mtime_fix():
+    """Make cache hits survive torch versions that rewrite main.cpp / cuda.cu / build.ninja on every
+    load_inline call (torch < 2.1 does; the fresh mtime makes ninja rebuild everything).
+
+    Wraps torch.utils.cpp_extension._run_ninja_build: before ninja runs, every file in the build
+    dir whose content matches the state recorded after the last successful build gets its old
+    mtime back; after a successful build the state is recorded again. A no-op where torch
+    already leaves unchanged sources alone. Installed by the harness before the candidate loads."""
+    import hashlib
+    import json
+
+    try:
+        from torch.utils import cpp_extension as ce
+    except Exception:
+        return False
+    orig = getattr(ce, "_run_ninja_build", None)
+    if orig is None or getattr(orig, "_kw_wrapped", False):
+        return False
+
+    def digest(p):
+        with open(p, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+
+    def tracked(d):
+        try:
+            return [n for n in os.listdir(d) if n.endswith((".cpp", ".cu", ".ninja", ".h", ".cuh"))]
+        except OSError:
+            return []
+
+    def run(*args, **kwargs):
+        d = kwargs.get("build_directory", args[0] if args else None)
+        state_path = os.path.join(d, _STATE) if d else None
+        if state_path and os.path.exists(state_path):
+            try:
+                with open(state_path) as f:
+                    state = json.load(f)
+                for n in tracked(d):
+                    p = os.path.join(d, n)
+                    old = state.get(n)
+                    if old and old[0] == digest(p):
+                        os.utime(p, ns=(old[1], old[1]))
+            except (OSError, ValueError):
+                pass
+        out = orig(*args, **kwargs)
+        if state_path:
+            try:
+                state = {}
+                for n in tracked(d):
+                    p = os.path.join(d, n)
+                    state[n] = [digest(p), os.stat(p).st_mtime_ns]
+                with open(state_path, "w") as f:
+                    json.dump(state, f)
+            except OSError:
+                pass
+        return out
+
+    run._kw_wrapped = True
+    ce._run_ninja_build = run
+    return True

@@ -202,6 +202,7 @@ class Evaluation:
                 __import__(m)
             except Exception:
                 pass
+        self.md["ninja_mtime_fix"] = cache.install_ninja_mtime_fix()
         if self.ctx.mode == "eval":
             self.snapshot = integrity.Snapshot(torch)
             self.threads_before = integrity.thread_idents()
@@ -284,6 +285,8 @@ class Evaluation:
         self.md["correctness_trials"] = f"({res['tests_passed']} / {res['tests_total']})"
         res["timings"]["total"] = _monotonic() - self.t_start
         res["isolation"] = ",".join(self.ctx.isolation)
+        if "landlock" in self.ctx.isolation:
+            self.md["landlock_denied_roots"] = self.ctx.denied_roots
         if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
             self.md["landlock"] = self.ctx.sandbox_error
         return res

@@ -109,13 +109,13 @@ def _read_rules(denied: list) -> list:
             return
         for n in names:
             p = os.path.join(d, n)
-            rp = _norm(p)
-            if any(_is_under(rp, r) for r in denied) or any(_is_under(_norm(p), r) for r in denied):
+            rp = _norm(p)  # symlinks resolved: a rule on a link applies to its target
+            if any(_is_under(rp, r) for r in denied):
                 continue
-            if any(_is_under(r, p) for r in denied):
+            if any(_is_under(r, rp) for r in denied):
                 if os.path.isdir(p) and not os.path.islink(p):
                     walk(p)
-                continue
+                continue  # a link to an ancestor of a denied root: its real path is walked
             rules.append(p)
 
     walk("/")

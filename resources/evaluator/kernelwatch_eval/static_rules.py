@@ -113,6 +113,10 @@ _SYNONYMS = {"mm": "matmul", "bmm": "matmul", "__matmul__": "matmul", "relu_": "
              "add_": "add", "mul_": "mul", "gelu_": "gelu"}
 
 
+_BINOPS = {ast.MatMult: "matmul", ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div",
+           ast.Pow: "pow"}
+
+
 def _forward_ops(src: str, cls: str):
     try:
         tree = ast.parse(src)
@@ -128,8 +132,8 @@ def _forward_ops(src: str, cls: str):
                         if isinstance(sub, ast.Call):
                             f = sub.func
                             name = f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None)
-                        elif isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.MatMult):
-                            name = "matmul"
+                        elif isinstance(sub, ast.BinOp):
+                            name = _BINOPS.get(type(sub.op))
                         if name and name not in _BENIGN:
                             ops.add(_SYNONYMS.get(name, name))
                     return ops
