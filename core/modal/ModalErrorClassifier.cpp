@@ -127,7 +127,7 @@ ModalDiagnosis modalDiagnosisFor(ModalCause cause, std::string detail)
         break;
     case ModalCause::Unknown:
         d.summary = "the modal command failed";
-        d.fix = "see the output below";
+        d.fix = "read modal's own message (detail); `modal --help` lists the commands";
         break;
     }
     return d;

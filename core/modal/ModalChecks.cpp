@@ -1,0 +1,109 @@
+#include "ModalChecks.h"
+
+#include "ModalEndpointProbe.h"
+#include "ModalGpu.h"
+#include "ModalSecrets.h"
+
+namespace kw {
+
+std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& config,
+                                       const ModalCheckOptions& o,
+                                       const std::function<void(const ModalCheck&)>& onCheck)
+{
+    std::vector<ModalCheck> out;
+    auto report = [&](ModalCheck c) {
+        if (onCheck)
+            onCheck(c);
+        out.push_back(std::move(c));
+    };
+
+    ModalCheck cliCheck{"cli", "Modal CLI found", false, false, {}, {}};
+    const auto version = cli.version();
+    cliCheck.ok = version.ok();
+    cliCheck.detail = version.ok() ? cli.options().program + " " + version.value : version.diagnosis.summary;
+    if (!version.ok())
+        cliCheck.fix = version.diagnosis.fix;
+    report(cliCheck);
+
+    ModalCheck token{"token", "Modal token valid", false, !cliCheck.ok, {}, {}};
+    if (cliCheck.ok) {
+        const auto info = cli.tokenInfo();
+        token.ok = info.ok();
+        token.detail = info.ok()
+                           ? maskModalToken(info.value.tokenId) + " in workspace " + info.value.workspace
+                           : info.diagnosis.summary +
+                                 (info.diagnosis.detail.empty() ? "" : ": " + info.diagnosis.detail);
+        if (!info.ok())
+            token.fix = info.diagnosis.fix;
+    }
+    report(token);
+
+    ModalCheck app{"app", "App '" + o.appName + "' deployed", false, !token.ok, {}, {}};
+    if (token.ok) {
+        const auto apps = cli.listApps();
+        if (!apps.ok()) {
+            app.detail = apps.diagnosis.summary;
+            app.fix = apps.diagnosis.fix;
+        } else if (auto a = findModalApp(apps.value, o.appName); a && a->isDeployed()) {
+            app.ok = true;
+            app.detail =
+                a->appId + ", " + std::to_string(a->tasks) + " running task(s), deployed " + a->createdAt;
+        } else {
+            app.detail = a ? "state: " + a->state : "not in `modal app list`";
+            app.fix = modalDiagnosisFor(ModalCause::AppNotFound).fix;
+        }
+    }
+    report(app);
+
+    ModalCheck ep{"endpoint", "Endpoint reachable and authorised", false, false, {}, {}};
+    ModalProbeResult probe;
+    if (config.endpoint.empty()) {
+        ep.detail = "no endpoint URL configured";
+        ep.fix = "deploy (kernelwatch-cli modal deploy saves the URL) or pass --endpoint / set "
+                 "KERNELWATCH_MODAL_ENDPOINT";
+    } else {
+        probe = probeModalEndpoint(config);
+        ep.ok = probe.ok;
+        ep.detail =
+            config.endpoint + (probe.ok ? " answered in " + std::to_string(probe.seconds).substr(0, 4) + " s"
+                                        : ": " + probe.diagnosis.summary);
+        if (!probe.ok)
+            ep.fix = probe.diagnosis.fix;
+    }
+    report(ep);
+
+    ModalCheck to{"timeout", "Timeouts consistent", false, !probe.ok, {}, {}};
+    if (probe.ok) {
+        const int deployedMax = probe.info.value("max_timeout_s", 0);
+        if (o.configuredTimeoutS <= 0) {
+            to.ok = true;
+            to.detail = "deployed maximum " + std::to_string(deployedMax) + " s";
+        } else if (o.configuredTimeoutS <= deployedMax) {
+            to.ok = true;
+            to.detail = "configured " + std::to_string(o.configuredTimeoutS) +
+                        " s within the deployed maximum " + std::to_string(deployedMax) + " s";
+        } else {
+            to.detail = "configured " + std::to_string(o.configuredTimeoutS) +
+                        " s exceeds the deployed maximum " + std::to_string(deployedMax) +
+                        " s (requests are clamped)";
+            to.fix =
+                "redeploy: kernelwatch-cli modal deploy --timeout " + std::to_string(o.configuredTimeoutS);
+        }
+    }
+    report(to);
+
+    ModalCheck gpu{"gpu", "GPU type valid", false, false, {}, {}};
+    const auto spec = parseModalGpu(config.gpuType);
+    gpu.ok = spec.ok();
+    gpu.detail = spec.ok()
+                     ? spec.canonical() + " (" + spec.gpu->arch + ", sm_" + std::to_string(spec.gpu->sm) +
+                           ", $" + std::to_string(spec.gpu->usdPerSecond * spec.count * 3600).substr(0, 5) +
+                           "/h)"
+                     : spec.error;
+    if (!spec.ok())
+        gpu.fix = "use one of " + modalGpuNamesList();
+    report(gpu);
+    return out;
+}
+
+} // namespace kw
