@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang-format
+  # parser fuzzing (libFuzzer)
+  clang libclang-rt-14-dev
   # GUI (Qt 6, plots, code editors)
   qt6-base-dev qt6-base-dev-tools libgl-dev libqcustomplot-dev libqscintilla2-qt6-dev
   qt6-qpa-plugins fonts-dejavu-core

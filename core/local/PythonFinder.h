@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace kw {
@@ -24,6 +26,7 @@ struct PythonProbe
     bool tritonAvailable = false;
     std::vector<GpuDescription> gpus;
     std::string error; // why not ok, one line, with what to do
+    bool torchMissing = false; // the interpreter ran but `import torch` failed
 };
 
 // Finds a Python that can `import torch`. Order: `preferred` (--python or the setting) when
@@ -31,5 +34,16 @@ struct PythonProbe
 // The probe runs `kernelwatch_eval.probe` from evaluatorDir.
 PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS = 60);
 PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir);
+
+// Pure parts, tested on recorded output.
+// Reads the probe's JSON document (the last line of `stdoutText` that is a JSON object).
+// Lenient about key names; `ok` is false with `error` set when the document says so or none
+// could be read.
+PythonProbe parseProbeOutput(std::string_view stdoutText);
+// One-line reason from a failed probe's stderr ("cannot import torch: No module named 'torch'").
+std::string probeFailureReason(std::string_view stderrText, bool* torchMissing = nullptr);
+// The message when no candidate works. `tried` holds (label, probe) pairs, labels like
+// "python3 (/root/.pyenv/shims/python3)".
+std::string noPythonMessage(const std::vector<std::pair<std::string, PythonProbe>>& tried);
 
 } // namespace kw

@@ -46,11 +46,39 @@ void FileTailer::close()
     m_fd = -1;
 }
 
+char* FileTailer::reserveTail(std::size_t extra)
+{
+    if (m_len + extra > m_cap) {
+        const std::size_t cap = std::max(m_len + extra, m_cap * 2);
+        auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+        if (m_len)
+            std::memcpy(bigger.get(), m_buf.get(), m_len);
+        m_buf = std::move(bigger);
+        m_cap = cap;
+    }
+    return m_buf.get() + m_len;
+}
+
+void FileTailer::dropFront(std::size_t n)
+{
+    if (n >= m_len) {
+        m_len = 0;
+        return;
+    }
+    std::memmove(m_buf.get(), m_buf.get() + n, m_len - n);
+    m_len -= n;
+}
+
+void FileTailer::releaseBuffer()
+{
+    m_buf.reset();
+    m_len = m_cap = 0;
+}
+
 void FileTailer::restart()
 {
     m_readPos = m_bufOffset = 0;
-    m_buf.clear();
-    m_buf.shrink_to_fit();
+    releaseBuffer();
     m_scanned = 0;
     m_discarding = false;
     m_overlongStart = 0;
@@ -117,6 +145,7 @@ FileTailer::PollResult FileTailer::poll(Sink& sink, std::size_t byteBudget)
         st = fst;
         m_dev = st.st_dev;
         m_ino = st.st_ino;
+        ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL); // larger read-ahead for the first pass
         restart();
     }
     r.exists = true;
@@ -134,44 +163,48 @@ FileTailer::PollResult FileTailer::poll(Sink& sink, std::size_t byteBudget)
     while (budget > 0 && m_readPos < size) {
         const std::size_t want =
             static_cast<std::size_t>(std::min<std::uint64_t>({m_opts.readChunk, budget, size - m_readPos}));
-        const std::size_t old = m_buf.size();
-        m_buf.resize(old + want);
+        char* dst = reserveTail(want);
         ssize_t n;
         do {
-            n = ::pread(m_fd, m_buf.data() + old, want, static_cast<off_t>(m_readPos));
+            n = ::pread(m_fd, dst, want, static_cast<off_t>(m_readPos));
         } while (n < 0 && errno == EINTR);
         if (n <= 0) { // shrank under us (seen next poll) or an I/O error
-            m_buf.resize(old);
             if (n < 0)
                 r.error = m_path + ": " + std::strerror(errno);
             break;
         }
-        m_buf.resize(old + static_cast<std::size_t>(n));
+        m_len += static_cast<std::size_t>(n);
         m_readPos += static_cast<std::uint64_t>(n);
         r.bytesRead += static_cast<std::size_t>(n);
         budget -= std::min<std::size_t>(budget, static_cast<std::size_t>(n));
         processBuffer(sink);
     }
     rememberFirstBytes();
-    if (m_buf.capacity() > 4 * m_opts.readChunk && m_buf.size() < m_opts.readChunk)
-        m_buf.shrink_to_fit();
+    if (m_cap > 4 * m_opts.readChunk && m_len < m_opts.readChunk) { // after a long line: give it back
+        auto smaller = std::make_unique_for_overwrite<char[]>(m_opts.readChunk);
+        if (m_len)
+            std::memcpy(smaller.get(), m_buf.get(), m_len);
+        m_buf = std::move(smaller);
+        m_cap = m_opts.readChunk;
+    }
     r.more = m_readPos < size;
     return r;
 }
 
 void FileTailer::processBuffer(Sink& sink)
 {
+    const char* data = m_buf.get();
     if (m_discarding) {
-        const void* nl = std::memchr(m_buf.data(), '\n', m_buf.size());
+        const void* nl = std::memchr(data, '\n', m_len);
         if (!nl) {
-            m_bufOffset += m_buf.size();
-            m_buf.clear();
+            m_bufOffset += m_len;
+            m_len = 0;
             m_scanned = 0;
             return;
         }
-        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - m_buf.data());
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
         sink.onOverlongLine(m_overlongStart, m_lineNo++, m_bufOffset + at - m_overlongStart);
-        m_buf.erase(0, at + 1);
+        dropFront(at + 1);
         m_bufOffset += at + 1;
         m_scanned = 0;
         m_discarding = false;
@@ -180,32 +213,32 @@ void FileTailer::processBuffer(Sink& sink)
     std::size_t lineBegin = 0;
     std::size_t scan = m_scanned;
     for (;;) {
-        const void* nl = std::memchr(m_buf.data() + scan, '\n', m_buf.size() - scan);
+        const void* nl = std::memchr(data + scan, '\n', m_len - scan);
         if (!nl)
             break;
-        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - m_buf.data());
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(nl) - data);
         const std::uint64_t offset = m_bufOffset + lineBegin;
         const std::size_t len = at - lineBegin;
         if (len > m_opts.maxLineBytes) {
             sink.onOverlongLine(offset, m_lineNo++, len);
         } else {
             std::size_t end = at;
-            if (end > lineBegin && m_buf[end - 1] == '\r')
+            if (end > lineBegin && data[end - 1] == '\r')
                 --end;
-            sink.onLine(offset, m_lineNo++, std::string_view(m_buf.data() + lineBegin, end - lineBegin));
+            sink.onLine(offset, m_lineNo++, std::string_view(data + lineBegin, end - lineBegin));
         }
         lineBegin = scan = at + 1;
     }
     if (lineBegin > 0) {
-        m_buf.erase(0, lineBegin);
+        dropFront(lineBegin);
         m_bufOffset += lineBegin;
     }
-    m_scanned = m_buf.size();
-    if (m_buf.size() > m_opts.maxLineBytes) {
+    m_scanned = m_len;
+    if (m_len > m_opts.maxLineBytes) {
         m_discarding = true;
         m_overlongStart = m_bufOffset;
-        m_bufOffset += m_buf.size();
-        m_buf.clear();
+        m_bufOffset += m_len;
+        m_len = 0;
         m_scanned = 0;
     }
 }

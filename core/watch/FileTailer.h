@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -71,6 +72,9 @@ public:
 private:
     void restart();
     void processBuffer(Sink& sink);
+    char* reserveTail(std::size_t extra); // room for `extra` more bytes after m_len (not zeroed)
+    void dropFront(std::size_t n);
+    void releaseBuffer();
     bool firstBytesChanged();
     void rememberFirstBytes();
 
@@ -83,8 +87,11 @@ private:
     std::int64_t m_mtimeNs = 0;
     std::uint64_t m_readPos = 0;   // next byte to read
     std::uint64_t m_bufOffset = 0; // file offset of m_buf[0]
-    std::string m_buf;             // the partial line (and, during a poll, the bytes just read)
-    std::size_t m_scanned = 0;     // bytes of m_buf known to hold no newline
+    // The partial line (and, during a poll, the bytes just read). A raw buffer: std::string's
+    // resize would zero every byte before pread overwrites it.
+    std::unique_ptr<char[]> m_buf;
+    std::size_t m_len = 0, m_cap = 0;
+    std::size_t m_scanned = 0; // bytes of m_buf known to hold no newline
     bool m_discarding = false;     // inside an overlong line
     std::uint64_t m_overlongStart = 0;
     std::uint32_t m_lineNo = 0;

@@ -1,6 +1,7 @@
 #include "RunDirWatcher.h"
 
 #include "HistoryStore.h"
+#include "StoreWriter.h"
 #include "MetricsLineParser.h"
 #include "TraceLineParser.h"
 
@@ -196,7 +197,16 @@ RunDirWatcher::RunDirWatcher(Options options, Callbacks callbacks)
     m_metricsSink = std::make_unique<MetricsSink>();
 }
 
-RunDirWatcher::~RunDirWatcher() = default;
+RunDirWatcher::~RunDirWatcher()
+{
+    if (m_opts.writer)
+        m_opts.writer->flush(); // its callbacks refer to this watcher
+}
+
+HistoryStore* RunDirWatcher::storeForLookups() const
+{
+    return m_opts.writer ? &m_opts.writer->store() : m_opts.store;
+}
 
 RunDirWatcher::Phase RunDirWatcher::phase() const
 {
@@ -246,9 +256,12 @@ std::vector<StepMapper::Boundary> RunDirWatcher::stepBoundaries() const
 
 void RunDirWatcher::error(const std::string& message)
 {
-    if (message == m_lastError)
-        return; // the same failure on every poll is reported once
-    m_lastError = message;
+    {
+        std::lock_guard lock(m_mutex);
+        if (message == m_lastError)
+            return; // the same failure on every poll is reported once
+        m_lastError = message;
+    }
     if (m_cb.onError)
         m_cb.onError(m_name, message);
 }
@@ -326,7 +339,7 @@ bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
 bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
 {
     TraceSink& sink = *m_traceSink;
-    sink.live = phase() == Phase::Live; // m_steps is written only on this thread: no lock to read it
+    sink.live = phase() != Phase::Indexing; // m_steps is written only on this thread: no lock to read it
     const FileTailer::PollResult r = m_traces->poll(sink, budget);
     if (!r.error.empty())
         error(r.error);
@@ -392,11 +405,12 @@ bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
         std::vector<EvalResult> results = std::move(sink.results);
         std::vector<std::size_t> rows = std::move(sink.resultRows);
         sink.clear();
-        // Store first, then tell: whatever a consumer printed is already in the store.
-        if (!results.empty())
-            deliverResults(std::move(results), std::move(rows));
+        // Rows first (a table does not wait for SQLite); results only once stored, so that
+        // whatever a consumer printed is already in the store.
         if (m_cb.onTraces && !batch.records.empty())
             m_cb.onTraces(batch);
+        if (!results.empty())
+            deliverResults(std::move(results), std::move(rows));
     } else {
         std::lock_guard lock(m_mutex);
         m_stats.pendingBytes = m_traces->pendingBytes();
@@ -408,29 +422,44 @@ bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
 
 void RunDirWatcher::deliverResults(std::vector<EvalResult>&& results, std::vector<std::size_t>&& indices)
 {
-    ResultBatch batch;
-    batch.run = m_name;
+    auto finish = [this](std::vector<EvalResult>&& done, std::vector<std::size_t>&& rows, std::size_t added,
+                         const std::string& err) {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stats.resultsBuilt += done.size();
+            m_stats.resultsNew += added;
+            if (!err.empty())
+                m_stats.storeErrors += done.size();
+        }
+        if (!err.empty())
+            error("could not store results: " + err);
+        if (m_cb.onResults) {
+            ResultBatch batch;
+            batch.run = m_name;
+            batch.newInStore = added;
+            batch.results = std::move(done);
+            batch.indices = std::move(rows);
+            m_cb.onResults(batch);
+        }
+    };
+    if (m_opts.writer) {
+        m_opts.writer->submit(std::move(results),
+                              [finish, rows = std::move(indices)](std::vector<EvalResult>&& done, std::size_t added,
+                                                                  const std::string& err) mutable {
+                                  finish(std::move(done), std::move(rows), added, err);
+                              });
+        return;
+    }
+    std::size_t added = 0;
+    std::string err;
     if (m_opts.store) {
         try {
-            batch.newInStore = m_opts.store->addMany(results);
+            added = m_opts.store->addMany(results);
         } catch (const std::exception& e) {
-            {
-                std::lock_guard lock(m_mutex);
-                m_stats.storeErrors += results.size();
-            }
-            error(std::string("could not store results: ") + e.what());
+            err = e.what();
         }
     }
-    {
-        std::lock_guard lock(m_mutex);
-        m_stats.resultsBuilt += results.size();
-        m_stats.resultsNew += batch.newInStore;
-    }
-    if (m_cb.onResults) {
-        batch.results = std::move(results);
-        batch.indices = std::move(indices);
-        m_cb.onResults(batch);
-    }
+    finish(std::move(results), std::move(indices), added, err);
 }
 
 void RunDirWatcher::finishIndexing()
@@ -455,6 +484,7 @@ void RunDirWatcher::finishIndexing()
         n = m_index.size();
         m_phase = m_opts.buildResults ? Phase::Sweeping : Phase::Live;
         m_sweepPos = 0;
+        m_sweepEnd = n;
     }
     if (m_cb.onStepsChanged && n > 0)
         m_cb.onStepsChanged(m_name, 0, n);
@@ -468,14 +498,17 @@ bool RunDirWatcher::sweep(std::size_t budget, PollStatus& status)
 {
     // Which rows still need a result: all valid ones when someone listens, else those the store lacks.
     const bool everyRow = static_cast<bool>(m_cb.onResults);
+    HistoryStore* const lookups = storeForLookups();
+    if (m_opts.writer && m_opts.writer->pending() >= m_opts.maxPendingResults)
+        return true; // the store is behind: wait (no busy loop: the caller sleeps its interval)
     std::vector<std::pair<std::size_t, TraceRecord>> todo;
     std::size_t bytes = 0;
-    std::size_t pos;
+    std::size_t pos, total;
     {
         std::lock_guard lock(m_mutex);
         pos = m_sweepPos;
+        total = std::min(m_sweepEnd, m_index.size());
     }
-    const std::size_t total = recordCount();
     while (pos < total && bytes < budget) {
         TraceRecord rec;
         {
@@ -485,9 +518,9 @@ bool RunDirWatcher::sweep(std::size_t budget, PollStatus& status)
         ++pos;
         if (!rec.valid())
             continue;
-        if (!everyRow && m_opts.store && m_opts.store->contains(traceResultId(m_name, rec.idHash)))
+        if (!everyRow && lookups && lookups->contains(traceResultId(m_name, rec.idHash)))
             continue;
-        if (!everyRow && !m_opts.store)
+        if (!everyRow && !lookups)
             continue;
         bytes += rec.length;
         todo.emplace_back(pos - 1, rec);
@@ -547,8 +580,8 @@ bool RunDirWatcher::sweep(std::size_t budget, PollStatus& status)
     {
         std::lock_guard lock(m_mutex);
         m_sweepPos = pos;
-        done = pos >= m_index.size();
-        if (done)
+        done = pos >= std::min(m_sweepEnd, m_index.size());
+        if (done && m_phase == Phase::Sweeping)
             m_phase = Phase::Live;
     }
     if (done && m_cb.onCaughtUp)
@@ -574,9 +607,13 @@ PollStatus RunDirWatcher::poll(std::size_t byteBudget)
         }
         break;
     }
-    case Phase::Sweeping:
-        sweep(byteBudget, status);
+    case Phase::Sweeping: {
+        // Old rows' results in bounded chunks, while new lines are followed already.
+        sweep(byteBudget, status); // sets `more` unless done, or waiting for the store writer
+        pollMetrics(byteBudget, status);
+        pollTraces(byteBudget, status);
         break;
+    }
     case Phase::Live:
         pollMetrics(byteBudget, status);
         pollTraces(byteBudget, status);

@@ -16,19 +16,22 @@
 namespace kw {
 
 class HistoryStore;
+class StoreWriter;
 
 // Follows one kernel_rl run directory: traces.jsonl (one line per evaluated turn) and
 // metrics.jsonl (one line per step), live, with appends, partial lines, truncation and
 // replacement (FileTailer). Keeps a compact index of every trace line (TraceRecord, ~170 bytes;
 // prompts, responses and code stay in the file: loadTraceDetails), gives rows their step
 // (StepMapper), turns valid rows into EvalResults (source "run") and adds them to the history
-// store in one transaction per batch, before telling anyone about them.
+// store in one transaction per batch, before telling anyone about them (onResults). Table rows
+// (onTraces) are delivered first and do not wait for the store. With a StoreWriter the poll never
+// waits for SQLite at all: onResults then runs on the writer's thread.
 //
 // Phases: Indexing reads what the files hold now (rows delivered at once, step -1 unless the line
 // has one), then steps are resolved for all rows (onStepsChanged) and onIndexed fires: the table
 // is complete. Sweeping re-reads the valid rows' lines in bounded batches to build and store their
-// results (rows the store already has are skipped unless onResults is set). Live: new lines are
-// parsed, stepped, stored and delivered as they come.
+// results (rows the store already has are skipped unless onResults is set) while new lines are
+// already followed. Live: new lines are parsed, stepped, stored and delivered as they come.
 //
 // poll() is bounded by its byte budget; callbacks run on the polling thread, in batches. The
 // accessors (stats, records, metrics) may be called from any thread.
@@ -41,8 +44,10 @@ public:
     {
         std::string runDir;
         std::string runName;           // default: the directory's name
-        HistoryStore* store = nullptr; // not owned; must outlive the watcher
+        HistoryStore* store = nullptr; // not owned; results are added synchronously, in poll()
+        StoreWriter* writer = nullptr; // not owned; results are added on its thread (takes precedence)
         bool buildResults = true;      // EvalResults for valid rows (needed by store and onResults)
+        std::size_t maxPendingResults = 4096; // the sweep waits while the writer holds this many
         std::size_t maxLineBytes = 16u << 20;
         std::size_t sweepChunkBytes = 4u << 20;
     };
@@ -94,6 +99,7 @@ private:
     void finishIndexing();
     bool sweep(std::size_t budget, PollStatus& status);
     void deliverResults(std::vector<EvalResult>&& results, std::vector<std::size_t>&& indices);
+    HistoryStore* storeForLookups() const;
     void error(const std::string& message);
 
     Options m_opts;
@@ -104,7 +110,7 @@ private:
     std::unique_ptr<TraceSink> m_traceSink;
     std::unique_ptr<MetricsSink> m_metricsSink;
     StepMapper m_steps;
-    std::size_t m_sweepPos = 0;
+    std::size_t m_sweepPos = 0, m_sweepEnd = 0; // rows [pos, end) still to sweep
     bool m_configRead = false;
     std::string m_lastError;
 

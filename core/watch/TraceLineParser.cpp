@@ -20,22 +20,31 @@ using Kind = JsonScanner::Kind;
 constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 
-std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t n)
+// A finaliser with full avalanche (splitmix64's).
+std::uint64_t mix64(std::uint64_t x)
 {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < n; ++i) {
-        h ^= p[i];
-        h *= kFnvPrime;
-    }
-    return h;
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBull;
+    x ^= x >> 31;
+    return x;
 }
 
-std::uint64_t fnvU64(std::uint64_t h, std::uint64_t v)
+// 8 bytes at a time (the line hash runs on every line of multi-GB files). Byte order is fixed
+// (little-endian words, as on every platform kernelwatch targets), so ids are stable.
+std::uint64_t hashBytes(std::uint64_t h, const char* data, std::size_t n)
 {
-    unsigned char b[8];
-    for (int i = 0; i < 8; ++i)
-        b[i] = static_cast<unsigned char>(v >> (8 * i));
-    return fnv(h, b, 8);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, data + i, 8);
+        h = (h ^ mix64(w)) * kFnvPrime + 0x2545F4914F6CDD1Dull;
+    }
+    std::uint64_t last = 0;
+    for (std::size_t k = 0; i + k < n; ++k)
+        last |= static_cast<std::uint64_t>(static_cast<unsigned char>(data[i + k])) << (8 * k);
+    return (h ^ mix64(last ^ (static_cast<std::uint64_t>(n - i) << 56))) * kFnvPrime;
 }
 
 // A number, null (kept as NaN) or a value of another type (ignored). False only on bad syntax.
@@ -391,16 +400,16 @@ bool containsNoCase(std::string_view hay, std::string_view needle)
 
 std::uint64_t traceLineHash(std::uint64_t offset, std::string_view line)
 {
-    std::uint64_t h = fnvU64(fnvU64(kFnvOffset, offset), line.size());
+    std::uint64_t h = mix64(kFnvOffset ^ offset) ^ mix64(line.size() + 0x9E3779B97F4A7C15ull);
     const std::size_t head = std::min<std::size_t>(256, line.size());
-    h = fnv(h, line.data(), head);
+    h = hashBytes(h, line.data(), head);
     const std::size_t tail = std::min<std::size_t>(256, line.size() - head);
-    return fnv(h, line.data() + line.size() - tail, tail);
+    return mix64(hashBytes(h, line.data() + line.size() - tail, tail));
 }
 
 std::uint64_t traceLineHash(std::uint64_t offset, std::uint64_t length)
 {
-    return fnvU64(fnvU64(kFnvOffset, offset), length);
+    return mix64(mix64(kFnvOffset ^ offset) ^ mix64(length + 0x9E3779B97F4A7C15ull));
 }
 
 EvalStatus deriveTraceStatus(bool compiled, bool correctness, bool cheated, std::string_view errorMessage)

@@ -29,7 +29,7 @@ struct TraceLineSpans
 // records keep step -1 for StepMapper. Never throws; any input is safe (fuzzed).
 TraceIssue parseTraceLine(std::string_view line, TraceRecord& rec, TraceLineSpans* spans = nullptr);
 
-// The stable content hash of a line at an offset: FNV-1a 64 of offset, length, the first and the
+// The stable content hash of a line at an offset: a 64-bit hash of offset, length, the first and the
 // last 256 bytes. The same line at the same place hashes the same in every process and session.
 std::uint64_t traceLineHash(std::uint64_t offset, std::string_view line);
 // For a line too long to hold: offset and length only.

@@ -24,7 +24,7 @@ public:
     struct Options
     {
         int intervalMs = 250;
-        std::size_t byteBudget = 8u << 20; // per round, per source
+        std::size_t byteBudget = 4u << 20; // per round, per source
         bool useInotify = true;
     };
 

@@ -4,6 +4,7 @@
 #include "HistoryStore.h"
 #include "watch/RunDirWatcher.h"
 #include "watch/RunsRootWatcher.h"
+#include "watch/StoreWriter.h"
 #include "watch/TraceDetails.h"
 #include "watch/WatchLoop.h"
 
@@ -365,6 +366,37 @@ private Q_SLOTS:
         QCOMPARE(ev.rows.back().issue, TraceIssue::TooLong);
         QCOMPARE(ev.rows.back().length, std::uint32_t(200012));
         QCOMPARE(ev.results.size(), std::size_t(24));
+    }
+
+    void storeWriterReportsOnlyStoredResults()
+    {
+        QTemporaryDir tmp;
+        const std::string dir = copyRun(tmp, "small_run", "writer", kStart + 3 * kStepSeconds);
+        HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
+        StoreWriter writer(store);
+        std::atomic<int> results{0}, notStored{0};
+        RunDirWatcher::Options o;
+        o.runDir = dir;
+        o.writer = &writer;
+        RunDirWatcher::Callbacks cb;
+        cb.onResults = [&](const ResultBatch& b) { // on the writer's thread, after the commit
+            for (const auto& r : b.results)
+                if (!store.contains(r.id))
+                    ++notStored;
+            results += int(b.results.size());
+        };
+        {
+            RunDirWatcher w(o, cb);
+            pollUntilCaughtUp(w, 16 * 1024);
+            const auto src = lines(w.tracesPath());
+            append(w.tracesPath(), withTimestamp(src[3], nowUnixSeconds()) + "\n");
+            for (int i = 0; i < 5; ++i)
+                w.poll(1 << 20);
+        } // the destructor waits for the writer
+        QCOMPARE(results.load(), 25);
+        QCOMPARE(notStored.load(), 0);
+        QCOMPARE(store.count(), std::size_t(25));
+        QCOMPARE(writer.pending(), std::size_t(0));
     }
 
     void runsRootDiscovery()

@@ -112,6 +112,12 @@ def leftover_processes(sid: int) -> list:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory):
+    """A fresh compile cache per session, or $KW_TEST_CACHE to keep builds between sessions
+    (then the cache-hit test's first run may already be a hit, and it says so)."""
+    keep = os.environ.get("KW_TEST_CACHE")
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        return keep
     return str(tmp_path_factory.mktemp("kwcache"))
 
 

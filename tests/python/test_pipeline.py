@@ -106,6 +106,8 @@ def test_segfault_is_crashed(zygote):
 
 def test_compile_cache_hit(cpp_cache_runs):
     first, second = cpp_cache_runs
+    if os.environ.get("KW_TEST_CACHE") and first["metadata"]["cache_hit"]:
+        pytest.skip("KW_TEST_CACHE holds this build from an earlier session: no cold run to compare")
     assert first["status"] == "correct", first["error_message"]
     assert second["status"] == "correct", second["error_message"]
     assert first["metadata"]["cache_hit"] is False and first["metadata"]["cache_artifacts"] is True

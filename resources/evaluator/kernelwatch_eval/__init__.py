@@ -8,5 +8,13 @@ Entry points:
   kernelwatch_eval.isolated.run_isolated(request, timeout_s, cache_dir)     (Modal app, scripts)
 """
 
+import os as _os
+
+# torch.cuda.is_available() (called by torch.utils.cpp_extension at import) initialises the CUDA
+# driver unless this is set, and a forked child of such a process cannot use CUDA. The NVML-based
+# check answers the same question without touching the driver, so the zygote (and any process that
+# imports this package before torch) stays safe to fork.
+_os.environ.setdefault("PYTORCH_NVML_BASED_CUDA_CHECK", "1")
+
 __version__ = "0.1.0"
 PROTOCOL_VERSION = 1

@@ -111,8 +111,9 @@ class ZygoteClient:
             now = time.monotonic()
             if started_at is not None and not timed_out and now >= started_at + timeout_s:
                 timed_out = True
-                procutil.killpg_quiet(pid)
-                procutil.kill_quiet(pid)
+                procutil.stop_and_kill(pid)  # the zygote SIGKILLs the group once the child is reaped
+                if os.environ.get("KERNELWATCH_DEBUG") == "1":
+                    print(f"[client {time.monotonic():.3f}] killed {pid}", file=sys.stderr)
             if now > hard_end:
                 exited = {"channel_error": "no exited event from the zygote", "pid": pid}
                 break
@@ -124,10 +125,14 @@ class ZygoteClient:
             kind = ev["event"]
             if kind == "started":
                 started_at, pid = time.monotonic(), ev["pid"]
+                if os.environ.get("KERNELWATCH_DEBUG") == "1":
+                    print(f"[client {started_at:.3f}] started {pid}", file=sys.stderr)
             elif kind == "result":
                 result = ev["result"]
             elif kind == "exited":
                 exited = ev
+                if timed_out:
+                    procutil.killpg_quiet(pid)
         wall = time.monotonic() - (started_at or handle["submitted"])
         res = assemble(handle["request"], self.device, result, exited, timed_out,
                        timeout_s, wall)

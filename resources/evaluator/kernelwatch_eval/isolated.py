@@ -9,7 +9,9 @@ and returns a full EvalResult dict (status `timeout` / `crashed` when the child 
 Never raises for anything the kernel does.
 
 method: "fork" (fast: the caller must not have initialised CUDA), "spawn" (a fresh interpreter
-running kernelwatch_eval.run_one), "auto" (fork unless CUDA is initialised in the caller).
+running kernelwatch_eval.run_one), "auto" (fork unless a forked child could not use CUDA:
+checked with a throw-away fork). Import kernelwatch_eval before torch, or set
+PYTORCH_NVML_BASED_CUDA_CHECK=1, so that torch.cuda.is_available() does not poison forks.
 The calling process becomes a child subreaper (PR_SET_CHILD_SUBREAPER) so that daemonised
 grandchildren come back to it and are killed; it only ever waits on pids it knows.
 """
@@ -38,11 +40,7 @@ def default_target(request: dict) -> str:
 
 
 def _cuda_initialised() -> bool:
-    torch = sys.modules.get("torch")
-    try:
-        return bool(torch is not None and torch.cuda.is_initialized())
-    except Exception:
-        return False
+    return procutil.fork_is_cuda_poisoned()
 
 
 def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str = None,
@@ -50,7 +48,7 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
                  on_progress=None) -> dict:
     target = target or default_target(request)
     if method == "auto":
-        method = "spawn" if _cuda_initialised() else "fork"
+        method = "spawn" if target.startswith("cuda") and _cuda_initialised() else "fork"
     timeout_s = float(timeout_s or request.get("timeout_s") or 300.0)
     if method == "spawn":
         return _run_spawn(request, timeout_s, cache_dir, target, threads, mem_limit_mb, landlock)

@@ -173,6 +173,16 @@ def killpg_quiet(pgid: int, sig: int = signal.SIGKILL) -> bool:
         return False
 
 
+def stop_and_kill(pid: int):
+    """Kill an evaluation child and freeze its process group: SIGSTOP to the group (stopped
+    processes neither fork nor compete for CPU), then SIGKILL to the child alone, so it dies at
+    once even when hundreds of siblings would otherwise be tearing down their memory at the same
+    time. The group gets its SIGKILL when the child has been reaped (supervisor) -- callers
+    without a supervisor should also `killpg_quiet(pid)` after that."""
+    killpg_quiet(pid, signal.SIGSTOP)
+    kill_quiet(pid, signal.SIGKILL)
+
+
 def reap_pid(pid: int):
     """Non-blocking wait4 on one pid: (status, rusage) or None when not exited yet."""
     try:
@@ -197,3 +207,26 @@ def available_memory_kb() -> int:
     except (OSError, ValueError):
         pass
     return 8 * 1024 * 1024
+
+
+def fork_is_cuda_poisoned() -> bool:
+    """True when a child forked from this process could not use CUDA (torch has initialised the
+    CUDA driver here and marks forks as bad). Checked in a throw-away forked child."""
+    import sys
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False
+    try:
+        if torch.cuda.is_initialized():
+            return True
+    except Exception:
+        return False
+    pid = os.fork()
+    if pid == 0:
+        try:
+            bad = bool(torch.cuda._is_in_bad_fork())
+        except Exception:
+            bad = False
+        os._exit(1 if bad else 0)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1

@@ -30,6 +30,12 @@ READ_CHUNK = 1 << 20
 REAP_GRACE_S = 0.5
 SCAN_PERIOD_S = 0.5
 DEFAULT_MAX_PROCS = 256
+_DEBUG = os.environ.get("KERNELWATCH_DEBUG") == "1"
+
+
+def _dbg(msg):
+    if _DEBUG:
+        os.write(2, f"[kw {time.monotonic():.3f}] {msg}\n".encode())
 
 
 class Job:
@@ -103,10 +109,10 @@ class Supervisor:
         self.sel.register(fd, selectors.EVENT_READ, ("cb", callback))
 
     def kill(self, job: Job, reason: str = None):
+        _dbg(f"kill {job.id} {reason}")
         if reason and not job.killed_reason:
             job.killed_reason = reason
-        procutil.killpg_quiet(job.pid)
-        procutil.kill_quiet(job.pid)
+        procutil.stop_and_kill(job.pid)
 
     def running(self) -> bool:
         return bool(self.jobs)
@@ -212,12 +218,14 @@ class Supervisor:
                 self.orphans.discard(pid)
 
     def _on_exit(self, job: Job, status, ru):
+        _dbg(f"reaped {job.id} status {status}")
         job.status = status
         job.rusage = ru
         job.reaped_at = time.monotonic()
         # Whatever the job left behind in its process group or session goes now.
         procutil.killpg_quiet(job.pid)
         self._cleanup_session(job.pid)
+        _dbg(f"cleaned {job.id}")
 
     def _running_sids(self):
         return {j.pid for j in self.jobs.values() if not j.reaped}
@@ -267,6 +275,7 @@ class Supervisor:
 
     # ------------------------------------------------------------------ finishing
     def _finish(self, job: Job):
+        _dbg(f"finish {job.id}")
         if job.res_fd >= 0:
             self._read_res(job)
         if job.out_fd >= 0:

@@ -82,10 +82,15 @@ class Zygote:
         vis = os.environ.get("CUDA_VISIBLE_DEVICES")
         # No CUDA call here: torch.cuda.is_available() would initialise the driver in the zygote.
         cuda_available = cuda_built and os.path.exists("/dev/nvidiactl") and vis != ""
+        poisoned = procutil.fork_is_cuda_poisoned()
+        if poisoned and self.args.device.startswith("cuda") and self.args.mode == "eval":
+            print("kernelwatch zygote: CUDA was initialised in the zygote; forked children cannot use it",
+                  file=sys.stderr)
         self.send({"event": "ready", "pid": os.getpid(), "protocol": PROTOCOL_VERSION,
                    "python": platform.python_version(), "torch": torch.__version__,
                    "cuda_available": cuda_available, "target": self.args.device, "mode": self.args.mode,
-                   "isolation": self.isolation(), "secrets_scrubbed": len(self.scrubbed)})
+                   "isolation": self.isolation(), "secrets_scrubbed": len(self.scrubbed),
+                   "cuda_fork_poisoned": poisoned})
 
     def on_stdin(self):
         try:
