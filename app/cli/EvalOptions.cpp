@@ -1,6 +1,8 @@
 #include "EvalOptions.h"
 
 #include "LocalBackend.h"
+#include "ModalBackend.h"
+#include "ModalConfig.h"
 
 #include <cmath>
 #include <cstdio>
@@ -19,6 +21,9 @@ void EvalOptions::declare(ArgParser& p)
         .option("timeout", "S", "hard limit per evaluation in seconds (default 300)")
         .option("python", "PATH", "Python interpreter with torch (default: discovered)")
         .option("db", "PATH", "history store (default ~/.local/share/kernelwatch/history.sqlite)")
+        .option("target", "local|modal", "where to evaluate (default local)")
+        .option("gpu", "TYPE", "Modal GPU type: T4, L4, A10, L40S, A100, A100-80GB, H100, H200, B200, ...")
+        .option("endpoint", "URL", "Modal web endpoint (default: KERNELWATCH_MODAL_ENDPOINT or the last deploy)")
         .flag("json", "print results as JSON")
         .flag("help", "show this help");
 }
@@ -39,6 +44,13 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
         return false;
     }
     base.measurePerformance = !p.has("no-perf");
+    base.target = p.valueOr("target", "local");
+    base.gpuType = p.valueOr("gpu", "");
+    endpoint = p.valueOr("endpoint", "");
+    if (base.target == "local" && (p.has("gpu") || p.has("endpoint"))) {
+        error = "--gpu and --endpoint apply to --target modal";
+        return false;
+    }
     python = p.valueOr("python", "");
     dbPath = p.valueOr("db", HistoryStore::defaultPath());
     json = p.has("json");
@@ -64,11 +76,22 @@ std::unique_ptr<HistoryStore> openStore(const std::string& dbPath)
 
 std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& error)
 {
+    if (opts.base.target == "modal") {
+        ModalConfig mc = ModalConfig::fromEnvironment();
+        if (!opts.endpoint.empty())
+            mc.endpoint = opts.endpoint;
+        if (!opts.base.gpuType.empty())
+            mc.gpuType = opts.base.gpuType;
+        if (opts.jobs > 0)
+            mc.maxInFlight = opts.jobs;
+        error = mc.validate();
+        if (!error.empty())
+            return nullptr;
+        return std::make_unique<ModalBackend>(mc);
+    }
     LocalConfig cfg;
     cfg.python = opts.python;
-    if (opts.base.device == "cpu" && opts.jobs > 0)
-        cfg.cpuConcurrency = opts.jobs;
-    else if (opts.jobs > 0)
+    if (opts.jobs > 0)
         cfg.cpuConcurrency = opts.jobs;
     auto backend = std::make_unique<LocalBackend>(cfg);
     error = backend->start();
