@@ -2,12 +2,31 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
 namespace kw {
+
+namespace {
+
+std::uint64_t threadCpuUs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<std::uint64_t>(ts.tv_sec) * 1000000u + static_cast<std::uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+void raiseTo(std::atomic<std::uint64_t>& slot, std::uint64_t v)
+{
+    std::uint64_t prev = slot.load();
+    while (v > prev && !slot.compare_exchange_weak(prev, v)) {
+    }
+}
+
+} // namespace
 
 WatchLoop::WatchLoop(Options options) : m_opts(options)
 {
@@ -74,14 +93,14 @@ bool WatchLoop::runOnce()
         sources = m_sources;
     }
     const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t cpu0 = threadCpuUs();
     bool more = false;
     for (const auto& s : sources)
         more = s->poll(m_opts.byteBudget).more || more;
     const auto us = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
-    std::uint64_t prev = m_maxRoundUs.load();
-    while (us > prev && !m_maxRoundUs.compare_exchange_weak(prev, us)) {
-    }
+    raiseTo(m_maxRoundUs, us);
+    raiseTo(m_maxRoundCpuUs, threadCpuUs() - cpu0);
     ++m_rounds;
     return more;
 }

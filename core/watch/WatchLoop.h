@@ -47,7 +47,9 @@ public:
     bool runOnce();
 
     std::uint64_t rounds() const { return m_rounds.load(); }
-    double maxRoundMs() const { return m_maxRoundUs.load() / 1000.0; } // the longest round so far
+    double maxRoundMs() const { return m_maxRoundUs.load() / 1000.0; } // the longest round so far (wall)
+    // The most CPU time one round used (this thread's own time: what a busy machine cannot inflate).
+    double maxRoundCpuMs() const { return m_maxRoundCpuUs.load() / 1000.0; }
 
 private:
     void threadMain();
@@ -61,6 +63,7 @@ private:
     std::atomic<bool> m_running{false};
     std::atomic<std::uint64_t> m_rounds{0};
     std::atomic<std::uint64_t> m_maxRoundUs{0};
+    std::atomic<std::uint64_t> m_maxRoundCpuUs{0};
     int m_inotifyFd = -1;
     int m_wakeFd = -1;
     std::map<std::string, int> m_watches; // directory -> inotify watch descriptor

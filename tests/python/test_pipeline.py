@@ -209,3 +209,23 @@ def test_probe_without_torch(tmp_path):
     p = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60)
     info = json.loads(p.stdout)
     assert p.returncode == 1 and info["ok"] is False and "cannot import torch" in info["error"]
+
+
+def test_run_isolated_spares_the_callers_children(cache_dir):
+    """run_isolated kills its job's orphans (a daemonised grandchild), never the caller's own
+    children -- even ones in their own session -- and never reaps them."""
+    from kernelwatch_eval.isolated import run_isolated
+    mine = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        src, _ = read_fixture(KERNELS / "hostile" / "daemon_grandchild.py")
+        res = run_isolated(make_request("relu", src, measure_performance=False), 60, cache_dir)
+        assert res["status"] == "correct", res["error_message"]
+        dpid = int(next(ln for ln in res["log_tail"].splitlines() if ln.startswith("DAEMON_PID=")).split("=")[1])
+        end = time.monotonic() + 10
+        while os.path.exists(f"/proc/{dpid}") and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not os.path.exists(f"/proc/{dpid}"), "the daemonised grandchild survived (or was left a zombie)"
+        assert mine.poll() is None, "run_isolated touched the caller's own child"
+    finally:
+        mine.kill()
+        mine.wait()

@@ -9,6 +9,7 @@ import torch
 
 from kernelwatch_eval import cache, channel, compare, integrity, procutil, static_rules, timing
 from kernelwatch_eval.results import assemble
+from conftest import EVAL_DIR as EVAL
 
 
 # ------------------------------------------------------------------ static rules
@@ -214,3 +215,41 @@ def test_assemble_timeout_and_crash():
     r = assemble(req, "cpu", {"status": "correct"}, ex, True, 10, 11.0)
     assert r["status"] == "timeout" and "10 s" in r["error_message"]
     json.dumps(r)
+
+
+def test_landlock_denies_home_through_symlinks(tmp_path):
+    """A denied home under a symlinked ancestor stays unreadable; writes outside the allowed dirs fail."""
+    import subprocess
+    import sys
+    from kernelwatch_eval import landlock
+    if landlock.abi_version() <= 0:
+        pytest.skip("Landlock not available on this kernel")
+    home = tmp_path / "real" / "home"
+    home.mkdir(parents=True)
+    (home / ".modal.toml").write_text("token_secret = 'x'\n")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    (tmp_path / "other.txt").write_text("readable\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    code = f"""
+import sys
+sys.path.insert(0, {str(EVAL)!r})
+from kernelwatch_eval import landlock
+assert landlock.restrict([{str(work)!r}]) == ""
+def can_read(p):
+    try:
+        open(p).read(); return True
+    except OSError:
+        return False
+def can_write(p):
+    try:
+        open(p, "w").write("x"); return True
+    except OSError:
+        return False
+print(can_read({str(home / '.modal.toml')!r}), can_read({str(tmp_path / 'link' / 'home' / '.modal.toml')!r}),
+      can_read({str(tmp_path / 'other.txt')!r}), can_write({str(work / 'ok.txt')!r}),
+      can_write({str(tmp_path / 'escape.txt')!r}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, HOME=str(home)))
+    assert out.stdout.split() == ["False", "False", "True", "True", "False"], out.stderr

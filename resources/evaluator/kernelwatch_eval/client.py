@@ -88,8 +88,13 @@ class ZygoteClient:
         return None
 
     def send(self, obj):
-        self.proc.stdin.write((json.dumps(obj) + "\n").encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write((json.dumps(obj) + "\n").encode())
+            self.proc.stdin.flush()
+        except (BrokenPipeError, ValueError) as e:
+            rc = self.proc.poll()
+            raise RuntimeError(f"the zygote is gone (exit status {rc}): "
+                               + self.stderr_tail.decode("utf-8", "replace")[-4000:]) from e
 
     def ping(self, timeout=10.0):
         self.send({"op": "ping"})

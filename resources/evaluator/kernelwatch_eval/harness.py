@@ -102,14 +102,15 @@ class Evaluation:
         if not self.res["format_ok"]:
             self.finish("compile_error", "no `class ModelNew` found in the kernel source")
         gpu_target = self.ctx.is_cuda and self.ctx.mode == "eval"
-        for rule, sev, msg in static_rules.check(self.kernel_code, self.backend, gpu_target, self.ref_code):
+        hits = static_rules.check(self.kernel_code, self.backend, gpu_target, self.ref_code)
+        for rule, sev, msg in hits:
             if sev == "strict":
                 self.flag("static:" + rule, msg)
         strict = [f for f in self.res["flags"] if f.startswith("static:")]
         if strict:
             self.finish("rejected", "rejected by static rule(s): " + "; ".join(
                 f"{f}: {self.notes.get(f, '')}" for f in strict))
-        for rule, sev, msg in static_rules.check(self.kernel_code, self.backend, gpu_target, self.ref_code):
+        for rule, sev, msg in hits:
             if sev == "warning":
                 self.flag("static:" + rule, msg)
         self._setup_device()
@@ -225,7 +226,7 @@ class Evaluation:
                 if self.ctx.mode == "compile":
                     try:
                         torch.manual_seed(INIT_SEED)
-                        mod.ModelNew(*self.req.get("_init_inputs", []))
+                        mod.ModelNew()  # extensions built in __init__ get built too
                     except BaseException:
                         pass
                 else:

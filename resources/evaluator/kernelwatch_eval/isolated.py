@@ -81,6 +81,7 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
             sup.shutdown(1.0)
             break
         sup.step(min(0.05, max(0.0, deadline - now)) if not timed_out else 0.05)
+    sup.drain_orphans(1.0)
     exited = events.get("exited", {"channel_error": "supervisor gave up", "pid": job.pid})
     result = events.get("result", {}).get("result")
     return assemble(request, target, result, exited, timed_out, timeout_s, time.monotonic() - t0)

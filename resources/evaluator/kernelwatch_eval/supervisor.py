@@ -74,6 +74,13 @@ class Supervisor:
         self.last_scan = 0.0
         self.last_mem = 0.0
         self.subreaper = procutil.set_child_subreaper()
+        # Without own_all (run_isolated inside some other program) the caller may have children of
+        # its own: only processes that were not our children before, are not in our session and
+        # are not job children count as orphans of our jobs (job processes are never in the
+        # caller's session: the child calls setsid() first).
+        self.my_sid = os.getsid(0)
+        self.preexisting = set() if own_all_children else {
+            pid for pid, st in procutil.process_table().items() if st[1] == os.getpid()}
         self.mem_limit_kb = int(cfg.get("mem_limit_kb") or 0)
         self.max_procs = int(cfg.get("max_procs") or DEFAULT_MAX_PROCS)
 
@@ -227,6 +234,13 @@ class Supervisor:
         self._cleanup_session(job.pid)
         _dbg(f"cleaned {job.id}")
 
+    def _is_orphan(self, pid: int, ppid: int, sid: int) -> bool:
+        if ppid != os.getpid() or pid in self.by_pid:
+            return False
+        if self.own_all:
+            return True
+        return pid not in self.preexisting and sid != self.my_sid
+
     def _running_sids(self):
         return {j.pid for j in self.jobs.values() if not j.reaped}
 
@@ -237,7 +251,7 @@ class Supervisor:
         for pid, (state, ppid, pgid, psid) in table.items():
             if pid == me or pid in self.by_pid:
                 continue
-            orphan = ppid == me
+            orphan = self._is_orphan(pid, ppid, psid)
             if psid == sid or (orphan and psid not in keep):
                 procutil.kill_quiet(pid)
                 if pgid not in keep and pgid != mypg and pgid != sid:
@@ -257,7 +271,7 @@ class Supervisor:
         me = os.getpid()
         keep = self._running_sids()
         for pid, (state, ppid, pgid, sid) in table.items():
-            if ppid == me and pid not in self.by_pid and sid not in keep:
+            if self._is_orphan(pid, ppid, sid) and sid not in keep:
                 procutil.kill_quiet(pid)
                 if not self.own_all:
                     self.orphans.add(pid)
@@ -303,6 +317,14 @@ class Supervisor:
         self.jobs.pop(job.id, None)
         self.by_pid.pop(job.pid, None)
         _rmtree(job.tmpdir)
+
+    def drain_orphans(self, wait_s: float = 1.0):
+        """Reap orphans that were killed but not collected yet (no zombies left to the caller)."""
+        end = time.monotonic() + wait_s
+        while self.orphans and time.monotonic() < end:
+            self._reap()
+            if self.orphans:
+                time.sleep(0.02)
 
     def shutdown(self, wait_s: float = 5.0):
         for job in list(self.jobs.values()):

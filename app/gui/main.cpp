@@ -1,0 +1,70 @@
+// kernelwatch: the desktop application. Arguments:
+//   --version                       print version and commit
+//   --screenshot FILE --panel ID    render a panel at 1400×900 to PNG without a display
+//   [--demo] [--theme light|dark]   ... with generated results / in a theme
+//   --render-icons DIR              write the application icon as PNGs (packaging)
+#include "app/AppContext.h"
+#include "app/Icons.h"
+#include "app/MainWindow.h"
+#include "app/PanelRegistry.h"
+#include "app/ScreenshotRunner.h"
+#include "app/Settings.h"
+#include "app/Theme.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstring>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char** argv)
+{
+    bool headless = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
+            std::printf("kernelwatch %s (commit %s)\n", KW_VERSION, KW_GIT_COMMIT);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strcmp(argv[i], "--render-icons") == 0)
+            headless = true;
+    }
+    if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"kernelwatch"_s);
+    QApplication::setApplicationName(u"kernelwatch"_s);
+    QApplication::setApplicationVersion(QStringLiteral(KW_VERSION));
+    QApplication::setWindowIcon(kw::ui::Icons::app());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Evaluate GPU kernels and watch training evaluations."_s);
+    parser.addHelpOption();
+    const QCommandLineOption screenshot(u"screenshot"_s, u"Render a panel to a PNG file and exit."_s, u"FILE"_s);
+    const QCommandLineOption panel(u"panel"_s, u"Panel for --screenshot: submit, evaluations, charts, settings."_s,
+                                   u"ID"_s, u"submit"_s);
+    const QCommandLineOption demo(u"demo"_s, u"With --screenshot: fill a temporary history with generated results."_s);
+    const QCommandLineOption theme(u"theme"_s, u"With --screenshot: light (default) or dark."_s, u"THEME"_s, u"light"_s);
+    const QCommandLineOption icons(u"render-icons"_s, u"Write the application icon as PNG files into DIR."_s, u"DIR"_s);
+    parser.addOptions({screenshot, panel, demo, theme, icons});
+    parser.process(app);
+
+    if (parser.isSet(icons))
+        return kw::ui::Icons::writeAppIconPngs(parser.value(icons)) ? 0 : 1;
+    if (parser.isSet(screenshot)) {
+        kw::ui::ScreenshotRunner::Options o;
+        o.file = parser.value(screenshot);
+        o.panel = parser.value(panel);
+        o.demo = parser.isSet(demo);
+        o.theme = parser.value(theme) == u"dark"_s ? kw::ui::Settings::Theme::Dark : kw::ui::Settings::Theme::Light;
+        return kw::ui::ScreenshotRunner::run(o);
+    }
+
+    kw::ui::AppContext ctx({});
+    kw::ui::Theme::apply(ctx.settings().theme());
+    kw::ui::MainWindow window(ctx, kw::ui::PanelRegistry::builtin());
+    window.show();
+    return app.exec();
+}

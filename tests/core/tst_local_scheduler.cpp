@@ -1,0 +1,605 @@
+// LocalBackend's scheduling, deadlines, crashes, cancellation and zygote restarts, against the
+// fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
+#include "LocalBackend.h"
+
+#include "TestPrinters.h"
+
+#include <QtTest>
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <unistd.h>
+
+using namespace kw;
+
+namespace {
+
+// Sets environment variables for one test and restores them after.
+class EnvGuard
+{
+public:
+    void set(const char* name, const QByteArray& value)
+    {
+        if (!m_old.count(name))
+            m_old[name] = qEnvironmentVariableIsSet(name) ? std::optional<QByteArray>(qgetenv(name)) : std::nullopt;
+        qputenv(name, value);
+    }
+    ~EnvGuard()
+    {
+        for (const auto& [k, v] : m_old)
+            v ? qputenv(k.c_str(), *v) : qunsetenv(k.c_str());
+    }
+
+private:
+    std::map<std::string, std::optional<QByteArray>> m_old;
+};
+
+std::string fixtures() { return qgetenv("KW_TEST_FIXTURES").toStdString(); }
+
+std::string python()
+{
+    return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+}
+
+bool processGone(long long pid)
+{
+    QFile f(QString("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return true;
+    const QByteArray s = f.readAll();
+    const int close = s.lastIndexOf(')');
+    return close > 0 && s.size() > close + 2 && s[close + 2] == 'Z';
+}
+
+EvalRequest fake(const std::string& directives, const std::string& device = "auto", double timeoutS = 30)
+{
+    EvalRequest r;
+    r.id = EvalRequest::makeId();
+    r.refCode = "class Model: pass\n";
+    r.kernelCode = "#FAKE " + directives + "\nclass ModelNew: pass\n";
+    r.device = device;
+    r.timeoutS = timeoutS;
+    r.problem = directives;
+    return r;
+}
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+} // namespace
+
+class TestLocalScheduler : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+
+    LocalConfig config(std::vector<std::string> devices = {}, int cpu = 1)
+    {
+        LocalConfig c;
+        c.python = python();
+        c.evaluatorDir = fixtures() + "/fake_zygote";
+        c.cacheDir = m_tmp.path().toStdString() + "/cache";
+        c.devices = std::move(devices);
+        c.cpuConcurrency = cpu;
+        c.compileJobs = 2;
+        return c;
+    }
+    std::string tmpFile(const char* name) { return m_tmp.path().toStdString() + "/" + name; }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (fixtures().empty())
+            QSKIP("KW_TEST_FIXTURES is not set (run through ctest)");
+        QVERIFY(m_tmp.isValid());
+    }
+
+    void correctResultIsAssembled()
+    {
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        QVERIFY(b.started());
+        QCOMPARE(b.deviceSlots(), std::vector<std::string>{"cpu"});
+        QVERIFY2(b.describe().find("cpu") != std::string::npos, b.describe().c_str());
+        auto req = fake("verdict=correct");
+        req.seedSecret = "hidden";
+        const double before = nowUnixSeconds();
+        auto r = b.evaluate(req);
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QCOMPARE(r.id, req.id);
+        QCOMPARE(r.request.problem, req.problem);
+        QVERIFY(r.request.seedSecret.empty());
+        QVERIFY2(r.logTail.find("hello from the kernel") != std::string::npos, r.logTail.c_str());
+        QVERIFY(r.createdAt >= before && r.finishedAt >= r.createdAt);
+        QVERIFY(r.timings.queued >= 0);
+        QVERIFY(r.worker.pid > 0);
+        QCOMPARE(r.device.target, std::string("cpu"));
+        QCOMPARE(r.isolation, std::string("setsid,fake"));
+        QCOMPARE(r.speedup.value_or(0), 1.5);
+        QCOMPARE(b.pending(), std::size_t(0));
+
+        auto bad = b.evaluate(fake("verdict=incorrect"));
+        QCOMPARE(bad.status, EvalStatus::Incorrect);
+    }
+
+    void progressStagesInOrder()
+    {
+        LocalBackend b(config());
+        std::mutex m;
+        std::vector<EvalProgress> seen;
+        auto r = b.evaluate(fake("sleep=0.1"), [&](const EvalProgress& p) {
+            std::lock_guard lock(m);
+            seen.push_back(p);
+        });
+        QCOMPARE(r.status, EvalStatus::Correct);
+        std::vector<EvalStage> stages;
+        for (const auto& p : seen)
+            if (stages.empty() || stages.back() != p.stage)
+                stages.push_back(p.stage);
+        QCOMPARE(stages, (std::vector<EvalStage>{EvalStage::Queued, EvalStage::Compiling, EvalStage::Checking,
+                                                 EvalStage::Timing, EvalStage::Done}));
+        for (std::size_t i = 1; i < seen.size(); ++i)
+            QVERIFY(seen[i].elapsedS >= seen[i - 1].elapsedS);
+        QCOMPARE(seen.back().detail, std::string("correct"));
+        QCOMPARE(seen.front().requestId, r.id);
+    }
+
+    void timeoutKillsTheWholeGroup()
+    {
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        const auto warm = b.evaluate(fake("verdict=correct", "cpu"));
+        const std::string pidfile = tmpFile("timeout.pids");
+        QElapsedTimer t;
+        t.start();
+        auto r = b.evaluate(fake("grandchild pidfile=" + pidfile + " hang", "cpu", 1.0));
+        const qint64 ms = t.elapsed();
+        QCOMPARE(r.status, EvalStatus::Timeout);
+        QVERIFY2(r.errorMessage.find("exceeded the 1 s timeout") == 0, r.errorMessage.c_str());
+        QVERIFY2(ms < 3000, qPrintable(QString("timeout reported after %1 ms").arg(ms)));
+        QVERIFY(r.compiled); // it reached the checking stage
+        long long child = 0, grandchild = 0;
+        std::istringstream(readFile(pidfile)) >> child >> grandchild;
+        QVERIFY(child > 1 && grandchild > 1);
+        QCOMPARE(r.worker.pid, child);
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(child), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(grandchild), 1000);
+
+        // The same device then evaluates an honest kernel, without a zygote restart.
+        auto ok = b.evaluate(fake("verdict=correct", "cpu"));
+        QCOMPARE(ok.status, EvalStatus::Correct);
+        QCOMPARE(ok.metadata["zygote_pid"], warm.metadata["zygote_pid"]);
+    }
+
+    void crashGetsSignalNameAndFreshZygote()
+    {
+        LocalBackend b(config());
+        auto first = b.evaluate(fake("verdict=correct"));
+        QCOMPARE(first.status, EvalStatus::Correct);
+        auto r = b.evaluate(fake("crash=SEGV"));
+        QCOMPARE(r.status, EvalStatus::Crashed);
+        QVERIFY2(r.errorMessage.find("SIGSEGV") != std::string::npos, r.errorMessage.c_str());
+        QVERIFY2(r.logTail.find("hello from the kernel") != std::string::npos, r.logTail.c_str());
+        auto after = b.evaluate(fake("verdict=correct"));
+        QCOMPARE(after.status, EvalStatus::Correct);
+        QVERIFY(after.metadata["zygote_pid"] != first.metadata["zygote_pid"]);
+
+        auto abrt = b.evaluate(fake("crash=ABRT"));
+        QCOMPARE(abrt.status, EvalStatus::Crashed);
+        QVERIFY2(abrt.errorMessage.find("SIGABRT") != std::string::npos, abrt.errorMessage.c_str());
+    }
+
+    void cudaFaultGetsFreshZygote()
+    {
+        LocalBackend b(config());
+        auto r = b.evaluate(fake("cuda_fault"));
+        QCOMPARE(r.status, EvalStatus::RuntimeError);
+        auto after = b.evaluate(fake("verdict=correct"));
+        QCOMPARE(after.status, EvalStatus::Correct);
+        QVERIFY(after.metadata["zygote_pid"] != r.metadata["zygote_pid"]);
+    }
+
+    void badResultChannels()
+    {
+        LocalBackend b(config());
+        auto g = b.evaluate(fake("garbage"));
+        QCOMPARE(g.status, EvalStatus::Crashed);
+        QVERIFY2(g.errorMessage.find("result channel error") == 0, g.errorMessage.c_str());
+        auto e = b.evaluate(fake("exit=3"));
+        QCOMPARE(e.status, EvalStatus::Crashed);
+        QVERIFY2(e.errorMessage.find("code 3") != std::string::npos, e.errorMessage.c_str());
+        auto s = b.evaluate(fake("stdout_result"));
+        QCOMPARE(s.status, EvalStatus::Crashed); // a result printed on stdout is not a result
+        QVERIFY(!s.speedup);
+        auto f = b.evaluate(fake("flood=20000000"));
+        QCOMPARE(f.status, EvalStatus::Correct);
+        QVERIFY(f.logTail.size() <= 8192);
+        QVERIFY(f.metadata.value("log_bytes", 0LL) >= 20000000LL);
+    }
+
+    void zygoteLostBeforeStartIsRetried()
+    {
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        const std::string marker = tmpFile("zygote_exit_once");
+        auto r = b.evaluate(fake("zygote_exit_once=" + marker));
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QVERIFY(QFile::exists(QString::fromStdString(marker)));
+    }
+
+    void zygoteKilledMidJob()
+    {
+        LocalBackend b(config());
+        auto r = b.evaluate(fake("kill_zygote", "auto", 20));
+        QCOMPARE(r.status, EvalStatus::Crashed);
+        QVERIFY2(r.errorMessage.find("evaluator process died") != std::string::npos, r.errorMessage.c_str());
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(r.worker.pid), 2000);
+        QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
+    }
+
+    void wedgedZygoteStillTimesOut()
+    {
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        QElapsedTimer t;
+        t.start();
+        auto r = b.evaluate(fake("ignore_job", "cpu", 1.0));
+        QCOMPARE(r.status, EvalStatus::Timeout);
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+        QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
+    }
+
+    void cancelRunningAndQueued()
+    {
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        const std::string pidfile = tmpFile("cancel.pids");
+        std::promise<EvalResult> running, queued;
+        std::atomic<int> checking{0};
+        auto t1 = b.submit(
+            fake("pidfile=" + pidfile + " hang", "cpu", 60), [&](const EvalResult& r) { running.set_value(r); },
+            [&](const EvalProgress& p) {
+                if (p.stage == EvalStage::Checking)
+                    ++checking;
+            });
+        auto t2 = b.submit(fake("verdict=correct", "cpu"), [&](const EvalResult& r) { queued.set_value(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(checking.load() > 0, 10000);
+        QCOMPARE(b.pending(), std::size_t(2));
+        b.cancel(t2);
+        auto q = queued.get_future().get();
+        QCOMPARE(q.status, EvalStatus::InfraError);
+        QCOMPARE(q.errorMessage, std::string("cancelled"));
+        QElapsedTimer t;
+        t.start();
+        b.cancel(t1);
+        auto r = running.get_future().get();
+        QVERIFY(t.elapsed() < 2000);
+        QCOMPARE(r.status, EvalStatus::InfraError);
+        QCOMPARE(r.errorMessage, std::string("cancelled"));
+        long long child = 0;
+        std::istringstream(readFile(pidfile)) >> child;
+        QTRY_VERIFY_WITH_TIMEOUT(processGone(child), 1000);
+        QCOMPARE(b.pending(), std::size_t(0));
+        b.cancel(t1); // finished tickets are ignored
+        b.cancel(12345);
+        QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
+    }
+
+    void cancelAllAndPending()
+    {
+        LocalBackend b(config({}, 2));
+        QCOMPARE(b.start(), std::string());
+        std::atomic<int> done{0};
+        std::mutex m;
+        std::vector<EvalResult> results;
+        for (int i = 0; i < 6; ++i)
+            b.submit(fake("hang", "cpu", 60), [&](const EvalResult& r) {
+                std::lock_guard lock(m);
+                results.push_back(r);
+                ++done;
+            });
+        QCOMPARE(b.pending(), std::size_t(6));
+        QTest::qWait(300);
+        b.cancelAll();
+        QTRY_COMPARE_WITH_TIMEOUT(done.load(), 6, 5000);
+        QCOMPARE(b.pending(), std::size_t(0));
+        for (const auto& r : results)
+            QCOMPARE(r.status, EvalStatus::InfraError);
+    }
+
+    void fifoOrderOnOneSlot()
+    {
+        LocalBackend b(config());
+        std::vector<EvalRequest> reqs;
+        for (int i = 0; i < 6; ++i)
+            reqs.push_back(fake("sleep=0.02 verdict=" + std::string(i % 2 ? "incorrect" : "correct")));
+        std::mutex m;
+        std::vector<std::size_t> order;
+        auto out = b.evaluateBatch(reqs, [&](std::size_t i, const EvalResult&) {
+            std::lock_guard lock(m);
+            order.push_back(i);
+        });
+        QCOMPARE(order, (std::vector<std::size_t>{0, 1, 2, 3, 4, 5}));
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(out[std::size_t(i)].status, i % 2 ? EvalStatus::Incorrect : EvalStatus::Correct);
+    }
+
+    void cpuSlotsRunInParallel()
+    {
+        LocalBackend b(config({}, 3));
+        QCOMPARE(b.start(), std::string());
+        QCOMPARE(b.deviceSlots().size(), std::size_t(3));
+        QElapsedTimer t;
+        t.start();
+        auto out = b.evaluateBatch({fake("sleep=1"), fake("sleep=1"), fake("sleep=1")});
+        QVERIFY2(t.elapsed() < 2500, qPrintable(QString::number(t.elapsed())));
+        std::set<long long> zygotes;
+        for (const auto& r : out) {
+            QCOMPARE(r.status, EvalStatus::Correct);
+            zygotes.insert(r.metadata["zygote_pid"].get<long long>());
+        }
+        QCOMPARE(zygotes.size(), std::size_t(3));
+    }
+
+    void gpuDevicesAndMapping()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_GPUS", "2");
+        env.set("CUDA_VISIBLE_DEVICES", "5,7");
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        QCOMPARE(b.deviceSlots(), (std::vector<std::string>{"cuda:0", "cuda:1"}));
+        QCOMPARE(b.probe().gpus.size(), std::size_t(2));
+        QVERIFY2(b.describe().find("2 GPUs") != std::string::npos, b.describe().c_str());
+
+        auto one = b.evaluate(fake("verdict=correct", "cuda:1"));
+        QCOMPARE(one.status, EvalStatus::Correct);
+        QCOMPARE(one.device.target, std::string("cuda:1"));
+        QCOMPARE(one.worker.gpuIndex, 1);
+        QCOMPARE(one.metadata["cuda_visible_devices"].get<std::string>(), std::string("7"));
+        QCOMPARE(one.metadata["request_device"].get<std::string>(), std::string("cuda:1"));
+        QCOMPARE(one.request.device, std::string("cuda:1"));
+
+        auto missing = b.evaluate(fake("verdict=correct", "cuda:5"));
+        QCOMPARE(missing.status, EvalStatus::InfraError);
+        QVERIFY2(missing.errorMessage.find("cuda:0, cuda:1") != std::string::npos, missing.errorMessage.c_str());
+
+        auto cpu = b.evaluate(fake("verdict=correct", "cpu"));
+        QCOMPARE(cpu.status, EvalStatus::Correct);
+        QCOMPARE(cpu.metadata["cuda_visible_devices"].get<std::string>(), std::string(""));
+        QCOMPARE(cpu.device.target, std::string("cpu"));
+
+        // "cuda" and "auto" spread over both GPUs.
+        QElapsedTimer t;
+        t.start();
+        auto out = b.evaluateBatch({fake("sleep=0.8", "cuda"), fake("sleep=0.8", "auto"), fake("sleep=0.8", "cuda"),
+                                    fake("sleep=0.8", "auto")});
+        std::set<std::string> used;
+        for (const auto& r : out) {
+            QCOMPARE(r.status, EvalStatus::Correct);
+            used.insert(r.device.target);
+        }
+        QCOMPARE(used, (std::set<std::string>{"cuda:0", "cuda:1"}));
+        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void crashOnOneGpuDoesNotDisturbTheOther()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_GPUS", "2");
+        LocalBackend b(config());
+        std::vector<EvalRequest> reqs;
+        for (int i = 0; i < 8; ++i)
+            reqs.push_back(i % 4 == 0 ? fake("crash=SEGV", "cuda:0") : fake("sleep=0.05", i % 2 ? "cuda:1" : "cuda:0"));
+        auto out = b.evaluateBatch(reqs);
+        for (int i = 0; i < 8; ++i)
+            QCOMPARE(out[std::size_t(i)].status, i % 4 == 0 ? EvalStatus::Crashed : EvalStatus::Correct);
+        std::set<long long> gpu1Zygotes;
+        for (int i = 1; i < 8; i += 2)
+            gpu1Zygotes.insert(out[std::size_t(i)].metadata["zygote_pid"].get<long long>());
+        QCOMPARE(gpu1Zygotes.size(), std::size_t(1)); // cuda:1's zygote was never restarted
+    }
+
+    void secretsNeverReachTheZygote()
+    {
+        EnvGuard env;
+        env.set("MODAL_TOKEN_ID", "ak-kwtestsecret1");
+        env.set("MODAL_TOKEN_SECRET", "as-kwtestsecret2");
+        env.set("HF_TOKEN", "hf_kwtestsecret3");
+        env.set("MY_API_KEY", "kwtestsecret4");
+        LocalBackend b(config());
+        auto r = b.evaluate(fake("verdict=correct"));
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QVERIFY2(r.metadata["zygote_secrets"].empty(), r.metadata["zygote_secrets"].dump().c_str());
+        QVERIFY(r.metadata["secrets_seen"].empty());
+        QVERIFY(toJson(r).dump().find("kwtestsecret") == std::string::npos);
+    }
+
+    void prebuildOnCpuThenGpu()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_GPUS", "1");
+        LocalBackend b(config());
+        QCOMPARE(b.start(), std::string());
+        const std::string log = tmpFile("build.log");
+        std::mutex m;
+        std::vector<EvalStage> stages;
+        auto r = b.evaluate(fake("buildlog=" + log + " load_inline"), [&](const EvalProgress& p) {
+            std::lock_guard lock(m);
+            stages.push_back(p.stage);
+        });
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QVERIFY2(r.metadata.contains("prebuild"), r.metadata.dump().c_str());
+        QCOMPARE(r.device.target, std::string("cuda:0"));
+        QCOMPARE(readFile(log), std::string("compile cpu  sm_90\neval cuda:0 0 sm_90\n"));
+        QCOMPARE(stages.front(), EvalStage::Queued);
+        QCOMPARE(stages[1], EvalStage::Compiling);
+        QCOMPARE(stages.back(), EvalStage::Done);
+
+        // A failed build is final: the GPU is never used.
+        const std::string log2 = tmpFile("build2.log");
+        auto bad = b.evaluate(fake("buildlog=" + log2 + " build=error load_inline"));
+        QCOMPARE(bad.status, EvalStatus::CompileError);
+        QCOMPARE(bad.errorMessage, std::string("fake build failed"));
+        QCOMPARE(readFile(log2), std::string("compile cpu  sm_90\n"));
+
+        // A build past the deadline is a timeout.
+        auto slow = b.evaluate(fake("build_sleep=10 load_inline", "cuda", 1));
+        QCOMPARE(slow.status, EvalStatus::Timeout);
+        QVERIFY2(slow.errorMessage.find("while building on the CPU") != std::string::npos, slow.errorMessage.c_str());
+
+        // Kernels without an extension skip the build stage.
+        const std::string log3 = tmpFile("build3.log");
+        QCOMPARE(b.evaluate(fake("buildlog=" + log3)).status, EvalStatus::Correct);
+        QCOMPARE(readFile(log3), std::string("eval cuda:0 0 sm_90\n"));
+    }
+
+    void prebuildPipelinesBuildsAheadOfTheGpu()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_GPUS", "1");
+        auto c = config();
+        c.compileJobs = 4;
+        LocalBackend b(c);
+        QCOMPARE(b.start(), std::string());
+        // 4 builds of 1 s each run side by side on the CPU; the GPU stage is quick.
+        std::vector<EvalRequest> reqs;
+        for (int i = 0; i < 4; ++i)
+            reqs.push_back(fake("build_sleep=1 load_inline n=" + std::to_string(i)));
+        QElapsedTimer t;
+        t.start();
+        auto out = b.evaluateBatch(reqs);
+        for (const auto& r : out)
+            QCOMPARE(r.status, EvalStatus::Correct);
+        // Serially this is >= 4 s of builds; compile zygotes start on demand (~0.1 s each here).
+        QVERIFY2(t.elapsed() < 3500, qPrintable(QString::number(t.elapsed())));
+    }
+
+    void prebuildFallsBackWithoutCompileMode()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_GPUS", "1");
+        env.set("KW_FAKE_NO_COMPILE", "1");
+        LocalBackend b(config());
+        const std::string log = tmpFile("fallback.log");
+        auto r = b.evaluate(fake("buildlog=" + log + " load_inline"));
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QCOMPARE(readFile(log), std::string("eval cuda:0 0 sm_90\n"));
+        QVERIFY(!r.metadata.contains("prebuild"));
+    }
+
+    void noTorchIsAStartError()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_NO_TORCH", "1");
+        LocalBackend b(config());
+        const std::string err = b.start();
+        QVERIFY2(err.find("cannot import torch") != std::string::npos, err.c_str());
+        QVERIFY(!b.started());
+        auto r = b.evaluate(fake("verdict=correct"));
+        QCOMPARE(r.status, EvalStatus::InfraError);
+        QCOMPARE(r.errorMessage, err);
+    }
+
+    void lazyStartFailureReachesEveryJob()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_NO_TORCH", "1");
+        LocalBackend b(config());
+        auto out = b.evaluateBatch({fake("verdict=correct"), fake("verdict=correct")});
+        for (const auto& r : out) {
+            QCOMPARE(r.status, EvalStatus::InfraError);
+            QVERIFY2(r.errorMessage.find("cannot import torch") != std::string::npos, r.errorMessage.c_str());
+        }
+    }
+
+    void zygoteThatCannotStart()
+    {
+        EnvGuard env;
+        env.set("KW_FAKE_ZYGOTE_FAIL", "1");
+        LocalBackend b(config());
+        const std::string err = b.start();
+        QVERIFY2(err.find("told to fail") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("exit code 4") != std::string::npos, err.c_str());
+    }
+
+    void badDeviceConfig()
+    {
+        LocalBackend b(config({"cuda:0"}));
+        const std::string err = b.start();
+        QVERIFY2(err.find("cuda:0 does not exist") != std::string::npos, err.c_str());
+    }
+
+    void invalidRequestIsAnInfraError()
+    {
+        LocalBackend b(config());
+        auto req = fake("verdict=correct");
+        req.kernelCode.clear();
+        auto r = b.evaluate(req);
+        QCOMPARE(r.status, EvalStatus::InfraError);
+        QVERIFY(r.errorMessage.find("empty") != std::string::npos);
+    }
+
+    void shutdownReportsEveryJobOnce()
+    {
+        std::mutex m;
+        std::map<std::string, int> calls;
+        std::vector<EvalResult> results;
+        {
+            LocalBackend b(config({}, 2));
+            QCOMPARE(b.start(), std::string());
+            for (int i = 0; i < 5; ++i)
+                b.submit(fake("hang", "cpu", 60), [&](const EvalResult& r) {
+                    std::lock_guard lock(m);
+                    ++calls[r.id];
+                    results.push_back(r);
+                });
+            QTest::qWait(300);
+        }
+        QCOMPARE(results.size(), std::size_t(5));
+        for (const auto& [id, n] : calls)
+            QCOMPARE(n, 1);
+        for (const auto& r : results) {
+            QCOMPARE(r.status, EvalStatus::InfraError);
+            QVERIFY2(r.errorMessage.find("cancelled") == 0, r.errorMessage.c_str());
+        }
+    }
+
+    void mixedStressExactlyOnce()
+    {
+        LocalBackend b(config({}, 3));
+        std::mutex m;
+        std::map<std::string, int> calls;
+        std::vector<Evaluator::Ticket> tickets;
+        const char* kinds[] = {"verdict=correct", "crash=SEGV", "garbage", "sleep=0.2", "exit=1", "hang", "verdict=incorrect"};
+        std::vector<std::string> ids;
+        for (int i = 0; i < 28; ++i) {
+            auto req = fake(kinds[i % 7], "cpu", 2);
+            ids.push_back(req.id);
+            tickets.push_back(b.submit(req, [&](const EvalResult& r) {
+                std::lock_guard lock(m);
+                ++calls[r.id];
+            }));
+        }
+        for (int i = 0; i < 28; i += 5)
+            b.cancel(tickets[std::size_t(i)]);
+        QTRY_COMPARE_WITH_TIMEOUT(b.pending(), std::size_t(0), 60000);
+        QTest::qWait(100);
+        std::lock_guard lock(m);
+        QCOMPARE(calls.size(), std::size_t(28));
+        for (const auto& id : ids)
+            QCOMPARE(calls[id], 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalScheduler)
+#include "tst_local_scheduler.moc"

@@ -1,0 +1,59 @@
+#include "HistoryStore.h"
+#include "app/AppContext.h"
+#include "app/DemoData.h"
+#include "charts/ChartsPanel.h"
+#include "models/HistoryFilterModel.h"
+#include "models/HistoryModel.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace kw;
+using namespace kw::ui;
+
+class TestCharts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void followsTheFilterAndCoalesces()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("h.sqlite"));
+        {
+            HistoryStore store(path.toStdString());
+            DemoData::fill(store, 500);
+        }
+        AppContext::Options o;
+        o.settingsFile = dir.filePath(QStringLiteral("s.ini"));
+        o.historyPath = path;
+        AppContext ctx(o);
+        QTRY_VERIFY(ctx.storeReady());
+        QTRY_COMPARE(ctx.history()->rowCount(), 501);
+
+        ChartsPanel panel(ctx);
+        panel.resize(1200, 800);
+        panel.show();
+        QTRY_VERIFY(panel.refreshCount() >= 1 && !panel.busy());
+        QCOMPARE(panel.series().total, 501);
+
+        HistoryFilterSpec spec;
+        spec.statusMask = 1u << int(EvalStatus::Correct);
+        ctx.filtered()->setFilter(spec);
+        QTRY_COMPARE(panel.series().total, ctx.filtered()->rowCount());
+        QCOMPARE(panel.series().correct, panel.series().total);
+
+        // A burst of changes inside one window gives one refresh, not one per change.
+        const int before = panel.refreshCount();
+        for (int i = 0; i < 50; ++i)
+            Q_EMIT ctx.filtered()->contentsChanged();
+        QTRY_VERIFY(!panel.busy());
+        QVERIFY(panel.refreshCount() - before <= 2);
+
+        QVERIFY(panel.saveAll(dir.filePath(QStringLiteral("charts.png"))));
+        QVERIFY(panel.saveAll(dir.filePath(QStringLiteral("charts.pdf"))));
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("charts.pdf"))).size() > 1000);
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "tst_charts.moc"

@@ -1,0 +1,161 @@
+#include "app/CudaDeviceQuery.h"
+#include "app/Settings.h"
+#include "charts/ChartData.h"
+#include "evaluations/LineDiff.h"
+#include "models/GpuListModel.h"
+#include "submit/KernelBenchScanner.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace kw;
+using namespace kw::ui;
+
+class TestWidgets : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void settingsAreTypedAndSignal()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(QStringLiteral("s.ini"));
+        {
+            Settings s(ini);
+            QCOMPARE(s.correctTrials(), 5);
+            QCOMPARE(s.perfTrials(), 100);
+            QCOMPARE(s.precision(), QStringLiteral("fp32"));
+            QCOMPARE(s.theme(), Settings::Theme::System);
+            QSignalSpy local(&s, &Settings::localConfigChanged);
+            QSignalSpy defaults(&s, &Settings::defaultsChanged);
+            QSignalSpy theme(&s, &Settings::themeChanged);
+            s.setPythonPath(QStringLiteral("/usr/bin/python3"));
+            s.setPythonPath(QStringLiteral("/usr/bin/python3")); // unchanged: no signal
+            s.setDevices({QStringLiteral("cuda:0"), QStringLiteral("cuda:0")});
+            s.setCorrectTrials(3);
+            s.setTheme(Settings::Theme::Dark);
+            QCOMPARE(local.count(), 2);
+            QCOMPARE(defaults.count(), 1);
+            QCOMPARE(theme.count(), 1);
+            const LocalConfig c = s.localConfig();
+            QCOMPARE(c.python, std::string("/usr/bin/python3"));
+            QCOMPARE(c.devices.size(), std::size_t(2));
+            s.setPanelState(QStringLiteral("submit"), QStringLiteral("splitter"), QByteArray("abc"));
+            s.sync();
+        }
+        Settings again(ini);
+        QCOMPARE(again.correctTrials(), 3);
+        QCOMPARE(again.theme(), Settings::Theme::Dark);
+        QCOMPARE(again.panelState(QStringLiteral("submit"), QStringLiteral("splitter")), QByteArray("abc"));
+    }
+
+    void gpuListMergesRowByRow()
+    {
+        GpuListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setDevices({{0, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}, {1, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}});
+        QCOMPARE(m.rowCount(), 2);
+        const QPersistentModelIndex second = m.index(1, 0);
+        QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
+        m.setDevices({{1, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}, {2, "NVIDIA L4", 24e9, 8, 9}});
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(m.rowCount(), 2);
+        QVERIFY(second.isValid());
+        QCOMPARE(second.row(), 0);
+        QCOMPARE(m.index(1, GpuListModel::Capability).data().toString(), QStringLiteral("8.9 (sm_89)"));
+        m.setDevices({});
+        QCOMPARE(m.rowCount(), 0);
+    }
+
+    void cudaQueryNeverFailsHard()
+    {
+        const CudaInventory inv = CudaDeviceQuery::query();
+        if (inv.devices.empty())
+            QVERIFY2(!inv.message.empty(), "no GPU must come with a line that says so");
+        for (const auto& d : inv.devices) {
+            QVERIFY(!d.name.empty());
+            QVERIFY(d.ccMajor >= 3);
+        }
+    }
+
+    void lineDiff()
+    {
+        const QStringList a = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
+        const QStringList b = {QStringLiteral("a"), QStringLiteral("x"), QStringLiteral("c"), QStringLiteral("d"),
+                               QStringLiteral("e")};
+        const auto lines = LineDiff::diff(a, b);
+        QCOMPARE(LineDiff::changedLines(lines), 3); // -b +x +e
+        const auto rows = LineDiff::sideBySide(lines);
+        QCOMPARE(int(rows.size()), 5);
+        QCOMPARE(rows[1].left, 1);
+        QCOMPARE(rows[1].right, 1);
+        QVERIFY(rows[1].changed);
+        QCOMPARE(rows[4].left, -1);
+        QCOMPARE(rows[4].right, 4);
+        QCOMPARE(LineDiff::changedLines(LineDiff::diff(a, a)), 0);
+    }
+
+    void kernelBenchScanner()
+    {
+        QTemporaryDir dir;
+        QDir root(dir.path());
+        QVERIFY(root.mkpath(QStringLiteral("KernelBench/level1")));
+        QVERIFY(root.mkpath(QStringLiteral("KernelBench/level2")));
+        for (const char* f : {"KernelBench/level1/19_ReLU.py", "KernelBench/level1/2_Matmul.py",
+                              "KernelBench/level2/1_Conv2D_ReLU_BiasAdd.py", "KernelBench/level1/__init__.py"}) {
+            QFile file(root.filePath(QString::fromLatin1(f)));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("class Model: pass\n");
+        }
+        const auto scan = KernelBenchScanner::scan(dir.path()); // the repository root works too
+        QVERIFY2(scan.error.isEmpty(), qPrintable(scan.error));
+        QCOMPARE(int(scan.problems.size()), 3);
+        QCOMPARE(scan.problems[0].id(), QStringLiteral("level1/2_Matmul")); // numeric order
+        QCOMPARE(scan.problems[1].id(), QStringLiteral("level1/19_ReLU"));
+        QVERIFY(!KernelBenchScanner::scan(dir.filePath(QStringLiteral("nothing"))).error.isEmpty());
+        QVERIFY(KernelBenchScanner::scan(QDir::tempPath()).error.contains(QStringLiteral("level1")));
+    }
+
+    void chartData()
+    {
+        std::vector<ChartPoint> pts;
+        const std::vector<QString> names = {QString(), QStringLiteral("p1"), QStringLiteral("p2")};
+        const float nan = std::nanf("");
+        pts.push_back({1000, 2.0f, 1, std::uint8_t(EvalStatus::Correct)});
+        pts.push_back({1100, 4.0f, 1, std::uint8_t(EvalStatus::Correct)});
+        pts.push_back({1200, 0.5f, 2, std::uint8_t(EvalStatus::Correct)});
+        pts.push_back({1300, nan, 2, std::uint8_t(EvalStatus::CompileError)});
+        pts.push_back({1400, 3.0f, 2, std::uint8_t(EvalStatus::Incorrect)});
+        pts.push_back({1500, nan, 2, std::uint8_t(EvalStatus::InfraError)});
+        const ChartSeries s = ChartData::build(pts, names);
+        QCOMPARE(s.total, 6);
+        QCOMPARE(s.correct, 3);
+        QCOMPARE(s.withSpeedup, 4);
+        QCOMPARE(s.scatterTime[int(EvalStatus::Correct)].size(), 3);
+        QCOMPARE(s.bestNames.size(), 2);
+        QCOMPARE(s.bestNames[0], QStringLiteral("p1"));
+        QCOMPARE(s.bestSpeedup[0], 4.0);
+        double hist = 0;
+        for (double c : s.histCount)
+            hist += c;
+        QCOMPARE(hist, 3.0);
+        // Rates skip infra errors: 5 counted, 4 compiled, 3 correct.
+        double n = 0, compiled = 0, correct = 0;
+        for (int i = 0; i < s.rateTime.size(); ++i) {
+            n += s.rateCount[i];
+            compiled += s.compileRate[i] * s.rateCount[i] / 100;
+            correct += s.correctRate[i] * s.rateCount[i] / 100;
+        }
+        QCOMPARE(n, 5.0);
+        QCOMPARE(std::round(compiled), 4.0);
+        QCOMPARE(std::round(correct), 3.0);
+    }
+};
+
+QTEST_MAIN(TestWidgets)
+#include "tst_widgets.moc"

@@ -1,0 +1,124 @@
+#include "app/AppContext.h"
+
+#include "HistoryStore.h"
+#include "Paths.h"
+#include "app/DeviceInventory.h"
+#include "app/EvalService.h"
+#include "app/Settings.h"
+#include "local/LocalBackend.h"
+#include "models/HistoryFilterModel.h"
+#include "models/HistoryModel.h"
+#include "models/HistoryPoller.h"
+
+#include <QtConcurrent/QtConcurrentRun>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+AppContext::AppContext(const Options& options, QObject* parent)
+    : QObject(parent)
+    , m_settings(options.settingsFile.isEmpty() ? new Settings(this) : new Settings(options.settingsFile, this))
+    , m_history(new HistoryModel(this))
+    , m_filtered(new HistoryFilterModel(this))
+    , m_evals(new EvalService(this))
+    , m_devices(new DeviceInventory(this))
+{
+    m_filtered->setSourceModel(m_history);
+    m_evals->setUnavailableReason(
+        u"modal"_s, tr("Modal evaluation is not wired up in this build yet: configure the Modal endpoint in "
+                       "Settings once the Modal backend is available, and use the Local target meanwhile."));
+    installLocalBackend();
+    connect(m_settings, &Settings::localConfigChanged, this, [this] {
+        if (!m_customFactory)
+            installLocalBackend();
+    });
+    // Until the local backend has started and described itself, the GPUs found say it.
+    connect(m_evals, &EvalService::backendStarted, this, [this](const QString& target) {
+        if (target == u"local"_s)
+            m_localDescribed = true;
+    });
+    connect(m_devices, &DeviceInventory::changed, this, [this] {
+        if (!m_localDescribed)
+            m_evals->setTargetDescription(u"local"_s, m_devices->summary());
+    });
+    connect(m_evals, &EvalService::resultStored, this, [this] {
+        if (m_poller)
+            m_poller->pollNow();
+    });
+    connect(&m_opening, &QFutureWatcher<Opened>::finished, this, &AppContext::onStoreOpened);
+    if (options.startServices) {
+        m_devices->refresh();
+        openStore(options.historyPath.isEmpty() ? m_settings->historyPath() : options.historyPath);
+    }
+}
+
+AppContext::~AppContext()
+{
+    m_opening.waitForFinished();
+    delete m_poller;
+    m_poller = nullptr;
+}
+
+void AppContext::installLocalBackend()
+{
+    const LocalConfig config = m_settings->localConfig();
+    m_evals->setFactory(u"local"_s, [config] { return std::make_unique<LocalBackend>(config); });
+}
+
+void AppContext::setEvaluatorFactory(const QString& target, std::function<std::unique_ptr<Evaluator>()> factory)
+{
+    if (target == u"local"_s)
+        m_customFactory = true;
+    m_evals->setFactory(target, std::move(factory));
+}
+
+void AppContext::openStore(const QString& path)
+{
+    m_historyPath = path;
+    m_storeOpened = false;
+    const std::string p = path.toStdString();
+    m_opening.setFuture(QtConcurrent::run([p] {
+        Opened o;
+        try {
+            o.store = std::make_shared<HistoryStore>(p);
+        } catch (const std::exception& e) {
+            o.error = QString::fromUtf8(e.what());
+        }
+        return o;
+    }));
+}
+
+void AppContext::onStoreOpened()
+{
+    Opened o = m_opening.result();
+    delete m_poller;
+    m_poller = nullptr;
+    m_store = o.store;
+    m_evals->setStore(m_store);
+    m_history->clear();
+    if (!m_store) {
+        m_storeError = tr("The history store %1 could not be opened: %2. Choose another history location in "
+                          "Settings (it takes effect at the next start), or free disk space.")
+                           .arg(m_historyPath, o.error);
+        Q_EMIT storeFailed(m_storeError);
+        return;
+    }
+    m_storeError.clear();
+    m_storeOpened = true;
+    m_poller = new HistoryPoller(m_store, m_history, this);
+    connect(m_poller, &HistoryPoller::pollFailed, this, [this](const QString& msg) { Q_EMIT storeFailed(msg); });
+    m_poller->start();
+    Q_EMIT storeOpened();
+}
+
+bool AppContext::busy() const
+{
+    if (m_opening.isRunning() || m_devices->busy())
+        return true;
+    if (m_poller && (m_poller->busy() || m_history->stagedCount() > 0))
+        return true;
+    return false;
+}
+
+} // namespace kw::ui

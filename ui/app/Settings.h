@@ -1,0 +1,96 @@
+#pragma once
+
+#include "local/LocalConfig.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+class QSettings;
+
+namespace kw::ui {
+
+// The one typed view of the application's settings (QSettings behind it). Panels read and
+// write through these accessors and listen to the change signals; no key strings elsewhere.
+class Settings : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Theme { System, Light, Dark };
+    Q_ENUM(Theme)
+
+    // The user's settings (organisation/application names set in main()).
+    explicit Settings(QObject* parent = nullptr);
+    // Settings kept in one INI file (tests, screenshots).
+    explicit Settings(const QString& iniFile, QObject* parent = nullptr);
+    ~Settings() override;
+
+    // Local evaluation
+    QString pythonPath() const; // empty = discover
+    void setPythonPath(const QString& path);
+    QStringList devices() const; // empty = every visible GPU, else CPU
+    void setDevices(const QStringList& devices);
+    int cpuConcurrency() const;
+    void setCpuConcurrency(int n);
+    QString cacheDir() const;
+    void setCacheDir(const QString& dir);
+    QString defaultCacheDir() const;
+    LocalConfig localConfig() const;
+
+    // Storage
+    QString historyPath() const;
+    void setHistoryPath(const QString& path);
+    QString defaultHistoryPath() const;
+
+    // Defaults for new submissions
+    int correctTrials() const;
+    void setCorrectTrials(int n);
+    int perfTrials() const;
+    void setPerfTrials(int n);
+    QString precision() const;
+    void setPrecision(const QString& p);
+    double timeoutS() const;
+    void setTimeoutS(double s);
+    QString backend() const;
+    void setBackend(const QString& b);
+
+    // Appearance and session
+    Theme theme() const;
+    void setTheme(Theme t);
+    QString kernelBenchDir() const;
+    void setKernelBenchDir(const QString& dir);
+    QString lastReferencePath() const;
+    void setLastReferencePath(const QString& path);
+    QString lastKernelPath() const;
+    void setLastKernelPath(const QString& path);
+
+    // Window and panel state (opaque blobs)
+    QByteArray windowGeometry() const;
+    QByteArray windowState() const;
+    void setWindowGeometry(const QByteArray& g);
+    void setWindowState(const QByteArray& s);
+    QString currentPanel() const;
+    void setCurrentPanel(const QString& id);
+    QByteArray panelState(const QString& panelId, const QString& part) const;
+    void setPanelState(const QString& panelId, const QString& part, const QByteArray& state);
+
+    void sync();
+
+Q_SIGNALS:
+    void localConfigChanged(); // python, devices, concurrency or cache changed
+    void historyPathChanged();
+    void defaultsChanged();
+    void themeChanged(kw::ui::Settings::Theme theme);
+    void kernelBenchDirChanged(const QString& dir);
+
+private:
+    QVariant value(const QString& key, const QVariant& fallback) const;
+    bool store(const QString& key, const QVariant& v); // true when the value changed
+
+    std::unique_ptr<QSettings> m_settings;
+};
+
+} // namespace kw::ui

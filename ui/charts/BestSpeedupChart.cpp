@@ -1,0 +1,97 @@
+#include "charts/BestSpeedupChart.h"
+
+#include "app/Format.h"
+#include "app/Theme.h"
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+BestSpeedupChart::BestSpeedupChart(QWidget* parent)
+    : ChartWidget(tr("Best speedup per problem"), parent)
+    , m_faster(new QCPBars(yAxis, xAxis))
+    , m_slower(new QCPBars(yAxis, xAxis))
+    , m_one(new QCPItemStraightLine(this))
+{
+    for (QCPBars* b : {m_faster, m_slower}) {
+        b->setWidth(0.7);
+        b->setWidthType(QCPBars::wtPlotCoords);
+    }
+    xAxis->setLabel(tr("best correct speedup (×)"));
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() - 1);
+    yAxis->setTickLabelFont(small);
+    yAxis->grid()->setVisible(false);
+    axisRect()->setRangeDrag(Qt::Vertical);
+    axisRect()->setRangeZoom(Qt::Vertical);
+    m_one->point1->setCoords(1, 0);
+    m_one->point2->setCoords(1, 1);
+    applyColors();
+}
+
+void BestSpeedupChart::applyColors()
+{
+    ChartWidget::applyColors();
+    const bool dark = Theme::isDark();
+    QColor g = StatusStyle::color(EvalStatus::Correct, dark);
+    QColor o = StatusStyle::color(EvalStatus::Incorrect, dark);
+    m_faster->setPen(QPen(g));
+    m_slower->setPen(QPen(o));
+    g.setAlpha(180);
+    o.setAlpha(180);
+    m_faster->setBrush(g);
+    m_slower->setBrush(o);
+    QColor line = textColor();
+    line.setAlpha(110);
+    m_one->setPen(QPen(line, 1, Qt::DashLine));
+}
+
+void BestSpeedupChart::setSeries(const ChartSeries& s)
+{
+    m_names = s.bestNames;
+    m_values = s.bestSpeedup;
+    m_problems = s.problemsWithCorrect;
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    QVector<double> fk, fv, sk, sv;
+    const int n = static_cast<int>(m_names.size());
+    for (int i = 0; i < n; ++i) {
+        const double key = n - i; // best on top
+        QString label = m_names[i];
+        if (label.size() > 34)
+            label = label.left(32) + u"…"_s;
+        ticker->addTick(key, label);
+        (m_values[i] >= 1.0 ? fk : sk).push_back(key);
+        (m_values[i] >= 1.0 ? fv : sv).push_back(m_values[i]);
+    }
+    yAxis->setTicker(ticker);
+    m_faster->setData(fk, fv, true);
+    m_slower->setData(sk, sv, true);
+    m_title->setText(m_problems > n ? tr("Best speedup per problem (top %1 of %2)").arg(n).arg(m_problems)
+                                    : tr("Best speedup per problem"));
+    setEmptyMessage(n == 0 ? tr("No problem has a correct result with a speedup yet.") : QString());
+    resetZoom();
+}
+
+void BestSpeedupChart::resetZoom()
+{
+    double hi = 1.5;
+    for (double v : m_values)
+        hi = std::max(hi, v);
+    xAxis->setRange(0, hi * 1.08);
+    yAxis->setRange(0.4, std::max<double>(static_cast<double>(m_names.size()), 1) + 0.6);
+}
+
+QString BestSpeedupChart::tooltipAt(const QPoint& pos) const
+{
+    const double key = yAxis->pixelToCoord(pos.y());
+    const double val = xAxis->pixelToCoord(pos.x());
+    const int n = static_cast<int>(m_names.size());
+    const int i = n - static_cast<int>(std::lround(key));
+    if (i < 0 || i >= n || std::abs(key - std::lround(key)) > 0.35 || val < 0 || val > m_values[i] * 1.05 + 0.05)
+        return {};
+    return tr("<b>%1</b><br>best correct speedup %2").arg(m_names[i].toHtmlEscaped(), Format::speedup(m_values[i]));
+}
+
+} // namespace kw::ui

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "app/StatusStyle.h"
+
+#include <QString>
+#include <QVector>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace kw::ui {
+
+// What the charts need from one evaluation (copied from the filtered rows on the UI thread,
+// then crunched on a worker).
+struct ChartPoint
+{
+    double time = 0;
+    float speedup = 0; // NaN when absent
+    std::uint32_t problem = 0;
+    std::uint8_t status = 0;
+};
+
+struct ChartSeries
+{
+    // Speedup over time, one series per status; index → ChartInput::points for tooltips.
+    std::array<QVector<double>, StatusStyle::kCount> scatterTime, scatterSpeedup;
+    std::array<std::vector<int>, StatusStyle::kCount> scatterIndex;
+    // Histogram of log10(speedup) of correct results.
+    QVector<double> histLog10, histCount;
+    double histBinWidth = 0.1;
+    // Compile and correct rate (percent) per time bucket, with the bucket sizes.
+    QVector<double> rateTime, compileRate, correctRate, rateCount;
+    double bucketSeconds = 3600;
+    // Best correct speedup per problem, best first (at most `topProblems`).
+    QVector<QString> bestNames;
+    QVector<double> bestSpeedup;
+    int problemsWithCorrect = 0;
+    int total = 0, withSpeedup = 0, correct = 0;
+    double tMin = 0, tMax = 0;
+};
+
+// Turns the filtered points into the four charts' series. Pure; safe on any thread.
+class ChartData
+{
+public:
+    static ChartSeries build(const std::vector<ChartPoint>& points, const std::vector<QString>& problemNames,
+                             int topProblems = 20);
+    static double niceBucket(double spanSeconds, int targetBuckets = 48);
+};
+
+} // namespace kw::ui

@@ -1,0 +1,94 @@
+#include "deployment/TroubleshootPanel.h"
+
+#include "deployment/Async.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace kw::ui {
+
+namespace {
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+} // namespace
+
+PanelInfo TroubleshootPanel::info()
+{
+    return {QStringLiteral("troubleshoot"), tr("Troubleshoot"), QStringLiteral("troubleshoot"),
+            tr("Check the Modal setup: CLI, token, app, endpoint, timeouts, GPU type")};
+}
+
+TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, parent)
+{
+    auto* root = new QVBoxLayout(this);
+    auto* top = new QHBoxLayout;
+    m_run = new QPushButton(tr("Run checks"), this);
+    m_run->setObjectName(QStringLiteral("runChecks"));
+    connect(m_run, &QPushButton::clicked, this, &TroubleshootPanel::runChecks);
+    m_summary = new QLabel(tr("Checks the Modal CLI, token, deployed app, endpoint, timeouts and GPU type."), this);
+    top->addWidget(m_run);
+    top->addWidget(m_summary, 1);
+    root->addLayout(top);
+    m_list = new QTreeWidget(this);
+    m_list->setColumnCount(4);
+    m_list->setHeaderLabels({tr("Result"), tr("Check"), tr("Found"), tr("Fix")});
+    m_list->setRootIsDecorated(false);
+    m_list->setWordWrap(true);
+    m_list->setAlternatingRowColors(true);
+    m_list->header()->setStretchLastSection(true);
+    m_list->setColumnWidth(0, 90);
+    m_list->setColumnWidth(1, 260);
+    m_list->setColumnWidth(2, 380);
+    root->addWidget(m_list, 1);
+    addPanelAction(tr("Run checks"), {}, [this] { runChecks(); });
+}
+
+void TroubleshootPanel::runChecks()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    m_run->setEnabled(false);
+    m_list->clear();
+    m_summary->setText(tr("Running checks…"));
+    QPointer<QObject> guard(this);
+    async::run(
+        this,
+        [cli = m_cli, guard, this] {
+            ModalConfig config = ModalConfig::fromEnvironment();
+            ModalCheckOptions o;
+            return runModalChecks(cli, config, o, [guard, this](const ModalCheck& c) {
+                async::post(guard, [this, c] { addCheck(c); });
+            });
+        },
+        [this](std::vector<ModalCheck> checks) {
+            m_running = false;
+            m_run->setEnabled(true);
+            int failed = 0;
+            for (const ModalCheck& c : checks)
+                failed += !c.ok && !c.skipped;
+            m_summary->setText(failed == 0 ? tr("✓ All checks passed")
+                                           : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
+        });
+}
+
+void TroubleshootPanel::addCheck(const ModalCheck& c)
+{
+    auto* item = new QTreeWidgetItem(m_list);
+    item->setText(0, c.skipped ? tr("skipped") : c.ok ? tr("✓ pass") : tr("✗ fail"));
+    item->setForeground(0, c.skipped ? QColor(0x88, 0x88, 0x88) : c.ok ? QColor(0x27, 0xae, 0x60) : QColor(0xc0, 0x39, 0x2b));
+    item->setText(1, q(c.title));
+    item->setText(2, q(c.detail));
+    item->setText(3, q(c.fix));
+    item->setToolTip(2, q(c.detail));
+    item->setToolTip(3, q(c.fix));
+    item->setData(0, Qt::UserRole, q(c.id));
+}
+
+} // namespace kw::ui

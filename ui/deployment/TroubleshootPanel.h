@@ -1,0 +1,40 @@
+#pragma once
+
+#include "ModalChecks.h"
+#include "app/Panel.h"
+
+class QLabel;
+class QPushButton;
+class QTreeWidget;
+
+namespace kw::ui {
+
+// Runs the Modal troubleshooting checks (core ModalChecks) on demand, off the UI thread, and
+// lists each as it completes: pass/fail/skipped, what was found, and the fix.
+class TroubleshootPanel : public Panel
+{
+    Q_OBJECT
+public:
+    static PanelInfo info();
+    TroubleshootPanel(AppContext& ctx, QWidget* parent = nullptr);
+
+    bool busy() const override { return m_running; }
+    void prepareScreenshot() override { runChecks(); }
+
+    bool running() const { return m_running; }
+    QTreeWidget* list() const { return m_list; }
+
+public Q_SLOTS:
+    void runChecks();
+
+private:
+    void addCheck(const ModalCheck& c);
+
+    ModalCli m_cli;
+    QPushButton* m_run = nullptr;
+    QLabel* m_summary = nullptr;
+    QTreeWidget* m_list = nullptr;
+    bool m_running = false;
+};
+
+} // namespace kw::ui

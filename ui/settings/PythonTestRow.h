@@ -1,0 +1,43 @@
+#pragma once
+
+#include "local/PythonFinder.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace kw::ui {
+
+class Settings;
+
+// The interpreter field with Browse and Test. Test runs probePython on a worker and reports
+// the Python and torch versions and the devices torch sees, or what to fix.
+class PythonTestRow : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PythonTestRow(Settings& settings, QWidget* parent = nullptr);
+    ~PythonTestRow() override;
+
+    void test();
+    bool testing() const { return m_watcher.isRunning(); }
+    QString resultText() const;
+
+Q_SIGNALS:
+    void tested(bool ok);
+
+private:
+    void showProbe(const PythonProbe& p);
+
+    Settings& m_settings;
+    QLineEdit* m_path;
+    QPushButton* m_browse;
+    QPushButton* m_test;
+    QLabel* m_result;
+    QFutureWatcher<PythonProbe> m_watcher;
+};
+
+} // namespace kw::ui

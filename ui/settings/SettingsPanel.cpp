@@ -1,0 +1,290 @@
+#include "settings/SettingsPanel.h"
+
+#include "app/AppContext.h"
+#include "app/DeviceInventory.h"
+#include "app/Settings.h"
+#include "models/GpuListModel.h"
+#include "settings/PythonTestRow.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+namespace {
+QLabel* hint(const QString& text, QWidget* parent)
+{
+    auto* l = new QLabel(text, parent);
+    l->setWordWrap(true);
+    l->setForegroundRole(QPalette::PlaceholderText);
+    return l;
+}
+} // namespace
+
+PanelInfo SettingsPanel::info()
+{
+    return {u"settings"_s, tr("Settings"), u"settings"_s, tr("Interpreter, devices, storage and defaults")};
+}
+
+SettingsPanel::SettingsPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent)
+    , m_sections(nullptr)
+    , m_python(nullptr)
+    , m_gpus(new GpuListModel(this))
+{
+    auto* content = new QWidget(this);
+    auto* column = new QVBoxLayout(content);
+    column->setContentsMargins(16, 12, 16, 16);
+    column->setSpacing(12);
+    m_sections = column;
+    addSection(tr("Local evaluation"), localSection());
+    addSection(tr("GPUs on this machine"), gpuSection());
+    addSection(tr("Defaults for new evaluations"), defaultsSection());
+    addSection(tr("Storage"), storageSection());
+    addSection(tr("Modal"), modalSection());
+    addSection(tr("Appearance"), appearanceSection());
+    column->addStretch(1);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* l = new QVBoxLayout(this);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(scroll);
+
+    connect(ctx.devices(), &DeviceInventory::changed, this, &SettingsPanel::updateGpus);
+    updateGpus();
+}
+
+void SettingsPanel::addSection(const QString& title, QWidget* content)
+{
+    auto* box = new QGroupBox(title, this);
+    box->setMaximumWidth(980);
+    auto* l = new QVBoxLayout(box);
+    l->addWidget(content);
+    const int at = m_sections->count() > 0 && m_sections->itemAt(m_sections->count() - 1)->spacerItem()
+                       ? m_sections->count() - 1
+                       : m_sections->count();
+    m_sections->insertWidget(at, box);
+}
+
+QLineEdit* SettingsPanel::pathField(const QString& value, bool folder, std::function<void(const QString&)> apply,
+                                    QWidget* parent, QWidget** row)
+{
+    auto* w = new QWidget(parent);
+    auto* h = new QHBoxLayout(w);
+    h->setContentsMargins(0, 0, 0, 0);
+    auto* edit = new QLineEdit(value, w);
+    auto* browse = new QPushButton(tr("Browse…"), w);
+    h->addWidget(edit, 1);
+    h->addWidget(browse);
+    connect(edit, &QLineEdit::editingFinished, this, [edit, apply] { apply(edit->text()); });
+    connect(browse, &QPushButton::clicked, this, [this, edit, folder, apply] {
+        const QString p = folder ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"), edit->text())
+                                 : QFileDialog::getSaveFileName(this, tr("History file"), edit->text(),
+                                                                tr("SQLite database (*.sqlite *.db)"), nullptr,
+                                                                QFileDialog::DontConfirmOverwrite);
+        if (!p.isEmpty()) {
+            edit->setText(p);
+            apply(p);
+        }
+    });
+    *row = w;
+    return edit;
+}
+
+QWidget* SettingsPanel::localSection()
+{
+    Settings& s = m_ctx.settings();
+    auto* w = new QWidget(this);
+    auto* form = new QFormLayout(w);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_python = new PythonTestRow(s, w);
+    form->addRow(tr("Python interpreter"), m_python);
+
+    auto* devices = new QLineEdit(s.devices().join(u", "_s), w);
+    devices->setPlaceholderText(tr("All GPUs (the CPU when there is none)"));
+    connect(devices, &QLineEdit::editingFinished, this, [this, devices] {
+        QStringList list;
+        for (const QString& d : devices->text().split(u',', Qt::SkipEmptyParts))
+            list << d.trimmed();
+        m_ctx.settings().setDevices(list);
+    });
+    auto* devBox = new QWidget(w);
+    auto* dl = new QVBoxLayout(devBox);
+    dl->setContentsMargins(0, 0, 0, 0);
+    dl->addWidget(devices);
+    dl->addWidget(hint(tr("Comma-separated: cpu, cuda:0, cuda:1 … List a device twice to run two kernels on it at "
+                          "once."),
+                       devBox));
+    form->addRow(tr("Devices"), devBox);
+
+    auto* cpu = new QSpinBox(w);
+    cpu->setRange(1, 256);
+    cpu->setValue(s.cpuConcurrency());
+    cpu->setToolTip(tr("How many CPU evaluations may run at the same time"));
+    connect(cpu, &QSpinBox::valueChanged, &s, &Settings::setCpuConcurrency);
+    form->addRow(tr("Parallel CPU evaluations"), cpu);
+
+    QWidget* row = nullptr;
+    pathField(s.cacheDir(), true, [this](const QString& p) { m_ctx.settings().setCacheDir(p); }, w, &row);
+    form->addRow(tr("Compile cache"), row);
+    form->addRow(QString(), hint(tr("Built CUDA extensions and Triton kernels, reused when the same source is "
+                                    "evaluated again. Changes apply to the next evaluation."),
+                                 w));
+    return w;
+}
+
+QWidget* SettingsPanel::gpuSection()
+{
+    auto* w = new QWidget(this);
+    auto* l = new QVBoxLayout(w);
+    l->setContentsMargins(0, 0, 0, 0);
+    m_gpuMessage = new QLabel(w);
+    m_gpuMessage->setWordWrap(true);
+    m_gpuMessage->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_gpuTable = new QTableView(w);
+    m_gpuTable->setModel(m_gpus);
+    m_gpuTable->verticalHeader()->hide();
+    m_gpuTable->horizontalHeader()->setSectionResizeMode(GpuListModel::Name, QHeaderView::Stretch);
+    m_gpuTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_gpuTable->setMaximumHeight(150);
+    m_gpuTable->setAlternatingRowColors(true);
+    auto* refresh = new QPushButton(tr("Look again"), w);
+    refresh->setToolTip(tr("Query the CUDA runtime again (after installing a driver or plugging in a GPU)"));
+    connect(refresh, &QPushButton::clicked, m_ctx.devices(), &DeviceInventory::refresh);
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_gpuMessage, 1);
+    row->addWidget(refresh, 0, Qt::AlignTop);
+    l->addLayout(row);
+    l->addWidget(m_gpuTable);
+    return w;
+}
+
+void SettingsPanel::updateGpus()
+{
+    const DeviceInventory* inv = m_ctx.devices();
+    if (!inv->ready()) {
+        m_gpuMessage->setText(tr("Looking for GPUs…"));
+        m_gpuTable->hide();
+        return;
+    }
+    const CudaInventory& i = inv->inventory();
+    m_gpus->setDevices(i.devices);
+    m_gpuTable->setVisible(!i.devices.empty());
+    auto version = [](int v) { return u"%1.%2"_s.arg(v / 1000).arg((v % 1000) / 10); };
+    if (!i.devices.empty()) {
+        QString text = tr("%n GPU(s) found through %1", nullptr, static_cast<int>(i.devices.size()))
+                           .arg(QString::fromStdString(i.library));
+        if (i.runtimeVersion > 0)
+            text += tr(" · CUDA runtime %1").arg(version(i.runtimeVersion));
+        if (i.driverVersion > 0)
+            text += tr(" · driver supports CUDA %1").arg(version(i.driverVersion));
+        m_gpuMessage->setText(text);
+    } else {
+        m_gpuMessage->setText(QString::fromStdString(i.message));
+    }
+}
+
+QString SettingsPanel::gpuMessage() const { return m_gpuMessage->text(); }
+
+QWidget* SettingsPanel::defaultsSection()
+{
+    Settings& s = m_ctx.settings();
+    auto* w = new QWidget(this);
+    auto* form = new QFormLayout(w);
+    auto* correct = new QSpinBox(w);
+    correct->setRange(1, 100);
+    correct->setValue(s.correctTrials());
+    connect(correct, &QSpinBox::valueChanged, &s, &Settings::setCorrectTrials);
+    auto* perf = new QSpinBox(w);
+    perf->setRange(1, 10000);
+    perf->setValue(s.perfTrials());
+    connect(perf, &QSpinBox::valueChanged, &s, &Settings::setPerfTrials);
+    auto* precision = new QComboBox(w);
+    precision->addItems({u"fp32"_s, u"fp16"_s, u"bf16"_s});
+    precision->setCurrentText(s.precision());
+    connect(precision, &QComboBox::currentTextChanged, &s, &Settings::setPrecision);
+    auto* timeout = new QSpinBox(w);
+    timeout->setRange(5, 3600);
+    timeout->setSuffix(tr(" s"));
+    timeout->setValue(static_cast<int>(s.timeoutS()));
+    connect(timeout, &QSpinBox::valueChanged, &s, [&s](int v) { s.setTimeoutS(v); });
+    auto* backend = new QComboBox(w);
+    for (const QString& b : {u"cuda"_s, u"triton"_s, u"tilelang"_s, u"cute"_s})
+        backend->addItem(b, b);
+    backend->setCurrentIndex(std::max(0, backend->findData(s.backend())));
+    connect(backend, &QComboBox::currentTextChanged, &s, &Settings::setBackend);
+    form->addRow(tr("Correctness trials"), correct);
+    form->addRow(tr("Performance trials"), perf);
+    form->addRow(tr("Precision"), precision);
+    form->addRow(tr("Timeout"), timeout);
+    form->addRow(tr("Backend"), backend);
+    return w;
+}
+
+QWidget* SettingsPanel::storageSection()
+{
+    Settings& s = m_ctx.settings();
+    auto* w = new QWidget(this);
+    auto* form = new QFormLayout(w);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    QWidget* row = nullptr;
+    pathField(s.historyPath(), false, [this](const QString& p) { m_ctx.settings().setHistoryPath(p); }, w, &row);
+    form->addRow(tr("History file"), row);
+    QString note = tr("Every result is kept here (SQLite). kernelwatch-cli writes to the same file, and its results "
+                      "appear in Evaluations. A new location applies at the next start.");
+    if (m_ctx.historyPath() != s.historyPath() && !m_ctx.historyPath().isEmpty())
+        note += tr(" In use now: %1").arg(m_ctx.historyPath());
+    form->addRow(QString(), hint(note, w));
+    return w;
+}
+
+QWidget* SettingsPanel::modalSection()
+{
+    auto* w = new QWidget(this);
+    auto* l = new QVBoxLayout(w);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(hint(tr("The Modal backend is not part of this build yet, so the Modal target in Submit is "
+                         "disabled. Its endpoint, GPU type and timeout settings will appear here with the "
+                         "Deployment panel. Until then, evaluate on the Local target."),
+                      w));
+    return w;
+}
+
+QWidget* SettingsPanel::appearanceSection()
+{
+    Settings& s = m_ctx.settings();
+    auto* w = new QWidget(this);
+    auto* form = new QFormLayout(w);
+    auto* theme = new QComboBox(w);
+    theme->addItem(tr("Follow the system"), static_cast<int>(Settings::Theme::System));
+    theme->addItem(tr("Light"), static_cast<int>(Settings::Theme::Light));
+    theme->addItem(tr("Dark"), static_cast<int>(Settings::Theme::Dark));
+    theme->setCurrentIndex(std::max(0, theme->findData(static_cast<int>(s.theme()))));
+    connect(theme, &QComboBox::currentIndexChanged, this,
+            [this, theme] { m_ctx.settings().setTheme(static_cast<Settings::Theme>(theme->currentData().toInt())); });
+    connect(&s, &Settings::themeChanged, theme, [theme](Settings::Theme t) {
+        theme->setCurrentIndex(std::max(0, theme->findData(static_cast<int>(t))));
+    });
+    form->addRow(tr("Theme"), theme);
+    return w;
+}
+
+bool SettingsPanel::busy() const { return m_ctx.devices()->busy() || m_python->testing(); }
+
+} // namespace kw::ui

@@ -1,0 +1,386 @@
+#include "submit/SubmitPanel.h"
+
+#include "SourceFile.h"
+#include "app/AppContext.h"
+#include "app/DeviceInventory.h"
+#include "app/EvalService.h"
+#include "app/Settings.h"
+#include "app/StatusStyle.h"
+#include "app/Format.h"
+#include "submit/EditorPane.h"
+#include "submit/ProblemBrowser.h"
+#include "submit/StageIndicator.h"
+#include "submit/SubmitOptionsForm.h"
+#include "widgets/CodeEditor.h"
+#include "widgets/ResultCard.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+namespace {
+struct Sample
+{
+    const char* id;
+    const char* title;
+    const char* ref;
+    const char* kernel;
+    const char* backend;
+    const char* device;
+};
+constexpr Sample kSamples[] = {
+    {"relu-cpu", "ReLU · PyTorch on the CPU (works everywhere)", "relu_ref.py", "relu_kernel.py", "cuda", "cpu"},
+    {"swish-cuda", "Swish · CUDA kernel", "swish_ref.py", "swish_cuda.py", "cuda", "auto"},
+    {"swish-triton", "Swish · Triton kernel", "swish_ref.py", "swish_triton.py", "triton", "auto"},
+    {"softmax-cuda", "Softmax · CUDA kernel", "softmax_ref.py", "softmax_cuda.py", "cuda", "auto"},
+    {"softmax-triton", "Softmax · Triton kernel", "softmax_ref.py", "softmax_triton.py", "triton", "auto"},
+    {"matmul-cuda", "Matmul · CUDA kernel", "matmul_ref.py", "matmul_cuda.py", "cuda", "auto"},
+    {"matmul-triton", "Matmul · Triton kernel", "matmul_ref.py", "matmul_triton.py", "triton", "auto"},
+};
+
+QString readResource(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+} // namespace
+
+PanelInfo SubmitPanel::info()
+{
+    return {u"submit"_s, tr("Submit"), u"submit"_s, tr("Evaluate a kernel against a reference")};
+}
+
+SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent)
+    , m_browser(new ProblemBrowser(ctx.settings(), this))
+    , m_ref(new EditorPane(tr("Reference"), tr("class Model · get_inputs() · get_init_inputs()"), this))
+    , m_kernel(new EditorPane(tr("Kernel"), tr("class ModelNew"), this))
+    , m_options(new SubmitOptionsForm(ctx.settings(), this))
+    , m_banner(new QLabel(this))
+    , m_submit(new QPushButton(tr("Submit"), this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_stage(new StageIndicator(this))
+    , m_card(new ResultCard(this))
+    , m_outer(new QSplitter(Qt::Horizontal, this))
+    , m_editors(new QSplitter(Qt::Vertical, this))
+{
+    // Toolbar: samples and file loading.
+    auto* samples = new QToolButton(this);
+    samples->setText(tr("Samples"));
+    samples->setPopupMode(QToolButton::InstantPopup);
+    samples->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    auto* sampleMenu = new QMenu(samples);
+    for (const Sample& s : kSamples) {
+        const QString id = QString::fromLatin1(s.id);
+        sampleMenu->addAction(tr(s.title), this, [this, id] { loadSample(id); });
+    }
+    samples->setMenu(sampleMenu);
+    auto* hint = new QLabel(tr("Drop .py files on an editor, or double-click a KernelBench problem."), this);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    auto* toolbar = new QHBoxLayout;
+    toolbar->addWidget(samples);
+    toolbar->addSpacing(8);
+    toolbar->addWidget(hint, 1);
+
+    // Editors.
+    m_editors->addWidget(m_ref);
+    m_editors->addWidget(m_kernel);
+    m_editors->setChildrenCollapsible(false);
+
+    // Right column: options, actions, stage, result.
+    auto* right = new QWidget(this);
+    auto* rl = new QVBoxLayout(right);
+    rl->setContentsMargins(8, 0, 4, 0);
+    rl->setSpacing(8);
+    auto* optionsBox = new QGroupBox(tr("Evaluation"), right);
+    auto* ol = new QVBoxLayout(optionsBox);
+    ol->addWidget(m_options);
+    rl->addWidget(optionsBox);
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    rl->addWidget(m_banner);
+    m_submit->setDefault(true);
+    m_submit->setToolTip(tr("Evaluate the kernel (Ctrl+Return)"));
+    m_submit->setMinimumHeight(32);
+    m_cancel->setToolTip(tr("Stop the running evaluation (Ctrl+.)"));
+    m_cancel->setMinimumHeight(32);
+    QFont bf = m_submit->font();
+    bf.setBold(true);
+    m_submit->setFont(bf);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_submit, 2);
+    buttons->addWidget(m_cancel, 1);
+    rl->addLayout(buttons);
+    rl->addWidget(m_stage);
+    rl->addWidget(m_card, 1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(right);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(380);
+
+    m_browser->setMinimumWidth(150);
+    m_outer->addWidget(m_browser);
+    m_outer->addWidget(m_editors);
+    m_outer->addWidget(scroll);
+    m_outer->setStretchFactor(0, 0);
+    m_outer->setStretchFactor(1, 1);
+    m_outer->setStretchFactor(2, 0);
+    m_outer->setSizes({210, 600, 420});
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 8, 10, 6);
+    layout->addLayout(toolbar);
+    layout->addWidget(m_outer, 1);
+
+    addPanelAction(tr("&Submit"), QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { submit(); },
+                   tr("Evaluate the kernel"));
+    addPanelAction(tr("&Cancel evaluation"), QKeySequence(Qt::CTRL | Qt::Key_Period), [this] { cancel(); });
+    addPanelAction(tr("Open &reference…"), QKeySequence(Qt::CTRL | Qt::Key_O), [this] { m_ref->openDialog(); });
+    addPanelAction(tr("Open &kernel…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                   [this] { m_kernel->openDialog(); });
+    addPanelAction(tr("Load the &ReLU sample"), {}, [this] { loadSample(u"relu-cpu"_s); });
+
+    connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
+    connect(m_cancel, &QPushButton::clicked, this, &SubmitPanel::cancel);
+    connect(m_options, &SubmitOptionsForm::targetChanged, this, &SubmitPanel::onTargetChanged);
+    connect(m_browser, &ProblemBrowser::problemChosen, this, [this](const QString& path, const QString& id) {
+        m_problemId = id;
+        m_ref->loadFile(path);
+    });
+    for (EditorPane* pane : {m_ref, m_kernel}) {
+        connect(pane, &EditorPane::loadFailed, this, [this](const QString& msg) {
+            showBanner(tr("%1. Pick another file.").arg(msg), true);
+        });
+        connect(pane, &EditorPane::fileLoaded, this, [this, pane](const QString& path) {
+            hideBanner();
+            if (pane == m_ref) {
+                m_ctx.settings().setLastReferencePath(path);
+                if (!m_problemId.startsWith(u"level"_s) || !path.contains(m_problemId.section(u'/', 1)))
+                    m_problemId.clear();
+            } else {
+                m_ctx.settings().setLastKernelPath(path);
+            }
+        });
+    }
+    connect(ctx.evals(), &EvalService::progress, this, &SubmitPanel::onProgress);
+    connect(ctx.evals(), &EvalService::finished, this, &SubmitPanel::onFinished);
+    connect(&ctx, &AppContext::submitRequested, this, [this](const EvalRequest& r, bool runNow) {
+        load(r);
+        if (runNow)
+            submit();
+    });
+    auto updateDevices = [this] {
+        QStringList devs;
+        for (const auto& d : m_ctx.devices()->inventory().devices)
+            devs << u"cuda:"_s + QString::number(d.index);
+        m_options->setLocalDevices(devs);
+    };
+    connect(ctx.devices(), &DeviceInventory::changed, this, updateDevices);
+    connect(&ctx.settings(), &Settings::defaultsChanged, m_options, &SubmitOptionsForm::applyDefaults);
+
+    const QByteArray state = ctx.settings().panelState(info().id, u"splitter"_s);
+    if (!state.isEmpty())
+        m_outer->restoreState(state);
+    m_editors->restoreState(ctx.settings().panelState(info().id, u"editors"_s));
+    restoreSession();
+    m_card->showPlaceholder(tr("Results appear here. The sample compares torch.clamp_min with torch.relu on the "
+                               "CPU, so Submit works even without a GPU."));
+    updateButtons();
+}
+
+void SubmitPanel::restoreSession()
+{
+    const QString ref = m_ctx.settings().lastReferencePath();
+    const QString kernel = m_ctx.settings().lastKernelPath();
+    if (!ref.isEmpty() && !kernel.isEmpty() && QFileInfo::exists(ref) && QFileInfo::exists(kernel)) {
+        m_ref->loadFile(ref);
+        m_kernel->loadFile(kernel);
+    } else {
+        loadSample(u"relu-cpu"_s);
+    }
+}
+
+void SubmitPanel::saveState()
+{
+    m_ctx.settings().setPanelState(info().id, u"splitter"_s, m_outer->saveState());
+    m_ctx.settings().setPanelState(info().id, u"editors"_s, m_editors->saveState());
+}
+
+void SubmitPanel::loadSample(const QString& sampleId)
+{
+    for (const Sample& s : kSamples) {
+        if (sampleId != QLatin1String(s.id))
+            continue;
+        const QString ref = u":/samples/"_s + QLatin1String(s.ref);
+        const QString kernel = u":/samples/"_s + QLatin1String(s.kernel);
+        m_ref->setText(readResource(ref), ref);
+        m_kernel->setText(readResource(kernel), kernel);
+        m_options->setBackend(QLatin1String(s.backend));
+        m_options->setDevice(QLatin1String(s.device));
+        m_problemId = u"samples/"_s + sampleId.section(u'-', 0, 0);
+        m_ctx.settings().setLastReferencePath({});
+        m_ctx.settings().setLastKernelPath({});
+        hideBanner();
+        return;
+    }
+}
+
+void SubmitPanel::load(const EvalRequest& r)
+{
+    m_ref->setText(QString::fromStdString(r.refCode), QString::fromStdString(r.refPath));
+    m_kernel->setText(QString::fromStdString(r.kernelCode), QString::fromStdString(r.kernelPath));
+    m_options->loadFrom(r);
+    m_problemId = QString::fromStdString(r.problem);
+    hideBanner();
+}
+
+QString SubmitPanel::problemName() const
+{
+    if (!m_problemId.isEmpty())
+        return m_problemId;
+    if (!m_ref->path().isEmpty())
+        return QFileInfo(m_ref->path()).completeBaseName();
+    return u"untitled"_s;
+}
+
+QString SubmitPanel::bannerText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
+
+void SubmitPanel::showBanner(const QString& text, bool error)
+{
+    const QColor c = error ? StatusStyle::color(EvalStatus::CompileError) : palette().color(QPalette::Highlight);
+    m_banner->setStyleSheet(u"QLabel { border: 1px solid %1; border-left: 4px solid %1; border-radius: 4px;"
+                            " padding: 6px 8px; background: palette(base); }"_s.arg(c.name()));
+    m_banner->setText(text);
+    m_banner->show();
+}
+
+void SubmitPanel::hideBanner()
+{
+    m_banner->hide();
+    onTargetChanged(m_options->target());
+}
+
+void SubmitPanel::onTargetChanged(const QString& target)
+{
+    const QString why = m_ctx.evals()->unavailableReason(target);
+    if (!why.isEmpty())
+        showBanner(why, false);
+    else if (m_banner->isVisible() && target == u"local"_s && m_banner->text() == m_ctx.evals()->unavailableReason(u"modal"_s))
+        m_banner->hide();
+    updateButtons();
+}
+
+QString SubmitPanel::submit()
+{
+    const QString target = m_options->target();
+    if (const QString why = m_ctx.evals()->unavailableReason(target); !why.isEmpty()) {
+        showBanner(why, true);
+        return {};
+    }
+    EvalRequest r;
+    r.refCode = m_ref->text().toStdString();
+    r.kernelCode = m_kernel->text().toStdString();
+    m_options->fillRequest(r);
+    r.source = "submit";
+    r.problem = problemName().toStdString();
+    if (!m_ref->path().startsWith(u':'))
+        r.refPath = m_ref->path().toStdString();
+    if (!m_kernel->path().startsWith(u':'))
+        r.kernelPath = m_kernel->path().toStdString();
+    const std::string refLabel = m_ref->path().isEmpty() ? "Reference" : QFileInfo(m_ref->path()).fileName().toStdString();
+    const std::string kLabel = m_kernel->path().isEmpty() ? "Kernel" : QFileInfo(m_kernel->path()).fileName().toStdString();
+    std::string problem = r.refCode.find_first_not_of(" \t\r\n") == std::string::npos
+                              ? "The reference is empty: open a problem file, pick one in the KernelBench list, or "
+                                "load a sample."
+                              : kw::checkReferenceSource(r.refCode, refLabel);
+    if (problem.empty())
+        problem = r.kernelCode.find_first_not_of(" \t\r\n") == std::string::npos
+                      ? "The kernel is empty: write class ModelNew, open a file, or load a sample."
+                      : kw::checkKernelSource(r.kernelCode, kLabel);
+    if (problem.empty())
+        problem = kw::validateRequest(r);
+    if (!problem.empty()) {
+        showBanner(QString::fromStdString(problem), true);
+        return {};
+    }
+    hideBanner();
+    m_currentId = m_ctx.evals()->submit(r);
+    m_stage->start();
+    m_card->showLoading(tr("Evaluating %1 on %2…")
+                            .arg(QString::fromStdString(r.problem),
+                                 target == u"local"_s ? QString::fromStdString(r.device) : QString::fromStdString(r.gpuType)));
+    updateButtons();
+    return m_currentId;
+}
+
+void SubmitPanel::cancel()
+{
+    if (m_currentId.isEmpty() || !m_ctx.evals()->isActive(m_currentId))
+        return;
+    m_ctx.evals()->cancel(m_currentId);
+    m_cancel->setEnabled(false);
+    m_stage->setStage(m_stage->stage(), tr("Cancelling…"));
+}
+
+void SubmitPanel::onProgress(const QString& id, EvalStage stage, double, const QString& detail)
+{
+    if (id == m_currentId)
+        m_stage->setStage(stage, detail);
+}
+
+void SubmitPanel::onFinished(const EvalResult& result)
+{
+    if (QString::fromStdString(result.id) != m_currentId)
+        return;
+    m_card->showResult(result);
+    QString verdict = StatusStyle::label(result.status);
+    if (result.status == EvalStatus::Correct && result.speedup)
+        verdict = tr("%1, %2 speedup").arg(verdict, Format::speedup(result.speedup));
+    m_stage->finish(tr("Finished: %1.").arg(verdict));
+    updateButtons();
+}
+
+void SubmitPanel::updateButtons()
+{
+    const bool running = !m_currentId.isEmpty() && m_ctx.evals()->isActive(m_currentId);
+    m_cancel->setEnabled(running);
+    m_submit->setEnabled(m_ctx.evals()->unavailableReason(m_options->target()).isEmpty());
+}
+
+bool SubmitPanel::busy() const { return m_ref->loading() || m_kernel->loading() || m_browser->scanning(); }
+
+void SubmitPanel::prepareScreenshot()
+{
+    // --demo: show the newest stored result of the sample, as after one click on Submit.
+    auto store = m_ctx.store();
+    if (!store)
+        return;
+    HistoryQuery q;
+    q.problem = "samples/relu";
+    q.limit = 1;
+    const auto results = store->results(q);
+    if (results.empty())
+        return;
+    m_stage->start();
+    m_stage->finish(tr("Finished: %1, %2 speedup.")
+                        .arg(StatusStyle::label(results.front().status), Format::speedup(results.front().speedup)),
+                  results.front().timings.total);
+    m_card->showResult(results.front());
+}
+
+} // namespace kw::ui

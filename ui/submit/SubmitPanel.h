@@ -1,0 +1,69 @@
+#pragma once
+
+#include "app/MetaTypes.h"
+#include "app/Panel.h"
+
+class QLabel;
+class QPushButton;
+class QSplitter;
+class QToolButton;
+
+namespace kw::ui {
+
+class EditorPane;
+class ProblemBrowser;
+class ResultCard;
+class StageIndicator;
+class SubmitOptionsForm;
+
+// Reference and candidate editors, evaluation options, Submit/Cancel, the live stage and the
+// result card. On first start the built-in ReLU sample is loaded so one click evaluates it.
+class SubmitPanel : public Panel
+{
+    Q_OBJECT
+public:
+    SubmitPanel(AppContext& ctx, QWidget* parent = nullptr);
+    static PanelInfo info();
+
+    void saveState() override;
+    void prepareScreenshot() override;
+    bool busy() const override;
+
+    // Sample ids: relu-cpu, swish-cuda, swish-triton, softmax-cuda, softmax-triton, matmul-cuda, matmul-triton
+    void loadSample(const QString& sampleId);
+    void load(const EvalRequest& request);
+    QString submit();  // returns the request id, empty when refused (the banner says why)
+    void cancel();
+    QString currentRequestId() const { return m_currentId; }
+    ResultCard* resultCard() const { return m_card; }
+    EditorPane* referencePane() const { return m_ref; }
+    EditorPane* kernelPane() const { return m_kernel; }
+    SubmitOptionsForm* options() const { return m_options; }
+    QString bannerText() const;
+
+private:
+    void showBanner(const QString& text, bool error);
+    void hideBanner();
+    void onTargetChanged(const QString& target);
+    void onProgress(const QString& id, kw::EvalStage stage, double elapsedS, const QString& detail);
+    void onFinished(const kw::EvalResult& result);
+    void updateButtons();
+    QString problemName() const;
+    void restoreSession();
+
+    ProblemBrowser* m_browser;
+    EditorPane* m_ref;
+    EditorPane* m_kernel;
+    SubmitOptionsForm* m_options;
+    QLabel* m_banner;
+    QPushButton* m_submit;
+    QPushButton* m_cancel;
+    StageIndicator* m_stage;
+    ResultCard* m_card;
+    QSplitter* m_outer;
+    QSplitter* m_editors;
+    QString m_currentId;
+    QString m_problemId; // from the KernelBench browser or a sample
+};
+
+} // namespace kw::ui

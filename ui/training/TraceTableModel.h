@@ -1,0 +1,38 @@
+#pragma once
+
+#include "training/TraceRow.h"
+
+#include <QAbstractTableModel>
+
+#include <vector>
+
+namespace kw::ui {
+
+// The live table of one training run. Rows only grow (appendRows: one beginInsertRows per
+// batch) until the file starts over (clear). Steps resolved after indexing arrive with setSteps.
+class TraceTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Time, Step, Turn, Level, Problem, Backend, Status, Speedup, Reward, ColumnCount };
+
+    explicit TraceTableModel(QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    void appendRows(std::vector<TraceRow> rows);
+    // Rows [first, first + steps.size()) get these steps (emits one dataChanged).
+    void setSteps(std::size_t first, const std::vector<std::int32_t>& steps);
+    void clear();
+
+    const std::vector<TraceRow>& rows() const { return m_rows; }
+    const TraceRow* rowAt(int row) const;
+
+private:
+    std::vector<TraceRow> m_rows;
+};
+
+} // namespace kw::ui

@@ -1,0 +1,557 @@
+#include "training/TrainingPanel.h"
+
+#include "TraceDetails.h"
+#include "app/AppContext.h"
+#include "app/Format.h"
+#include "app/Settings.h"
+#include "app/Theme.h"
+#include "training/RunFeed.h"
+#include "training/StepChart.h"
+#include "training/StepSeries.h"
+#include "training/TraceTableModel.h"
+#include "training/TrainingDemo.h"
+#include "widgets/CodeEditor.h"
+
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+namespace {
+const QString kPanel = u"training"_s;
+
+QColor runColor(int i)
+{
+    static const QColor light[] = {QColor(0x2f, 0x6f, 0xd6), QColor(0xd9, 0x5f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                   QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
+    static const QColor dark[] = {QColor(0x6c, 0xb0, 0xff), QColor(0xff, 0x9f, 0x4a), QColor(0x6f, 0xd6, 0x6f),
+                                  QColor(0xc5, 0x9c, 0xf0), QColor(0xd0, 0x9a, 0x8a)};
+    return (Theme::isDark() ? dark : light)[i % 5];
+}
+
+QString esc(const QString& s)
+{
+    return s.toHtmlEscaped();
+}
+
+QString fromStd(const std::string& s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+} // namespace
+
+PanelInfo TrainingPanel::info()
+{
+    return {kPanel, tr("Training"), u"training"_s, tr("Follow kernel_rl training runs live")};
+}
+
+TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent)
+    , m_feed(new RunFeed(this))
+    , m_path(new QLabel(tr("No run followed.")))
+    , m_stall(new QSpinBox)
+    , m_banner(new QLabel)
+    , m_runList(new QTreeWidget)
+    , m_table(new QTableView)
+    , m_tabs(new QTabWidget)
+    , m_details(new QTextBrowser)
+    , m_kernel(new CodeEditor)
+    , m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward")))
+    , m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns")))
+    , m_speedup(new StepChart(tr("Speedup per step (mean, max)"), tr("speedup ×")))
+    , m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
+{
+    m_clock.start();
+
+    auto* openRun = new QPushButton(tr("Open run…"));
+    auto* openRoot = new QPushButton(tr("Open runs root…"));
+    connect(openRun, &QPushButton::clicked, this, [this] { chooseRun(false); });
+    connect(openRoot, &QPushButton::clicked, this, [this] { chooseRun(true); });
+    m_path->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stall->setRange(1, 24 * 3600);
+    m_stall->setSuffix(tr(" s"));
+    m_stall->setToolTip(tr("Alert when a live run writes no new trace line for this long"));
+    bool ok = false;
+    const int saved = QString::fromUtf8(m_ctx.settings().panelState(kPanel, u"stallSeconds"_s)).toInt(&ok);
+    m_stallSeconds = ok && saved > 0 ? saved : 120;
+    m_stall->setValue(m_stallSeconds);
+    connect(m_stall, &QSpinBox::valueChanged, this, [this](int v) { setStallSeconds(v); });
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(openRun);
+    top->addWidget(openRoot);
+    top->addWidget(m_path, 1);
+    top->addWidget(new QLabel(tr("Stall alert after")));
+    top->addWidget(m_stall);
+
+    m_banner->setVisible(false);
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::RichText);
+    m_banner->setStyleSheet(u"QLabel { background: #b3261e; color: white; padding: 6px 10px; border-radius: 4px; }"_s);
+    connect(m_banner, &QLabel::linkActivated, this, [this] {
+        m_dismissed = m_banner->property("alertKey").toString();
+        m_banner->hide();
+    });
+
+    m_runList->setColumnCount(4);
+    m_runList->setHeaderLabels({tr("Run"), tr("Size"), tr("Last update"), tr("State")});
+    m_runList->setRootIsDecorated(false);
+    m_runList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_runList->setToolTip(tr("Select several runs to overlay them in the charts"));
+    m_runList->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_runList->header()->setStretchLastSection(false);
+    connect(m_runList, &QTreeWidget::itemSelectionChanged, this, [this] {
+        const auto sel = m_runList->selectedItems();
+        if (!sel.isEmpty() && !sel.contains(m_runList->currentItem()))
+            showRun(sel.first()->text(0));
+        else if (m_runList->currentItem())
+            showRun(m_runList->currentItem()->text(0));
+        scheduleCharts();
+    });
+
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+
+    m_details->setOpenLinks(false);
+    m_kernel->setReadOnlyViewer(true);
+    auto* detailsSplit = new QSplitter(Qt::Horizontal);
+    detailsSplit->addWidget(m_details);
+    detailsSplit->addWidget(m_kernel);
+    detailsSplit->setStretchFactor(0, 1);
+    detailsSplit->setStretchFactor(1, 1);
+
+    auto* charts = new QWidget;
+    auto* grid = new QGridLayout(charts);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_reward, 0, 0);
+    grid->addWidget(m_rates, 0, 1);
+    grid->addWidget(m_speedup, 1, 0);
+    grid->addWidget(m_evalTime, 1, 1);
+    m_tabs->addTab(charts, tr("Charts"));
+    m_tabs->addTab(detailsSplit, tr("Details"));
+
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(m_table);
+    right->addWidget(m_tabs);
+    right->setStretchFactor(0, 2);
+    right->setStretchFactor(1, 3);
+    auto* main = new QSplitter(Qt::Horizontal);
+    main->setObjectName(u"trainingSplit"_s);
+    main->addWidget(m_runList);
+    main->addWidget(right);
+    main->setStretchFactor(0, 1);
+    main->setStretchFactor(1, 4);
+    main->restoreState(m_ctx.settings().panelState(kPanel, u"split"_s));
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_banner);
+    layout->addWidget(main, 1);
+
+    connect(m_feed, &RunFeed::updatesReady, this, &TrainingPanel::onUpdates);
+    m_chartTimer.setSingleShot(true);
+    m_chartTimer.setInterval(300);
+    connect(&m_chartTimer, &QTimer::timeout, this, &TrainingPanel::refreshCharts);
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        refreshRunsList();
+        checkAlerts();
+    });
+    m_tick.start();
+
+    addPanelAction(tr("Open run…"), {}, [this] { chooseRun(false); }, tr("Follow one run directory"));
+    addPanelAction(tr("Open runs root…"), {}, [this] { chooseRun(true); },
+                   tr("Follow every run under a directory"));
+
+    const QString last = QString::fromUtf8(m_ctx.settings().panelState(kPanel, u"path"_s));
+    if (!last.isEmpty() && QFileInfo(last).isDir())
+        follow(last);
+    refreshCharts();
+}
+
+TrainingPanel::~TrainingPanel()
+{
+    m_feed->stop(); // before the models go: no callback runs after this
+}
+
+void TrainingPanel::saveState()
+{
+    if (auto* split = findChild<QSplitter*>(u"trainingSplit"_s))
+        m_ctx.settings().setPanelState(kPanel, u"split"_s, split->saveState());
+}
+
+void TrainingPanel::chooseRun(bool root)
+{
+    const QString start = m_feed->path();
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, root ? tr("Choose a runs root") : tr("Choose a run directory"), start);
+    if (dir.isEmpty())
+        return;
+    m_ctx.settings().setPanelState(kPanel, u"path"_s, dir.toUtf8());
+    follow(dir);
+}
+
+void TrainingPanel::setStallSeconds(int seconds)
+{
+    m_stallSeconds = std::max(1, seconds);
+    if (m_stall->value() != m_stallSeconds && m_stallSeconds >= m_stall->minimum())
+        m_stall->setValue(m_stallSeconds);
+    m_ctx.settings().setPanelState(kPanel, u"stallSeconds"_s, QByteArray::number(m_stallSeconds));
+    checkAlerts();
+}
+
+void TrainingPanel::clearRuns()
+{
+    m_table->setModel(nullptr);
+    for (Run& r : m_runs)
+        delete r.model;
+    m_runs.clear();
+    m_runList->clear();
+    m_current.clear();
+    m_dismissed.clear();
+    m_banner->hide();
+}
+
+void TrainingPanel::follow(const QString& path)
+{
+    m_feed->stop();
+    clearRuns();
+    m_path->setText(path);
+    m_feed->follow(path, m_pollMs);
+    scheduleCharts();
+}
+
+TraceTableModel* TrainingPanel::currentModel() const
+{
+    const auto it = m_runs.constFind(m_current);
+    return it == m_runs.constEnd() ? nullptr : it->model;
+}
+
+QStringList TrainingPanel::runNames() const
+{
+    QStringList names = m_runs.keys();
+    names.sort();
+    return names;
+}
+
+void TrainingPanel::onUpdates()
+{
+    RunFeed::Updates updates = m_feed->take();
+    bool chartsChanged = false;
+    for (auto& [name, u] : updates) {
+        if (u.removed) {
+            if (auto it = m_runs.find(name); it != m_runs.end()) {
+                if (m_current == name) {
+                    m_table->setModel(nullptr);
+                    m_current.clear();
+                }
+                delete it->item;
+                delete it->model;
+                m_runs.erase(it);
+                chartsChanged = true;
+            }
+            continue;
+        }
+        Run& run = m_runs[name];
+        if (!run.model) {
+            run.model = new TraceTableModel(this);
+            run.dir = u.dir;
+            run.lastArrivalMs = m_clock.elapsed();
+            run.item = new QTreeWidgetItem(m_runList, {name});
+            run.item->setToolTip(0, u.dir);
+            if (m_current.isEmpty()) {
+                m_runList->setCurrentItem(run.item);
+                showRun(name);
+            }
+        }
+        if (u.tracesReset)
+            run.model->clear();
+        if (u.metricsReset)
+            run.metrics.clear();
+        if (!u.rows.empty()) {
+            run.model->appendRows(std::move(u.rows));
+            run.lastArrivalMs = m_clock.elapsed();
+        }
+        for (const auto& [first, steps] : u.steps)
+            run.model->setSteps(first, steps);
+        run.metrics.insert(run.metrics.end(), u.metrics.begin(), u.metrics.end());
+        run.indexed = run.indexed || u.indexed;
+        if (!u.errors.empty())
+            run.error = u.errors.back();
+        chartsChanged = true;
+    }
+    if (m_demo && !m_demoArranged && m_runs.size() >= 2) {
+        bool all = true;
+        for (const Run& r : std::as_const(m_runs))
+            all = all && r.indexed;
+        if (all) { // overlay both runs and open a row
+            m_demoArranged = true;
+            m_runList->selectAll();
+            if (currentModel() && currentModel()->rowCount() > 3)
+                m_table->selectRow(3);
+        }
+    }
+    if (chartsChanged) {
+        refreshRunsList();
+        scheduleCharts();
+        checkAlerts();
+    }
+}
+
+void TrainingPanel::showRun(const QString& name)
+{
+    if (name == m_current || !m_runs.contains(name))
+        return;
+    m_current = name;
+    TraceTableModel* model = m_runs[name].model;
+    m_table->setModel(model);
+    m_table->horizontalHeader()->resizeSection(TraceTableModel::Problem, 110);
+    m_table->horizontalHeader()->resizeSection(TraceTableModel::Status, 120);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TrainingPanel::onRowChanged, Qt::UniqueConnection);
+    m_details->clear();
+    m_kernel->setText({});
+}
+
+void TrainingPanel::onRowChanged()
+{
+    const TraceTableModel* model = currentModel();
+    const TraceRow* row = model ? model->rowAt(m_table->currentIndex().row()) : nullptr;
+    if (!row)
+        return;
+    const quint64 id = ++m_detailsRequest;
+    m_detailsPending = true;
+    const std::string path = QString(m_runs[m_current].dir + u"/traces.jsonl"_s).toStdString();
+    const std::uint64_t offset = row->offset, length = row->length, hash = row->idHash;
+    QPointer<TrainingPanel> self(this);
+    QtConcurrent::run([path, offset, length, hash] { return loadTraceDetails(path, offset, length, hash); })
+        .then(this, [self, id](const TraceDetails& d) {
+            if (!self || id != self->m_detailsRequest) // superseded by a newer selection
+                return;
+            self->m_detailsPending = false;
+            ++self->m_detailsLoaded;
+            self->showDetails(d);
+        });
+}
+
+void TrainingPanel::showDetails(const TraceDetails& d)
+{
+    if (!d.ok) {
+        m_details->setHtml(tr("<p><b>Could not load this line:</b> %1</p>").arg(esc(fromStd(d.error))));
+        m_kernel->setText({});
+        return;
+    }
+    QString html;
+    html += tr("<h3>Eval result</h3>");
+    html += u"<pre>"_s + esc(fromStd(d.evalResultJson.dump(2))) + u"</pre>"_s;
+    html += tr("<h3>Reward breakdown</h3><table cellspacing=0 cellpadding=2>");
+    for (const auto& [key, value] : d.rewardBreakdown.items()) {
+        const QString v = value.is_number() ? QString::number(value.get<double>(), 'g', 4)
+                                            : fromStd(value.dump());
+        html += u"<tr><td>"_s + esc(fromStd(key)) + u"</td><td align=right><b>"_s + v + u"</b></td></tr>"_s;
+    }
+    html += u"</table>"_s;
+    if (!d.thought.empty())
+        html += tr("<h3>Thought</h3>") + u"<pre style='white-space:pre-wrap'>"_s + esc(fromStd(d.thought)) +
+                u"</pre>"_s;
+    html += tr("<h3>Prompt (%1 messages)</h3>").arg(d.promptMessages.size());
+    for (const PromptMessage& m : d.promptMessages)
+        html += u"<p><b>"_s + esc(fromStd(m.role)) + u"</b></p><pre style='white-space:pre-wrap'>"_s +
+                esc(fromStd(m.content)) + u"</pre>"_s;
+    m_details->setHtml(html);
+    m_kernel->setText(fromStd(d.kernel.empty() ? d.raw : d.kernel));
+}
+
+void TrainingPanel::refreshRunsList()
+{
+    const auto states = m_feed->runStates();
+    const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    for (const RunFeed::RunState& s : states) {
+        auto it = m_runs.find(s.name);
+        if (it == m_runs.end() || !it->item)
+            continue;
+        QTreeWidgetItem* item = it->item;
+        item->setText(1, Format::bytes(double(s.bytes)));
+        item->setText(2, s.lastLineAt > 0 ? Format::shortTime(s.lastLineAt) : Format::dash());
+        const bool recent = s.lastLineAt > 0 && now - s.lastLineAt < m_stallSeconds;
+        QString state = !it->indexed ? tr("indexing") : recent ? tr("live") : tr("idle");
+        if (!it->error.isEmpty())
+            state = tr("error");
+        item->setText(3, state);
+        item->setToolTip(3, it->error.isEmpty() ? tr("%1 rows").arg(it->model->rowCount()) : it->error);
+    }
+}
+
+void TrainingPanel::scheduleCharts()
+{
+    if (!m_chartTimer.isActive())
+        m_chartTimer.start();
+}
+
+void TrainingPanel::refreshCharts()
+{
+    QStringList shown;
+    for (QTreeWidgetItem* item : m_runList->selectedItems())
+        shown << item->text(0);
+    if (shown.isEmpty() && !m_current.isEmpty())
+        shown << m_current;
+    shown.sort();
+    const bool overlay = shown.size() > 1;
+    QVector<StepChart::Curve> reward, rates, speedup, evalTime;
+    int ci = 0;
+    for (const QString& name : shown) {
+        const Run& run = m_runs[name];
+        if (!run.model)
+            continue;
+        const StepSeries s = StepSeries::build(run.model->rows(), run.metrics);
+        const QString prefix = overlay ? name + u" · "_s : QString();
+        const QColor c = runColor(ci++);
+        reward.push_back({prefix + tr("reward"), s.step, s.rewardMean, s.rewardStd, c});
+        auto pct = [](QVector<double> v) {
+            for (double& x : v)
+                x *= 100;
+            return v;
+        };
+        if (overlay) {
+            rates.push_back({prefix + tr("compile"), s.step, pct(s.compileRate), {}, c, Qt::DotLine});
+            rates.push_back({prefix + tr("correct"), s.step, pct(s.correctRate), {}, c});
+            rates.push_back({prefix + tr("cheat"), s.step, pct(s.cheatRate), {}, c, Qt::DashLine});
+            speedup.push_back({prefix + tr("mean"), s.step, s.speedupMean, {}, c});
+            speedup.push_back({prefix + tr("max"), s.step, s.speedupMax, {}, c, Qt::DashLine});
+        } else {
+            rates.push_back({tr("compile %"), s.step, pct(s.compileRate), {}, runColor(0)});
+            rates.push_back({tr("correct %"), s.step, pct(s.correctRate), {}, runColor(2)});
+            rates.push_back({tr("cheat %"), s.step, pct(s.cheatRate), {}, QColor(0xc6, 0x28, 0x28)});
+            speedup.push_back({tr("mean"), s.step, s.speedupMean, {}, runColor(0)});
+            speedup.push_back({tr("max"), s.step, s.speedupMax, {}, runColor(1), Qt::DashLine});
+        }
+        evalTime.push_back({prefix + tr("eval mean (metrics)"), s.step, s.evalTimeS, {}, c});
+    }
+    m_reward->setCurves(reward);
+    m_rates->setCurves(rates);
+    m_speedup->setCurves(speedup);
+    m_evalTime->setCurves(evalTime);
+}
+
+QString TrainingPanel::alertText() const
+{
+    return m_banner->text();
+}
+
+bool TrainingPanel::alertVisible() const
+{
+    return !m_banner->isHidden();
+}
+
+void TrainingPanel::checkAlerts()
+{
+    QStringList alerts;
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
+        const Run& run = it.value();
+        if (!run.model || !run.indexed)
+            continue;
+        const double quietS = double(now - run.lastArrivalMs) / 1000.0;
+        if (quietS >= m_stallSeconds)
+            alerts << tr("<b>%1</b>: no new trace line for %2").arg(esc(it.key()), Format::seconds(quietS));
+        // Cheat and error rates of the latest 50 rows against the 200 before them.
+        const auto& rows = run.model->rows();
+        constexpr std::size_t kRecent = 50, kBefore = 200;
+        if (rows.size() < kRecent + 20)
+            continue;
+        auto rates = [&rows](std::size_t from, std::size_t to) {
+            double n = 0, cheat = 0, err = 0;
+            for (std::size_t i = from; i < to; ++i) {
+                const TraceRow& r = rows[i];
+                n += 1;
+                cheat += r.cheated ? 1 : 0;
+                err += !r.valid || r.status == EvalStatus::RuntimeError || r.status == EvalStatus::Crashed ||
+                               r.status == EvalStatus::Timeout || r.status == EvalStatus::InfraError
+                           ? 1
+                           : 0;
+            }
+            return std::pair{cheat / n, err / n};
+        };
+        const std::size_t end = rows.size(), mid = end - kRecent, begin = mid > kBefore ? mid - kBefore : 0;
+        const auto [cheatNow, errNow] = rates(mid, end);
+        const auto [cheatBefore, errBefore] = rates(begin, mid);
+        if (cheatNow - cheatBefore >= 0.15)
+            alerts << tr("<b>%1</b>: cheat rate jumped to %2% (was %3%)")
+                          .arg(esc(it.key()))
+                          .arg(cheatNow * 100, 0, 'f', 0)
+                          .arg(cheatBefore * 100, 0, 'f', 0);
+        if (errNow - errBefore >= 0.25)
+            alerts << tr("<b>%1</b>: error rate jumped to %2% (was %3%)")
+                          .arg(esc(it.key()))
+                          .arg(errNow * 100, 0, 'f', 0)
+                          .arg(errBefore * 100, 0, 'f', 0);
+    }
+    alerts.sort();
+    const QString text = alerts.isEmpty()
+                              ? QString()
+                              : u"⚠ "_s + alerts.join(u" · "_s) + u" &nbsp; <a style='color:white' href='#'>"_s +
+                                    tr("dismiss") + u"</a>"_s;
+    if (text.isEmpty()) {
+        m_banner->hide();
+        m_dismissed.clear();
+        return;
+    }
+    // Stall durations change every tick; a dismissal holds while the set of runs alerted is the same.
+    QString key = alerts.join(u"|"_s);
+    key.remove(QRegularExpression(u"for .*"_s));
+    m_banner->setText(text);
+    m_banner->setProperty("alertKey", key);
+    m_banner->setVisible(key != m_dismissed);
+}
+
+void TrainingPanel::prepareScreenshot()
+{
+    m_demo = true;
+    m_demoDir = std::make_unique<QTemporaryDir>();
+    const double start = double(QDateTime::currentSecsSinceEpoch()) - 8 * 600.0;
+    TrainingDemo::writeRun(m_demoDir->filePath(u"qwen3-8b-triton-lr1e-5"_s), 8, 40, 7, start);
+    TrainingDemo::writeRun(m_demoDir->filePath(u"qwen3-8b-triton-lr3e-5"_s), 6, 40, 11, start + 300);
+    follow(m_demoDir->path());
+}
+
+bool TrainingPanel::busy() const
+{
+    if (!m_demo)
+        return m_detailsPending;
+    if (m_runs.size() < 2)
+        return true;
+    for (const Run& r : m_runs)
+        if (!r.indexed)
+            return true;
+    if (!m_demoArranged)
+        return true;
+    return m_detailsPending || m_chartTimer.isActive() || m_detailsLoaded == 0;
+}
+
+} // namespace kw::ui

@@ -1,0 +1,249 @@
+#include "widgets/ResultCard.h"
+
+#include "app/Format.h"
+#include "app/StatusStyle.h"
+
+#include <QEvent>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+namespace {
+QString spread(const std::optional<RuntimeStats>& s, std::optional<double> mean)
+{
+    QString text = Format::milliseconds(mean ? mean : (s ? std::optional<double>(s->mean) : std::nullopt));
+    if (s && s->n > 0) {
+        text += u"  ± "_s + Format::milliseconds(s->std);
+        text += QObject::tr("   (min %1 · median %2 · max %3 · n %4)")
+                    .arg(Format::milliseconds(s->min), Format::milliseconds(s->median), Format::milliseconds(s->max))
+                    .arg(s->n);
+    }
+    return text;
+}
+
+QString jsonNumberText(const nlohmann::json& j)
+{
+    if (j.is_number()) {
+        const double v = j.get<double>();
+        return std::isfinite(v) ? QString::number(v, 'g', 4) : u"NaN"_s;
+    }
+    if (j.is_string())
+        return QString::fromStdString(j.get<std::string>());
+    return {};
+}
+} // namespace
+
+ResultCard::ResultCard(QWidget* parent)
+    : QFrame(parent)
+    , m_badge(new QLabel(this))
+    , m_speedup(new QLabel(this))
+    , m_speedupNote(new QLabel(this))
+    , m_placeholder(new QLabel(this))
+    , m_body(new QWidget(this))
+    , m_form(new QFormLayout(m_body))
+    , m_runtime(new QLabel(m_body))
+    , m_baseline(new QLabel(m_body))
+    , m_tests(new QLabel(m_body))
+    , m_maxDiff(new QLabel(m_body))
+    , m_flags(new QLabel(m_body))
+    , m_device(new QLabel(m_body))
+    , m_timings(new QLabel(m_body))
+    , m_cost(new QLabel(m_body))
+    , m_problem(new QLabel(m_body))
+    , m_error(new QLabel(this))
+    , m_logTitle(new QLabel(tr("Kernel output (last lines)"), this))
+    , m_log(new QPlainTextEdit(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    setObjectName(u"resultCard"_s);
+    setStyleSheet(u"QFrame#resultCard { background: palette(base); border: 1px solid palette(midlight);"
+                  " border-radius: 8px; }"_s);
+
+    m_badge->setAlignment(Qt::AlignCenter);
+    QFont big = m_speedup->font();
+    big.setPointSizeF(big.pointSizeF() * 2.0);
+    big.setBold(true);
+    m_speedup->setFont(big);
+    m_speedupNote->setForegroundRole(QPalette::PlaceholderText);
+    m_placeholder->setWordWrap(true);
+    m_placeholder->setForegroundRole(QPalette::PlaceholderText);
+    m_placeholder->setAlignment(Qt::AlignCenter);
+    m_placeholder->setMinimumHeight(80);
+
+    auto* head = new QHBoxLayout;
+    head->addWidget(m_badge, 0, Qt::AlignVCenter);
+    head->addSpacing(12);
+    auto* sp = new QVBoxLayout;
+    sp->setSpacing(0);
+    sp->addWidget(m_speedup);
+    sp->addWidget(m_speedupNote);
+    head->addLayout(sp, 1);
+
+    m_form->setContentsMargins(0, 0, 0, 0);
+    m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_form->setVerticalSpacing(4);
+    for (QLabel* v : {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings, m_cost}) {
+        v->setWordWrap(true);
+        v->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    m_form->addRow(tr("Problem"), m_problem);
+    m_form->addRow(tr("Kernel runtime"), m_runtime);
+    m_form->addRow(tr("Baseline runtime"), m_baseline);
+    m_form->addRow(tr("Tests passed"), m_tests);
+    m_form->addRow(tr("Max difference"), m_maxDiff);
+    m_form->addRow(tr("Flags"), m_flags);
+    m_form->addRow(tr("Device"), m_device);
+    m_form->addRow(tr("Time spent"), m_timings);
+    m_form->addRow(tr("Cost"), m_cost);
+
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setObjectName(u"errorBox"_s);
+    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_log->setFont(mono);
+    m_log->setReadOnly(true);
+    m_log->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_log->setMinimumHeight(90);
+    m_logTitle->setForegroundRole(QPalette::PlaceholderText);
+
+    auto* l = new QVBoxLayout(this);
+    l->setContentsMargins(14, 12, 14, 12);
+    l->setSpacing(8);
+    l->addLayout(head);
+    l->addWidget(m_placeholder);
+    l->addWidget(m_body);
+    l->addWidget(m_error);
+    l->addWidget(m_logTitle);
+    l->addWidget(m_log, 1);
+    showPlaceholder(tr("No result yet."));
+}
+
+void ResultCard::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        styleBadge();
+    QFrame::changeEvent(event);
+}
+
+void ResultCard::styleBadge()
+{
+    if (!m_hasResult) {
+        m_badge->setStyleSheet(u"QLabel { border: 1px solid palette(mid); border-radius: 6px; padding: 5px 12px;"
+                               " color: palette(mid); font-weight: 700; }"_s);
+        return;
+    }
+    const QColor c = StatusStyle::color(m_status);
+    m_badge->setStyleSheet(u"QLabel { background: %1; color: white; border-radius: 6px; padding: 5px 12px;"
+                           " font-weight: 700; letter-spacing: 1px; }"_s.arg(c.name()));
+    const QColor err = StatusStyle::color(EvalStatus::CompileError);
+    QColor tint = err;
+    tint.setAlpha(28);
+    m_error->setStyleSheet(u"QLabel#errorBox { background: rgba(%1,%2,%3,%4); border: 1px solid %5; border-radius: 6px;"
+                           " padding: 6px 8px; }"_s.arg(tint.red())
+                               .arg(tint.green())
+                               .arg(tint.blue())
+                               .arg(tint.alpha())
+                               .arg(err.name()));
+}
+
+QString ResultCard::badgeText() const { return m_badge->text(); }
+
+void ResultCard::showPlaceholder(const QString& text)
+{
+    m_hasResult = false;
+    m_badge->setText(tr("NO RESULT"));
+    m_speedup->setText(Format::dash());
+    m_speedupNote->setText({});
+    m_placeholder->setText(text);
+    m_placeholder->show();
+    m_body->hide();
+    m_error->hide();
+    m_logTitle->hide();
+    m_log->hide();
+    styleBadge();
+}
+
+void ResultCard::showLoading(const QString& text) { showPlaceholder(text); }
+
+void ResultCard::setRow(QLabel* value, const QString& text)
+{
+    value->setText(text);
+    m_form->setRowVisible(value, !text.isEmpty());
+}
+
+void ResultCard::showResult(const EvalResult& r)
+{
+    m_hasResult = true;
+    m_status = r.status;
+    m_badge->setText(StatusStyle::label(r.status).toUpper());
+    m_badge->setToolTip(StatusStyle::explanation(r.status));
+    m_placeholder->hide();
+    m_body->show();
+
+    m_speedup->setText(Format::speedup(r.speedup));
+    if (r.speedup && r.status == EvalStatus::Correct)
+        m_speedupNote->setText(*r.speedup >= 1.0 ? tr("faster than the PyTorch reference")
+                                                 : tr("slower than the PyTorch reference"));
+    else if (r.speedup)
+        m_speedupNote->setText(tr("not counted: the result is not correct"));
+    else
+        m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
+                                                               : tr("no speedup: the kernel did not pass"));
+
+    setRow(m_problem, QString::fromStdString(r.request.problem));
+    setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
+    setRow(m_baseline, r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
+    setRow(m_tests, r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
+    QString diff;
+    if (r.metadata.is_object() && r.metadata.contains("max_difference")) {
+        diff = jsonNumberText(r.metadata["max_difference"]);
+        if (r.metadata.contains("avg_difference"))
+            diff += tr("   (average %1)").arg(jsonNumberText(r.metadata["avg_difference"]));
+    }
+    setRow(m_maxDiff, diff);
+    QStringList flags;
+    for (const auto& f : r.flags)
+        flags << QString::fromStdString(f);
+    setRow(m_flags, flags.isEmpty() ? tr("none") : flags.join(u", "_s));
+    QString device = QString::fromStdString(r.device.name);
+    if (!r.device.target.empty())
+        device += (device.isEmpty() ? QString() : u"  ·  "_s) + QString::fromStdString(r.device.target);
+    if (!r.device.arch.empty() && r.device.arch != "cpu")
+        device += u"  ·  "_s + QString::fromStdString(r.device.arch);
+    setRow(m_device, device);
+    QStringList t;
+    if (r.timings.queued > 0.05)
+        t << tr("queued %1").arg(Format::seconds(r.timings.queued));
+    if (r.timings.compile > 0)
+        t << tr("compile %1").arg(Format::seconds(r.timings.compile));
+    if (r.timings.correctness > 0)
+        t << tr("checks %1").arg(Format::seconds(r.timings.correctness));
+    if (r.timings.perf > 0)
+        t << tr("timing %1").arg(Format::seconds(r.timings.perf));
+    if (r.timings.total > 0)
+        t << tr("total %1").arg(Format::seconds(r.timings.total));
+    setRow(m_timings, t.join(u" · "_s));
+    setRow(m_cost, r.costUsd ? Format::cost(r.costUsd)
+                             : (r.request.target == "local" ? tr("free (local)") : QString()));
+
+    m_error->setVisible(!r.errorMessage.empty());
+    m_error->setText(QString::fromStdString(r.errorMessage));
+    const bool showLog = !r.logTail.empty();
+    m_logTitle->setVisible(showLog);
+    m_log->setVisible(showLog);
+    m_log->setPlainText(QString::fromStdString(r.logTail));
+    m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
+    styleBadge();
+}
+
+} // namespace kw::ui
