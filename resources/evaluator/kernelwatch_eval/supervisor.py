@@ -302,6 +302,7 @@ class Supervisor:
         error = job.parser.error
         if result is None and error is None:
             error = "the child exited without a result"
+        _rmtree(job.tmpdir)  # before `exited`: once the core hears of it, nothing of the job is left
         if result is not None:
             self.emit({"event": "result", "job": job.id, "result": result})
         st = job.status if isinstance(job.status, int) else 0
@@ -316,7 +317,6 @@ class Supervisor:
         job.done = True
         self.jobs.pop(job.id, None)
         self.by_pid.pop(job.pid, None)
-        _rmtree(job.tmpdir)
 
     def drain_orphans(self, wait_s: float = 1.0):
         """Reap orphans that were killed but not collected yet (no zombies left to the caller)."""
