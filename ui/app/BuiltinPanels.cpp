@@ -6,7 +6,6 @@
 #include "evaluations/EvaluationsPanel.h"
 #include "settings/SettingsPanel.h"
 #include "submit/SubmitPanel.h"
-#include "training/TrainingPanel.h"
 
 namespace kw::ui {
 
@@ -17,7 +16,6 @@ PanelRegistry PanelRegistry::builtin()
     r.add<SubmitPanel>();
     r.add<EvaluationsPanel>();
     r.add<ChartsPanel>();
-    r.add<TrainingPanel>();
     // Training, Deployment and Troubleshoot panels register here, e.g. r.add<DeploymentPanel>();
     r.add<DeploymentPanel>();
     r.add<TroubleshootPanel>();
