@@ -1,8 +1,6 @@
 #include "app/PanelRegistry.h"
 
 #include "charts/ChartsPanel.h"
-#include "deployment/DeploymentPanel.h"
-#include "deployment/TroubleshootPanel.h"
 #include "evaluations/EvaluationsPanel.h"
 #include "settings/SettingsPanel.h"
 #include "submit/SubmitPanel.h"
@@ -17,8 +15,6 @@ PanelRegistry PanelRegistry::builtin()
     r.add<EvaluationsPanel>();
     r.add<ChartsPanel>();
     // Training, Deployment and Troubleshoot panels register here, e.g. r.add<DeploymentPanel>();
-    r.add<DeploymentPanel>();
-    r.add<TroubleshootPanel>();
     r.add<SettingsPanel>();
     return r;
 }
