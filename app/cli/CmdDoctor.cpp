@@ -1,5 +1,6 @@
 // kernelwatch-cli doctor: what kernelwatch found on this machine, and what to fix.
 #include "Command.h"
+#include "Version.h"
 #include "ArgParser.h"
 #include "HistoryStore.h"
 #include "Paths.h"
@@ -54,7 +55,7 @@ int runDoctor(const std::vector<std::string>& args)
     nlohmann::json out;
     bool healthy = true;
     out["version"] = KW_VERSION;
-    out["commit"] = KW_GIT_COMMIT;
+    out["commit"] = kw::gitCommit();
     const std::string evalDir = paths::evaluatorDir();
     out["evaluator_dir"] = evalDir;
     if (evalDir.empty()) {
@@ -88,7 +89,7 @@ int runDoctor(const std::vector<std::string>& args)
         std::printf("%s\n", out.dump(2).c_str());
         return healthy ? ExitOk : ExitInfra;
     }
-    std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, KW_GIT_COMMIT);
+    std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, kw::gitCommit());
     std::printf("evaluator:  %s\n", evalDir.empty() ? out["evaluator_error"].get<std::string>().c_str() : evalDir.c_str());
     if (probe.ok)
         std::printf("python:     %s (Python %s, torch %s%s%s)\n", probe.path.c_str(), probe.pythonVersion.c_str(),

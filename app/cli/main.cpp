@@ -1,5 +1,6 @@
 // kernelwatch-cli: headless evaluation, history, run watching and Modal operations.
 #include "Command.h"
+#include "Version.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -43,7 +44,7 @@ int main(int argc, char** argv)
         return kw::cli::ExitOk;
     }
     if (cmd == "--version" || cmd == "version") {
-        std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, KW_GIT_COMMIT);
+        std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, kw::gitCommit());
         return kw::cli::ExitOk;
     }
     for (const auto& c : kw::cli::commandRegistry()) {

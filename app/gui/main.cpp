@@ -4,6 +4,7 @@
 //   [--demo] [--theme light|dark]   ... with generated results / in a theme
 //   --render-icons DIR              write the application icon as PNGs (packaging)
 #include "app/AppContext.h"
+#include "Version.h"
 #include "app/Icons.h"
 #include "app/MainWindow.h"
 #include "app/PanelRegistry.h"
@@ -24,7 +25,7 @@ int main(int argc, char** argv)
     bool headless = false;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0) {
-            std::printf("kernelwatch %s (commit %s)\n", KW_VERSION, KW_GIT_COMMIT);
+            std::printf("kernelwatch %s (commit %s)\n", KW_VERSION, kw::gitCommit());
             return 0;
         }
         if (std::strcmp(argv[i], "--screenshot") == 0 || std::strcmp(argv[i], "--render-icons") == 0)

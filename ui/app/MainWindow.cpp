@@ -1,4 +1,5 @@
 #include "app/MainWindow.h"
+#include "Version.h"
 
 #include "app/AppContext.h"
 #include "app/Icons.h"
@@ -156,7 +157,7 @@ void MainWindow::about()
                        tr("<h3>kernelwatch %1</h3><p>Commit %2</p>"
                           "<p>Evaluate GPU kernels against KernelBench references, watch training "
                           "evaluations live, and keep every result in a local history.</p>")
-                           .arg(QStringLiteral(KW_VERSION), QStringLiteral(KW_GIT_COMMIT)));
+                           .arg(QStringLiteral(KW_VERSION), QString::fromLatin1(kw::gitCommit())));
 }
 
 Panel* MainWindow::panel(const QString& id) const
