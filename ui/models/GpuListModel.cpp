@@ -25,7 +25,7 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
     const CudaDevice& d = m_devices[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Index: return u"cuda:"_s + QString::number(d.index);
+        case Index: return QString(u"cuda:"_s + QString::number(d.index));
         case Name: return QString::fromStdString(d.name);
         case Memory: return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
         case Capability:
