@@ -23,17 +23,24 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-void onSignal(int) { g_stop = true; }
+void onSignal(int)
+{
+    g_stop = true;
+}
 
 bool isDir(const std::string& p)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool isFile(const std::string& p)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
@@ -49,7 +56,10 @@ std::string timeText(double t)
     return buf;
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string dump(const nlohmann::json& j)
+{
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 class Printer
 {
@@ -78,8 +88,8 @@ public:
                 if (std::isfinite(rw))
                     std::snprintf(rew, sizeof rew, "%.3f", rw);
                 std::printf("%s  %-16s step %-5d turn %-2d %-28s %-8s %-14s %10s  reward %s\n",
-                            timeText(r.createdAt).c_str(), r.request.run.c_str(), r.request.step, r.request.turn,
-                            r.request.problem.c_str(), r.request.backend.c_str(),
+                            timeText(r.createdAt).c_str(), r.request.run.c_str(), r.request.step,
+                            r.request.turn, r.request.problem.c_str(), r.request.backend.c_str(),
                             std::string(statusName(r.status)).c_str(), speed, rew);
             }
         }
@@ -120,10 +130,11 @@ int runWatch(const std::vector<std::string>& args)
         return ExitUsage;
     }
     if (p.has("help")) {
-        std::printf("usage: kernelwatch-cli watch RUN_DIR [options]\n\n"
-                    "RUN_DIR is a kernel_rl run directory (traces.jsonl, metrics.jsonl) or a directory of runs.\n"
-                    "Skipped lines are reported on stderr; the summary goes to stdout (stderr with --json).\n\n%s",
-                    p.helpText().c_str());
+        std::printf(
+            "usage: kernelwatch-cli watch RUN_DIR [options]\n\n"
+            "RUN_DIR is a kernel_rl run directory (traces.jsonl, metrics.jsonl) or a directory of runs.\n"
+            "Skipped lines are reported on stderr; the summary goes to stdout (stderr with --json).\n\n%s",
+            p.helpText().c_str());
         return ExitOk;
     }
     if (p.positionals().size() != 1) {
@@ -160,7 +171,8 @@ int runWatch(const std::vector<std::string>& args)
     cb.onTraces = [&](const TraceBatch& b) { printer.rows(b); };
     cb.onReset = [](const std::string& run, RunFile f, TailReset why) {
         std::fprintf(stderr, "%s: %s was %s; reading it again from the start\n", run.c_str(),
-                     f == RunFile::Traces ? "traces.jsonl" : "metrics.jsonl", std::string(tailResetName(why)).c_str());
+                     f == RunFile::Traces ? "traces.jsonl" : "metrics.jsonl",
+                     std::string(tailResetName(why)).c_str());
     };
     cb.onError = [&](const std::string& run, const std::string& msg) {
         if (msg.find("could not store") != std::string::npos)
@@ -214,7 +226,8 @@ int runWatch(const std::vector<std::string>& args)
     for (const auto& w : runs())
         summary.setRunStats(w->name(), w->stats());
     if (runs().empty())
-        std::fprintf(stderr, "no run found in %s (a run directory holds traces.jsonl or metrics.jsonl)\n", dir.c_str());
+        std::fprintf(stderr, "no run found in %s (a run directory holds traces.jsonl or metrics.jsonl)\n",
+                     dir.c_str());
     if (json)
         std::fprintf(stderr, "%s\n", dump(nlohmann::json{{"summary", summary.toJson()}}).c_str());
     else
@@ -226,7 +239,8 @@ int runWatch(const std::vector<std::string>& args)
 }
 
 const CommandRegistrar reg{{"watch", "watch RUN_DIR [--once] [--json] [--db PATH] [--no-store]",
-                            "print training-run evaluations as they appear (kernel_rl traces.jsonl)", runWatch}};
+                            "print training-run evaluations as they appear (kernel_rl traces.jsonl)",
+                            runWatch}};
 
 } // namespace
 } // namespace kw::cli

@@ -85,17 +85,17 @@ bool JobScheduler::isOpen() const
 
 std::string JobScheduler::waitReady(double timeoutS)
 {
-    std::vector<Worker*> eager;
+    std::vector<std::shared_ptr<Worker>> eager;
     {
         std::lock_guard lock(m_mutex);
         for (const auto& w : m_workers)
             if (m_eagerWorkers.count(w.get()) && !w->compile())
-                eager.push_back(w.get());
+                eager.push_back(w);
     }
     const auto deadline = Clock::now() + std::chrono::duration<double>(timeoutS);
     std::string firstError;
     bool anyReady = eager.empty();
-    for (Worker* w : eager) {
+    for (const auto& w : eager) {
         const double left = std::max(0.0, std::chrono::duration<double>(deadline - Clock::now()).count());
         std::string e = w->waitFirstZygote(left);
         if (e.empty())
@@ -139,7 +139,7 @@ Worker& JobScheduler::addWorkerLocked(const std::string& device, const std::stri
             std::fprintf(stderr, "%s%s\n", tag.c_str(), line.c_str());
         };
     }
-    m_workers.push_back(std::make_unique<Worker>(std::move(wo), *this));
+    m_workers.push_back(std::make_shared<Worker>(std::move(wo), *this));
     Worker& w = *m_workers.back();
     if (eager)
         m_eagerWorkers[&w] = true;
@@ -388,7 +388,7 @@ std::size_t JobScheduler::pending() const
 
 void JobScheduler::shutdown()
 {
-    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<std::shared_ptr<Worker>> workers;
     {
         std::lock_guard lock(m_mutex);
         if (!m_stopping) {

@@ -94,7 +94,7 @@ private:
     std::map<Evaluator::Ticket, std::shared_ptr<Job>> m_jobs; // not yet done
     std::deque<std::shared_ptr<Job>> m_queue;                 // ordered by seq
     std::vector<std::shared_ptr<Job>> m_waiting;              // before open()
-    std::vector<std::unique_ptr<Worker>> m_workers;
+    std::vector<std::shared_ptr<Worker>> m_workers; // shared: waitReady() may outlive shutdown()
     std::map<const Worker*, bool> m_eagerWorkers;
     int m_idleCompile = 0;
     bool m_cpuStarted = false;

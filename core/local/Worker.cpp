@@ -49,6 +49,14 @@ void Worker::stop()
     wake();
     if (m_thread.joinable())
         m_thread.join();
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_firstDone) {
+            m_firstDone = true;
+            m_firstError = "the evaluator was shut down";
+            m_cv.notify_all();
+        }
+    }
     std::unique_ptr<Zygote> z;
     {
         std::lock_guard lock(m_mutex);
@@ -91,7 +99,7 @@ void Worker::killChild(long long pid)
     ::kill(static_cast<pid_t>(pid), SIGKILL);
 }
 
-void Worker::spawnZygote()
+std::string Worker::spawnZygote()
 {
     std::unique_ptr<Zygote> old;
     std::uint64_t gen;
@@ -109,34 +117,32 @@ void Worker::spawnZygote()
         m_source.log(err);
     std::lock_guard lock(m_mutex);
     m_zygote = std::move(z);
+    return err;
 }
-
-void Worker::replaceZygote() { spawnZygote(); }
 
 std::string Worker::ensureZygote(const Job* job)
 {
     Zygote* z = m_zygote.get(); // only this thread replaces it
+    std::string err;
     if (!z || !z->alive()) {
-        spawnZygote();
+        err = spawnZygote();
         z = m_zygote.get();
     }
     const auto deadline = Clock::now() + std::chrono::duration<double>(m_options.readyTimeoutS);
-    std::string err;
-    for (;;) {
-        err = z->waitReady(0.25);
-        if (err.empty())
+    while (err.empty()) {
+        const std::string waited = z->waitReady(0.25);
+        if (waited.empty())
+            break; // ready
+        if (!z->alive()) {
+            err = waited; // died before ready: why, with its stderr
             break;
-        if (!z->alive())
-            break;
-        if (m_stop || (job && job->cancelled)) {
-            err = "cancelled";
-            return err;
         }
+        if (m_stop || (job && job->cancelled))
+            return "cancelled";
         if (Clock::now() >= deadline) {
             err = "the evaluator process for " + m_options.device + " was not ready within " +
                   formatSeconds(m_options.readyTimeoutS) + " (" + z->commandLine() + ")";
             z->kill();
-            break;
         }
     }
     if (!err.empty() && err != "cancelled")

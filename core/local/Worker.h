@@ -69,8 +69,7 @@ private:
     void loop();
     JobSource::StageOutcome runJob(const std::shared_ptr<Job>& job);
     std::string ensureZygote(const Job* job); // empty when ready
-    void spawnZygote();
-    void replaceZygote();
+    std::string spawnZygote(); // replaces the zygote; empty string or why it could not start
     void onEvent(std::uint64_t generation, const ZygoteEvent& ev);
     void killChild(long long pid);
 

@@ -37,7 +37,10 @@ FileTailer::FileTailer(std::string path, Options options) : m_path(std::move(pat
     m_opts.maxLineBytes = std::max<std::size_t>(m_opts.maxLineBytes, 1);
 }
 
-FileTailer::~FileTailer() { close(); }
+FileTailer::~FileTailer()
+{
+    close();
+}
 
 void FileTailer::close()
 {
@@ -93,7 +96,8 @@ bool FileTailer::firstBytesChanged()
         return false;
     char buf[kFingerprintBytes];
     const ssize_t n = ::pread(m_fd, buf, m_firstBytes.size(), 0);
-    return n != static_cast<ssize_t>(m_firstBytes.size()) || std::memcmp(buf, m_firstBytes.data(), m_firstBytes.size()) != 0;
+    return n != static_cast<ssize_t>(m_firstBytes.size()) ||
+           std::memcmp(buf, m_firstBytes.data(), m_firstBytes.size()) != 0;
 }
 
 void FileTailer::rememberFirstBytes()
@@ -110,7 +114,9 @@ void FileTailer::rememberFirstBytes()
 FileTailer::PollResult FileTailer::poll(Sink& sink, std::size_t byteBudget)
 {
     PollResult r;
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(m_path.c_str(), &st) != 0) {
         if (m_fd >= 0) {
             close();
@@ -136,7 +142,9 @@ FileTailer::PollResult FileTailer::poll(Sink& sink, std::size_t byteBudget)
             r.error = m_path + ": " + std::strerror(errno);
             return r;
         }
-        struct stat fst{};
+        struct stat fst
+        {
+        };
         if (::fstat(m_fd, &fst) != 0) {
             r.error = m_path + ": " + std::strerror(errno);
             close();

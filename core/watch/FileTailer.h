@@ -9,7 +9,8 @@
 namespace kw {
 
 // Why a followed file's content started over.
-enum class TailReset {
+enum class TailReset
+{
     Truncated, // shorter than what was read, or its first bytes changed (rewritten in place)
     Replaced,  // another file now has the path (new inode: rename over, delete and recreate)
     Removed,   // the path is gone
@@ -62,7 +63,7 @@ public:
     PollResult poll(Sink& sink, std::size_t byteBudget);
 
     const std::string& path() const { return m_path; }
-    std::uint64_t readOffset() const { return m_readPos; }               // bytes read so far
+    std::uint64_t readOffset() const { return m_readPos; } // bytes read so far
     // Bytes of a partial last line held back (or being skipped, when overlong).
     std::uint64_t pendingBytes() const { return m_readPos - (m_discarding ? m_overlongStart : m_bufOffset); }
     std::uint64_t fileSize() const { return m_size; }
@@ -92,7 +93,7 @@ private:
     std::unique_ptr<char[]> m_buf;
     std::size_t m_len = 0, m_cap = 0;
     std::size_t m_scanned = 0; // bytes of m_buf known to hold no newline
-    bool m_discarding = false;     // inside an overlong line
+    bool m_discarding = false; // inside an overlong line
     std::uint64_t m_overlongStart = 0;
     std::uint32_t m_lineNo = 0;
     std::string m_firstBytes; // up to 64 bytes from offset 0, to notice in-place rewrites

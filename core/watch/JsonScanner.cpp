@@ -12,7 +12,10 @@ namespace kw {
 
 namespace {
 
-bool isWs(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isWs(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 bool isNumberChar(char c)
 {
@@ -315,7 +318,8 @@ bool JsonScanner::readNumber(double& out)
     const char* last = m_text.data() + m_pos;
     auto [ptr, ec] = std::from_chars(first, last, out, std::chars_format::general);
     if (ec == std::errc::result_out_of_range) {
-        out = (*first == '-') ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+        out = (*first == '-') ? -std::numeric_limits<double>::infinity()
+                              : std::numeric_limits<double>::infinity();
         return true;
     }
     if (ec != std::errc() || ptr != last) {
@@ -414,8 +418,8 @@ std::string JsonScanner::decodeString(std::string_view raw, std::size_t maxBytes
                 i += 4;
                 if (cp >= 0xD800 && cp <= 0xDBFF) {
                     std::uint32_t lo = 0;
-                    if (i + 6 <= raw.size() && raw[i] == '\\' && raw[i + 1] == 'u' && readHex4(raw, i + 2, lo) &&
-                        lo >= 0xDC00 && lo <= 0xDFFF) {
+                    if (i + 6 <= raw.size() && raw[i] == '\\' && raw[i + 1] == 'u' &&
+                        readHex4(raw, i + 2, lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
                         i += 6;
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                     } else {

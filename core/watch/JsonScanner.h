@@ -15,7 +15,18 @@ namespace kw {
 class JsonScanner
 {
 public:
-    enum class Kind { Object, Array, String, Number, True, False, Null, Invalid, End };
+    enum class Kind
+    {
+        Object,
+        Array,
+        String,
+        Number,
+        True,
+        False,
+        Null,
+        Invalid,
+        End
+    };
 
     explicit JsonScanner(std::string_view text, std::size_t pos = 0) : m_text(text), m_pos(pos) {}
 

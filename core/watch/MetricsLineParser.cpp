@@ -46,7 +46,10 @@ void assignKnown(MetricsRecord& r, std::string_view key, double v)
         }
 }
 
-TraceIssue failure(const JsonScanner& s) { return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson; }
+TraceIssue failure(const JsonScanner& s)
+{
+    return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson;
+}
 
 TraceIssue parseObject(std::string_view line, MetricsRecord& rec)
 {
@@ -70,9 +73,10 @@ TraceIssue parseObject(std::string_view line, MetricsRecord& rec)
                 double v = 0;
                 if (!s.readNumber(v))
                     return failure(s);
-                std::string_view key = rawKey.find('\\') == std::string_view::npos
-                                           ? intern(rawKey)
-                                           : intern(JsonScanner::decodeString(rawKey, StringInterner::kMaxLength));
+                std::string_view key =
+                    rawKey.find('\\') == std::string_view::npos
+                        ? intern(rawKey)
+                        : intern(JsonScanner::decodeString(rawKey, StringInterner::kMaxLength));
                 if (key == "step") {
                     if (std::isfinite(v) && v >= 0 && v < 9.0e15 && v == std::floor(v))
                         rec.step = static_cast<std::int64_t>(v);

@@ -29,9 +29,9 @@ struct MetricsRecord
 
     double rewardMean = kNone, rewardStd = kNone, rewardMin = kNone, rewardMax = kNone;
     double formatRate = kNone, compileRate = kNone, correctRate = kNone, cheatRate = kNone;
-    double modalEvalMean = kNone, modalEvalMax = kNone;         // time/modal_eval_mean|max
-    double bestSpeedupMean = kNone, bestSpeedupMax = kNone;     // multiturn/best_speedup_mean|max
-    double timeTotal = kNone, timeRollout = kNone;              // time/total, time/rollout (seconds)
+    double modalEvalMean = kNone, modalEvalMax = kNone;     // time/modal_eval_mean|max
+    double bestSpeedupMean = kNone, bestSpeedupMax = kNone; // multiturn/best_speedup_mean|max
+    double timeTotal = kNone, timeRollout = kNone;          // time/total, time/rollout (seconds)
     double wallTime = kNone; // timestamp | time | _timestamp | wall_time, when the writer adds one
 
     std::vector<MetricValue> values;

@@ -19,8 +19,8 @@ std::optional<EvalResult> modalLogLineToResult(const ModalLogLine& line)
     if (r.id.empty())
         r.id = r.request.id;
     if (r.id.empty()) {
-        const std::string text =
-            line.containerId + "\n" + line.eval->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const std::string text = line.containerId + "\n" +
+                                 line.eval->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         std::uint64_t h = 1469598103934665603ull;
         for (unsigned char c : text) {
             h ^= c;

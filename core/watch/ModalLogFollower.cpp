@@ -17,7 +17,10 @@ ModalLogFollower::ModalLogFollower(ModalCli cli, Options options, Callbacks call
 {
 }
 
-ModalLogFollower::~ModalLogFollower() { stop(); }
+ModalLogFollower::~ModalLogFollower()
+{
+    stop();
+}
 
 void ModalLogFollower::start()
 {

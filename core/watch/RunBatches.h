@@ -11,7 +11,11 @@
 
 namespace kw {
 
-enum class RunFile { Traces, Metrics };
+enum class RunFile
+{
+    Traces,
+    Metrics
+};
 
 // New rows of one run's index, in file order (rows with an issue are the "unknown" rows).
 struct TraceBatch

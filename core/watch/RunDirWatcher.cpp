@@ -1,8 +1,8 @@
 #include "RunDirWatcher.h"
 
 #include "HistoryStore.h"
-#include "StoreWriter.h"
 #include "MetricsLineParser.h"
+#include "StoreWriter.h"
 #include "TraceLineParser.h"
 
 #include <algorithm>
@@ -17,11 +17,6 @@ namespace kw {
 
 namespace {
 
-bool isBlank(std::string_view s)
-{
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
 std::string baseName(std::string path)
 {
     while (path.size() > 1 && path.back() == '/')
@@ -32,7 +27,9 @@ std::string baseName(std::string path)
 
 double mtimeOf(const std::string& path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     if (::stat(path.c_str(), &st) != 0)
         return TraceRecord::kNone;
     return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
@@ -40,7 +37,9 @@ double mtimeOf(const std::string& path)
 
 bool exists(const std::string& path)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(path.c_str(), &st) == 0;
 }
 
@@ -65,116 +64,6 @@ bool readSmallFile(const std::string& path, std::string& out, std::size_t maxByt
 
 } // namespace
 
-// ---- sinks: the tailers' per-line callbacks, collected into one batch per poll -----------------
-
-class RunDirWatcher::TraceSink : public FileTailer::Sink
-{
-public:
-    explicit TraceSink(RunDirWatcher& w) : m_w(w) {}
-
-    void onLine(std::uint64_t offset, std::uint32_t lineNo, std::string_view line) override
-    {
-        if (isBlank(line)) {
-            ++blank;
-            return;
-        }
-        TraceRecord rec;
-        rec.offset = offset;
-        rec.lineNo = lineNo;
-        TraceLineSpans spans;
-        parseTraceLine(line, rec, &spans);
-        if (!rec.valid())
-            notes[std::string(traceIssueReason(rec.issue))]++;
-        if (rec.issue == TraceIssue::Recovered)
-            notes[std::string(traceIssueReason(TraceIssue::Recovered))]++;
-        if (spans.trailingData)
-            notes["trailing data after a record (ignored)"]++;
-        if (live && rec.stepSource != StepSource::Line) {
-            auto [step, source] = m_w.m_steps.stepFor(rec.timestamp);
-            rec.step = step;
-            rec.stepSource = source;
-        }
-        if (live && rec.valid() && m_w.m_opts.buildResults) {
-            results.push_back(buildTraceResult(rec, spans, m_w.m_ctx));
-            resultRows.push_back(records.size()); // relative; made absolute on flush
-        }
-        records.push_back(rec);
-    }
-
-    void onOverlongLine(std::uint64_t offset, std::uint32_t lineNo, std::uint64_t length) override
-    {
-        TraceRecord rec;
-        rec.offset = offset;
-        rec.lineNo = lineNo;
-        rec.length = length > 0xFFFFFFFFull ? 0xFFFFFFFFu : static_cast<std::uint32_t>(length);
-        rec.idHash = traceLineHash(offset, length);
-        rec.issue = TraceIssue::TooLong;
-        notes[std::string(traceIssueReason(TraceIssue::TooLong))]++;
-        records.push_back(rec);
-    }
-
-    void onReset(TailReset why) override
-    {
-        clear();
-        resets.push_back(why);
-    }
-
-    void clear()
-    {
-        records.clear();
-        results.clear();
-        resultRows.clear();
-        notes.clear();
-        blank = 0;
-    }
-
-    bool live = false;
-    std::vector<TraceRecord> records;
-    std::vector<EvalResult> results;
-    std::vector<std::size_t> resultRows;
-    std::map<std::string, std::uint64_t> notes;
-    std::uint64_t blank = 0;
-    std::vector<TailReset> resets;
-
-private:
-    RunDirWatcher& m_w;
-};
-
-class RunDirWatcher::MetricsSink : public FileTailer::Sink
-{
-public:
-    void onLine(std::uint64_t offset, std::uint32_t lineNo, std::string_view line) override
-    {
-        if (isBlank(line))
-            return;
-        ++lines;
-        MetricsRecord rec;
-        rec.offset = offset;
-        rec.lineNo = lineNo;
-        if (parseMetricsLine(line, rec) == TraceIssue::None)
-            records.push_back(std::move(rec));
-        else
-            notes[std::string(metricsIssueReason(rec.issue))]++;
-    }
-    void onOverlongLine(std::uint64_t, std::uint32_t, std::uint64_t) override
-    {
-        ++lines;
-        notes[std::string(metricsIssueReason(TraceIssue::TooLong))]++;
-    }
-    void onReset(TailReset why) override
-    {
-        records.clear();
-        notes.clear();
-        lines = 0;
-        resets.push_back(why);
-    }
-
-    std::vector<MetricsRecord> records;
-    std::map<std::string, std::uint64_t> notes;
-    std::uint64_t lines = 0;
-    std::vector<TailReset> resets;
-};
-
 // ---- RunDirWatcher ----------------------------------------------------------------------------
 
 RunDirWatcher::RunDirWatcher(Options options, Callbacks callbacks)
@@ -193,8 +82,9 @@ RunDirWatcher::RunDirWatcher(Options options, Callbacks callbacks)
     to.maxLineBytes = m_opts.maxLineBytes;
     m_traces = std::make_unique<FileTailer>(tracesPath(), to);
     m_metricsTail = std::make_unique<FileTailer>(metricsPath(), to);
-    m_traceSink = std::make_unique<TraceSink>(*this);
-    m_metricsSink = std::make_unique<MetricsSink>();
+    m_traceSink = std::make_unique<TraceLineCollector>(m_steps, m_ctx);
+    m_traceSink->buildResults = m_opts.buildResults;
+    m_metricsSink = std::make_unique<MetricsLineCollector>();
 }
 
 RunDirWatcher::~RunDirWatcher()
@@ -282,7 +172,7 @@ void RunDirWatcher::readConfig()
 
 bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
 {
-    MetricsSink& sink = *m_metricsSink;
+    MetricsLineCollector& sink = *m_metricsSink;
     const FileTailer::PollResult r = m_metricsTail->poll(sink, budget);
     if (!r.error.empty())
         error(r.error);
@@ -325,9 +215,7 @@ bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
             m_metrics.insert(m_metrics.end(), sink.records.begin(), sink.records.end());
         }
         batch.records = std::move(sink.records);
-        sink.records.clear();
-        sink.notes.clear();
-        sink.lines = 0;
+        sink.clear();
         if (m_cb.onMetrics && !batch.records.empty())
             m_cb.onMetrics(batch);
     }
@@ -338,7 +226,7 @@ bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
 
 bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
 {
-    TraceSink& sink = *m_traceSink;
+    TraceLineCollector& sink = *m_traceSink;
     sink.live = phase() != Phase::Indexing; // m_steps is written only on this thread: no lock to read it
     const FileTailer::PollResult r = m_traces->poll(sink, budget);
     if (!r.error.empty())
@@ -443,11 +331,11 @@ void RunDirWatcher::deliverResults(std::vector<EvalResult>&& results, std::vecto
         }
     };
     if (m_opts.writer) {
-        m_opts.writer->submit(std::move(results),
-                              [finish, rows = std::move(indices)](std::vector<EvalResult>&& done, std::size_t added,
-                                                                  const std::string& err) mutable {
-                                  finish(std::move(done), std::move(rows), added, err);
-                              });
+        m_opts.writer->submit(std::move(results), [finish, rows = std::move(indices)](
+                                                      std::vector<EvalResult>&& done, std::size_t added,
+                                                      const std::string& err) mutable {
+            finish(std::move(done), std::move(rows), added, err);
+        });
         return;
     }
     std::size_t added = 0;
@@ -545,7 +433,8 @@ bool RunDirWatcher::sweep(std::size_t budget, PollStatus& status)
         buf.resize(static_cast<std::size_t>(end - start));
         std::size_t got = 0;
         while (got < buf.size()) {
-            const ssize_t n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(start + got));
+            const ssize_t n =
+                ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(start + got));
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)

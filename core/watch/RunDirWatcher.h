@@ -1,9 +1,11 @@
 #pragma once
 
 #include "FileTailer.h"
+#include "MetricsLineCollector.h"
 #include "RunBatches.h"
 #include "RunInfo.h"
 #include "StepMapper.h"
+#include "TraceLineCollector.h"
 #include "TraceResultBuilder.h"
 #include "WatchSource.h"
 
@@ -38,15 +40,20 @@ class StoreWriter;
 class RunDirWatcher : public WatchSource
 {
 public:
-    enum class Phase { Indexing, Sweeping, Live };
+    enum class Phase
+    {
+        Indexing,
+        Sweeping,
+        Live
+    };
 
     struct Options
     {
         std::string runDir;
-        std::string runName;           // default: the directory's name
-        HistoryStore* store = nullptr; // not owned; results are added synchronously, in poll()
-        StoreWriter* writer = nullptr; // not owned; results are added on its thread (takes precedence)
-        bool buildResults = true;      // EvalResults for valid rows (needed by store and onResults)
+        std::string runName;                  // default: the directory's name
+        HistoryStore* store = nullptr;        // not owned; results are added synchronously, in poll()
+        StoreWriter* writer = nullptr;        // not owned; results are added on its thread (takes precedence)
+        bool buildResults = true;             // EvalResults for valid rows (needed by store and onResults)
         std::size_t maxPendingResults = 4096; // the sweep waits while the writer holds this many
         std::size_t maxLineBytes = 16u << 20;
         std::size_t sweepChunkBytes = 4u << 20;
@@ -83,16 +90,12 @@ public:
     RunInfo info() const;
     RunWatchStats stats() const;
     std::size_t recordCount() const;
-    std::vector<TraceRecord> records(std::size_t first = 0, std::size_t count = static_cast<std::size_t>(-1)) const;
+    std::vector<TraceRecord> records(std::size_t first = 0,
+                                     std::size_t count = static_cast<std::size_t>(-1)) const;
     std::vector<MetricsRecord> metrics() const;
     std::vector<StepMapper::Boundary> stepBoundaries() const;
 
 private:
-    class TraceSink;
-    class MetricsSink;
-    friend class TraceSink;
-    friend class MetricsSink;
-
     void readConfig();
     bool pollMetrics(std::size_t budget, PollStatus& status);
     bool pollTraces(std::size_t budget, PollStatus& status);
@@ -107,8 +110,8 @@ private:
     std::string m_dir, m_name;
     TraceContext m_ctx;
     std::unique_ptr<FileTailer> m_traces, m_metricsTail;
-    std::unique_ptr<TraceSink> m_traceSink;
-    std::unique_ptr<MetricsSink> m_metricsSink;
+    std::unique_ptr<TraceLineCollector> m_traceSink;
+    std::unique_ptr<MetricsLineCollector> m_metricsSink;
     StepMapper m_steps;
     std::size_t m_sweepPos = 0, m_sweepEnd = 0; // rows [pos, end) still to sweep
     bool m_configRead = false;

@@ -10,13 +10,13 @@ namespace kw {
 struct RunInfo
 {
     bool hasConfig = false;
-    std::string modelName;  // model_name
-    std::string mode;       // mode: single_turn | multi_turn
-    std::string backend;    // dataset_builder.backend
-    bool useModal = false;  // dataset_builder.use_modal
-    std::string gpuType;    // dataset_builder.modal_gpu_type
-    std::string logPath;    // log_path
-    int level = -1;         // dataset_builder.level
+    std::string modelName; // model_name
+    std::string mode;      // mode: single_turn | multi_turn
+    std::string backend;   // dataset_builder.backend
+    bool useModal = false; // dataset_builder.use_modal
+    std::string gpuType;   // dataset_builder.modal_gpu_type
+    std::string logPath;   // log_path
+    int level = -1;        // dataset_builder.level
 };
 
 // Pure; never throws. Text that is not a JSON object gives hasConfig = false.

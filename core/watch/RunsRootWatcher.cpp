@@ -12,13 +12,17 @@ namespace {
 
 bool isDir(const std::string& p)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool isFile(const std::string& p)
 {
-    struct stat st{};
+    struct stat st
+    {
+    };
     return ::stat(p.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 

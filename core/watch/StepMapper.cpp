@@ -118,8 +118,8 @@ void StepMapper::estimateBackwards(std::size_t from, const std::vector<double>* 
         prev.end = est;
         if (sorted && !sorted->empty()) {
             const bool hasRollout = std::isfinite(prev.rollout) && std::isfinite(prev.total);
-            const double pause = hasRollout ? prev.total - prev.rollout
-                                            : (std::isfinite(prev.total) ? 0.1 * prev.total : 0.0);
+            const double pause =
+                hasRollout ? prev.total - prev.rollout : (std::isfinite(prev.total) ? 0.1 * prev.total : 0.0);
             const double w = std::max(kMinWindow, 0.5 * pause);
             auto lo = std::lower_bound(sorted->begin(), sorted->end(), est - w);
             auto hi = std::upper_bound(sorted->begin(), sorted->end(), est + w);

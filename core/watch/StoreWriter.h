@@ -23,7 +23,8 @@ class StoreWriter
 {
 public:
     // results (moved back), how many were new, and an error message when the batch failed.
-    using Done = std::function<void(std::vector<EvalResult>&& results, std::size_t newInStore, const std::string& error)>;
+    using Done = std::function<void(std::vector<EvalResult>&& results, std::size_t newInStore,
+                                    const std::string& error)>;
 
     explicit StoreWriter(HistoryStore& store);
     ~StoreWriter(); // commits what is queued, then stops

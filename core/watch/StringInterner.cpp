@@ -36,6 +36,9 @@ std::size_t StringInterner::size() const
     return m_storage.size();
 }
 
-std::string_view intern(std::string_view s) { return StringInterner::instance().intern(s); }
+std::string_view intern(std::string_view s)
+{
+    return StringInterner::instance().intern(s);
+}
 
 } // namespace kw

@@ -101,8 +101,8 @@ TraceDetails loadTraceDetails(const std::string& tracesPath, std::uint64_t offse
 {
     TraceDetails d;
     if (length > maxBytes) {
-        d.error = "the line is " + std::to_string(length) + " bytes, more than the " + std::to_string(maxBytes) +
-                  " that can be shown";
+        d.error = "the line is " + std::to_string(length) + " bytes, more than the " +
+                  std::to_string(maxBytes) + " that can be shown";
         return d;
     }
     const int fd = ::open(tracesPath.c_str(), O_RDONLY | O_CLOEXEC);

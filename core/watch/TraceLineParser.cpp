@@ -238,7 +238,10 @@ bool readBreakdown(JsonScanner& s, RewardBreakdown& b, std::string_view& span)
         &span);
 }
 
-TraceIssue failure(const JsonScanner& s) { return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson; }
+TraceIssue failure(const JsonScanner& s)
+{
+    return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson;
+}
 
 TraceIssue parseObject(std::string_view text, TraceRecord& rec, TraceLineSpans& spans)
 {
@@ -361,8 +364,9 @@ TraceIssue parseObject(std::string_view text, TraceRecord& rec, TraceLineSpans& 
     std::optional<EvalStatus> explicitStatus;
     if (ev.hasStatus)
         explicitStatus = parseEvalStatus(ev.statusText);
-    rec.status = explicitStatus ? *explicitStatus
-                                : deriveTraceStatus(rec.compiled, rec.correctness, rec.cheated, spans.errorMessage);
+    rec.status = explicitStatus
+                     ? *explicitStatus
+                     : deriveTraceStatus(rec.compiled, rec.correctness, rec.cheated, spans.errorMessage);
     return TraceIssue::None;
 }
 

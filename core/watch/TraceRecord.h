@@ -12,7 +12,8 @@ namespace kw {
 
 // Why a traces.jsonl line could not be read as an evaluation. Lines with an issue other than
 // None/Recovered are kept in the index as "unknown" rows, counted, and never stored as results.
-enum class TraceIssue : std::uint8_t {
+enum class TraceIssue : std::uint8_t
+{
     None,
     Recovered,     // valid record after a fragment of a truncated line (the fragment is counted)
     Truncated,     // the text ends inside the object (a crash mid-write, a cut file)
@@ -27,12 +28,13 @@ std::string_view traceIssueName(TraceIssue i);   // "truncated", "invalid_json",
 std::string_view traceIssueReason(TraceIssue i); // one readable phrase for summaries
 
 // Where a record's step number came from (kernel_rl's trace lines carry no step; see StepMapper).
-enum class StepSource : std::uint8_t {
-    None,     // unknown (-1)
-    Line,     // a field of the line itself (step, batch, batch_idx, metrics.step)
-    Metrics,  // metrics.jsonl step boundaries, by the line's timestamp
-    Arrival,  // live: after the last metrics line seen, the step in progress
-    Assumed,  // metrics.jsonl exists but is still empty: the first step (0)
+enum class StepSource : std::uint8_t
+{
+    None,    // unknown (-1)
+    Line,    // a field of the line itself (step, batch, batch_idx, metrics.step)
+    Metrics, // metrics.jsonl step boundaries, by the line's timestamp
+    Arrival, // live: after the last metrics line seen, the step in progress
+    Assumed, // metrics.jsonl exists but is still empty: the first step (0)
 };
 
 std::string_view stepSourceName(StepSource s);
@@ -62,8 +64,8 @@ struct TraceRecord
     std::string_view backend;   // "backend"
     std::string_view mode;      // "mode"
     RewardBreakdown breakdown;
-    std::uint32_t length = 0;   // bytes, newline excluded (saturates at 4 GiB)
-    std::uint32_t lineNo = 0;   // 0-based line number in the file
+    std::uint32_t length = 0; // bytes, newline excluded (saturates at 4 GiB)
+    std::uint32_t lineNo = 0; // 0-based line number in the file
     std::int32_t step = -1;
     std::int16_t turn = -1, maxTurns = -1, level = -1;
     std::int16_t testsPassed = -1, testsTotal = -1;

@@ -41,8 +41,8 @@ nlohmann::json breakdownJson(const TraceRecord& rec, std::string_view raw)
     const RewardBreakdown& b = rec.breakdown;
     nlohmann::json out = nlohmann::json::object();
     const std::pair<const char*, float> parts[] = {
-        {"reward_format", b.format},     {"reward_compile", b.compile}, {"reward_correctness", b.correctness},
-        {"reward_speed", b.speed},       {"reward_length", b.length},   {"reward_thinking", b.thinking},
+        {"reward_format", b.format}, {"reward_compile", b.compile}, {"reward_correctness", b.correctness},
+        {"reward_speed", b.speed},   {"reward_length", b.length},   {"reward_thinking", b.thinking},
         {"reward_total", b.total},
     };
     for (const auto& [k, v] : parts)
@@ -110,7 +110,8 @@ EvalResult buildTraceResult(const TraceRecord& rec, const TraceLineSpans& spans,
     req.kernelPath = ctx.tracesPath;
     r.request = std::move(req);
     r.device.target = ctx.gpuType.empty() ? ctx.target : ctx.target + ":" + ctx.gpuType;
-    if (r.worker.containerId.empty() && r.metadata.contains("container_id") && r.metadata["container_id"].is_string())
+    if (r.worker.containerId.empty() && r.metadata.contains("container_id") &&
+        r.metadata["container_id"].is_string())
         r.worker.containerId = r.metadata["container_id"].get<std::string>();
 
     nlohmann::json& m = r.metadata;
@@ -121,7 +122,8 @@ EvalResult buildTraceResult(const TraceRecord& rec, const TraceLineSpans& spans,
     m["problem_id"] = std::string(rec.problemId);
     m["max_turns"] = rec.maxTurns;
     m["step_source"] = std::string(stepSourceName(rec.stepSource));
-    m["trace"] = {{"path", ctx.tracesPath}, {"offset", rec.offset}, {"length", rec.length}, {"line", rec.lineNo}};
+    m["trace"] = {
+        {"path", ctx.tracesPath}, {"offset", rec.offset}, {"length", rec.length}, {"line", rec.lineNo}};
     return r;
 }
 

@@ -13,8 +13,8 @@ namespace kw {
 // What a trace line does not say about itself: which run, which file, where it was evaluated.
 struct TraceContext
 {
-    std::string run;        // the run's name (its directory's name)
-    std::string tracesPath; // traces.jsonl, for loading details later
+    std::string run;              // the run's name (its directory's name)
+    std::string tracesPath;       // traces.jsonl, for loading details later
     std::string target = "local"; // "local" or "modal" (config.json dataset_builder.use_modal)
     std::string gpuType;          // dataset_builder.modal_gpu_type, when on Modal
 };

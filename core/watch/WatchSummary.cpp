@@ -16,7 +16,10 @@ void WatchSummary::addResult(const EvalResult& r)
     }
 }
 
-void WatchSummary::setRunStats(const std::string& run, const RunWatchStats& stats) { m_runs[run] = stats; }
+void WatchSummary::setRunStats(const std::string& run, const RunWatchStats& stats)
+{
+    m_runs[run] = stats;
+}
 
 std::uint64_t WatchSummary::skippedLines() const
 {
@@ -33,7 +36,8 @@ nlohmann::json WatchSummary::toJson() const
     j["statuses"] = m_statuses;
     nlohmann::json best = nlohmann::json::object();
     for (const auto& [problem, b] : m_best)
-        best[problem] = {{"speedup", b.speedup}, {"run", b.run}, {"step", b.step}, {"turn", b.turn}, {"id", b.id}};
+        best[problem] = {
+            {"speedup", b.speedup}, {"run", b.run}, {"step", b.step}, {"turn", b.turn}, {"id", b.id}};
     j["best_speedup"] = best;
     nlohmann::json runs = nlohmann::json::object();
     for (const auto& [run, s] : m_runs) {
@@ -75,21 +79,23 @@ std::string WatchSummary::toText() const
     }
     out += "\n";
     for (const auto& [run, s] : m_runs) {
-        std::snprintf(buf, sizeof buf,
-                      "  run %s: %llu trace lines, %llu evaluations, %llu skipped; %llu metrics steps; %llu new in the "
-                      "store\n",
-                      run.c_str(), static_cast<unsigned long long>(s.traceLines),
-                      static_cast<unsigned long long>(s.records),
-                      static_cast<unsigned long long>(s.traceLines - s.records),
-                      static_cast<unsigned long long>(s.metricsRecords), static_cast<unsigned long long>(s.resultsNew));
+        std::snprintf(
+            buf, sizeof buf,
+            "  run %s: %llu trace lines, %llu evaluations, %llu skipped; %llu metrics steps; %llu new in the "
+            "store\n",
+            run.c_str(), static_cast<unsigned long long>(s.traceLines),
+            static_cast<unsigned long long>(s.records),
+            static_cast<unsigned long long>(s.traceLines - s.records),
+            static_cast<unsigned long long>(s.metricsRecords), static_cast<unsigned long long>(s.resultsNew));
         out += buf;
         for (const auto& [reason, n] : s.skipped) {
-            std::snprintf(buf, sizeof buf, "    %6llu  %s\n", static_cast<unsigned long long>(n), reason.c_str());
+            std::snprintf(buf, sizeof buf, "    %6llu  %s\n", static_cast<unsigned long long>(n),
+                          reason.c_str());
             out += buf;
         }
         for (const auto& [reason, n] : s.metricsSkipped) {
-            std::snprintf(buf, sizeof buf, "    %6llu  metrics.jsonl: %s\n", static_cast<unsigned long long>(n),
-                          reason.c_str());
+            std::snprintf(buf, sizeof buf, "    %6llu  metrics.jsonl: %s\n",
+                          static_cast<unsigned long long>(n), reason.c_str());
             out += buf;
         }
         if (s.pendingBytes > 0) {
@@ -106,8 +112,8 @@ std::string WatchSummary::toText() const
     if (!m_best.empty()) {
         out += "best speedup per problem (correct, not rejected):\n";
         for (const auto& [problem, b] : m_best) {
-            std::snprintf(buf, sizeof buf, "  %-40s %8.3fx  run %s step %d turn %d\n", problem.c_str(), b.speedup,
-                          b.run.c_str(), b.step, b.turn);
+            std::snprintf(buf, sizeof buf, "  %-40s %8.3fx  run %s step %d turn %d\n", problem.c_str(),
+                          b.speedup, b.run.c_str(), b.step, b.turn);
             out += buf;
         }
     }

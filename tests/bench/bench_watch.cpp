@@ -43,7 +43,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
 
 double threadCpuSeconds()
 {
@@ -104,7 +107,8 @@ struct Generator
 
     std::string line(long i, double ts) const
     {
-        static const char* kinds[] = {"correct", "correct", "incorrect", "compile", "runtime", "correct", "nan"};
+        static const char* kinds[] = {"correct", "correct", "incorrect", "compile",
+                                      "runtime", "correct", "nan"};
         const char* kind = kinds[i % 7];
         const int level = 1 + int(i % 3), pid = 1 + int((i * 7) % 100), turn = int(i % 4);
         const std::string& a = pads[std::size_t(i % 8)];
@@ -118,29 +122,33 @@ struct Generator
                       "\"cheated\": false, \"error_message\": %s, \"code_length\": %zu, \"metadata\": "
                       "{\"hardware\": \"NVIDIA H100 80GB HBM3\", \"device\": \"cuda:0\"}}",
                       compiled ? "true" : "false", correct ? "true" : "false", correct ? 5 : 0,
-                      !std::strcmp(kind, "nan") ? "NaN" : (correct ? std::to_string(0.5 + double(i % 40) / 10).c_str() : "null"),
+                      !std::strcmp(kind, "nan")
+                          ? "NaN"
+                          : (correct ? std::to_string(0.5 + double(i % 40) / 10).c_str() : "null"),
                       correct ? "0.42" : "null", correct ? "0.61" : "null",
-                      !std::strcmp(kind, "runtime")   ? "\"RuntimeError: CUDA error: an illegal memory access\""
-                      : !std::strcmp(kind, "compile") ? "\"CompilationError: at 7:8\""
+                      !std::strcmp(kind, "runtime") ? "\"RuntimeError: CUDA error: an illegal memory access\""
+                      : !std::strcmp(kind, "compile")   ? "\"CompilationError: at 7:8\""
                       : !std::strcmp(kind, "incorrect") ? "\"Output mismatch\""
                                                         : "null",
                       b.size());
         const double reward = correct ? 1.4 : (compiled ? 0.4 : 0.1);
         char head[512], tail[1024];
-        std::snprintf(head, sizeof head,
-                      "{\"mode\": \"multi_turn\", \"level\": %d, \"problem_id\": %d, \"backend\": \"triton\", "
-                      "\"dataset_src\": \"huggingface\", \"prompt_option\": \"raicl\", \"turn\": %d, \"max_turns\": 4, "
-                      "\"prompt_messages\": [{\"role\": \"system\", \"content\": \"You are an expert GPU kernel "
-                      "developer.\"}, {\"role\": \"user\", \"content\": \"",
-                      level, pid, turn);
-        std::snprintf(tail, sizeof tail,
-                      "\"reward\": %.3f, \"reward_breakdown\": {\"reward_format\": 0.1, \"reward_compile\": %.1f, "
-                      "\"reward_correctness\": %.1f, \"reward_speed\": 0.0, \"reward_length\": 0.0, "
-                      "\"reward_thinking\": 0.1, \"reward_total\": %.3f}, \"metrics\": {\"turn\": %d, "
-                      "\"step_score\": %.3f}, \"state\": {\"turn_idx\": %d, \"done\": %s, \"success\": %s, "
-                      "\"step_scores\": [%.3f]}, \"timestamp\": %.6f, \"stop_condition\": [\"<|im_end|>\"]}\n",
-                      reward, compiled ? 0.2 : 0.0, correct ? 1.0 : 0.0, reward, turn, reward, turn + 1,
-                      correct ? "true" : "false", correct ? "true" : "false", reward, ts);
+        std::snprintf(
+            head, sizeof head,
+            "{\"mode\": \"multi_turn\", \"level\": %d, \"problem_id\": %d, \"backend\": \"triton\", "
+            "\"dataset_src\": \"huggingface\", \"prompt_option\": \"raicl\", \"turn\": %d, \"max_turns\": 4, "
+            "\"prompt_messages\": [{\"role\": \"system\", \"content\": \"You are an expert GPU kernel "
+            "developer.\"}, {\"role\": \"user\", \"content\": \"",
+            level, pid, turn);
+        std::snprintf(
+            tail, sizeof tail,
+            "\"reward\": %.3f, \"reward_breakdown\": {\"reward_format\": 0.1, \"reward_compile\": %.1f, "
+            "\"reward_correctness\": %.1f, \"reward_speed\": 0.0, \"reward_length\": 0.0, "
+            "\"reward_thinking\": 0.1, \"reward_total\": %.3f}, \"metrics\": {\"turn\": %d, "
+            "\"step_score\": %.3f}, \"state\": {\"turn_idx\": %d, \"done\": %s, \"success\": %s, "
+            "\"step_scores\": [%.3f]}, \"timestamp\": %.6f, \"stop_condition\": [\"<|im_end|>\"]}\n",
+            reward, compiled ? 0.2 : 0.0, correct ? 1.0 : 0.0, reward, turn, reward, turn + 1,
+            correct ? "true" : "false", correct ? "true" : "false", reward, ts);
         std::string out;
         out.reserve(2 * a.size() + 2 * b.size() + 2048);
         out += head;
@@ -173,7 +181,10 @@ struct Args
 
 void row(const char* what, const std::string& value, const std::string& goal, bool ok)
 {
-    std::printf("  %-46s %-22s %-16s %s\n", what, value.c_str(), goal.c_str(), goal.empty() ? "" : ok ? "ok" : "MISSED");
+    std::printf("  %-46s %-22s %-16s %s\n", what, value.c_str(), goal.c_str(),
+                goal.empty() ? ""
+                : ok         ? "ok"
+                             : "MISSED");
 }
 
 std::string fmt(const char* f, double v)
@@ -206,8 +217,9 @@ int main(int argc, char** argv)
         else if (s == "--no-sweep")
             a.sweep = false;
         else {
-            std::fprintf(stderr, "usage: bench_watch [--lines N] [--line-kb K] [--follow-seconds S] [--rate N] "
-                                 "[--dir D] [--keep] [--no-sweep]\n");
+            std::fprintf(stderr,
+                         "usage: bench_watch [--lines N] [--line-kb K] [--follow-seconds S] [--rate N] "
+                         "[--dir D] [--keep] [--no-sweep]\n");
             return 2;
         }
     }
@@ -219,11 +231,14 @@ int main(int argc, char** argv)
 
     Generator gen(a.lineKb * 1024);
     const std::size_t estBytes = std::size_t(a.lines) * gen.line(0, 0).size();
-    struct statvfs vfs{};
+    struct statvfs vfs
+    {
+    };
     if (statvfs(root.c_str(), &vfs) == 0) {
         const double freeBytes = double(vfs.f_bavail) * double(vfs.f_frsize);
-        std::printf("free space in %s: %.1f GB; traces.jsonl will take %.2f GB (+ store ~%.2f GB)\n", base.c_str(),
-                    freeBytes / 1e9, double(estBytes) / 1e9, a.sweep ? double(a.lines) * 3500 / 1e9 : 0.0);
+        std::printf("free space in %s: %.1f GB; traces.jsonl will take %.2f GB (+ store ~%.2f GB)\n",
+                    base.c_str(), freeBytes / 1e9, double(estBytes) / 1e9,
+                    a.sweep ? double(a.lines) * 3500 / 1e9 : 0.0);
         if (freeBytes < double(estBytes) * 1.5 + 2e9) {
             std::fprintf(stderr, "not enough free space: pass --dir on a larger disk or fewer --lines\n");
             fs::remove_all(root);
@@ -246,18 +261,22 @@ int main(int argc, char** argv)
             const std::string l = gen.line(i, gen.timestampOf(i));
             std::fwrite(l.data(), 1, l.size(), f);
             if ((i + 1) % gen.linesPerStep == 0)
-                std::fprintf(m,
-                             "{\"step\": %ld, \"reward/mean\": 0.8, \"reward/std\": 0.5, \"reward/min\": 0.1, "
-                             "\"reward/max\": 1.4, \"kernel/format_rate\": 1.0, \"kernel/compile_rate\": 0.86, "
-                             "\"kernel/correct_rate\": 0.57, \"kernel/cheat_rate\": 0.0, \"time/rollout\": %.1f, "
-                             "\"time/total\": %.1f}\n",
-                             i / gen.linesPerStep, gen.rollout, gen.rollout + gen.train);
+                std::fprintf(
+                    m,
+                    "{\"step\": %ld, \"reward/mean\": 0.8, \"reward/std\": 0.5, \"reward/min\": 0.1, "
+                    "\"reward/max\": 1.4, \"kernel/format_rate\": 1.0, \"kernel/compile_rate\": 0.86, "
+                    "\"kernel/correct_rate\": 0.57, \"kernel/cheat_rate\": 0.0, \"time/rollout\": %.1f, "
+                    "\"time/total\": %.1f}\n",
+                    i / gen.linesPerStep, gen.rollout, gen.rollout + gen.train);
         }
         std::fclose(f);
         std::fclose(m);
         const long steps = a.lines / gen.linesPerStep;
         const double end = gen.start + double(steps) * (gen.rollout + gen.train);
-        struct utimbuf u{static_cast<time_t>(end), static_cast<time_t>(end)};
+        struct utimbuf u
+        {
+            static_cast<time_t>(end), static_cast<time_t>(end)
+        };
         ::utime(metricsPath.c_str(), &u);
     }
     const double fileBytes = double(fs::file_size(traces));
@@ -283,7 +302,9 @@ int main(int argc, char** argv)
         std::vector<TraceRecord> model; // what a table model holds
         bool indexed = false;
         RunDirWatcher::Callbacks cb;
-        cb.onTraces = [&](const TraceBatch& b) { model.insert(model.end(), b.records.begin(), b.records.end()); };
+        cb.onTraces = [&](const TraceBatch& b) {
+            model.insert(model.end(), b.records.begin(), b.records.end());
+        };
         cb.onStepsChanged = [&](const std::string&, std::size_t first, std::size_t count) {
             // The model refreshes its step column from the watcher.
             (void)first;
@@ -320,7 +341,8 @@ int main(int argc, char** argv)
     // 2-3. Open + index, warm and cold.
     const IndexRun warm = indexOnce(false);
     const IndexRun cold = indexOnce(true);
-    const double perRecord = double(std::max(warm.rssDelta, cold.rssDelta)) / double(std::max<std::size_t>(warm.rows, 1));
+    const double perRecord =
+        double(std::max(warm.rssDelta, cold.rssDelta)) / double(std::max<std::size_t>(warm.rows, 1));
 
     // 4. Store sweep: every result into SQLite through a StoreWriter (as the GUI does).
     double sweepSeconds = NAN, drainSeconds = NAN;
@@ -434,34 +456,45 @@ int main(int argc, char** argv)
     };
     const double maxGap = gaps.empty() ? NAN : *std::max_element(gaps.begin(), gaps.end());
 
-    std::printf("kernelwatch bench_watch: %ld lines, %.2f GB traces.jsonl, %zu-KB lines\n", a.lines, fileBytes / 1e9,
-                a.lineKb);
+    std::printf("kernelwatch bench_watch: %ld lines, %.2f GB traces.jsonl, %zu-KB lines\n", a.lines,
+                fileBytes / 1e9, a.lineKb);
     std::printf("  %-46s %-22s %-16s\n", "figure", "measured", "goal");
-    std::printf("  (this machine: %ld CPUs online; 1-minute load average %.1f while indexing warm, %.1f cold, %.1f "
-                "while following. Wall times stretch with load; CPU times are this thread's own.)\n",
-                sysconf(_SC_NPROCESSORS_ONLN), warm.load, cold.load, followLoad);
+    std::printf(
+        "  (this machine: %ld CPUs online; 1-minute load average %.1f while indexing warm, %.1f cold, %.1f "
+        "while following. Wall times stretch with load; CPU times are this thread's own.)\n",
+        sysconf(_SC_NPROCESSORS_ONLN), warm.load, cold.load, followLoad);
     row("open + index to table list (warm cache)", fmt("%.2f s", warm.seconds), "<= 3 s", warm.seconds <= 3);
     row("  same, CPU time", fmt("%.2f s", warm.cpuSeconds), "<= 3 s", warm.cpuSeconds <= 3);
     row("open + index to table list (cold file)", fmt("%.2f s", cold.seconds), "<= 3 s", cold.seconds <= 3);
     row("  same, CPU time", fmt("%.2f s", cold.cpuSeconds), "<= 3 s", cold.cpuSeconds <= 3);
-    row("  index rate (warm, wall / CPU)", fmt("%.2f", fileBytes / 1e9 / warm.seconds) + fmt(" / %.2f GB/s", fileBytes / 1e9 / warm.cpuSeconds), "", true);
+    row("  index rate (warm, wall / CPU)",
+        fmt("%.2f", fileBytes / 1e9 / warm.seconds) + fmt(" / %.2f GB/s", fileBytes / 1e9 / warm.cpuSeconds),
+        "", true);
     row("  rows in the list", std::to_string(warm.rows), "", true);
     row("  rows given their generated step", std::to_string(warm.stepsOk), "", true);
     const double slowWall = std::max(warm.slowestPollMs, cold.slowestPollMs);
     const double slowCpu = std::max(warm.slowestPollCpuMs, cold.slowestPollCpuMs);
     row("  longest single poll while indexing (wall)", fmt("%.1f ms", slowWall), "<= 50 ms", slowWall <= 50);
     row("  longest single poll while indexing (CPU)", fmt("%.1f ms", slowCpu), "<= 50 ms", slowCpu <= 50);
-    row("resident memory per record (index + list)", fmt("%.0f B", perRecord), "<= 1024 B", perRecord <= 1024);
-    row("  RSS delta warm / cold", fmt("%.1f MB", double(warm.rssDelta) / 1e6) + fmt(" / %.1f MB", double(cold.rssDelta) / 1e6), "", true);
+    row("resident memory per record (index + list)", fmt("%.0f B", perRecord), "<= 1024 B",
+        perRecord <= 1024);
+    row("  RSS delta warm / cold",
+        fmt("%.1f MB", double(warm.rssDelta) / 1e6) + fmt(" / %.1f MB", double(cold.rssDelta) / 1e6), "",
+        true);
     if (a.sweep) {
-        row("store sweep: results built and handed over", fmt("%.1f s", sweepSeconds) + " for " + std::to_string(swept), "", true);
+        row("store sweep: results built and handed over",
+            fmt("%.1f s", sweepSeconds) + " for " + std::to_string(swept), "", true);
         row("store sweep: SQLite writer drained", fmt("%.1f s", drainSeconds), "", true);
     }
-    row("follow: lines written / delivered", std::to_string(written.load()) + " / " + std::to_string(followRows),
-        "all", long(followRows) >= written.load());
-    row("follow: rate", fmt("%.0f lines/s", double(a.rate)) + fmt(" x %.0f s", a.followSeconds), "1000/s", a.rate >= 1000);
-    row("follow: longest processing round (wall)", fmt("%.1f ms", followMaxRoundMs), "<= 50 ms", followMaxRoundMs <= 50);
-    row("follow: longest processing round (CPU)", fmt("%.1f ms", followMaxRoundCpuMs), "<= 50 ms", followMaxRoundCpuMs <= 50);
+    row("follow: lines written / delivered",
+        std::to_string(written.load()) + " / " + std::to_string(followRows), "all",
+        long(followRows) >= written.load());
+    row("follow: rate", fmt("%.0f lines/s", double(a.rate)) + fmt(" x %.0f s", a.followSeconds), "1000/s",
+        a.rate >= 1000);
+    row("follow: longest processing round (wall)", fmt("%.1f ms", followMaxRoundMs), "<= 50 ms",
+        followMaxRoundMs <= 50);
+    row("follow: longest processing round (CPU)", fmt("%.1f ms", followMaxRoundCpuMs), "<= 50 ms",
+        followMaxRoundCpuMs <= 50);
     row("follow: longest gap between batches", fmt("%.1f ms", maxGap * 1000), "", true);
     row("follow: write->row latency p50/p99/max",
         fmt("%.0f", pct(latencies, 0.5) * 1000) + fmt("/%.0f", pct(latencies, 0.99) * 1000) +

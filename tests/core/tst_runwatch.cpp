@@ -10,8 +10,8 @@
 
 #include "TestPrinters.h"
 
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -46,7 +46,8 @@ std::string copyRun(const QTemporaryDir& tmp, const std::string& name, const std
     const std::string dst = tmp.filePath(QString::fromStdString(as)).toStdString();
     fs::create_directories(dst);
     for (const auto& e : fs::directory_iterator(fixture("runs/" + name)))
-        fs::copy_file(e.path(), dst + "/" + e.path().filename().string(), fs::copy_options::overwrite_existing);
+        fs::copy_file(e.path(), dst + "/" + e.path().filename().string(),
+                      fs::copy_options::overwrite_existing);
     if (std::isfinite(mtime) && fs::exists(dst + "/metrics.jsonl"))
         setMtime(dst + "/metrics.jsonl", mtime);
     return dst;

@@ -5,8 +5,8 @@
 #include "TestPrinters.h"
 
 #include <QProcess>
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -90,7 +90,8 @@ private Q_SLOTS:
             if (l.isEmpty())
                 continue;
             const auto o = nlohmann::json::parse(l.toStdString());
-            for (const char* k : {"run", "step", "turn", "problem", "reward", "status", "speedup", "id", "compiled"})
+            for (const char* k :
+                 {"run", "step", "turn", "problem", "reward", "status", "speedup", "id", "compiled"})
                 QVERIFY2(o.contains(k), k);
             QCOMPARE(o["run"].get<std::string>(), std::string("bad"));
             ++objects;

@@ -7,8 +7,8 @@
 
 #include "TestPrinters.h"
 
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <atomic>
 #include <fstream>
 #include <sys/stat.h>
@@ -21,9 +21,10 @@ class TestRunWatchModal : public QObject
 private Q_SLOTS:
     void lineToResult()
     {
-        ModalLogLine l = parseModalLogLine("2026-08-21T16:38:11.000000+00:00 ta-01HXYZABC KERNELWATCH_EVAL "
-                                           "{\"id\": \"ev-1\", \"status\": \"correct\", \"speedup\": 1.7, "
-                                           "\"request\": {\"problem\": \"level1/19\", \"gpu_type\": \"H100\"}}");
+        ModalLogLine l =
+            parseModalLogLine("2026-08-21T16:38:11.000000+00:00 ta-01HXYZABC KERNELWATCH_EVAL "
+                              "{\"id\": \"ev-1\", \"status\": \"correct\", \"speedup\": 1.7, "
+                              "\"request\": {\"problem\": \"level1/19\", \"gpu_type\": \"H100\"}}");
         auto r = modalLogLineToResult(l);
         QVERIFY(r);
         QCOMPARE(r->id, std::string("ev-1"));
@@ -51,7 +52,8 @@ private Q_SLOTS:
         {
             std::ofstream s(script);
             s << "#!/bin/sh\n"
-                 "n=$(cat \"$KW_FAKE_COUNTER\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$KW_FAKE_COUNTER\"\n"
+                 "n=$(cat \"$KW_FAKE_COUNTER\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "
+                 "\"$KW_FAKE_COUNTER\"\n"
                  "echo '2026-08-21T16:38:10.100000+00:00 ta-01HXYZABC Starting evaluation'\n"
                  "echo '2026-08-21T16:38:11.000000+00:00 ta-01HXYZABC KERNELWATCH_EVAL {\"id\": \"ev-1\", "
                  "\"status\": \"correct\", \"speedup\": 1.7}'\n"

@@ -2,8 +2,8 @@
 // being read; partial lines; lines far over the limit.
 #include "watch/FileTailer.h"
 
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <atomic>
 #include <cstdio>
 #include <fcntl.h>

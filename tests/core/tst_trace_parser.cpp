@@ -45,16 +45,20 @@ TraceRecord parse(std::string_view line, TraceLineSpans* spans = nullptr, std::u
 }
 
 const std::string kGood =
-    "{\"mode\": \"multi_turn\", \"level\": 1, \"problem_id\": 19, \"backend\": \"triton\", \"turn\": 2, \"max_turns\": 4, "
+    "{\"mode\": \"multi_turn\", \"level\": 1, \"problem_id\": 19, \"backend\": \"triton\", \"turn\": 2, "
+    "\"max_turns\": 4, "
     "\"prompt_messages\": [{\"role\": \"system\", \"content\": \"be \\\"fast\\\"\"}, "
     "{\"role\": \"user\", \"content\": \"x\"}], "
     "\"response\": {\"raw\": \"r\", \"thought\": \"t\", \"kernel\": \"k\", \"format_ok\": true}, "
-    "\"eval_result\": {\"format_ok\": true, \"compiled\": true, \"correctness\": true, \"tests_passed\": 5, \"tests_total\": 5, "
-    "\"speedup\": 1.5, \"runtime_ms\": 2.0, \"baseline_runtime_ms\": 3.0, \"cheated\": false, \"error_message\": null, "
+    "\"eval_result\": {\"format_ok\": true, \"compiled\": true, \"correctness\": true, \"tests_passed\": 5, "
+    "\"tests_total\": 5, "
+    "\"speedup\": 1.5, \"runtime_ms\": 2.0, \"baseline_runtime_ms\": 3.0, \"cheated\": false, "
+    "\"error_message\": null, "
     "\"code_length\": 10, \"metadata\": {\"hardware\": \"H100\"}}, \"reward\": 1.3, "
     "\"reward_breakdown\": {\"reward_format\": 0.1, \"reward_compile\": 0.2, \"reward_correctness\": 1.0, "
     "\"reward_speed\": 0.0, \"reward_length\": 0.0, \"reward_thinking\": 0.0, \"reward_total\": 1.3}, "
-    "\"metrics\": {\"turn\": 2}, \"state\": {\"turn_idx\": 3, \"done\": true, \"success\": true, \"step_scores\": [1.3]}, "
+    "\"metrics\": {\"turn\": 2}, \"state\": {\"turn_idx\": 3, \"done\": true, \"success\": true, "
+    "\"step_scores\": [1.3]}, "
     "\"history_entry\": {\"turn\": 2}, \"timestamp\": 1764000001.5, \"stop_condition\": [\"<|im_end|>\"]}";
 
 TraceContext ctx(const std::string& run, const std::string& path)
@@ -67,7 +71,8 @@ TraceContext ctx(const std::string& run, const std::string& path)
 
 std::string withEval(const std::string& eval)
 {
-    return "{\"mode\": \"m\", \"level\": 2, \"problem_id\": \"7_x\", \"turn\": 0, \"eval_result\": " + eval + "}";
+    return "{\"mode\": \"m\", \"level\": 2, \"problem_id\": \"7_x\", \"turn\": 0, \"eval_result\": " + eval +
+           "}";
 }
 
 } // namespace
@@ -112,7 +117,8 @@ private Q_SLOTS:
             QCOMPARE(int(r.maxTurns), j["max_turns"].get<int>());
             QCOMPARE(r.timestamp, j["timestamp"].get<double>());
             QCOMPARE(r.reward, j["reward"].get<double>());
-            QCOMPARE(double(r.breakdown.total), double(float(j["reward_breakdown"]["reward_total"].get<double>())));
+            QCOMPARE(double(r.breakdown.total),
+                     double(float(j["reward_breakdown"]["reward_total"].get<double>())));
             const json& ev = j["eval_result"];
             QCOMPARE(r.compiled, ev["compiled"].get<bool>());
             QCOMPARE(r.correctness, ev["correctness"].get<bool>());
@@ -175,18 +181,23 @@ private Q_SLOTS:
         QTest::addColumn<QString>("eval");
         QTest::addColumn<EvalStatus>("status");
         QTest::newRow("correct") << "{\"compiled\": true, \"correctness\": true}" << EvalStatus::Correct;
-        QTest::newRow("incorrect") << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"Output mismatch\"}"
-                                   << EvalStatus::Incorrect;
-        QTest::newRow("compile") << "{\"compiled\": false, \"correctness\": false}" << EvalStatus::CompileError;
-        QTest::newRow("runtime") << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"RuntimeError: CUDA\"}"
-                                 << EvalStatus::RuntimeError;
-        QTest::newRow("timeout") << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"Timed out\"}"
-                                 << EvalStatus::Timeout;
+        QTest::newRow("incorrect")
+            << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"Output mismatch\"}"
+            << EvalStatus::Incorrect;
+        QTest::newRow("compile") << "{\"compiled\": false, \"correctness\": false}"
+                                 << EvalStatus::CompileError;
+        QTest::newRow("runtime")
+            << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"RuntimeError: CUDA\"}"
+            << EvalStatus::RuntimeError;
+        QTest::newRow("timeout")
+            << "{\"compiled\": true, \"correctness\": false, \"error_message\": \"Timed out\"}"
+            << EvalStatus::Timeout;
         QTest::newRow("cheated") << "{\"compiled\": true, \"correctness\": true, \"cheated\": true}"
                                  << EvalStatus::Rejected;
         QTest::newRow("explicit") << "{\"compiled\": true, \"correctness\": true, \"status\": \"crashed\"}"
                                   << EvalStatus::Crashed;
-        QTest::newRow("numbers as booleans") << "{\"compiled\": 1.0, \"correctness\": 0.0}" << EvalStatus::Incorrect;
+        QTest::newRow("numbers as booleans")
+            << "{\"compiled\": 1.0, \"correctness\": 0.0}" << EvalStatus::Incorrect;
         QTest::newRow("wrong types") << "{\"compiled\": \"yes\", \"correctness\": [1], \"speedup\": \"fast\"}"
                                      << EvalStatus::CompileError;
     }
@@ -215,9 +226,10 @@ private Q_SLOTS:
     void nullAndNanSpeedups()
     {
         QFETCH(QString, value);
-        std::string ev = value.isEmpty() ? "{\"compiled\": true, \"correctness\": true}"
-                                         : "{\"compiled\": true, \"correctness\": true, \"speedup\": " +
-                                               value.toStdString() + "}";
+        std::string ev =
+            value.isEmpty()
+                ? "{\"compiled\": true, \"correctness\": true}"
+                : "{\"compiled\": true, \"correctness\": true, \"speedup\": " + value.toStdString() + "}";
         TraceLineSpans spans;
         TraceRecord r = parse(withEval(ev), &spans);
         QCOMPARE(r.issue, TraceIssue::None);
@@ -238,35 +250,45 @@ private Q_SLOTS:
         QTest::newRow("number") << QByteArray("42") << TraceIssue::NotObject;
         QTest::newRow("two values") << QByteArray("1 2") << TraceIssue::InvalidJson;
         QTest::newRow("empty object") << QByteArray("{}") << TraceIssue::MissingFields;
-        QTest::newRow("no eval_result") << QByteArray("{\"level\": 1, \"problem_id\": 3}") << TraceIssue::MissingFields;
-        QTest::newRow("eval_result null") << QByteArray("{\"level\": 1, \"eval_result\": null}")
-                                          << TraceIssue::MissingFields;
-        QTest::newRow("double comma") << QByteArray("{\"level\": 1,, \"eval_result\": {}}") << TraceIssue::InvalidJson;
+        QTest::newRow("no eval_result")
+            << QByteArray("{\"level\": 1, \"problem_id\": 3}") << TraceIssue::MissingFields;
+        QTest::newRow("eval_result null")
+            << QByteArray("{\"level\": 1, \"eval_result\": null}") << TraceIssue::MissingFields;
+        QTest::newRow("double comma")
+            << QByteArray("{\"level\": 1,, \"eval_result\": {}}") << TraceIssue::InvalidJson;
         QTest::newRow("unquoted key") << QByteArray("{level: 1}") << TraceIssue::InvalidJson;
         QTest::newRow("truncated") << QByteArray("{\"level\": 1, \"eval_result\": {\"compiled\": tr")
                                    << TraceIssue::Truncated;
         QTest::newRow("unterminated string") << QByteArray("{\"mode\": \"multi") << TraceIssue::Truncated;
         QTest::newRow("binary") << QByteArray("\x00\x01\x02garbage\xff", 11) << TraceIssue::Binary;
-        QTest::newRow("nul inside string")
-            << QByteArray("{\"mode\": \"a" "\0" "b\", \"eval_result\": {}}", 36) << TraceIssue::Binary;
+        QTest::newRow("nul inside string") << QByteArray("{\"mode\": \"a"
+                                                         "\0"
+                                                         "b\", \"eval_result\": {}}",
+                                                         36)
+                                           << TraceIssue::Binary;
         QTest::newRow("lone brace") << QByteArray("{") << TraceIssue::Truncated;
         QTest::newRow("closing only") << QByteArray("}") << TraceIssue::InvalidJson;
-        QTest::newRow("bad literal") << QByteArray("{\"eval_result\": {\"compiled\": trve}}") << TraceIssue::InvalidJson;
-        QTest::newRow("bad number") << QByteArray("{\"eval_result\": {\"speedup\": 1.2.3}}") << TraceIssue::InvalidJson;
-        QTest::newRow("nan word") << QByteArray("{\"eval_result\": {\"speedup\": nan}}") << TraceIssue::InvalidJson;
-        QTest::newRow("trailing data ok") << QByteArray("{\"eval_result\": {\"compiled\": false}} xyz")
-                                          << TraceIssue::None;
-        QTest::newRow("escaped quotes") << QByteArray("{\"mode\": \"a\\\\\\\"b\\\\\", \"eval_result\": {}}")
-                                        << TraceIssue::None;
+        QTest::newRow("bad literal") << QByteArray("{\"eval_result\": {\"compiled\": trve}}")
+                                     << TraceIssue::InvalidJson;
+        QTest::newRow("bad number") << QByteArray("{\"eval_result\": {\"speedup\": 1.2.3}}")
+                                    << TraceIssue::InvalidJson;
+        QTest::newRow("nan word") << QByteArray("{\"eval_result\": {\"speedup\": nan}}")
+                                  << TraceIssue::InvalidJson;
+        QTest::newRow("trailing data ok")
+            << QByteArray("{\"eval_result\": {\"compiled\": false}} xyz") << TraceIssue::None;
+        QTest::newRow("escaped quotes")
+            << QByteArray("{\"mode\": \"a\\\\\\\"b\\\\\", \"eval_result\": {}}") << TraceIssue::None;
         QTest::newRow("non-utf8 in strings")
-            << QByteArray("{\"mode\": \"\xff\xfe\xc3\", \"backend\": \"tri\xe2\x82ton\", \"eval_result\": {}}")
+            << QByteArray(
+                   "{\"mode\": \"\xff\xfe\xc3\", \"backend\": \"tri\xe2\x82ton\", \"eval_result\": {}}")
             << TraceIssue::None;
-        QTest::newRow("bad escapes") << QByteArray("{\"mode\": \"\\q\\u12\\ud800\", \"eval_result\": {}}") << TraceIssue::None;
-        QTest::newRow("deep nesting") << (QByteArray("{\"eval_result\": {}, \"x\": ") + QByteArray(200000, '[') +
-                                          QByteArray(200000, ']') + "}")
+        QTest::newRow("bad escapes") << QByteArray("{\"mode\": \"\\q\\u12\\ud800\", \"eval_result\": {}}")
+                                     << TraceIssue::None;
+        QTest::newRow("deep nesting") << (QByteArray("{\"eval_result\": {}, \"x\": ") +
+                                          QByteArray(200000, '[') + QByteArray(200000, ']') + "}")
                                       << TraceIssue::None;
-        QTest::newRow("deep nesting, cut") << (QByteArray("{\"eval_result\": ") + QByteArray(500000, '['))
-                                           << TraceIssue::Truncated;
+        QTest::newRow("deep nesting, cut")
+            << (QByteArray("{\"eval_result\": ") + QByteArray(500000, '[')) << TraceIssue::Truncated;
     }
 
     void badInput()
@@ -334,7 +356,8 @@ private Q_SLOTS:
         // 100 MB in one string member: skipped with memchr, not decoded.
         std::string line = "{\"prompt_messages\": [{\"role\": \"user\", \"content\": \"";
         line.append(100u << 20, 'a');
-        line += "\"}], \"eval_result\": {\"compiled\": true, \"correctness\": true, \"speedup\": 2.0}, \"level\": 1}";
+        line += "\"}], \"eval_result\": {\"compiled\": true, \"correctness\": true, \"speedup\": 2.0}, "
+                "\"level\": 1}";
         QElapsedTimer t;
         t.start();
         TraceRecord r = parse(line);
@@ -434,7 +457,10 @@ private Q_SLOTS:
     {
         QCOMPARE(sanitizeJson("{\"a\": NaN, \"b\": -Infinity, \"c\": [Infinity], \"d\": \"NaN\"}"),
                  std::string("{\"a\": null, \"b\": null, \"c\": [null], \"d\": \"NaN\"}"));
-        QCOMPARE(sanitizeJson("\"a\xff" "b\""), std::string("\"a\xef\xbf\xbd" "b\""));
+        QCOMPARE(sanitizeJson("\"a\xff"
+                              "b\""),
+                 std::string("\"a\xef\xbf\xbd"
+                             "b\""));
         QCOMPARE(jsonNestingDepth("[[{}]]"), std::size_t(3));
         QCOMPARE(jsonNestingDepth("\"[[[\""), std::size_t(0));
         QCOMPARE(jsonNestingDepth(std::string(5000, '['), 100), std::size_t(100));
