@@ -22,7 +22,8 @@ struct Run
 QString fixturesDir()
 {
     const QString env = qEnvironmentVariable("KW_TEST_FIXTURES");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../fixtures") : env;
+    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../fixtures")
+                         : env;
 }
 
 } // namespace
@@ -36,7 +37,8 @@ private:
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("KERNELWATCH_MODAL_BIN"), kwtest::doublesDir() + QStringLiteral("/bin/modal"));
+        env.insert(QStringLiteral("KERNELWATCH_MODAL_BIN"),
+                   kwtest::doublesDir() + QStringLiteral("/bin/modal"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
         env.remove(QStringLiteral("KERNELWATCH_MODAL_ENDPOINT"));
         env.remove(QStringLiteral("KERNELWATCH_PROXY_KEY"));
@@ -77,7 +79,8 @@ private slots:
     void initTestCase()
     {
         const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) + QStringLiteral("/kernelwatch-cli");
+        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
+                QStringLiteral("/kernelwatch-cli");
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built (ninja kernelwatch-cli)");
         QVERIFY(m_home.isValid());
@@ -93,8 +96,9 @@ private slots:
         QCOMPARE(s[QStringLiteral("modal_gpu_type")].toString(), QStringLiteral("H100"));
         QCOMPARE(s[QStringLiteral("modal_timeout")].toString(), QStringLiteral("300"));
 
-        auto set = cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_timeout=900"),
-                        QStringLiteral("dataset_builder.use_modal=true")});
+        auto set =
+            cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_timeout=900"),
+                 QStringLiteral("dataset_builder.use_modal=true")});
         QVERIFY2(set.code == 0, set.err.constData());
         QVERIFY(set.out.contains("modal_timeout: 300 -> 900"));
         QByteArray expect = before;
@@ -105,17 +109,19 @@ private slots:
         QCOMPARE(int(QFile::permissions(file) & (QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup)),
                  int(QFile::ReadOwner | QFile::WriteOwner));
 
-        auto bad = cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_timeout=5")});
+        auto bad =
+            cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_timeout=5")});
         QCOMPARE(bad.code, 2);
         QVERIFY(bad.err.contains("10 to 86400"));
         QCOMPARE(readAll(file), expect);
 
-        auto gpu = cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_gpu_type=V100")});
+        auto gpu = cli(
+            {QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("modal_gpu_type=V100")});
         QCOMPARE(gpu.code, 2);
         QVERIFY(gpu.err.contains("unknown GPU type"));
 
-        auto dry = cli({QStringLiteral("config"), QStringLiteral("set"), file, QStringLiteral("backend=triton"),
-                        QStringLiteral("--dry-run")});
+        auto dry = cli({QStringLiteral("config"), QStringLiteral("set"), file,
+                        QStringLiteral("backend=triton"), QStringLiteral("--dry-run")});
         QCOMPARE(dry.code, 0);
         QCOMPARE(readAll(file), expect);
     }
@@ -170,23 +176,25 @@ private slots:
         if (!dbl.ok())
             QSKIP("endpoint double did not start");
         const QString endpoint = QString::fromStdString(dbl.url("/ok"));
-        auto status = cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--json"),
-                           QStringLiteral("--endpoint"), endpoint, QStringLiteral("--timeout"), QStringLiteral("200")},
-                          {QStringLiteral("KERNELWATCH_PROXY_KEY=wk-double-key"),
-                           QStringLiteral("KERNELWATCH_PROXY_SECRET=ws-double-secret")});
+        auto status =
+            cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--json"),
+                 QStringLiteral("--endpoint"), endpoint, QStringLiteral("--timeout"), QStringLiteral("200")},
+                {QStringLiteral("KERNELWATCH_PROXY_KEY=wk-double-key"),
+                 QStringLiteral("KERNELWATCH_PROXY_SECRET=ws-double-secret")});
         QVERIFY2(status.code == 0, status.out.constData());
         QVERIFY(!status.out.contains("ws-double-secret"));
         const auto checks = QJsonDocument::fromJson(status.out).object()[QStringLiteral("checks")].toArray();
         QCOMPARE(checks.size(), 6);
 
-        auto tooLong = cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"), endpoint,
-                            QStringLiteral("--timeout"), QStringLiteral("900")},
+        auto tooLong = cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"),
+                            endpoint, QStringLiteral("--timeout"), QStringLiteral("900")},
                            {QStringLiteral("KERNELWATCH_PROXY_KEY=wk-double-key"),
                             QStringLiteral("KERNELWATCH_PROXY_SECRET=ws-double-secret")});
         QCOMPARE(tooLong.code, 1);
         QVERIFY(tooLong.out.contains("redeploy: kernelwatch-cli modal deploy --timeout 900"));
 
-        auto noAuth = cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"), endpoint});
+        auto noAuth =
+            cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"), endpoint});
         QCOMPARE(noAuth.code, 1);
         QVERIFY(noAuth.out.contains("proxy auth rejected"));
     }
