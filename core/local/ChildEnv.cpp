@@ -65,8 +65,9 @@ void set(Env& env, std::string_view name, std::string_view value)
 
 void unset(Env& env, std::string_view name)
 {
-    env.erase(std::remove_if(env.begin(), env.end(), [name](const std::string& e) { return nameOf(e) == name; }),
-              env.end());
+    env.erase(
+        std::remove_if(env.begin(), env.end(), [name](const std::string& e) { return nameOf(e) == name; }),
+        env.end());
 }
 
 std::string cudaVisibleFor(int index, const std::optional<std::string>& parentValue)

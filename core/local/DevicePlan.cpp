@@ -6,7 +6,8 @@ namespace kw {
 
 int gpuIndexOf(const std::string& d)
 {
-    if (d.rfind("cuda:", 0) != 0 || d.size() <= 5 || d.find_first_not_of("0123456789", 5) != std::string::npos)
+    if (d.rfind("cuda:", 0) != 0 || d.size() <= 5 ||
+        d.find_first_not_of("0123456789", 5) != std::string::npos)
         return -1;
     try {
         return std::stoi(d.substr(5));
@@ -54,15 +55,17 @@ DevicePlan planDevices(const std::vector<std::string>& configured, int gpuCount,
             ++cpuListed;
         } else if (d == "cuda" || d == "auto") {
             if (gpuCount == 0) {
-                p.error = "device '" + d + "' asks for GPUs but torch sees none (torch.cuda.device_count() is 0)";
+                p.error =
+                    "device '" + d + "' asks for GPUs but torch sees none (torch.cuda.device_count() is 0)";
                 return p;
             }
             for (int i = 0; i < gpuCount; ++i)
                 p.slotDevices.push_back("cuda:" + std::to_string(i));
         } else if (int idx = gpuIndexOf(d); idx >= 0) {
             if (idx >= gpuCount) {
-                p.error = gpuCount == 0 ? "device " + d + " does not exist: torch sees no GPU"
-                                        : "device " + d + " does not exist: the visible GPUs are " + gpuList();
+                p.error = gpuCount == 0
+                              ? "device " + d + " does not exist: torch sees no GPU"
+                              : "device " + d + " does not exist: the visible GPUs are " + gpuList();
                 return p;
             }
             p.slotDevices.push_back("cuda:" + std::to_string(idx));
@@ -92,10 +95,10 @@ std::string describeDevices(const DevicePlan& plan)
 
 bool resolveDevice(const std::string& requested, const DevicePlan& plan, DeviceMatch& out, std::string& error)
 {
-    const bool hasGpu = std::any_of(plan.slotDevices.begin(), plan.slotDevices.end(), [](const std::string& s) {
-        return gpuIndexOf(s) >= 0;
-    });
-    const bool hasCpu = plan.cpuOnDemand > 0 || std::find(plan.slotDevices.begin(), plan.slotDevices.end(), "cpu") != plan.slotDevices.end();
+    const bool hasGpu = std::any_of(plan.slotDevices.begin(), plan.slotDevices.end(),
+                                    [](const std::string& s) { return gpuIndexOf(s) >= 0; });
+    const bool hasCpu = plan.cpuOnDemand > 0 || std::find(plan.slotDevices.begin(), plan.slotDevices.end(),
+                                                          "cpu") != plan.slotDevices.end();
     const std::string have = "this evaluator has " + describeDevices(plan);
     if (requested.empty() || requested == "auto") {
         out = hasGpu ? DeviceMatch{DeviceMatch::Kind::AnyGpu, -1} : DeviceMatch{DeviceMatch::Kind::Cpu, -1};
@@ -122,7 +125,8 @@ bool resolveDevice(const std::string& requested, const DevicePlan& plan, DeviceM
         return true;
     }
     if (int idx = gpuIndexOf(requested); idx >= 0) {
-        if (std::find(plan.slotDevices.begin(), plan.slotDevices.end(), requested) == plan.slotDevices.end()) {
+        if (std::find(plan.slotDevices.begin(), plan.slotDevices.end(), requested) ==
+            plan.slotDevices.end()) {
             error = "device " + requested + " does not exist here: " + have;
             return false;
         }

@@ -10,7 +10,12 @@ namespace kw {
 // Which slot devices may run a request: resolved from its `device` field.
 struct DeviceMatch
 {
-    enum class Kind { AnyGpu, Gpu, Cpu };
+    enum class Kind
+    {
+        AnyGpu,
+        Gpu,
+        Cpu
+    };
     Kind kind = Kind::Cpu;
     int index = -1; // Kind::Gpu
     bool accepts(const std::string& slotDevice) const;
@@ -34,7 +39,8 @@ DevicePlan planDevices(const std::vector<std::string>& configured, int gpuCount,
 
 // Pure: maps a request's device ("auto", "cpu", "cuda", "cuda:N") onto the plan. On failure
 // returns false and sets `error` to a message naming the devices that exist.
-bool resolveDevice(const std::string& requested, const DevicePlan& plan, DeviceMatch& out, std::string& error);
+bool resolveDevice(const std::string& requested, const DevicePlan& plan, DeviceMatch& out,
+                   std::string& error);
 
 // "cuda:0, cuda:1, cpu": the distinct devices of a plan (cpu on demand included).
 std::string describeDevices(const DevicePlan& plan);

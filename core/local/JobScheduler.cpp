@@ -8,7 +8,10 @@ namespace kw {
 
 using Clock = std::chrono::steady_clock;
 
-JobScheduler::~JobScheduler() { shutdown(); }
+JobScheduler::~JobScheduler()
+{
+    shutdown();
+}
 
 Evaluator::Ticket JobScheduler::submit(EvalRequest request, Evaluator::ResultFn onDone,
                                        Evaluator::ProgressFn onProgress)
@@ -120,15 +123,16 @@ Worker& JobScheduler::addWorkerLocked(const std::string& device, const std::stri
     wo.zygote.python = m_options.python;
     wo.zygote.cacheDir = m_options.cacheDir;
     wo.zygote.module = m_options.zygoteModule;
-    const std::string visible =
-        (mode == "eval" && gpu >= 0) ? childenv::cudaVisibleFor(gpu, m_options.parentCudaVisible) : std::string();
+    const std::string visible = (mode == "eval" && gpu >= 0)
+                                    ? childenv::cudaVisibleFor(gpu, m_options.parentCudaVisible)
+                                    : std::string();
     wo.zygote.env = childenv::forZygote(m_options.baseEnv, m_options.evaluatorDir, visible);
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     if (mode == "eval" && gpu < 0) {
         // CPU evaluations share the cores: each child gets its part (torch.set_num_threads).
-        const int cpuSlots = std::max<int>(1, int(std::count(m_options.plan.slotDevices.begin(),
-                                                              m_options.plan.slotDevices.end(), "cpu")) +
-                                                  m_options.plan.cpuOnDemand);
+        const int cpuSlots = std::max<int>(
+            1, int(std::count(m_options.plan.slotDevices.begin(), m_options.plan.slotDevices.end(), "cpu")) +
+                   m_options.plan.cpuOnDemand);
         wo.zygote.extraArgs = {"--threads", std::to_string(std::max(1, cores / cpuSlots))};
     }
     if (mode == "compile" && !childenv::get(wo.zygote.env, "MAX_JOBS"))
@@ -155,7 +159,8 @@ void JobScheduler::routeLocked(const std::shared_ptr<Job>& job)
         return;
     }
     if (job->match.kind == DeviceMatch::Kind::Cpu && !m_cpuStarted && m_options.plan.cpuOnDemand > 0 &&
-        std::find(m_options.plan.slotDevices.begin(), m_options.plan.slotDevices.end(), "cpu") == m_options.plan.slotDevices.end()) {
+        std::find(m_options.plan.slotDevices.begin(), m_options.plan.slotDevices.end(), "cpu") ==
+            m_options.plan.slotDevices.end()) {
         m_cpuStarted = true;
         for (int i = 0; i < m_options.plan.cpuOnDemand; ++i)
             addWorkerLocked("cpu", "eval", true);
@@ -257,7 +262,7 @@ void JobScheduler::finished(Worker& worker, const std::shared_ptr<Job>& job, Sta
     if (worker.compile()) {
         if (job->cancelled || m_stopping) {
             finishLocked(job, cancelledResult(*job, m_stopping ? "cancelled: the local evaluator shut down"
-                                                                 : "cancelled"));
+                                                               : "cancelled"));
             return;
         }
         if (outcome.zygoteUnavailable) {
@@ -314,7 +319,8 @@ void JobScheduler::finishLocked(const std::shared_ptr<Job>& job, EvalResult resu
     m_callbacks.post([job, result = std::move(result), elapsed] {
         job->delivered = true;
         if (job->onProgress)
-            job->onProgress({job->request.id, EvalStage::Done, elapsed, std::string(statusName(result.status))});
+            job->onProgress(
+                {job->request.id, EvalStage::Done, elapsed, std::string(statusName(result.status))});
         if (job->onDone)
             job->onDone(result);
         // Drop the callbacks (and whatever they captured) now, not when the last reference goes.

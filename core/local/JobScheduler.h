@@ -24,13 +24,13 @@ struct SchedulerOptions
     std::string evaluatorDir;
     std::string cacheDir;
     std::string zygoteModule = "kernelwatch_eval.zygote";
-    childenv::Env baseEnv;                   // secrets are removed from it per zygote
+    childenv::Env baseEnv;                        // secrets are removed from it per zygote
     std::optional<std::string> parentCudaVisible; // this process's CUDA_VISIBLE_DEVICES
     int compileJobs = 1;
     bool prebuild = true;
     double readyTimeoutS = 300;
     double killGraceS = 1.5; // keeps a timeout verdict within timeout + 2 s even when a zygote wedges
-    bool debug = false; // echo zygote stderr and scheduler diagnostics on stderr
+    bool debug = false;      // echo zygote stderr and scheduler diagnostics on stderr
 };
 
 // The job queue and the workers of a LocalBackend. Jobs submitted before open() wait (the
@@ -44,7 +44,8 @@ public:
     JobScheduler() = default;
     ~JobScheduler() override; // shutdown()
 
-    Evaluator::Ticket submit(EvalRequest request, Evaluator::ResultFn onDone, Evaluator::ProgressFn onProgress);
+    Evaluator::Ticket submit(EvalRequest request, Evaluator::ResultFn onDone,
+                             Evaluator::ProgressFn onProgress);
     void open(SchedulerOptions options);
     // The backend cannot start: waiting jobs and every later submit fail with `message`.
     void fail(const std::string& message);
@@ -85,7 +86,12 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     SchedulerOptions m_options;
-    enum class Phase { Waiting, Open, Failed } m_phase = Phase::Waiting;
+    enum class Phase
+    {
+        Waiting,
+        Open,
+        Failed
+    } m_phase = Phase::Waiting;
     std::string m_failMessage;
     bool m_stopping = false;
     bool m_prebuildBroken = false;
@@ -94,7 +100,7 @@ private:
     std::map<Evaluator::Ticket, std::shared_ptr<Job>> m_jobs; // not yet done
     std::deque<std::shared_ptr<Job>> m_queue;                 // ordered by seq
     std::vector<std::shared_ptr<Job>> m_waiting;              // before open()
-    std::vector<std::shared_ptr<Worker>> m_workers; // shared: waitReady() may outlive shutdown()
+    std::vector<std::shared_ptr<Worker>> m_workers;           // shared: waitReady() may outlive shutdown()
     std::map<const Worker*, bool> m_eagerWorkers;
     int m_idleCompile = 0;
     bool m_cpuStarted = false;

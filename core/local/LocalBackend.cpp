@@ -18,7 +18,13 @@ public:
     LocalConfig config;
     mutable std::mutex startMutex; // serialises start()
     mutable std::mutex stateMutex; // guards the fields below
-    enum class State { NotStarted, Starting, Started, Failed } state = State::NotStarted;
+    enum class State
+    {
+        NotStarted,
+        Starting,
+        Started,
+        Failed
+    } state = State::NotStarted;
     std::string startError;
     PythonProbe probe;
     DevicePlan plan;
@@ -158,8 +164,17 @@ Evaluator::Ticket LocalBackend::submit(EvalRequest request, ResultFn onDone, Pro
     return d->scheduler.submit(std::move(request), std::move(onDone), std::move(onProgress));
 }
 
-void LocalBackend::cancel(Ticket ticket) { d->scheduler.cancel(ticket); }
-void LocalBackend::cancelAll() { d->scheduler.cancelAll(); }
-std::size_t LocalBackend::pending() const { return d->scheduler.pending(); }
+void LocalBackend::cancel(Ticket ticket)
+{
+    d->scheduler.cancel(ticket);
+}
+void LocalBackend::cancelAll()
+{
+    d->scheduler.cancelAll();
+}
+std::size_t LocalBackend::pending() const
+{
+    return d->scheduler.pending();
+}
 
 } // namespace kw

@@ -107,7 +107,8 @@ PythonProbe parseProbeOutput(std::string_view text)
     p.torchVersion = strOf(doc, {"torch", "torch_version"});
     p.torchCuda = strOf(doc, {"torch_cuda", "cuda_version", "cuda"});
     if (auto it = doc.find("triton"); it != doc.end())
-        p.tritonAvailable = (it->is_boolean() && it->get<bool>()) || (it->is_string() && !it->get<std::string>().empty());
+        p.tritonAvailable =
+            (it->is_boolean() && it->get<bool>()) || (it->is_string() && !it->get<std::string>().empty());
     if (auto it = doc.find("triton_available"); it != doc.end() && it->is_boolean())
         p.tritonAvailable = it->get<bool>();
     if (auto it = doc.find("gpus"); it != doc.end() && it->is_array()) {
@@ -171,7 +172,8 @@ PythonProbe probePython(const std::string& python, const std::string& evaluatorD
     PythonProbe p;
     p.path = python;
     if (evaluatorDir.empty()) {
-        p.error = "the Python evaluator package (kernelwatch_eval) was not found: set KERNELWATCH_EVALUATOR_DIR";
+        p.error =
+            "the Python evaluator package (kernelwatch_eval) was not found: set KERNELWATCH_EVALUATOR_DIR";
         return p;
     }
     SpawnOptions o;
@@ -188,7 +190,8 @@ PythonProbe probePython(const std::string& python, const std::string& evaluatorD
         return p;
     }
     if (out.timedOut) {
-        p.error = python + " did not finish the probe (import torch) within " + std::to_string(int(timeoutS)) + " s";
+        p.error = python + " did not finish the probe (import torch) within " +
+                  std::to_string(int(timeoutS)) + " s";
         return p;
     }
     PythonProbe parsed = parseProbeOutput(out.out);
@@ -217,7 +220,8 @@ std::string noPythonMessage(const std::vector<std::pair<std::string, PythonProbe
     if (tried.empty())
         return "no Python interpreter found: " + fix;
     if (allTorch)
-        return (tried.size() == 1 ? names + " cannot" : "none of " + names + " can") + " import torch: " + fix;
+        return (tried.size() == 1 ? names + " cannot" : "none of " + names + " can") +
+               " import torch: " + fix;
     return "no usable Python with torch (" + details + "): " + fix;
 }
 
@@ -227,8 +231,10 @@ PythonProbe findPython(const std::string& preferred, const std::string& evaluato
     if (!preferred.empty()) {
         PythonProbe p = probePython(preferred, evaluatorDir);
         if (!p.ok) {
-            p.error = p.torchMissing ? preferred + " cannot import torch: install torch for it, or pass another --python PATH"
-                                     : preferred + ": " + p.error;
+            p.error =
+                p.torchMissing
+                    ? preferred + " cannot import torch: install torch for it, or pass another --python PATH"
+                    : preferred + ": " + p.error;
         }
         return p;
     }
@@ -254,7 +260,8 @@ PythonProbe findPython(const std::string& preferred, const std::string& evaluato
         }
         // The evaluator package is missing: every candidate would say the same.
         if (!p.torchMissing && p.error.find("kernelwatch_eval") != std::string::npos) {
-            p.error = "cannot run the evaluator probe with " + label + ": " + p.error + " (" + evaluatorDir + ")";
+            p.error =
+                "cannot run the evaluator probe with " + label + ": " + p.error + " (" + evaluatorDir + ")";
             return p;
         }
         tried.emplace_back(label, p);

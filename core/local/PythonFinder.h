@@ -25,7 +25,7 @@ struct PythonProbe
     std::string torchCuda; // torch.version.cuda, empty for CPU builds
     bool tritonAvailable = false;
     std::vector<GpuDescription> gpus;
-    std::string error; // why not ok, one line, with what to do
+    std::string error;         // why not ok, one line, with what to do
     bool torchMissing = false; // the interpreter ran but `import torch` failed
 };
 

@@ -32,7 +32,8 @@ std::string lastLine(const std::string& text)
     if (end == std::string::npos)
         return {};
     const auto nl = text.rfind('\n', end);
-    std::string line = text.substr(nl == std::string::npos ? 0 : nl + 1, end + 1 - (nl == std::string::npos ? 0 : nl + 1));
+    std::string line =
+        text.substr(nl == std::string::npos ? 0 : nl + 1, end + 1 - (nl == std::string::npos ? 0 : nl + 1));
     if (line.size() > 300)
         line = line.substr(0, 300) + "...";
     return line;
@@ -92,7 +93,8 @@ EvalResult assembleResult(const EvalRequest& request, const ChildOutcome& o, dou
         else if (o.exited && !o.exited->channelError.empty())
             why = "result channel error: " + o.exited->channelError;
         else if (o.exited && o.exited->exitCode && *o.exited->exitCode != 0)
-            why = "the kernel process exited with code " + std::to_string(*o.exited->exitCode) + " without a result";
+            why = "the kernel process exited with code " + std::to_string(*o.exited->exitCode) +
+                  " without a result";
         else if (o.exited)
             why = "the kernel process exited without writing a result";
         else if (o.zygoteDied)
@@ -157,11 +159,12 @@ bool needsFreshZygote(const ChildOutcome& o, const EvalResult& r)
         return true;
     if (o.exited && o.exited->signal && !o.timedOut && !o.cancelled && o.exited->killedReason.empty())
         return true;
-    if (auto it = r.metadata.find("cuda_fault"); it != r.metadata.end() && it->is_boolean() && it->get<bool>())
+    if (auto it = r.metadata.find("cuda_fault");
+        it != r.metadata.end() && it->is_boolean() && it->get<bool>())
         return true;
-    static const char* const faults[] = {"illegal memory access", "CUDA error", "device-side assert",
-                                         "unspecified launch failure", "misaligned address",
-                                         "illegal instruction"};
+    static const char* const faults[] = {"illegal memory access", "CUDA error",
+                                         "device-side assert",    "unspecified launch failure",
+                                         "misaligned address",    "illegal instruction"};
     if (r.status == EvalStatus::RuntimeError || r.status == EvalStatus::Crashed)
         for (const char* f : faults)
             if (r.errorMessage.find(f) != std::string::npos)

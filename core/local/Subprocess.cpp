@@ -236,9 +236,15 @@ long Subprocess::writeSome(std::string_view data)
     }
 }
 
-void Subprocess::closeStdin() { closeFd(m_in); }
+void Subprocess::closeStdin()
+{
+    closeFd(m_in);
+}
 
-bool Subprocess::streamOpen(Stream s) const { return fd(s) >= 0; }
+bool Subprocess::streamOpen(Stream s) const
+{
+    return fd(s) >= 0;
+}
 
 long Subprocess::readSome(Stream s, std::string& out, std::size_t max)
 {

@@ -23,11 +23,11 @@ struct SpawnOptions
 {
     std::vector<std::string> argv; // argv[0] is looked up on PATH when it has no '/'
     std::vector<std::string> env;
-    std::string cwd;             // empty = inherit
-    bool newSession = true;      // setsid(): own process group, killGroup() reaches its children
-    bool pipeStdin = true;       // else /dev/null
-    bool pipeStdout = true;      // else /dev/null
-    bool pipeStderr = true;      // else /dev/null
+    std::string cwd;        // empty = inherit
+    bool newSession = true; // setsid(): own process group, killGroup() reaches its children
+    bool pipeStdin = true;  // else /dev/null
+    bool pipeStdout = true; // else /dev/null
+    bool pipeStderr = true; // else /dev/null
 };
 
 // One child process with pipes on stdin/stdout/stderr, started with posix_spawn (no fork of a
@@ -60,7 +60,11 @@ public:
     bool stdinOpen() const { return m_in >= 0; }
     int stdinFd() const { return m_in; }
 
-    enum class Stream { Stdout, Stderr };
+    enum class Stream
+    {
+        Stdout,
+        Stderr
+    };
     // Appends whatever is available without blocking. Returns >0 bytes read, 0 at end of
     // stream, -1 when nothing is available now (or the stream is closed/absent).
     long readSome(Stream s, std::string& out, std::size_t max = 65536);

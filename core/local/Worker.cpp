@@ -35,7 +35,10 @@ Worker::Worker(WorkerOptions options, JobSource& source) : m_options(std::move(o
     m_options.zygote.mode = m_options.mode;
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker()
+{
+    stop();
+}
 
 void Worker::start()
 {
@@ -110,7 +113,8 @@ std::string Worker::spawnZygote()
     }
     if (old)
         old->stop(1.0);
-    auto z = std::make_unique<Zygote>(m_options.zygote, [this, gen](const ZygoteEvent& e) { onEvent(gen, e); });
+    auto z =
+        std::make_unique<Zygote>(m_options.zygote, [this, gen](const ZygoteEvent& e) { onEvent(gen, e); });
     const std::string err = z->start();
     ++m_zygoteStarts;
     if (!err.empty())
@@ -276,7 +280,8 @@ JobSource::StageOutcome Worker::runJob(const std::shared_ptr<Job>& job)
         if (!err.empty()) {
             out.zygoteUnavailable = true;
             out.zygoteError = err;
-            out.result = EvalResult::infraError(req, "could not start the evaluator on " + m_options.device + ": " + err);
+            out.result = EvalResult::infraError(req, "could not start the evaluator on " + m_options.device +
+                                                         ": " + err);
             out.result.device.target = m_options.device;
             out.result.createdAt = job->createdAt;
             out.wallS = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -285,8 +290,8 @@ JobSource::StageOutcome Worker::runJob(const std::shared_ptr<Job>& job)
         Zygote* z = m_zygote.get();
         o.isolation = m_isolation;
 
-        const std::string jobId = "t" + std::to_string(job->ticket) + (compile() ? "-build-" : "-run-") +
-                                  std::to_string(attempt);
+        const std::string jobId =
+            "t" + std::to_string(job->ticket) + (compile() ? "-build-" : "-run-") + std::to_string(attempt);
         nlohmann::json wire = req;
         wire["device"] = m_options.device;
         const std::string& arch = compile() ? job->gpuArch : m_options.gpuArch;
@@ -308,7 +313,8 @@ JobSource::StageOutcome Worker::runJob(const std::shared_ptr<Job>& job)
         const auto sent = Clock::now();
         const Clock::time_point deadline =
             sent + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(req.timeoutS));
-        const auto grace = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.killGraceS));
+        const auto grace =
+            std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.killGraceS));
         bool sendFailed = !z->send(zygoteEvalCommand(jobId, wire));
         bool wedged = false;
         Current c;

@@ -14,10 +14,10 @@ namespace kw {
 
 struct WorkerOptions
 {
-    std::string device;        // slot device: "cpu" | "cuda:N" (compile workers: "cpu")
-    std::string mode = "eval"; // eval | compile
-    std::string gpuArch;       // this slot's GPU arch (eval workers on a GPU)
-    ZygoteOptions zygote;      // device/mode/env filled in by the scheduler
+    std::string device;         // slot device: "cpu" | "cuda:N" (compile workers: "cpu")
+    std::string mode = "eval";  // eval | compile
+    std::string gpuArch;        // this slot's GPU arch (eval workers on a GPU)
+    ZygoteOptions zygote;       // device/mode/env filled in by the scheduler
     double readyTimeoutS = 300; // import torch may be slow on a cold disk
     double killGraceS = 1.5;    // after a kill, how long to wait for `exited` before the zygote
                                 // is considered wedged and replaced
@@ -69,7 +69,7 @@ private:
     void loop();
     JobSource::StageOutcome runJob(const std::shared_ptr<Job>& job);
     std::string ensureZygote(const Job* job); // empty when ready
-    std::string spawnZygote(); // replaces the zygote; empty string or why it could not start
+    std::string spawnZygote();                // replaces the zygote; empty string or why it could not start
     void onEvent(std::uint64_t generation, const ZygoteEvent& ev);
     void killChild(long long pid);
 

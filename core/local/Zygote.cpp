@@ -7,7 +7,7 @@
 namespace kw {
 
 namespace {
-constexpr std::size_t kMaxLine = 64u << 20;     // a result line far above any real one
+constexpr std::size_t kMaxLine = 64u << 20; // a result line far above any real one
 constexpr std::size_t kStderrTail = 16u << 10;
 using Clock = std::chrono::steady_clock;
 
@@ -35,7 +35,10 @@ Zygote::Zygote(ZygoteOptions options, EventFn onEvent)
 {
 }
 
-Zygote::~Zygote() { stop(1.0); }
+Zygote::~Zygote()
+{
+    stop(1.0);
+}
 
 std::string Zygote::commandLine() const
 {
@@ -56,8 +59,8 @@ std::string Zygote::start()
             return "zygote already started";
     }
     SpawnOptions o;
-    o.argv = {m_options.python, "-m", m_options.module, "--device", m_options.device, "--cache-dir",
-              m_options.cacheDir};
+    o.argv = {m_options.python, "-m",          m_options.module,  "--device",
+              m_options.device, "--cache-dir", m_options.cacheDir};
     if (m_options.mode != "eval") {
         o.argv.push_back("--mode");
         o.argv.push_back(m_options.mode);
@@ -86,8 +89,8 @@ std::string Zygote::waitReady(double timeoutS)
         return {};
     if (m_dead)
         return m_deathMessage;
-    return "the evaluator process for " + m_options.device + " (" + commandLine() + ") was not ready within " +
-           std::to_string(int(timeoutS)) + " s";
+    return "the evaluator process for " + m_options.device + " (" + commandLine() +
+           ") was not ready within " + std::to_string(int(timeoutS)) + " s";
 }
 
 bool Zygote::ready() const

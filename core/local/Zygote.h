@@ -14,9 +14,9 @@ namespace kw {
 
 struct ZygoteOptions
 {
-    std::string python;       // interpreter path
-    std::string device;       // "cpu" | "cuda:N" (passed as --device)
-    std::string cacheDir;     // shared compile cache (--cache-dir)
+    std::string python;        // interpreter path
+    std::string device;        // "cpu" | "cuda:N" (passed as --device)
+    std::string cacheDir;      // shared compile cache (--cache-dir)
     std::string mode = "eval"; // eval | compile
     std::string module = "kernelwatch_eval.zygote";
     std::vector<std::string> extraArgs; // e.g. {"--threads", "4"}

@@ -158,12 +158,18 @@ std::string zygoteEvalCommand(const std::string& job, const json& request)
     // dump() escapes control characters, so the command stays one line; invalid UTF-8 in
     // sources is replaced rather than aborting.
     return json{{"op", "eval"}, {"job", job}, {"request", request}}.dump(-1, ' ', false,
-                                                                          json::error_handler_t::replace) +
+                                                                         json::error_handler_t::replace) +
            "\n";
 }
 
-std::string zygotePingCommand() { return "{\"op\":\"ping\"}\n"; }
-std::string zygoteShutdownCommand() { return "{\"op\":\"shutdown\"}\n"; }
+std::string zygotePingCommand()
+{
+    return "{\"op\":\"ping\"}\n";
+}
+std::string zygoteShutdownCommand()
+{
+    return "{\"op\":\"shutdown\"}\n";
+}
 
 std::string zygoteCancelCommand(const std::string& job)
 {

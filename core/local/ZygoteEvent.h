@@ -13,7 +13,18 @@ namespace kw {
 // when the zygote's channel closed).
 struct ZygoteEvent
 {
-    enum class Type { Invalid, Ready, Pong, Started, Progress, Result, Exited, Error, ZygoteDied };
+    enum class Type
+    {
+        Invalid,
+        Ready,
+        Pong,
+        Started,
+        Progress,
+        Result,
+        Exited,
+        Error,
+        ZygoteDied
+    };
     Type type = Type::Invalid;
     std::string job;
 

@@ -47,7 +47,10 @@ struct Options
     int cpuSlots = 2;
 };
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 std::string readFile(const fs::path& p)
 {
@@ -93,18 +96,27 @@ FreshRun runFresh(const std::string& python, const std::string& evaluatorDir, co
 {
     FreshRun out;
     SpawnOptions o;
-    o.argv = {python, "-m", "kernelwatch_eval.run_one", "--cache-dir", cacheDir, "--target",
-              gpuIndexOf(device) >= 0 ? "cuda:0" : "cpu", "--timeout", std::to_string(req.timeoutS)};
+    o.argv = {python,
+              "-m",
+              "kernelwatch_eval.run_one",
+              "--cache-dir",
+              cacheDir,
+              "--target",
+              gpuIndexOf(device) >= 0 ? "cuda:0" : "cpu",
+              "--timeout",
+              std::to_string(req.timeoutS)};
     const int gpu = gpuIndexOf(device);
     const auto parent = childenv::get(childenv::current(), "CUDA_VISIBLE_DEVICES");
-    o.env = childenv::forZygote(childenv::current(), evaluatorDir, gpu >= 0 ? childenv::cudaVisibleFor(gpu, parent) : "");
+    o.env = childenv::forZygote(childenv::current(), evaluatorDir,
+                                gpu >= 0 ? childenv::cudaVisibleFor(gpu, parent) : "");
     nlohmann::json j = req;
     j["device"] = gpu >= 0 ? "cuda:0" : "cpu";
     const auto t0 = Clock::now();
     auto r = runProgram(o, j.dump() + "\n", req.timeoutS + 120);
     out.wallS = since(t0);
     if (!r.startError.empty() || r.timedOut || !r.status.ok()) {
-        out.error = r.startError.empty() ? (r.timedOut ? "timed out" : r.status.describe() + ": " + r.err) : r.startError;
+        out.error = r.startError.empty() ? (r.timedOut ? "timed out" : r.status.describe() + ": " + r.err)
+                                         : r.startError;
         return out;
     }
     auto doc = nlohmann::json::parse(r.out, nullptr, false);
@@ -116,7 +128,10 @@ FreshRun runFresh(const std::string& python, const std::string& evaluatorDir, co
     return out;
 }
 
-std::string statusOf(const EvalResult& r) { return std::string(statusName(r.status)); }
+std::string statusOf(const EvalResult& r)
+{
+    return std::string(statusName(r.status));
+}
 
 void usage()
 {
@@ -179,10 +194,10 @@ int main(int argc, char** argv)
     const std::string relu = readFile(root / "resources" / "samples" / "relu_ref.py");
     const std::string reluKernel = readFile(root / "resources" / "samples" / "relu_kernel.py");
     // The build kernel: CUDA load_inline on a GPU, a C++ load_inline extension on the CPU.
-    const std::string buildRef =
-        gpu ? readFile(root / "resources" / "samples" / "swish_ref.py") : relu;
-    const std::string buildKernel = gpu ? readFile(root / "resources" / "samples" / "swish_cuda.py")
-                                        : readFile(root / "tests" / "fixtures" / "kernels" / "honest" / "relu_cpp.py");
+    const std::string buildRef = gpu ? readFile(root / "resources" / "samples" / "swish_ref.py") : relu;
+    const std::string buildKernel =
+        gpu ? readFile(root / "resources" / "samples" / "swish_cuda.py")
+            : readFile(root / "tests" / "fixtures" / "kernels" / "honest" / "relu_cpp.py");
 
     const fs::path work = fs::temp_directory_path() / ("kw-bench-" + std::to_string(::getpid()));
     fs::create_directories(work);
@@ -192,8 +207,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "%s\n", probe.error.c_str());
         return 3;
     }
-    std::printf("kernelwatch local overhead bench: device %s, python %s (torch %s), %u cores\n", opt.device.c_str(),
-                probe.path.c_str(), probe.torchVersion.c_str(), std::thread::hardware_concurrency());
+    std::printf("kernelwatch local overhead bench: device %s, python %s (torch %s), %u cores\n",
+                opt.device.c_str(), probe.path.c_str(), probe.torchVersion.c_str(),
+                std::thread::hardware_concurrency());
 
     LocalConfig cfg;
     cfg.python = probe.path;
@@ -208,7 +224,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "start failed: %s\n", err.c_str());
         return 3;
     }
-    std::printf("backend start (probe + zygotes ready): %.2f s  [%s]\n", since(t0), backend.describe().c_str());
+    std::printf("backend start (probe + zygotes ready): %.2f s  [%s]\n", since(t0),
+                backend.describe().c_str());
 
     auto trivial = [&](int i) {
         EvalRequest r;
@@ -233,7 +250,8 @@ int main(int argc, char** argv)
             zygChild.push_back(r.timings.total);
             if (r.status != EvalStatus::Correct)
                 std::printf("  zygote run %d: %s %s\n", i, statusOf(r).c_str(), r.errorMessage.c_str());
-            auto f = runFresh(probe.path, evaluatorDir, (work / "cache-fresh-trivial").string(), trivial(i), opt.device);
+            auto f = runFresh(probe.path, evaluatorDir, (work / "cache-fresh-trivial").string(), trivial(i),
+                              opt.device);
             if (!f.error.empty())
                 std::printf("  fresh run %d failed: %s\n", i, f.error.c_str());
             fresh.push_back(f.wallS);
@@ -267,10 +285,12 @@ int main(int argc, char** argv)
         auto hit = backend.evaluate(r);
         const double hitS = since(t);
         std::printf("\n[2] compile cache (%s load_inline kernel)\n", gpu ? "CUDA" : "C++");
-        std::printf("    cold build end to end           : %.2f s   (%s, compile %.2f s, cache_hit %s)\n", coldS,
-                    statusOf(cold).c_str(), cold.timings.compile, cold.metadata.value("cache_hit", false) ? "true" : "false");
-        std::printf("    cache hit end to end            : %.2f s   (%s, compile %.2f s, cache_hit %s)\n", hitS,
-                    statusOf(hit).c_str(), hit.timings.compile, hit.metadata.value("cache_hit", false) ? "true" : "false");
+        std::printf("    cold build end to end           : %.2f s   (%s, compile %.2f s, cache_hit %s)\n",
+                    coldS, statusOf(cold).c_str(), cold.timings.compile,
+                    cold.metadata.value("cache_hit", false) ? "true" : "false");
+        std::printf("    cache hit end to end            : %.2f s   (%s, compile %.2f s, cache_hit %s)\n",
+                    hitS, statusOf(hit).c_str(), hit.timings.compile,
+                    hit.metadata.value("cache_hit", false) ? "true" : "false");
         if (cold.status != EvalStatus::Correct)
             std::printf("    cold: %s\n", cold.errorMessage.substr(0, 400).c_str());
     }
@@ -317,11 +337,14 @@ int main(int argc, char** argv)
         }
         const double serialS = since(t);
         std::printf("\n[3] batch of %d distinct %s kernels on %s\n", opt.n,
-                    opt.batchKind == "trivial" ? "PyTorch-only" : (gpu ? "CUDA load_inline" : "C++ load_inline"),
+                    opt.batchKind == "trivial" ? "PyTorch-only"
+                                               : (gpu ? "CUDA load_inline" : "C++ load_inline"),
                     opt.device.c_str());
         std::printf("    LocalBackend pipeline            : %.2f s  (%d/%d correct; %s)\n", pipeS, ok, opt.n,
-                    gpu ? "builds on the CPU ahead of the GPU" : ("cpu slots: " + std::to_string(cfg.cpuConcurrency)).c_str());
-        std::printf("    fresh process, no cache, serial  : %.2f s  (%d/%d correct)\n", serialS, freshOk, opt.n);
+                    gpu ? "builds on the CPU ahead of the GPU"
+                        : ("cpu slots: " + std::to_string(cfg.cpuConcurrency)).c_str());
+        std::printf("    fresh process, no cache, serial  : %.2f s  (%d/%d correct)\n", serialS, freshOk,
+                    opt.n);
         std::printf("    ratio serial / pipeline          : %.2fx\n", pipeS > 0 ? serialS / pipeS : 0.0);
     }
 

@@ -122,7 +122,8 @@ private Q_SLOTS:
         c.evaluatorDir = evaluator;
         const QByteArray bin = qgetenv("KW_BINARY_DIR");
         // Kept between runs so the C++ extension is built cold only once per build tree.
-        c.cacheDir = (bin.isEmpty() ? QDir::tempPath().toStdString() : bin.toStdString()) + "/test-compile-cache";
+        c.cacheDir =
+            (bin.isEmpty() ? QDir::tempPath().toStdString() : bin.toStdString()) + "/test-compile-cache";
         c.devices = {"cpu"};
         c.cpuConcurrency = 2;
         m_backend = std::make_unique<LocalBackend>(c);
@@ -201,8 +202,9 @@ private Q_SLOTS:
 
     void batchKeepsOrderAndIsolatesFailures()
     {
-        std::vector<EvalRequest> reqs{request(kernel("honest/relu_clamp.py")), request(kernel("hostile/segfault.py")),
-                                      request(kIncorrect), request(kSyntaxError), request(kernel("honest/relu_where.py"))};
+        std::vector<EvalRequest> reqs{request(kernel("honest/relu_clamp.py")),
+                                      request(kernel("hostile/segfault.py")), request(kIncorrect),
+                                      request(kSyntaxError), request(kernel("honest/relu_where.py"))};
         auto out = m_backend->evaluateBatch(reqs);
         QCOMPARE(out.size(), std::size_t(5));
         const EvalStatus want[] = {EvalStatus::Correct, EvalStatus::Crashed, EvalStatus::Incorrect,

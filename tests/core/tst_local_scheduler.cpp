@@ -24,7 +24,8 @@ public:
     void set(const char* name, const QByteArray& value)
     {
         if (!m_old.count(name))
-            m_old[name] = qEnvironmentVariableIsSet(name) ? std::optional<QByteArray>(qgetenv(name)) : std::nullopt;
+            m_old[name] =
+                qEnvironmentVariableIsSet(name) ? std::optional<QByteArray>(qgetenv(name)) : std::nullopt;
         qputenv(name, value);
     }
     ~EnvGuard()
@@ -37,7 +38,10 @@ private:
     std::map<std::string, std::optional<QByteArray>> m_old;
 };
 
-std::string fixtures() { return qgetenv("KW_TEST_FIXTURES").toStdString(); }
+std::string fixtures()
+{
+    return qgetenv("KW_TEST_FIXTURES").toStdString();
+}
 
 std::string python()
 {
@@ -266,7 +270,8 @@ private Q_SLOTS:
         std::promise<EvalResult> running, queued;
         std::atomic<int> checking{0};
         auto t1 = b.submit(
-            fake("pidfile=" + pidfile + " hang", "cpu", 60), [&](const EvalResult& r) { running.set_value(r); },
+            fake("pidfile=" + pidfile + " hang", "cpu", 60),
+            [&](const EvalResult& r) { running.set_value(r); },
             [&](const EvalProgress& p) {
                 if (p.stage == EvalStage::Checking)
                     ++checking;
@@ -371,7 +376,8 @@ private Q_SLOTS:
 
         auto missing = b.evaluate(fake("verdict=correct", "cuda:5"));
         QCOMPARE(missing.status, EvalStatus::InfraError);
-        QVERIFY2(missing.errorMessage.find("cuda:0, cuda:1") != std::string::npos, missing.errorMessage.c_str());
+        QVERIFY2(missing.errorMessage.find("cuda:0, cuda:1") != std::string::npos,
+                 missing.errorMessage.c_str());
 
         auto cpu = b.evaluate(fake("verdict=correct", "cpu"));
         QCOMPARE(cpu.status, EvalStatus::Correct);
@@ -381,8 +387,8 @@ private Q_SLOTS:
         // "cuda" and "auto" spread over both GPUs.
         QElapsedTimer t;
         t.start();
-        auto out = b.evaluateBatch({fake("sleep=0.8", "cuda"), fake("sleep=0.8", "auto"), fake("sleep=0.8", "cuda"),
-                                    fake("sleep=0.8", "auto")});
+        auto out = b.evaluateBatch({fake("sleep=0.8", "cuda"), fake("sleep=0.8", "auto"),
+                                    fake("sleep=0.8", "cuda"), fake("sleep=0.8", "auto")});
         std::set<std::string> used;
         for (const auto& r : out) {
             QCOMPARE(r.status, EvalStatus::Correct);
@@ -399,7 +405,8 @@ private Q_SLOTS:
         LocalBackend b(config());
         std::vector<EvalRequest> reqs;
         for (int i = 0; i < 8; ++i)
-            reqs.push_back(i % 4 == 0 ? fake("crash=SEGV", "cuda:0") : fake("sleep=0.05", i % 2 ? "cuda:1" : "cuda:0"));
+            reqs.push_back(i % 4 == 0 ? fake("crash=SEGV", "cuda:0")
+                                      : fake("sleep=0.05", i % 2 ? "cuda:1" : "cuda:0"));
         auto out = b.evaluateBatch(reqs);
         for (int i = 0; i < 8; ++i)
             QCOMPARE(out[std::size_t(i)].status, i % 4 == 0 ? EvalStatus::Crashed : EvalStatus::Correct);
@@ -455,7 +462,8 @@ private Q_SLOTS:
         // A build past the deadline is a timeout.
         auto slow = b.evaluate(fake("build_sleep=10 load_inline", "cuda", 1));
         QCOMPARE(slow.status, EvalStatus::Timeout);
-        QVERIFY2(slow.errorMessage.find("while building on the CPU") != std::string::npos, slow.errorMessage.c_str());
+        QVERIFY2(slow.errorMessage.find("while building on the CPU") != std::string::npos,
+                 slow.errorMessage.c_str());
 
         // Kernels without an extension skip the build stage.
         const std::string log3 = tmpFile("build3.log");
@@ -580,7 +588,8 @@ private Q_SLOTS:
         std::mutex m;
         std::map<std::string, int> calls;
         std::vector<Evaluator::Ticket> tickets;
-        const char* kinds[] = {"verdict=correct", "crash=SEGV", "garbage", "sleep=0.2", "exit=1", "hang", "verdict=incorrect"};
+        const char* kinds[] = {"verdict=correct", "crash=SEGV", "garbage",          "sleep=0.2",
+                               "exit=1",          "hang",       "verdict=incorrect"};
         std::vector<std::string> ids;
         for (int i = 0; i < 28; ++i) {
             auto req = fake(kinds[i % 7], "cpu", 2);

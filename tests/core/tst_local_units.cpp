@@ -35,7 +35,8 @@ private Q_SLOTS:
     {
         auto p = planDevices({"cuda:1", "cuda:1", "cpu"}, 2, 2);
         QCOMPARE(p.slotDevices, (std::vector<std::string>{"cuda:1", "cuda:1", "cpu", "cpu"}));
-        QCOMPARE(planDevices({"cuda"}, 3, 1).slotDevices, (std::vector<std::string>{"cuda:0", "cuda:1", "cuda:2"}));
+        QCOMPARE(planDevices({"cuda"}, 3, 1).slotDevices,
+                 (std::vector<std::string>{"cuda:0", "cuda:1", "cuda:2"}));
         QCOMPARE(planDevices({"cpu", "cpu", "cpu"}, 0, 1).slotDevices.size(), std::size_t(3));
     }
     void planErrors()
@@ -88,16 +89,17 @@ private Q_SLOTS:
     // ---- ChildEnv
     void secrets()
     {
-        for (const char* s : {"MODAL_TOKEN_ID", "modal_profile", "HF_TOKEN", "AWS_SECRET_ACCESS_KEY", "OPENAI_API_KEY",
-                              "my_key", "GITHUB_TOKEN"})
+        for (const char* s : {"MODAL_TOKEN_ID", "modal_profile", "HF_TOKEN", "AWS_SECRET_ACCESS_KEY",
+                              "OPENAI_API_KEY", "my_key", "GITHUB_TOKEN"})
             QVERIFY2(childenv::isSecretName(s), s);
         for (const char* s : {"PATH", "HOME", "CUDA_VISIBLE_DEVICES", "PYTHONPATH", "LANG"})
             QVERIFY2(!childenv::isSecretName(s), s);
     }
     void zygoteEnv()
     {
-        childenv::Env base{"PATH=/usr/bin", "MODAL_TOKEN_ID=ak-1", "MODAL_TOKEN_SECRET=as-2", "HF_TOKEN=x",
-                           "PYTHONPATH=/opt/lib", "CUDA_VISIBLE_DEVICES=2,3", "HOME=/root"};
+        childenv::Env base{"PATH=/usr/bin", "MODAL_TOKEN_ID=ak-1", "MODAL_TOKEN_SECRET=as-2",
+                           "HF_TOKEN=x",    "PYTHONPATH=/opt/lib", "CUDA_VISIBLE_DEVICES=2,3",
+                           "HOME=/root"};
         auto env = childenv::forZygote(base, "/eval", "3");
         for (const auto& e : env)
             QVERIFY2(e.find("ak-1") == std::string::npos && e.find("as-2") == std::string::npos &&
@@ -129,7 +131,8 @@ private Q_SLOTS:
         ChildOutcome o;
         o.slotDevice = "cuda:1";
         o.childPid = 77;
-        o.result = nlohmann::json{{"status", "incorrect"}, {"compiled", true}, {"error_message", "max diff 0.5"}};
+        o.result =
+            nlohmann::json{{"status", "incorrect"}, {"compiled", true}, {"error_message", "max diff 0.5"}};
         ZygoteEvent ex;
         ex.type = ZygoteEvent::Type::Exited;
         ex.exitCode = 0;
@@ -176,7 +179,8 @@ private Q_SLOTS:
         o.mode = "compile";
         o.lastStage.clear();
         r = assembleResult({}, o, 0, 0);
-        QVERIFY2(r.errorMessage.find("while building on the CPU") != std::string::npos, r.errorMessage.c_str());
+        QVERIFY2(r.errorMessage.find("while building on the CPU") != std::string::npos,
+                 r.errorMessage.c_str());
         QVERIFY(!r.compiled);
     }
     void assembleCrash()

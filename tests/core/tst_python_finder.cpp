@@ -95,9 +95,11 @@ private Q_SLOTS:
         PythonProbe a, b;
         a.torchMissing = b.torchMissing = true;
         a.error = b.error = "cannot import torch";
-        const auto msg = noPythonMessage({{"python3 (/root/.pyenv/shims/python3)", a}, {"/usr/bin/python3", b}});
-        QCOMPARE(msg, std::string("none of python3 (/root/.pyenv/shims/python3), /usr/bin/python3 can import torch: "
-                                  "install python3-torch (sudo apt install python3-torch) or pass --python PATH"));
+        const auto msg =
+            noPythonMessage({{"python3 (/root/.pyenv/shims/python3)", a}, {"/usr/bin/python3", b}});
+        QCOMPARE(msg, std::string(
+                          "none of python3 (/root/.pyenv/shims/python3), /usr/bin/python3 can import torch: "
+                          "install python3-torch (sudo apt install python3-torch) or pass --python PATH"));
         PythonProbe c;
         c.error = "not installed";
         const auto mixed = noPythonMessage({{"python3 (/x/python3)", a}, {"/usr/bin/python3", c}});
@@ -121,10 +123,12 @@ private Q_SLOTS:
         qunsetenv("KW_FAKE_NO_TORCH");
         QVERIFY(!p.ok);
         QVERIFY(p.torchMissing);
-        QVERIFY2(p.error.find("can import torch: install python3-torch (sudo apt install python3-torch) or pass "
-                              "--python PATH") != std::string::npos,
-                 p.error.c_str());
-        QVERIFY2(p.error.find("/usr/bin/python3") != std::string::npos || ::access("/usr/bin/python3", X_OK) != 0,
+        QVERIFY2(
+            p.error.find("can import torch: install python3-torch (sudo apt install python3-torch) or pass "
+                         "--python PATH") != std::string::npos,
+            p.error.c_str());
+        QVERIFY2(p.error.find("/usr/bin/python3") != std::string::npos ||
+                     ::access("/usr/bin/python3", X_OK) != 0,
                  p.error.c_str());
     }
     void findsAPythonWithTorch()

@@ -11,10 +11,10 @@ using Type = ZygoteEvent::Type;
 
 Q_DECLARE_METATYPE(ZygoteEvent::Type)
 
-#define COMPARE_TYPE(actual, expected)                                                                  \
-    QVERIFY2((actual) == (expected),                                                                    \
-             qPrintable(QString("got %1, expected %2")                                                  \
-                            .arg(QString::fromStdString(std::string(kw::toString(actual))),             \
+#define COMPARE_TYPE(actual, expected)                                                                       \
+    QVERIFY2((actual) == (expected),                                                                         \
+             qPrintable(QString("got %1, expected %2")                                                       \
+                            .arg(QString::fromStdString(std::string(kw::toString(actual))),                  \
                                  QString::fromStdString(std::string(kw::toString(expected))))))
 
 class TestZygoteProtocol : public QObject
@@ -25,28 +25,38 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("line");
         QTest::addColumn<ZygoteEvent::Type>("type");
-        QTest::newRow("ready") << R"({"event":"ready","pid":12,"python":"3.11.2","torch":"2.5","cuda_available":true,"target":"cuda:0","isolation":["setsid","pdeathsig"]})"
-                               << Type::Ready;
-        QTest::newRow("pong") << R"({"event":"pong"})" << Type::Pong;
-        QTest::newRow("started") << R"({"event":"started","job":"t1","pid":4242})" << Type::Started;
-        QTest::newRow("progress") << R"({"event":"progress","job":"t1","stage":"checking","detail":"trial 2/5"})"
-                                  << Type::Progress;
-        QTest::newRow("result") << R"({"event":"result","job":"t1","result":{"status":"correct"}})" << Type::Result;
-        QTest::newRow("exited") << R"({"event":"exited","job":"t1","pid":4242,"exit_code":0,"signal":null,"log_tail":"hi\n","log_bytes":3,"result_received":true,"channel_error":null,"max_rss_kb":1000})"
+        QTest::newRow("ready")
+            << "{\"event\":\"ready\",\"pid\":12,\"python\":\"3.11.2\",\"torch\":\"2.5\",\"cuda_available\":"
+               "true,\"target\":\"cuda:0\",\"isolation\":[\"setsid\",\"pdeathsig\"]}"
+            << Type::Ready;
+        QTest::newRow("pong") << "{\"event\":\"pong\"}" << Type::Pong;
+        QTest::newRow("started") << "{\"event\":\"started\",\"job\":\"t1\",\"pid\":4242}" << Type::Started;
+        QTest::newRow("progress")
+            << "{\"event\":\"progress\",\"job\":\"t1\",\"stage\":\"checking\",\"detail\":\"trial 2/5\"}"
+            << Type::Progress;
+        QTest::newRow("result") << "{\"event\":\"result\",\"job\":\"t1\",\"result\":{\"status\":\"correct\"}}"
+                                << Type::Result;
+        QTest::newRow("exited") << "{\"event\":\"exited\",\"job\":\"t1\",\"pid\":4242,\"exit_code\":0,"
+                                   "\"signal\":null,\"log_tail\":\"hi\\n\",\"log_bytes\":3,\"result_"
+                                   "received\":true,\"channel_error\":null,\"max_rss_kb\":1000}"
                                 << Type::Exited;
         QTest::newRow("crlf") << "{\"event\":\"pong\"}\r\n" << Type::Pong;
         QTest::newRow("garbage") << "Traceback (most recent call last):" << Type::Invalid;
         QTest::newRow("empty") << "" << Type::Invalid;
         QTest::newRow("array") << "[1,2]" << Type::Invalid;
-        QTest::newRow("no event key") << R"({"job":"t1"})" << Type::Invalid;
-        QTest::newRow("unknown event") << R"({"event":"bogus","job":"t1"})" << Type::Invalid;
-        QTest::newRow("started without job") << R"({"event":"started","pid":4242})" << Type::Invalid;
-        QTest::newRow("started pid 1") << R"({"event":"started","job":"t1","pid":1})" << Type::Invalid;
-        QTest::newRow("started pid string") << R"({"event":"started","job":"t1","pid":"42"})" << Type::Invalid;
-        QTest::newRow("result not object") << R"({"event":"result","job":"t1","result":"correct"})" << Type::Invalid;
-        QTest::newRow("result null") << R"({"event":"result","job":"t1","result":null})" << Type::Invalid;
-        QTest::newRow("truncated") << R"({"event":"exited","job":"t1","pid":42,"exit_co)" << Type::Invalid;
-        QTest::newRow("event not string") << R"({"event":3})" << Type::Invalid;
+        QTest::newRow("no event key") << "{\"job\":\"t1\"}" << Type::Invalid;
+        QTest::newRow("unknown event") << "{\"event\":\"bogus\",\"job\":\"t1\"}" << Type::Invalid;
+        QTest::newRow("started without job") << "{\"event\":\"started\",\"pid\":4242}" << Type::Invalid;
+        QTest::newRow("started pid 1") << "{\"event\":\"started\",\"job\":\"t1\",\"pid\":1}" << Type::Invalid;
+        QTest::newRow("started pid string")
+            << "{\"event\":\"started\",\"job\":\"t1\",\"pid\":\"42\"}" << Type::Invalid;
+        QTest::newRow("result not object")
+            << "{\"event\":\"result\",\"job\":\"t1\",\"result\":\"correct\"}" << Type::Invalid;
+        QTest::newRow("result null") << "{\"event\":\"result\",\"job\":\"t1\",\"result\":null}"
+                                     << Type::Invalid;
+        QTest::newRow("truncated") << "{\"event\":\"exited\",\"job\":\"t1\",\"pid\":42,\"exit_co"
+                                   << Type::Invalid;
+        QTest::newRow("event not string") << "{\"event\":3}" << Type::Invalid;
     }
     void types()
     {
@@ -62,7 +72,8 @@ private Q_SLOTS:
     void readyFields()
     {
         auto e = parseZygoteEvent(
-            R"({"event":"ready","pid":12,"python":"3.11.2","torch":"2.5.1","cuda_available":true,"target":"cuda:0","isolation":["setsid","pdeathsig",7]})");
+            "{\"event\":\"ready\",\"pid\":12,\"python\":\"3.11.2\",\"torch\":\"2.5.1\",\"cuda_available\":"
+            "true,\"target\":\"cuda:0\",\"isolation\":[\"setsid\",\"pdeathsig\",7]}");
         QCOMPARE(e.pid, 12LL);
         QCOMPARE(e.python, std::string("3.11.2"));
         QCOMPARE(e.torch, std::string("2.5.1"));
@@ -73,8 +84,10 @@ private Q_SLOTS:
 
     void exitedFields()
     {
-        auto e = parseZygoteEvent(
-            R"({"event":"exited","job":"j","pid":99,"exit_code":null,"signal":11,"log_tail":"boom","log_bytes":1234567,"result_received":false,"channel_error":"closed without a result","max_rss_kb":2048})");
+        auto e =
+            parseZygoteEvent("{\"event\":\"exited\",\"job\":\"j\",\"pid\":99,\"exit_code\":null,\"signal\":"
+                             "11,\"log_tail\":\"boom\",\"log_bytes\":1234567,\"result_received\":false,"
+                             "\"channel_error\":\"closed without a result\",\"max_rss_kb\":2048}");
         COMPARE_TYPE(e.type, Type::Exited);
         QCOMPARE(e.job, std::string("j"));
         QVERIFY(!e.exitCode);
@@ -85,7 +98,8 @@ private Q_SLOTS:
         QCOMPARE(e.channelError, std::string("closed without a result"));
         QCOMPARE(e.maxRssKb, 2048LL);
 
-        auto ok = parseZygoteEvent(R"({"event":"exited","job":"j","pid":99,"exit_code":0,"signal":null})");
+        auto ok = parseZygoteEvent(
+            "{\"event\":\"exited\",\"job\":\"j\",\"pid\":99,\"exit_code\":0,\"signal\":null}");
         QCOMPARE(ok.exitCode.value_or(-1), 0);
         QVERIFY(!ok.signal);
         QVERIFY(ok.channelError.empty());
@@ -93,8 +107,8 @@ private Q_SLOTS:
 
     void resultKeepsDocument()
     {
-        auto e = parseZygoteEvent(
-            R"({"event":"result","job":"j","result":{"status":"incorrect","metadata":{"max_difference":0.5}}})");
+        auto e = parseZygoteEvent("{\"event\":\"result\",\"job\":\"j\",\"result\":{\"status\":\"incorrect\","
+                                  "\"metadata\":{\"max_difference\":0.5}}}");
         QCOMPARE(e.result["status"].get<std::string>(), std::string("incorrect"));
         QCOMPARE(e.result["metadata"]["max_difference"].get<double>(), 0.5);
     }
@@ -118,7 +132,8 @@ private Q_SLOTS:
         QCOMPARE(back["job"].get<std::string>(), std::string("t7-run-0"));
         QCOMPARE(back["request"]["kernel_code"].get<std::string>(), req["kernel_code"].get<std::string>());
         QCOMPARE(nlohmann::json::parse(zygotePingCommand())["op"].get<std::string>(), std::string("ping"));
-        QCOMPARE(nlohmann::json::parse(zygoteShutdownCommand())["op"].get<std::string>(), std::string("shutdown"));
+        QCOMPARE(nlohmann::json::parse(zygoteShutdownCommand())["op"].get<std::string>(),
+                 std::string("shutdown"));
     }
 
     void invalidUtf8InSourceDoesNotThrow()
