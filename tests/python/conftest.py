@@ -159,8 +159,12 @@ SLOW = os.environ.get("KW_TEST_SLOW") == "1"
 
 @pytest.fixture(scope="session")
 def cpp_cache_runs(zygote):
-    """The suite's one cold C++ build: relu_cpp evaluated twice in the session cache (miss, hit)."""
+    """The suite's one cold C++ build: relu_cpp evaluated twice in the session cache (miss, hit),
+    after a first attempt killed mid-build (it leaves torch's `lock` baton behind, which must not
+    block the builds after it)."""
     src, h = read_fixture(KERNELS / "honest" / "relu_cpp.py")
+    killed = zygote.evaluate(make_request(h["problem"], src), timeout_s=4)
+    assert killed["status"] == "timeout", killed["status"]
     first = zygote.evaluate(make_request(h["problem"], src), timeout_s=600)
     second = zygote.evaluate(make_request(h["problem"], src), timeout_s=600)
     return first, second

@@ -253,3 +253,17 @@ print(can_read({str(home / '.modal.toml')!r}), can_read({str(tmp_path / 'link' /
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                          env=dict(os.environ, HOME=str(home)))
     assert out.stdout.split() == ["False", "False", "True", "True", "False"], out.stderr
+
+
+def test_stale_torch_baton_is_cleared(tmp_path):
+    """A build killed mid-way leaves torch's `lock` baton; taking the key's flock removes it."""
+    s = cache.CacheSlot(str(tmp_path), "k" * 24)
+    s.prepare()
+    d = os.path.join(s.ext_dir, "kw_ext")
+    os.makedirs(d)
+    open(os.path.join(d, "lock"), "w").close()
+    s.lock()
+    try:
+        assert not os.path.exists(os.path.join(d, "lock"))
+    finally:
+        s.unlock()

@@ -70,11 +70,24 @@ class CacheSlot:
         while True:
             try:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._clear_stale_batons()
                 return time.monotonic() - t0
             except BlockingIOError:
                 if time.monotonic() - t0 > timeout_s:
                     raise TimeoutError("compile cache lock " + self.lock_path)
                 time.sleep(0.05)
+
+    def _clear_stale_batons(self):
+        """torch.utils.cpp_extension serialises builds with a `lock` *file* in the build dir
+        (FileBaton) that stays behind when the building process is killed (timeout, cancel), and
+        every later build of that extension then waits for it forever. Holding this key's flock
+        means no other process is building it, so any baton here is stale."""
+        for root, _dirs, files in os.walk(self.ext_dir):
+            if "lock" in files:
+                try:
+                    os.unlink(os.path.join(root, "lock"))
+                except OSError:
+                    pass
 
     def unlock(self):
         if self._lock_fd >= 0:
