@@ -91,7 +91,7 @@ def test_gpu_sample(gpu_zygote, kernel, ref, backend, precision):
     assert res["flags"] == [], res["metadata"].get("flag_details")
     assert res["speedup"] == pytest.approx(res["baseline_runtime_ms"] / res["runtime_ms"])
     assert res["device"]["arch"].startswith("sm_") and res["device"]["target"] == "cuda:0"
-    assert res["metadata"]["timing_method"] == "cuda_event"
+    assert res["metadata"]["timing_method"].startswith("cuda_event")
     if backend == "cuda":
         assert res["metadata"]["cache_hit"] is True  # built ahead by the compile zygote
         assert res["timings"]["compile"] < 5.0
