@@ -11,6 +11,7 @@ namespace kw {
 
 namespace {
 constexpr std::size_t kFingerprintBytes = 64;
+constexpr std::uint64_t kReadAheadWindow = 64u << 20;
 
 std::int64_t mtimeNs(const struct stat& st)
 {
@@ -80,7 +81,7 @@ void FileTailer::releaseBuffer()
 
 void FileTailer::restart()
 {
-    m_readPos = m_bufOffset = 0;
+    m_readPos = m_bufOffset = m_readAheadTo = 0;
     releaseBuffer();
     m_scanned = 0;
     m_discarding = false;
@@ -168,6 +169,14 @@ FileTailer::PollResult FileTailer::poll(Sink& sink, std::size_t byteBudget)
     m_mtimeNs = mtimeNs(st);
 
     std::size_t budget = std::max<std::size_t>(byteBudget, 1);
+    // Far from the end (a first pass over a big file): ask the kernel to read ahead a window in
+    // the background, so the disk works while this thread parses.
+    if (size - std::min(size, m_readPos) > kReadAheadWindow &&
+        m_readPos + kReadAheadWindow / 2 >= m_readAheadTo) {
+        ::posix_fadvise(m_fd, static_cast<off_t>(m_readPos), static_cast<off_t>(kReadAheadWindow),
+                        POSIX_FADV_WILLNEED);
+        m_readAheadTo = m_readPos + kReadAheadWindow;
+    }
     while (budget > 0 && m_readPos < size) {
         const std::size_t want =
             static_cast<std::size_t>(std::min<std::uint64_t>({m_opts.readChunk, budget, size - m_readPos}));

@@ -86,8 +86,9 @@ private:
     ino_t m_ino = 0;
     std::uint64_t m_size = 0;
     std::int64_t m_mtimeNs = 0;
-    std::uint64_t m_readPos = 0;   // next byte to read
-    std::uint64_t m_bufOffset = 0; // file offset of m_buf[0]
+    std::uint64_t m_readPos = 0;     // next byte to read
+    std::uint64_t m_bufOffset = 0;   // file offset of m_buf[0]
+    std::uint64_t m_readAheadTo = 0; // end of the window last asked for (posix_fadvise WILLNEED)
     // The partial line (and, during a poll, the bytes just read). A raw buffer: std::string's
     // resize would zero every byte before pread overwrites it.
     std::unique_ptr<char[]> m_buf;

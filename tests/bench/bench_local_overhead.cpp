@@ -144,6 +144,7 @@ void usage()
 
 int main(int argc, char** argv)
 {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     Options opt;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -319,30 +320,34 @@ int main(int argc, char** argv)
             r.problem = "batch-" + std::to_string(i);
             reqs.push_back(std::move(r));
         }
+        const char* kind =
+            opt.batchKind == "trivial" ? "PyTorch-only" : (gpu ? "CUDA load_inline" : "C++ load_inline");
+        std::printf("\n[3] batch of %d distinct %s kernels on %s\n", opt.n, kind, opt.device.c_str());
+        std::fflush(stdout);
         auto t = Clock::now();
         auto results = backend.evaluateBatch(reqs);
         const double pipeS = since(t);
         int ok = 0;
         for (const auto& r : results)
             ok += r.status == EvalStatus::Correct;
+        const std::string how = gpu ? std::string("builds on the CPU ahead of the GPU")
+                                    : "cpu slots: " + std::to_string(cfg.cpuConcurrency);
+        std::printf("    LocalBackend pipeline            : %.2f s  (%d/%d correct; %s)\n", pipeS, ok, opt.n,
+                    how.c_str());
+        std::fflush(stdout);
 
         t = Clock::now();
         int freshOk = 0;
         for (int i = 0; i < opt.n; ++i) {
             const std::string cache = (work / ("cache-serial-" + std::to_string(i))).string(); // no cache
+            const auto ti = Clock::now();
             auto f = runFresh(probe.path, evaluatorDir, cache, reqs[std::size_t(i)], opt.device);
             freshOk += f.error.empty() && f.result.status == EvalStatus::Correct;
-            if (!f.error.empty())
-                std::printf("  serial %d failed: %s\n", i, f.error.substr(0, 300).c_str());
+            std::printf("      serial %d: %.2f s %s\n", i, since(ti),
+                        f.error.empty() ? statusOf(f.result).c_str() : f.error.substr(0, 300).c_str());
+            std::fflush(stdout);
         }
         const double serialS = since(t);
-        std::printf("\n[3] batch of %d distinct %s kernels on %s\n", opt.n,
-                    opt.batchKind == "trivial" ? "PyTorch-only"
-                                               : (gpu ? "CUDA load_inline" : "C++ load_inline"),
-                    opt.device.c_str());
-        std::printf("    LocalBackend pipeline            : %.2f s  (%d/%d correct; %s)\n", pipeS, ok, opt.n,
-                    gpu ? "builds on the CPU ahead of the GPU"
-                        : ("cpu slots: " + std::to_string(cfg.cpuConcurrency)).c_str());
         std::printf("    fresh process, no cache, serial  : %.2f s  (%d/%d correct)\n", serialS, freshOk,
                     opt.n);
         std::printf("    ratio serial / pipeline          : %.2fx\n", pipeS > 0 ? serialS / pipeS : 0.0);

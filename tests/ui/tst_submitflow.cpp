@@ -66,7 +66,7 @@ private Q_SLOTS:
         Fixture f;
         f.submit->kernelPane()->setText(QString());
         QVERIFY(f.submit->submit().isEmpty());
-        QVERIFY(f.submit->bannerText().contains(QStringLiteral("kernel is empty")));
+        QVERIFY2(f.submit->bannerText().contains(QStringLiteral("kernel is empty")), qPrintable(f.submit->bannerText()));
         f.submit->loadSample(QStringLiteral("relu-cpu"));
         EvalRequest modal;
         f.submit->options()->fillRequest(modal);

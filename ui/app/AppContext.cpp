@@ -6,6 +6,7 @@
 #include "app/EvalService.h"
 #include "app/Settings.h"
 #include "local/LocalBackend.h"
+#include "modal/ModalBackend.h"
 #include "models/HistoryFilterModel.h"
 #include "models/HistoryModel.h"
 #include "models/HistoryPoller.h"
@@ -13,6 +14,10 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
+
+// kwui is a static library: its compiled resources (samples, icons) are linked in only when
+// something references them.
+static void initKwuiResources() { Q_INIT_RESOURCE(kernelwatch); }
 
 namespace kw::ui {
 
@@ -24,14 +29,17 @@ AppContext::AppContext(const Options& options, QObject* parent)
     , m_evals(new EvalService(this))
     , m_devices(new DeviceInventory(this))
 {
+    initKwuiResources();
     m_filtered->setSourceModel(m_history);
-    m_evals->setUnavailableReason(
-        u"modal"_s, tr("Modal evaluation is not wired up in this build yet: configure the Modal endpoint in "
-                       "Settings once the Modal backend is available, and use the Local target meanwhile."));
     installLocalBackend();
+    installModalBackend();
     connect(m_settings, &Settings::localConfigChanged, this, [this] {
         if (!m_customFactory)
             installLocalBackend();
+    });
+    connect(m_settings, &Settings::modalConfigChanged, this, [this] {
+        if (!m_customModalFactory)
+            installModalBackend();
     });
     // Until the local backend has started and described itself, the GPUs found say it.
     connect(m_evals, &EvalService::backendStarted, this, [this](const QString& target) {
@@ -66,10 +74,31 @@ void AppContext::installLocalBackend()
     m_evals->setFactory(u"local"_s, [config] { return std::make_unique<LocalBackend>(config); });
 }
 
+QString AppContext::modalUnavailableReason(const std::string& configError)
+{
+    if (configError.empty())
+        return {};
+    return tr("Modal cannot evaluate yet: %1. In this app: run Deploy in the Deployment panel, or set the "
+              "endpoint and proxy token in Settings › Modal.")
+        .arg(QString::fromStdString(configError));
+}
+
+void AppContext::installModalBackend()
+{
+    const ModalConfig config = m_settings->modalConfig();
+    // The factory is installed even when the configuration is unusable: every submit then fails
+    // at once with the same message, and the reason below keeps Submit from getting that far.
+    m_evals->setFactory(u"modal"_s, [config] { return std::make_unique<ModalBackend>(config); });
+    m_evals->setUnavailableReason(u"modal"_s, modalUnavailableReason(config.validate()));
+    m_evals->setTargetDescription(u"modal"_s, QString::fromStdString(config.describe()));
+}
+
 void AppContext::setEvaluatorFactory(const QString& target, std::function<std::unique_ptr<Evaluator>()> factory)
 {
     if (target == u"local"_s)
         m_customFactory = true;
+    if (target == u"modal"_s)
+        m_customModalFactory = true;
     m_evals->setFactory(target, std::move(factory));
 }
 

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <string>
 
 namespace kw {
 class HistoryStore;
@@ -53,6 +54,9 @@ public:
     void openStore(const QString& path);
     // Tests inject an evaluator for a target ("local").
     void setEvaluatorFactory(const QString& target, std::function<std::unique_ptr<Evaluator>()> factory);
+    // What the "modal" target answers while its configuration is unusable: ModalConfig::validate()'s
+    // message (what to do), followed by where to fix it in the GUI. Empty for an empty error.
+    static QString modalUnavailableReason(const std::string& configError);
     // True while something a screenshot should wait for is loading.
     bool busy() const;
 
@@ -72,6 +76,7 @@ private:
     };
     void onStoreOpened();
     void installLocalBackend();
+    void installModalBackend();
 
     Settings* m_settings = nullptr;
     HistoryModel* m_history = nullptr;
@@ -85,6 +90,7 @@ private:
     QString m_storeError;
     bool m_storeOpened = false;
     bool m_customFactory = false;
+    bool m_customModalFactory = false;
     bool m_localDescribed = false;
 };
 

@@ -1,9 +1,12 @@
 #include "app/PanelRegistry.h"
 
 #include "charts/ChartsPanel.h"
+#include "deployment/DeploymentPanel.h"
+#include "deployment/TroubleshootPanel.h"
 #include "evaluations/EvaluationsPanel.h"
 #include "settings/SettingsPanel.h"
 #include "submit/SubmitPanel.h"
+#include "training/TrainingPanel.h"
 
 namespace kw::ui {
 
@@ -14,7 +17,9 @@ PanelRegistry PanelRegistry::builtin()
     r.add<SubmitPanel>();
     r.add<EvaluationsPanel>();
     r.add<ChartsPanel>();
-    // Training, Deployment and Troubleshoot panels register here, e.g. r.add<DeploymentPanel>();
+    r.add<TrainingPanel>();
+    r.add<DeploymentPanel>();
+    r.add<TroubleshootPanel>();
     r.add<SettingsPanel>();
     return r;
 }

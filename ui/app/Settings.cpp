@@ -1,12 +1,15 @@
 #include "app/Settings.h"
 
 #include "HistoryStore.h"
+#include "ModalCli.h"
+#include "ModalConfig.h"
 #include "Paths.h"
 
 #include <QSettings>
 #include <QVariant>
 
 #include <algorithm>
+#include <cstdlib>
 
 using namespace Qt::StringLiterals;
 
@@ -81,6 +84,101 @@ LocalConfig Settings::localConfig() const
         c.devices.push_back(d.toStdString());
     c.cpuConcurrency = cpuConcurrency();
     return c;
+}
+
+QString Settings::modalEndpoint() const
+{
+    return value(u"modal/endpoint"_s, QString()).toString();
+}
+void Settings::setModalEndpoint(const QString& url)
+{
+    if (store(u"modal/endpoint"_s, url.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+QString Settings::modalGpuType() const
+{
+    return value(u"modal/gpuType"_s, QString()).toString();
+}
+void Settings::setModalGpuType(const QString& gpu)
+{
+    if (store(u"modal/gpuType"_s, gpu.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+int Settings::modalTimeoutS() const
+{
+    return std::clamp(value(u"modal/timeoutS"_s, kDefaultModalTimeoutS).toInt(), kMinModalTimeoutS,
+                      kMaxModalTimeoutS);
+}
+void Settings::setModalTimeoutS(int s)
+{
+    if (store(u"modal/timeoutS"_s, std::clamp(s, kMinModalTimeoutS, kMaxModalTimeoutS)))
+        Q_EMIT modalConfigChanged();
+}
+QString Settings::modalProxyKey() const
+{
+    return value(u"modal/proxyKey"_s, QString()).toString();
+}
+void Settings::setModalProxyKey(const QString& key)
+{
+    if (store(u"modal/proxyKey"_s, key.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+QString Settings::modalProxySecret() const
+{
+    return value(u"modal/proxySecret"_s, QString()).toString();
+}
+void Settings::setModalProxySecret(const QString& secret)
+{
+    if (store(u"modal/proxySecret"_s, secret.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+QString Settings::modalCliPath() const
+{
+    return value(u"modal/cli"_s, QString()).toString();
+}
+void Settings::setModalCliPath(const QString& path)
+{
+    if (store(u"modal/cli"_s, path.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+QString Settings::trainingYamlPath() const
+{
+    return value(u"modal/trainingYaml"_s, QString()).toString();
+}
+void Settings::setTrainingYamlPath(const QString& path)
+{
+    if (store(u"modal/trainingYaml"_s, path.trimmed()))
+        Q_EMIT modalConfigChanged();
+}
+
+bool Settings::proxyTokenFromEnvironment()
+{
+    for (const char* name : {"KERNELWATCH_PROXY_KEY", "KERNELWATCH_PROXY_SECRET"})
+        if (const char* v = std::getenv(name); v && *v)
+            return true;
+    return false;
+}
+
+ModalConfig Settings::modalConfig() const
+{
+    ModalConfig c = ModalConfig::fromEnvironment();
+    if (const QString e = modalEndpoint(); !e.isEmpty())
+        c.endpoint = e.toStdString();
+    if (const QString g = modalGpuType(); !g.isEmpty())
+        c.gpuType = g.toStdString();
+    if (!proxyTokenFromEnvironment()) {
+        c.proxyKey = modalProxyKey().toStdString();
+        c.proxySecret = modalProxySecret().toStdString();
+    }
+    return c;
+}
+
+ModalCliOptions Settings::modalCliOptions() const
+{
+    ModalCliOptions o = ModalCliOptions::fromEnvironment();
+    if (const QString p = modalCliPath(); !p.isEmpty())
+        o.program = p.toStdString();
+    return o;
 }
 
 QString Settings::defaultHistoryPath() const { return fromStd(HistoryStore::defaultPath()); }

@@ -11,6 +11,11 @@
 
 class QSettings;
 
+namespace kw {
+struct ModalCliOptions;
+struct ModalConfig;
+} // namespace kw
+
 namespace kw::ui {
 
 // The one typed view of the application's settings (QSettings behind it). Panels read and
@@ -39,6 +44,33 @@ public:
     void setCacheDir(const QString& dir);
     QString defaultCacheDir() const;
     LocalConfig localConfig() const;
+
+    // Modal. Empty strings mean "not set here": the endpoint and GPU then come from the
+    // environment or from the last deploy (modal.json), the CLI from $KERNELWATCH_MODAL_BIN.
+    QString modalEndpoint() const;
+    void setModalEndpoint(const QString& url);
+    QString modalGpuType() const;
+    void setModalGpuType(const QString& gpu);
+    int modalTimeoutS() const; // the evaluator function's timeout on Modal, 10..86400 s
+    void setModalTimeoutS(int s);
+    QString modalProxyKey() const;
+    void setModalProxyKey(const QString& key);
+    QString modalProxySecret() const; // never logged, never shown
+    void setModalProxySecret(const QString& secret);
+    QString modalCliPath() const;
+    void setModalCliPath(const QString& path);
+    QString trainingYamlPath() const; // the kernel_rl training config edited in Settings
+    void setTrainingYamlPath(const QString& path);
+    static constexpr int kDefaultModalTimeoutS = 300; // Modal's default function timeout
+    static constexpr int kMinModalTimeoutS = 10;
+    static constexpr int kMaxModalTimeoutS = 86400;
+    // ModalConfig::fromEnvironment() with the endpoint and GPU set here winning over it, and the
+    // proxy token set here used unless KERNELWATCH_PROXY_KEY/SECRET are in the environment.
+    ModalConfig modalConfig() const;
+    // True when KERNELWATCH_PROXY_KEY or KERNELWATCH_PROXY_SECRET is set (they win over the token
+    // set here).
+    static bool proxyTokenFromEnvironment();
+    ModalCliOptions modalCliOptions() const;
 
     // Storage
     QString historyPath() const;
@@ -81,6 +113,7 @@ public:
 
 Q_SIGNALS:
     void localConfigChanged(); // python, devices, concurrency or cache changed
+    void modalConfigChanged(); // any of the Modal settings (endpoint … training YAML) changed
     void historyPathChanged();
     void defaultsChanged();
     void themeChanged(kw::ui::Settings::Theme theme);

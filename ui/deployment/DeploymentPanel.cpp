@@ -3,6 +3,8 @@
 #include "ModalConfig.h"
 #include "ModalGpu.h"
 #include "Paths.h"
+#include "app/AppContext.h"
+#include "app/Settings.h"
 #include "deployment/Async.h"
 #include "deployment/ModalTableModels.h"
 
@@ -64,7 +66,8 @@ PanelInfo DeploymentPanel::info()
             tr("Deploy the Modal evaluator, watch its apps, containers and logs")};
 }
 
-DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, parent)
+DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent), m_cli(ctx.settings().modalCliOptions())
 {
     auto* root = new QVBoxLayout(this);
 
@@ -91,21 +94,28 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     m_gpu->setEditable(true);
     for (const ModalGpuInfo& g : modalGpuCatalogue())
         m_gpu->addItem(q(g.name));
-    const ModalConfig current = ModalConfig::fromEnvironment();
+    const ModalConfig current = ctx.settings().modalConfig();
     m_gpu->setCurrentText(q(current.gpuType));
     m_timeout = new QSpinBox(deployBox);
-    m_timeout->setRange(10, 86400);
-    m_timeout->setValue(300);
+    m_timeout->setRange(Settings::kMinModalTimeoutS, Settings::kMaxModalTimeoutS);
+    m_timeout->setValue(ctx.settings().modalTimeoutS());
     m_timeout->setSuffix(tr(" s"));
     m_deployButton = new QPushButton(tr("Deploy"), deployBox);
     m_deployButton->setObjectName(QStringLiteral("deployButton"));
     connect(m_deployButton, &QPushButton::clicked, this, [this] { deploying() ? cancelDeploy() : deploy(); });
+    m_serveButton = new QPushButton(tr("Serve (dev)"), deployBox);
+    m_serveButton->setObjectName(QStringLiteral("serveButton"));
+    m_serveButton->setToolTip(
+        tr("Run the app with `modal serve`: an ephemeral copy with its own endpoint that "
+           "reloads when modal_app.py changes, until you click again"));
+    connect(m_serveButton, &QPushButton::clicked, this, [this] { serving() ? stopServing() : serve(); });
     m_stage = new QLabel(deployBox);
     row->addWidget(new QLabel(tr("GPU"), deployBox));
     row->addWidget(m_gpu);
     row->addWidget(new QLabel(tr("Timeout"), deployBox));
     row->addWidget(m_timeout);
     row->addWidget(m_deployButton);
+    row->addWidget(m_serveButton);
     row->addWidget(m_stage, 1);
     dl->addLayout(row);
     auto* urlRow = new QHBoxLayout;
@@ -115,6 +125,17 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     urlRow->addWidget(new QLabel(tr("Endpoint"), deployBox));
     urlRow->addWidget(m_url, 1);
     dl->addLayout(urlRow);
+    m_serveRow = new QWidget(deployBox);
+    auto* serveRow = new QHBoxLayout(m_serveRow);
+    serveRow->setContentsMargins(0, 0, 0, 0);
+    m_serveUrlEdit = new QLineEdit(m_serveRow);
+    m_serveUrlEdit->setObjectName(QStringLiteral("serveUrl"));
+    m_serveUrlEdit->setReadOnly(true);
+    m_serveUrlEdit->setPlaceholderText(tr("The dev app's endpoint URL appears here once it is up"));
+    serveRow->addWidget(new QLabel(tr("Dev endpoint"), m_serveRow));
+    serveRow->addWidget(m_serveUrlEdit, 1);
+    m_serveRow->hide();
+    dl->addWidget(m_serveRow);
     m_deployLog = new QPlainTextEdit(deployBox);
     m_deployLog->setReadOnly(true);
     m_deployLog->setMaximumBlockCount(5000);
@@ -198,6 +219,9 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     addPanelAction(tr("Deploy"), {}, [this] { deploy(); }, tr("Deploy the evaluator app to Modal"));
     addPanelAction(tr("Refresh apps and containers"), {}, [this] { pollNow(); });
 
+    connect(&ctx.settings(), &Settings::modalConfigChanged, this,
+            [this] { m_cli = ModalCli(m_ctx.settings().modalCliOptions()); });
+
     refreshAuth();
 }
 
@@ -205,6 +229,8 @@ DeploymentPanel::~DeploymentPanel()
 {
     if (m_deployStop)
         m_deployStop->store(true);
+    if (m_serveStop)
+        m_serveStop->store(true); // the worker ends `modal serve` (SIGINT, then SIGKILL)
     if (m_followStop)
         m_followStop->store(true);
 }
@@ -217,6 +243,11 @@ QString DeploymentPanel::authText() const
 QString DeploymentPanel::deployOutput() const
 {
     return m_deployLog->toPlainText();
+}
+
+QString DeploymentPanel::stageText() const
+{
+    return m_stage->text();
 }
 
 bool DeploymentPanel::busy() const
@@ -309,43 +340,67 @@ void DeploymentPanel::pollNow()
         });
 }
 
-void DeploymentPanel::deploy()
+std::optional<DeploymentPanel::AppLaunch> DeploymentPanel::prepareLaunch(const QString& verb)
 {
-    if (deploying())
-        return;
     const auto spec = parseModalGpu(m_gpu->currentText().toStdString());
     if (!spec.ok()) {
         m_stage->setText(tr("✗ %1").arg(q(spec.error)));
-        return;
+        return std::nullopt;
     }
     const std::string dir = paths::evaluatorDir();
     if (dir.empty()) {
         m_stage->setText(tr("✗ The evaluator folder was not found (set KERNELWATCH_EVALUATOR_DIR)"));
-        return;
+        return std::nullopt;
     }
-    const std::string file = dir + "/modal_app.py";
-    const std::string gpu = spec.canonical();
-    const int timeoutS = m_timeout->value();
-    m_deployStop = std::make_shared<std::atomic<bool>>(false);
+    AppLaunch launch;
+    launch.file = dir + "/modal_app.py";
+    launch.gpu = spec.canonical();
+    launch.timeoutS = m_timeout->value();
+    launch.env = {{"KERNELWATCH_MODAL_GPU", launch.gpu},
+                  {"KERNELWATCH_MODAL_TIMEOUT", std::to_string(launch.timeoutS)}};
     m_deployLog->clear();
-    m_deployLog->appendPlainText(QStringLiteral("$ modal deploy %1").arg(q(file)));
-    m_deployButton->setText(tr("Cancel"));
+    m_deployLog->appendPlainText(QStringLiteral("$ modal %1 %2").arg(verb, q(launch.file)));
+    m_stage->setToolTip({});
     m_stage->setText(tr("Starting…"));
+    return launch;
+}
+
+ModalCli::LineFn DeploymentPanel::outputSink()
+{
     QPointer<QObject> guard(this);
+    return [guard, this](std::string_view line, bool) {
+        async::post(guard, [this, l = q(std::string(line))] { onDeployLine(l); });
+    };
+}
+
+void DeploymentPanel::updateLaunchButtons()
+{
+    m_deployButton->setText(deploying() ? tr("Cancel") : tr("Deploy"));
+    m_deployButton->setEnabled(!serving());
+    m_serveButton->setText(serving() ? tr("Stop serving") : tr("Serve (dev)"));
+    m_serveButton->setEnabled(!deploying());
+    m_serveRow->setVisible(serving() || !m_serveUrl.isEmpty());
+    m_serveUrlEdit->setText(m_serveUrl);
+}
+
+void DeploymentPanel::deploy()
+{
+    if (deploying() || serving())
+        return;
+    auto launch = prepareLaunch(QStringLiteral("deploy"));
+    if (!launch)
+        return;
+    m_deployStop = std::make_shared<std::atomic<bool>>(false);
+    updateLaunchButtons();
     auto stop = m_deployStop;
     async::run(
         this,
-        [cli = m_cli, file, gpu, timeoutS, stop, guard, this] {
-            return cli.deploy(
-                file, {{"KERNELWATCH_MODAL_GPU", gpu}, {"KERNELWATCH_MODAL_TIMEOUT", std::to_string(timeoutS)}},
-                [guard, this](std::string_view line, bool) {
-                    async::post(guard, [this, l = q(std::string(line))] { onDeployLine(l); });
-                },
-                stop.get());
+        [cli = m_cli, app = *launch, stop, sink = outputSink()] {
+            return cli.deploy(app.file, app.env, sink, stop.get());
         },
-        [this, gpu, timeoutS](ModalCliResult<ModalDeployResult> r) {
+        [this, gpu = launch->gpu, timeoutS = launch->timeoutS](ModalCliResult<ModalDeployResult> r) {
             m_deployStop.reset();
-            m_deployButton->setText(tr("Deploy"));
+            updateLaunchButtons();
             if (!r.ok()) {
                 m_stage->setText(tr("✗ %1").arg(q(r.diagnosis.message())));
                 m_stage->setToolTip(q(r.diagnosis.detail));
@@ -356,8 +411,11 @@ void DeploymentPanel::deploy()
             if (!url.empty())
                 m_url->setText(m_endpointUrl);
             const bool saved = !url.empty() && saveModalEndpoint(url, gpu, timeoutS);
-            QString text = r.value.deploySeconds ? tr("✓ Deployed in %1 s").arg(*r.value.deploySeconds, 0, 'f', 1)
-                                                 : tr("✓ Deployed");
+            if (!url.empty())
+                m_ctx.settings().setModalEndpoint(m_endpointUrl); // Settings › Modal and the Modal target
+            QString text = r.value.deploySeconds
+                               ? tr("✓ Deployed in %1 s").arg(*r.value.deploySeconds, 0, 'f', 1)
+                               : tr("✓ Deployed");
             if (saved)
                 text += tr("; endpoint saved");
             else if (url.empty())
@@ -374,9 +432,60 @@ void DeploymentPanel::cancelDeploy()
     m_stage->setText(tr("Cancelling…"));
 }
 
+void DeploymentPanel::serve()
+{
+    if (deploying() || serving())
+        return;
+    auto launch = prepareLaunch(QStringLiteral("serve"));
+    if (!launch)
+        return;
+    m_serveStop = std::make_shared<std::atomic<bool>>(false);
+    m_serveUrl.clear();
+    updateLaunchButtons();
+    auto stop = m_serveStop;
+    async::run(
+        this,
+        [cli = m_cli, app = *launch, stop, sink = outputSink()] {
+            return cli.serve(app.file, app.env, sink, stop.get());
+        },
+        [this, stop](ModalCliResult<ModalDeployResult> r) {
+            if (m_serveStop == stop)
+                m_serveStop.reset();
+            m_serveUrl.clear();
+            updateLaunchButtons();
+            if (stop->load()) {
+                m_stage->setText(tr("Dev app stopped"));
+            } else if (!r.ok()) {
+                m_stage->setText(tr("✗ %1").arg(q(r.diagnosis.message())));
+                m_stage->setToolTip(q(r.diagnosis.detail));
+            } else {
+                m_stage->setText(tr("The dev app ended"));
+            }
+            pollNow();
+        });
+}
+
+void DeploymentPanel::stopServing()
+{
+    if (!m_serveStop)
+        return;
+    m_serveStop->store(true);
+    m_serveButton->setEnabled(false); // until `modal serve` has exited
+    m_stage->setText(tr("Stopping the dev app…"));
+}
+
 void DeploymentPanel::onDeployLine(const QString& line)
 {
     m_deployLog->appendPlainText(line);
+    if (serving() && m_serveUrl.isEmpty()) {
+        if (const std::string url = modalEndpointUrl(parseModalDeployOutput(line.toStdString()));
+            !url.empty()) {
+            m_serveUrl = q(url);
+            updateLaunchButtons();
+            m_stage->setText(tr("Serving (dev): edits to modal_app.py reload it; click Stop serving to end"));
+            return;
+        }
+    }
     switch (modalDeployStageOf(line.toStdString())) {
     case ModalDeployStage::Initializing: m_stage->setText(tr("Initializing…")); break;
     case ModalDeployStage::BuildingImage: m_stage->setText(tr("Building the image…")); break;

@@ -6,7 +6,10 @@
 #include <QTimer>
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <optional>
+#include <string>
 
 class QComboBox;
 class QLabel;
@@ -24,7 +27,9 @@ class LogLineModel;
 class LogFilterModel;
 
 // Modal deployment: auth status with its fix, Deploy (streamed output, web endpoint URL saved
-// with saveModalEndpoint), apps and containers (polled, never overlapping, backing off while
+// with saveModalEndpoint and into Settings), Serve (dev): `modal serve` of the same app file as
+// an ephemeral app with its own endpoint URL, until clicked again or the panel goes; apps and
+// containers (polled, never overlapping, backing off while
 // failing), Stop container, and a followed, searchable, per-container log view. Every `modal`
 // command runs off the UI thread; results come back queued and guarded by QPointer.
 class DeploymentPanel : public Panel
@@ -47,6 +52,9 @@ public:
     QString deployOutput() const;
     int pollIntervalMs() const { return m_nextPollMs; }
     bool deploying() const { return m_deployStop != nullptr; }
+    bool serving() const { return m_serveStop != nullptr; }
+    QString serveUrl() const { return m_serveUrl; } // the dev app's endpoint, once printed
+    QString stageText() const;
     bool following() const { return m_followStop != nullptr; }
 
     static constexpr int kPollMs = 5000;
@@ -57,6 +65,8 @@ public Q_SLOTS:
     void pollNow();
     void deploy();
     void cancelDeploy();
+    void serve();
+    void stopServing();
     void stopSelectedContainer();
     void setFollowing(bool on);
 
@@ -66,6 +76,20 @@ protected:
 
 private:
     void schedulePoll(int ms);
+    // What deploy and serve share: the evaluator's modal_app.py and the settings it reads.
+    struct AppLaunch
+    {
+        std::string file;
+        std::string gpu; // canonical
+        int timeoutS = 0;
+        std::map<std::string, std::string> env;
+    };
+    // Checks the GPU and finds the app file; on success clears the output view and shows the
+    // command line, else says what is wrong in the stage label.
+    std::optional<AppLaunch> prepareLaunch(const QString& verb);
+    // Streams `modal` output lines to onDeployLine on the UI thread while this panel lives.
+    ModalCli::LineFn outputSink();
+    void updateLaunchButtons();
     void onDeployLine(const QString& line);
     void onLogLine(const ModalLogLine& line);
 
@@ -74,6 +98,9 @@ private:
     QComboBox* m_gpu = nullptr;
     QSpinBox* m_timeout = nullptr;
     QPushButton* m_deployButton = nullptr;
+    QPushButton* m_serveButton = nullptr;
+    QLineEdit* m_serveUrlEdit = nullptr;
+    QWidget* m_serveRow = nullptr;
     QLabel* m_stage = nullptr;
     QLineEdit* m_url = nullptr;
     QPlainTextEdit* m_deployLog = nullptr;
@@ -95,7 +122,9 @@ private:
     bool m_authPending = false;
     int m_nextPollMs = kPollMs;
     QString m_endpointUrl;
+    QString m_serveUrl;
     std::shared_ptr<std::atomic<bool>> m_deployStop;
+    std::shared_ptr<std::atomic<bool>> m_serveStop;
     std::shared_ptr<std::atomic<bool>> m_followStop;
 };
 

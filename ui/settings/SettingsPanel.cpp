@@ -4,10 +4,11 @@
 #include "app/DeviceInventory.h"
 #include "app/Settings.h"
 #include "models/GpuListModel.h"
+#include "settings/ModalSettingsForm.h"
+#include "settings/PathField.h"
 #include "settings/PythonTestRow.h"
 
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -85,26 +86,14 @@ void SettingsPanel::addSection(const QString& title, QWidget* content)
 QLineEdit* SettingsPanel::pathField(const QString& value, bool folder, std::function<void(const QString&)> apply,
                                     QWidget* parent, QWidget** row)
 {
-    auto* w = new QWidget(parent);
-    auto* h = new QHBoxLayout(w);
-    h->setContentsMargins(0, 0, 0, 0);
-    auto* edit = new QLineEdit(value, w);
-    auto* browse = new QPushButton(tr("Browse…"), w);
-    h->addWidget(edit, 1);
-    h->addWidget(browse);
-    connect(edit, &QLineEdit::editingFinished, this, [edit, apply] { apply(edit->text()); });
-    connect(browse, &QPushButton::clicked, this, [this, edit, folder, apply] {
-        const QString p = folder ? QFileDialog::getExistingDirectory(this, tr("Choose a folder"), edit->text())
-                                 : QFileDialog::getSaveFileName(this, tr("History file"), edit->text(),
-                                                                tr("SQLite database (*.sqlite *.db)"), nullptr,
-                                                                QFileDialog::DontConfirmOverwrite);
-        if (!p.isEmpty()) {
-            edit->setText(p);
-            apply(p);
-        }
-    });
-    *row = w;
-    return edit;
+    auto* field =
+        new PathField(value,
+                      folder ? PathField::folder(tr("Choose a folder"))
+                             : PathField::saveFile(tr("History file"), tr("SQLite database (*.sqlite *.db)")),
+                      parent);
+    connect(field, &PathField::committed, this, [apply = std::move(apply)](const QString& p) { apply(p); });
+    *row = field;
+    return field->edit();
 }
 
 QWidget* SettingsPanel::localSection()
@@ -256,14 +245,8 @@ QWidget* SettingsPanel::storageSection()
 
 QWidget* SettingsPanel::modalSection()
 {
-    auto* w = new QWidget(this);
-    auto* l = new QVBoxLayout(w);
-    l->setContentsMargins(0, 0, 0, 0);
-    l->addWidget(hint(tr("The Modal backend is not part of this build yet, so the Modal target in Submit is "
-                         "disabled. Its endpoint, GPU type and timeout settings will appear here with the "
-                         "Deployment panel. Until then, evaluate on the Local target."),
-                      w));
-    return w;
+    m_modal = new ModalSettingsForm(m_ctx, this);
+    return m_modal;
 }
 
 QWidget* SettingsPanel::appearanceSection()

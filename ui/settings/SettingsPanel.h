@@ -12,11 +12,13 @@ class QVBoxLayout;
 namespace kw::ui {
 
 class GpuListModel;
+class ModalSettingsForm;
 class PythonTestRow;
 
 // Settings, written through the typed Settings class as they are edited: the interpreter (with
 // a Test button), local devices and concurrency, the GPUs found, cache and history locations,
-// defaults for new evaluations, appearance. Other panels may add a section with addSection().
+// defaults for new evaluations, Modal (endpoint, GPU, timeout, proxy token, training config),
+// appearance. Other panels may add a section with addSection().
 class SettingsPanel : public Panel
 {
     Q_OBJECT
@@ -29,6 +31,7 @@ public:
     PythonTestRow* pythonRow() const { return m_python; }
     GpuListModel* gpuModel() const { return m_gpus; }
     QString gpuMessage() const;
+    ModalSettingsForm* modalForm() const { return m_modal; }
 
 private:
     QWidget* localSection();
@@ -46,6 +49,7 @@ private:
     GpuListModel* m_gpus;
     QTableView* m_gpuTable = nullptr;
     QLabel* m_gpuMessage = nullptr;
+    ModalSettingsForm* m_modal = nullptr;
 };
 
 } // namespace kw::ui

@@ -258,7 +258,7 @@ QString SubmitPanel::problemName() const
     return u"untitled"_s;
 }
 
-QString SubmitPanel::bannerText() const { return m_banner->isVisible() ? m_banner->text() : QString(); }
+QString SubmitPanel::bannerText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
 
 void SubmitPanel::showBanner(const QString& text, bool error)
 {
@@ -280,7 +280,7 @@ void SubmitPanel::onTargetChanged(const QString& target)
     const QString why = m_ctx.evals()->unavailableReason(target);
     if (!why.isEmpty())
         showBanner(why, false);
-    else if (m_banner->isVisible() && target == u"local"_s && m_banner->text() == m_ctx.evals()->unavailableReason(u"modal"_s))
+    else if (!m_banner->isHidden() && target == u"local"_s && m_banner->text() == m_ctx.evals()->unavailableReason(u"modal"_s))
         m_banner->hide();
     updateButtons();
 }

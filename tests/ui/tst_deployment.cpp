@@ -1,0 +1,188 @@
+// DeploymentPanel and its models: keyed row merging under QAbstractItemModelTester, the log
+// filter, and the panel against the fake `modal` (tests/doubles/bin/modal): apps, containers,
+// auth failure with its fix, a deploy streaming its output and saving the endpoint URL, polls
+// backing off while failing, followed logs.
+#include "ModalConfig.h"
+#include "app/AppContext.h"
+#include "deployment/DeploymentPanel.h"
+#include "deployment/ModalTableModels.h"
+
+#include <QAbstractItemModelTester>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace kw;
+using namespace kw::ui;
+
+namespace {
+
+const QByteArray kTestsDir = QByteArray(__FILE__).left(QByteArray(__FILE__).lastIndexOf("/ui/"));
+
+ModalApp app(const std::string& id, const std::string& name, const std::string& state, int tasks)
+{
+    ModalApp a;
+    a.appId = id;
+    a.description = name;
+    a.state = state;
+    a.tasks = tasks;
+    return a;
+}
+
+} // namespace
+
+class TestDeployment : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<AppContext> m_ctx;
+
+    void scenario(const char* s) { qputenv("FAKE_MODAL_SCENARIO", s); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("KERNELWATCH_MODAL_BIN", kTestsDir + "/doubles/bin/modal");
+        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
+        qputenv("KERNELWATCH_EVALUATOR_DIR", kTestsDir + "/../resources/evaluator");
+        qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
+        qunsetenv("FAKE_MODAL_FOLLOW");
+        AppContext::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
+        o.historyPath = m_dir.filePath(QStringLiteral("history.sqlite"));
+        o.startServices = false;
+        m_ctx = std::make_unique<AppContext>(o);
+    }
+
+    void init() { scenario("ok"); }
+
+    void keyedMergeIsRowByRow()
+    {
+        AppListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy resets(&m, &QAbstractItemModel::modelReset);
+        QSignalSpy inserts(&m, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removes(&m, &QAbstractItemModel::rowsRemoved);
+        QSignalSpy changes(&m, &QAbstractItemModel::dataChanged);
+
+        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0), app("ap-c", "c", "deployed", 2)});
+        QCOMPARE(m.rowCount(), 3);
+        QCOMPARE(inserts.count(), 3);
+        inserts.clear();
+
+        // Same rows: nothing emitted.
+        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0), app("ap-c", "c", "deployed", 2)});
+        QCOMPARE(inserts.count() + removes.count() + changes.count(), 0);
+
+        // One changed, one removed, one added.
+        m.setApps({app("ap-d", "d", "initializing...", 0), app("ap-a", "a", "deployed", 3), app("ap-c", "c", "deployed", 2)});
+        QCOMPARE(m.rowCount(), 3);
+        QCOMPARE(m.keyAt(0), QStringLiteral("ap-d"));
+        QCOMPARE(m.keyAt(1), QStringLiteral("ap-a"));
+        QCOMPARE(m.keyAt(2), QStringLiteral("ap-c"));
+        QCOMPARE(m.index(1, 2).data().toString(), QStringLiteral("3"));
+        QCOMPARE(removes.count(), 1);
+        QCOMPARE(inserts.count(), 1);
+        QCOMPARE(changes.count(), 1);
+
+        // Reordered and emptied.
+        m.setApps({app("ap-c", "c", "deployed", 2), app("ap-d", "d", "deployed", 1)});
+        QCOMPARE(m.keyAt(0), QStringLiteral("ap-c"));
+        QCOMPARE(m.keyAt(1), QStringLiteral("ap-d"));
+        m.setApps({});
+        QCOMPARE(m.rowCount(), 0);
+        QCOMPARE(resets.count(), 0);
+    }
+
+    void containerModel()
+    {
+        ContainerListModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ModalContainer c1{"ta-1", "ap-a", "kernel-rl-evaluator", "2026-08-21 09:40", false};
+        ModalContainer c2{"ta-2", "ap-a", "kernel-rl-evaluator", "", true};
+        m.setContainers({c1, c2});
+        QCOMPARE(m.rowCount(), 2);
+        QCOMPARE(m.index(1, 2).data().toString(), QStringLiteral("Pending"));
+        m.setContainers({c2});
+        QCOMPARE(m.rowCount(), 1);
+        QCOMPARE(m.rowOf(QStringLiteral("ta-2")), 0);
+    }
+
+    void logFilter()
+    {
+        LogLineModel logs(10);
+        LogFilterModel filter;
+        filter.setSourceModel(&logs);
+        QAbstractItemModelTester t1(&logs, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester t2(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        for (int i = 0; i < 12; ++i) {
+            ModalLogLine l;
+            l.timestamp = "t" + std::to_string(i);
+            l.containerId = i % 2 ? "ta-odd" : "ta-even";
+            l.message = i == 11 ? "CUDA error" : "line " + std::to_string(i);
+            logs.append(l);
+        }
+        QVERIFY(logs.rowCount() <= 10); // capped
+        QCOMPARE(logs.containers().size(), 2);
+        filter.setContainer(QStringLiteral("ta-odd"));
+        for (int r = 0; r < filter.rowCount(); ++r)
+            QCOMPARE(filter.index(r, 1).data().toString(), QStringLiteral("ta-odd"));
+        filter.setSearch(QStringLiteral("cuda"));
+        QCOMPARE(filter.rowCount(), 1);
+        filter.setContainer({});
+        filter.setSearch({});
+        QCOMPARE(filter.rowCount(), logs.rowCount());
+    }
+
+    void panelShowsAppsAndDeploys()
+    {
+        DeploymentPanel panel(*m_ctx);
+        panel.resize(1200, 800);
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.apps()->rowCount() > 0, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.authText().contains(QStringLiteral("signed in")), 20000);
+        QVERIFY(panel.apps()->rowOf(QStringLiteral("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG")) >= 0);
+        const int row = panel.apps()->rowOf(QStringLiteral("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
+        QCOMPARE(panel.apps()->index(row, 0).data().toString(), QStringLiteral("kernel-rl-evaluator"));
+        QCOMPARE(panel.apps()->index(row, 1).data().toString(), QStringLiteral("deployed"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.containers()->rowCount() > 0, 20000);
+
+        auto* deploy = panel.findChild<QPushButton*>(QStringLiteral("deployButton"));
+        QVERIFY(deploy);
+        deploy->click();
+        QVERIFY(panel.deploying());
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.deploying(), 30000);
+        QVERIFY(panel.deployOutput().contains(QStringLiteral("App deployed")));
+        QVERIFY(panel.endpointUrl().startsWith(QStringLiteral("https://")));
+        ModalConfig saved;
+        QVERIFY(loadSavedModalEndpoint(saved));
+        QCOMPARE(QString::fromStdString(saved.endpoint), panel.endpointUrl());
+    }
+
+    void followsLogs()
+    {
+        qputenv("FAKE_MODAL_FOLLOW", "6");
+        DeploymentPanel panel(*m_ctx);
+        panel.setFollowing(true);
+        QVERIFY(panel.following());
+        QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 6, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.following(), 20000); // the stream ended
+        qunsetenv("FAKE_MODAL_FOLLOW");
+    }
+
+    void authFailureShowsFixAndPollBacksOff()
+    {
+        scenario("token_invalid");
+        DeploymentPanel panel(*m_ctx);
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.authText().contains(QStringLiteral("modal token new")), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.pollIntervalMs() > DeploymentPanel::kPollMs, 20000);
+        QCOMPARE(panel.apps()->rowCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestDeployment)
+#include "tst_deployment.moc"

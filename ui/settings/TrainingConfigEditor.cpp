@@ -1,0 +1,271 @@
+#include "settings/TrainingConfigEditor.h"
+
+#include "AtomicFile.h"
+#include "ModalGpu.h"
+#include "TrainingConfig.h"
+#include "app/Settings.h"
+#include "settings/PathField.h"
+
+#include <QComboBox>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <vector>
+
+using namespace Qt::StringLiterals;
+
+namespace kw::ui {
+
+namespace {
+
+const std::string kUseModal = "use_modal";
+const std::string kGpu = "modal_gpu_type";
+const std::string kTimeout = "modal_timeout";
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+// Shows `value` in a combo box, adding it when the list lacks it (a file may say "yes").
+void showIn(QComboBox* box, const QString& value)
+{
+    if (box->isEditable()) {
+        box->setCurrentText(value);
+        return;
+    }
+    int i = box->findData(value);
+    if (i < 0) {
+        box->addItem(value, value);
+        i = box->count() - 1;
+    }
+    box->setCurrentIndex(i);
+}
+
+} // namespace
+
+TrainingConfigEditor::TrainingConfigEditor(Settings& settings, QWidget* parent)
+    : QWidget(parent), m_settings(settings),
+      m_path(new PathField(
+          settings.trainingYamlPath(),
+          PathField::openFile(tr("Training config"), tr("YAML (*.yaml *.yml);;All files (*)")), this)),
+      m_status(new QLabel(this)), m_useModal(new QComboBox(this)), m_gpu(new QComboBox(this)),
+      m_timeout(new QLineEdit(this)), m_save(new QPushButton(tr("Save"), this)),
+      m_reload(new QPushButton(tr("Reload"), this)), m_error(new QLabel(this))
+{
+    m_path->setObjectName(u"trainingPath"_s);
+    m_path->edit()->setPlaceholderText(tr("rl_kernelbench.yaml of a kernel_rl checkout"));
+    m_status->setObjectName(u"trainingStatus"_s);
+    m_status->setWordWrap(true);
+    m_status->setForegroundRole(QPalette::PlaceholderText);
+    m_useModal->setObjectName(u"trainingUseModal"_s);
+    m_useModal->addItem(tr("(not set)"), QString());
+    m_useModal->addItem(tr("true: evaluate on Modal"), u"true"_s);
+    m_useModal->addItem(tr("false: evaluate locally"), u"false"_s);
+    m_gpu->setObjectName(u"trainingGpu"_s);
+    m_gpu->setEditable(true);
+    m_gpu->addItem(QString());
+    for (const ModalGpuInfo& g : modalGpuCatalogue())
+        m_gpu->addItem(q(g.name));
+    m_gpu->lineEdit()->setPlaceholderText(tr("(not set)"));
+    m_timeout->setObjectName(u"trainingTimeout"_s);
+    m_timeout->setPlaceholderText(tr("(not set) seconds, 10 to 86400"));
+    m_save->setObjectName(u"trainingSave"_s);
+    m_error->setObjectName(u"trainingError"_s);
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setStyleSheet(u"color: #c0392b;"_s);
+    m_error->hide();
+
+    auto* form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("Config file"), m_path);
+    form->addRow(QString(), m_status);
+    form->addRow(u"use_modal"_s, m_useModal);
+    form->addRow(u"modal_gpu_type"_s, m_gpu);
+    form->addRow(u"modal_timeout"_s, m_timeout);
+    auto* buttons = new QHBoxLayout;
+    auto* note =
+        new QLabel(tr("Saving changes only these values' bytes; comments and every other key stay as "
+                      "they are, and the previous file is kept as FILE.bak. Empty fields are left "
+                      "as they are."),
+                   this);
+    note->setWordWrap(true);
+    note->setForegroundRole(QPalette::PlaceholderText);
+    buttons->addWidget(note, 1);
+    buttons->addWidget(m_reload, 0, Qt::AlignTop);
+    buttons->addWidget(m_save, 0, Qt::AlignTop);
+    auto* l = new QVBoxLayout(this);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addLayout(form);
+    l->addLayout(buttons);
+    l->addWidget(m_error);
+
+    connect(m_path, &PathField::committed, this, [this](const QString& p) {
+        m_settings.setTrainingYamlPath(p);
+        load(p.trimmed());
+    });
+    connect(m_reload, &QPushButton::clicked, this, [this] { load(m_path->text().trimmed()); });
+    connect(m_save, &QPushButton::clicked, this, [this] { save(); });
+    connect(&m_saving, &QFutureWatcher<SaveResult>::finished, this, &TrainingConfigEditor::onSaved);
+    load(settings.trainingYamlPath());
+}
+
+std::optional<std::string> TrainingConfigEditor::currentValue(const std::string& key) const
+{
+    auto it = m_current.find(key);
+    return it == m_current.end() ? std::nullopt : it->second;
+}
+
+QString TrainingConfigEditor::errorText() const
+{
+    return m_error->isHidden() ? QString() : m_error->text();
+}
+QString TrainingConfigEditor::statusText() const
+{
+    return m_status->text();
+}
+
+void TrainingConfigEditor::showError(const QString& text)
+{
+    m_error->setText(text);
+    m_error->setVisible(!text.isEmpty());
+}
+
+void TrainingConfigEditor::load(const QString& path)
+{
+    m_loadedPath = path;
+    m_current.clear();
+    m_readable = false;
+    if (m_path->text().trimmed() != path)
+        m_path->setText(path);
+    showError({});
+    if (path.isEmpty()) {
+        m_status->setText(tr("Choose the training config (rl_kernelbench.yaml) to see and change its Modal "
+                             "settings."));
+        showValues();
+        return;
+    }
+    std::string text;
+    if (const std::string err = readWholeFile(path.toStdString(), text); !err.empty()) {
+        m_status->clear();
+        showError(tr("Cannot read the training config: %1").arg(q(err)));
+        showValues();
+        return;
+    }
+    const TrainingSettingsView view = readTrainingSettings(text);
+    if (!view.error.empty()) {
+        m_status->clear();
+        showError(tr("%1 is not valid YAML: %2. Fix the file, then Reload.").arg(path, q(view.error)));
+        showValues();
+        return;
+    }
+    for (const auto& [key, value] : view.values)
+        m_current[key] = value;
+    m_readable = true;
+    int set = 0;
+    for (const std::string& k : {kUseModal, kGpu, kTimeout})
+        set += currentValue(k) ? 1 : 0;
+    m_status->setText(
+        set == 3 ? tr("Current values of %1 (under dataset_builder:).").arg(QFileInfo(path).fileName())
+                 : tr("Current values of %1 (under dataset_builder:); %2 of the 3 are not set.")
+                       .arg(QFileInfo(path).fileName())
+                       .arg(3 - set));
+    showValues();
+}
+
+void TrainingConfigEditor::showValues()
+{
+    auto text = [this](const std::string& key) { return q(currentValue(key).value_or(std::string())); };
+    showIn(m_useModal, text(kUseModal));
+    showIn(m_gpu, text(kGpu));
+    m_timeout->setText(text(kTimeout));
+    for (QWidget* w : std::initializer_list<QWidget*>{m_useModal, m_gpu, m_timeout, m_save, m_reload})
+        w->setEnabled(m_readable && !saving());
+    m_reload->setEnabled(!m_loadedPath.isEmpty() && !saving());
+}
+
+bool TrainingConfigEditor::save()
+{
+    if (saving())
+        return false;
+    if (!m_readable) {
+        showError(m_loadedPath.isEmpty() ? tr("Choose the training config first.")
+                                         : tr("The training config could not be read; fix it, then Reload."));
+        return false;
+    }
+    const std::vector<std::pair<std::string, QString>> edited = {
+        {kUseModal, m_useModal->currentData().toString()},
+        {kGpu, m_gpu->currentText().trimmed()},
+        {kTimeout, m_timeout->text().trimmed()},
+    };
+    std::vector<TrainingChange> changes;
+    QStringList errors;
+    for (const auto& [key, text] : edited) {
+        if (text.isEmpty())
+            continue; // left as it is
+        TrainingChange c;
+        c.key = key;
+        if (const std::string err = validateTrainingValue(key, text.toStdString(), c.value); !err.empty()) {
+            errors << q(err);
+            continue;
+        }
+        if (c.value.scalarText() != currentValue(key))
+            changes.push_back(std::move(c));
+    }
+    if (!errors.isEmpty()) {
+        showError(tr("Not saved: %1.").arg(errors.join(u"; "_s)));
+        return false;
+    }
+    showError({});
+    if (changes.empty()) {
+        m_status->setText(
+            tr("No change: %1 already has these values.").arg(QFileInfo(m_loadedPath).fileName()));
+        return true;
+    }
+    m_status->setText(tr("Saving…"));
+    const std::string path = m_loadedPath.toStdString();
+    m_saving.setFuture(QtConcurrent::run([path, changes] {
+        SaveResult r;
+        std::string text;
+        if (std::string err = readWholeFile(path, text); !err.empty()) {
+            r.error = q(err);
+            return r;
+        }
+        const YamlEditOutcome edit = applyTrainingChanges(text, changes);
+        if (!edit.ok()) {
+            r.error = q(edit.error);
+            return r;
+        }
+        r.changed = edit.changed;
+        if (edit.changed)
+            r.error = q(writeFileAtomically(path, edit.text, ".bak"));
+        return r;
+    }));
+    showValues();
+    return true;
+}
+
+void TrainingConfigEditor::onSaved()
+{
+    const SaveResult r = m_saving.result();
+    const QString path = m_loadedPath;
+    load(path);
+    if (!r.error.isEmpty()) {
+        showError(tr("Not saved (the file is unchanged): %1").arg(r.error));
+        Q_EMIT saved(false);
+        return;
+    }
+    m_status->setText(r.changed
+                          ? tr("Saved %1; the previous version is %1.bak.").arg(QFileInfo(path).fileName())
+                          : tr("No change: %1 already has these values.").arg(QFileInfo(path).fileName()));
+    Q_EMIT saved(true);
+}
+
+} // namespace kw::ui
