@@ -1,3 +1,4 @@
+#include "HistoryStore.h"
 #include "app/AppContext.h"
 #include "training/StepSeries.h"
 #include "training/TraceTableModel.h"
@@ -103,6 +104,31 @@ private Q_SLOTS:
         QVERIFY(TrainingDemo::appendLines(run, 2, 3, 3, now + 30));
         QTRY_COMPARE_WITH_TIMEOUT(panel.currentModel()->rowCount(), 20, 10000);
         QCOMPARE(panel.currentModel()->rows().back().step, 2);
+    }
+
+    void followedEvaluationsLandInTheStoreOnce()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run-s"));
+        const double now = double(QDateTime::currentSecsSinceEpoch());
+        QVERIFY(TrainingDemo::writeRun(run, 2, 4, 1, now - 100));
+        AppContext::Options o = contextOptions(dir);
+        o.startServices = true; // opens the history store (asynchronously)
+        AppContext ctx(o);
+        TrainingPanel panel(ctx);
+        panel.setPollMs(50);
+        panel.follow(run); // maybe before the store is open: followed again once it is
+        QTRY_VERIFY_WITH_TIMEOUT(ctx.store() != nullptr, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(ctx.store()->count(), std::size_t(8), 10000);
+        QVERIFY(TrainingDemo::appendLines(run, 2, 3, 2, now));
+        QTRY_COMPARE_WITH_TIMEOUT(ctx.store()->count(), std::size_t(11), 10000);
+        HistoryQuery q;
+        q.source = "run";
+        QCOMPARE(ctx.store()->rows(q).size(), std::size_t(11));
+        panel.follow(run); // read again from the start: nothing stored twice
+        QTRY_COMPARE_WITH_TIMEOUT(panel.currentModel() ? panel.currentModel()->rowCount() : 0, 11, 10000);
+        QTest::qWait(300);
+        QCOMPARE(ctx.store()->count(), std::size_t(11));
     }
 
     void runsRootFindsNewRuns()

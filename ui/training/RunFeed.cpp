@@ -76,7 +76,9 @@ void RunFeed::follow(const QString& path, int pollMs)
 
     RunsRootWatcher::Options o;
     o.root = path.toStdString();
-    o.buildResults = false; // the table and charts need only the index
+    // The table and charts need only the index; results are built when they are to be stored.
+    o.buildResults = m_store != nullptr;
+    o.store = m_store.get();
     RunsRootWatcher::Callbacks cb;
     cb.run.onTraces = [this](const TraceBatch& b) {
         std::vector<TraceRow> rows;

@@ -13,6 +13,7 @@
 #include <vector>
 
 namespace kw {
+class HistoryStore;
 class RunsRootWatcher;
 class RunDirWatcher;
 class WatchLoop;
@@ -53,6 +54,10 @@ public:
     explicit RunFeed(QObject* parent = nullptr);
     ~RunFeed() override;
 
+    // Where evaluations found in followed runs are stored (source "run", deduplicated by id),
+    // from the watch thread, after their rows reached the table. Applies to the next follow();
+    // without a store only the table and charts are fed.
+    void setStore(std::shared_ptr<HistoryStore> store) { m_store = std::move(store); }
     // Follows `path` (a run dir, or a root whose subdirectories are runs); stops what was followed.
     void follow(const QString& path, int pollMs = 250);
     void stop();
@@ -71,6 +76,7 @@ private:
     void flush();
 
     QString m_path;
+    std::shared_ptr<HistoryStore> m_store;
     std::unique_ptr<WatchLoop> m_loop;
     std::shared_ptr<RunsRootWatcher> m_root;
 
