@@ -1,8 +1,10 @@
-// kernelwatch-cli watch: follow a kernel_rl run directory (or a directory of runs) and print each
-// evaluation as it appears; results go to the history store.
+// kernelwatch-cli watch: follow a kernel_rl run directory (or a directory of runs), or the Modal
+// deployment's log stream (--modal), and print each evaluation as it appears; results go to the
+// history store.
 #include "ArgParser.h"
 #include "Command.h"
 #include "HistoryStore.h"
+#include "watch/ModalLogFollower.h"
 #include "watch/RunDirWatcher.h"
 #include "watch/RunsRootWatcher.h"
 #include "watch/WatchSummary.h"
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <thread>
@@ -66,9 +69,9 @@ class Printer
 public:
     Printer(bool json, WatchSummary& summary) : m_json(json), m_summary(summary) {}
 
-    void results(const ResultBatch& b)
+    void results(const std::vector<EvalResult>& results)
     {
-        for (const EvalResult& r : b.results) {
+        for (const EvalResult& r : results) {
             m_summary.addResult(r);
             const auto reward = r.metadata.find("reward");
             const double rw = reward != r.metadata.end() && reward->is_number() ? reward->get<double>() : NAN;
@@ -116,6 +119,87 @@ private:
     unsigned m_skippedShown = 0;
 };
 
+std::unique_ptr<HistoryStore> openStore(const ArgParser& p, bool& failed)
+{
+    failed = false;
+    if (p.has("no-store"))
+        return nullptr;
+    try {
+        return std::make_unique<HistoryStore>(p.valueOr("db", HistoryStore::defaultPath()));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "kernelwatch-cli watch: %s\n", e.what());
+        failed = true;
+        return nullptr;
+    }
+}
+
+// The deployed evaluator's log stream: KERNELWATCH_EVAL lines become results (stored, then
+// printed); the stream reconnects with a backoff when it ends; until Ctrl-C.
+int watchModal(const ArgParser& p)
+{
+    bool storeFailedToOpen = false;
+    std::unique_ptr<HistoryStore> store = openStore(p, storeFailedToOpen);
+    if (storeFailedToOpen)
+        return ExitInfra;
+    const bool json = p.has("json"), logs = p.has("logs");
+    WatchSummary summary;
+    Printer printer(json, summary);
+    std::mutex printing;
+    bool storeFailed = false;
+    ModalLogFollower::Options o;
+    o.app = p.valueOr("app", o.app);
+    o.store = store.get();
+    ModalLogFollower::Callbacks cb;
+    cb.onResults = [&](const ModalLogFollower::ResultBatch& b) {
+        std::lock_guard lock(printing);
+        printer.results(b.results);
+    };
+    cb.onLines = [&](const std::vector<ModalLogLine>& lines) {
+        if (!logs)
+            return;
+        std::lock_guard lock(printing);
+        for (const ModalLogLine& l : lines)
+            std::fprintf(stderr, "%s %s\n", l.containerId.c_str(), l.message.c_str());
+    };
+    cb.onStream = [&](const ModalLogFollower::StreamEvent& e) {
+        std::lock_guard lock(printing);
+        if (e.connected)
+            std::fprintf(stderr, "following the logs of %s\n", o.app.c_str());
+        else if (!e.diagnosis.ok())
+            std::fprintf(stderr, "log stream ended: %s; retrying in %.0f s\n", e.diagnosis.message().c_str(),
+                         e.retryInS);
+        else
+            std::fprintf(stderr, "log stream ended after %ld lines; reconnecting in %.0f s\n", e.linesSeen,
+                         e.retryInS);
+    };
+    cb.onError = [&](const std::string& msg) {
+        std::lock_guard lock(printing);
+        if (msg.find("store") != std::string::npos)
+            storeFailed = true;
+        std::fprintf(stderr, "%s\n", msg.c_str());
+    };
+    ModalLogFollower follower(ModalCli(), o, cb);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    follower.start();
+    while (!g_stop)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    follower.stop();
+    const auto st = follower.stats();
+    std::lock_guard lock(printing);
+    std::fprintf(
+        stderr, "%llu log lines, %llu results (%llu seen twice), %llu unreadable payloads, %llu connects\n",
+        static_cast<unsigned long long>(st.lines), static_cast<unsigned long long>(st.results),
+        static_cast<unsigned long long>(st.duplicates), static_cast<unsigned long long>(st.badPayloads),
+        static_cast<unsigned long long>(st.connects));
+    if (json)
+        std::fprintf(stderr, "%s\n", dump(nlohmann::json{{"summary", summary.toJson()}}).c_str());
+    else
+        std::printf("%s", summary.toText().c_str());
+    std::fflush(stdout);
+    return storeFailed ? ExitInfra : ExitInterrupted;
+}
+
 int runWatch(const std::vector<std::string>& args)
 {
     ArgParser p;
@@ -124,6 +208,9 @@ int runWatch(const std::vector<std::string>& args)
         .option("db", "PATH", "history store (default: " + HistoryStore::defaultPath() + ")")
         .flag("no-store", "do not write results to the history store")
         .option("interval", "MS", "poll interval when idle (default 250)")
+        .flag("modal", "follow the deployed evaluator's log stream instead of a run directory")
+        .option("app", "NAME", "with --modal: the Modal app (default kernel-rl-evaluator)")
+        .flag("logs", "with --modal: also print the other log lines (stderr)")
         .flag("help", "show this help");
     if (!p.parse(args)) {
         std::fprintf(stderr, "kernelwatch-cli watch: %s\n", p.error().c_str());
@@ -131,11 +218,22 @@ int runWatch(const std::vector<std::string>& args)
     }
     if (p.has("help")) {
         std::printf(
-            "usage: kernelwatch-cli watch RUN_DIR [options]\n\n"
+            "usage: kernelwatch-cli watch RUN_DIR [options]\n"
+            "       kernelwatch-cli watch --modal [--app NAME] [--logs] [--json] [--db PATH] [--no-store]\n\n"
             "RUN_DIR is a kernel_rl run directory (traces.jsonl, metrics.jsonl) or a directory of runs.\n"
+            "--modal follows `modal app logs APP -f` (reconnecting when it ends) until Ctrl-C: each\n"
+            "KERNELWATCH_EVAL line becomes a result with its container id.\n"
             "Skipped lines are reported on stderr; the summary goes to stdout (stderr with --json).\n\n%s",
             p.helpText().c_str());
         return ExitOk;
+    }
+    if (p.has("modal")) {
+        if (!p.positionals().empty() || p.has("once")) {
+            std::fprintf(stderr,
+                         "kernelwatch-cli watch: --modal takes no RUN_DIR and no --once (see --help)\n");
+            return ExitUsage;
+        }
+        return watchModal(p);
     }
     if (p.positionals().size() != 1) {
         std::fprintf(stderr, "kernelwatch-cli watch: give one RUN_DIR (see --help)\n");
@@ -153,21 +251,16 @@ int runWatch(const std::vector<std::string>& args)
     }
     const bool once = p.has("once"), json = p.has("json");
 
-    std::unique_ptr<HistoryStore> store;
-    if (!p.has("no-store")) {
-        try {
-            store = std::make_unique<HistoryStore>(p.valueOr("db", HistoryStore::defaultPath()));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "kernelwatch-cli watch: %s\n", e.what());
-            return ExitInfra;
-        }
-    }
+    bool storeFailedToOpen = false;
+    std::unique_ptr<HistoryStore> store = openStore(p, storeFailedToOpen);
+    if (storeFailedToOpen)
+        return ExitInfra;
 
     WatchSummary summary;
     Printer printer(json, summary);
     bool storeFailed = false;
     RunDirWatcher::Callbacks cb;
-    cb.onResults = [&](const ResultBatch& b) { printer.results(b); };
+    cb.onResults = [&](const ResultBatch& b) { printer.results(b.results); };
     cb.onTraces = [&](const TraceBatch& b) { printer.rows(b); };
     cb.onReset = [](const std::string& run, RunFile f, TailReset why) {
         std::fprintf(stderr, "%s: %s was %s; reading it again from the start\n", run.c_str(),
@@ -238,8 +331,8 @@ int runWatch(const std::vector<std::string>& args)
     return interrupted ? ExitInterrupted : ExitOk;
 }
 
-const CommandRegistrar reg{{"watch", "watch RUN_DIR [--once] [--json] [--db PATH] [--no-store]",
-                            "print training-run evaluations as they appear (kernel_rl traces.jsonl)",
+const CommandRegistrar reg{{"watch", "watch RUN_DIR|--modal [--once] [--json] [--db PATH] [--no-store]",
+                            "print training-run evaluations as they appear (traces.jsonl or Modal logs)",
                             runWatch}};
 
 } // namespace

@@ -23,7 +23,8 @@ namespace {
 QString sourceDir()
 {
     const QString env = qEnvironmentVariable("KW_SOURCE_DIR");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..") : env;
+    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..")
+                         : env;
 }
 
 QByteArray readAll(const QString& path)
@@ -80,7 +81,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) + QStringLiteral("/kernelwatch-cli");
+        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
+                QStringLiteral("/kernelwatch-cli");
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built");
         QVERIFY(m_home.isValid());
@@ -96,18 +98,29 @@ private Q_SLOTS:
             QFile f(manifest);
             QVERIFY(f.open(QIODevice::WriteOnly));
             for (int i = 0; i < 50; ++i)
-                f.write(QStringLiteral("{\"id\": \"k%1\", \"ref\": \"%2/relu_ref.py\", \"kernel\": \"%2/relu_kernel.py\"}\n")
-                            .arg(i, 2, 10, QLatin1Char('0'))
-                            .arg(samples)
-                            .toUtf8());
+                f.write(
+                    QStringLiteral(
+                        "{\"id\": \"k%1\", \"ref\": \"%2/relu_ref.py\", \"kernel\": \"%2/relu_kernel.py\"}\n")
+                        .arg(i, 2, 10, QLatin1Char('0'))
+                        .arg(samples)
+                        .toUtf8());
         }
         const QString db = m_home.filePath(QStringLiteral("batch.sqlite"));
         const QString out = m_home.filePath(QStringLiteral("out.jsonl"));
-        const QStringList args{QStringLiteral("batch"),     QStringLiteral("--manifest"), manifest,
-                               QStringLiteral("--device"),  QStringLiteral("cpu"),        QStringLiteral("--python"),
-                               QStringLiteral("/usr/bin/python3"), QStringLiteral("--trials"), QStringLiteral("1"),
-                               QStringLiteral("--no-perf"), QStringLiteral("--db"),       db,
-                               QStringLiteral("--out"),     out};
+        const QStringList args{QStringLiteral("batch"),
+                               QStringLiteral("--manifest"),
+                               manifest,
+                               QStringLiteral("--device"),
+                               QStringLiteral("cpu"),
+                               QStringLiteral("--python"),
+                               QStringLiteral("/usr/bin/python3"),
+                               QStringLiteral("--trials"),
+                               QStringLiteral("1"),
+                               QStringLiteral("--no-perf"),
+                               QStringLiteral("--db"),
+                               db,
+                               QStringLiteral("--out"),
+                               out};
 
         QProcess batch;
         batch.setProcessEnvironment(env());
@@ -160,7 +173,8 @@ private Q_SLOTS:
         for (int i = 0; i < 40; ++i) {
             const int value = 400 + i;
             QByteArray next = current;
-            next.replace(QRegularExpression(QStringLiteral("modal_timeout: \\d+")).match(QString::fromUtf8(current))
+            next.replace(QRegularExpression(QStringLiteral("modal_timeout: \\d+"))
+                             .match(QString::fromUtf8(current))
                              .captured(0)
                              .toUtf8(),
                          "modal_timeout: " + QByteArray::number(value));
@@ -179,9 +193,11 @@ private Q_SLOTS:
         }
         QVERIFY(killedMidway > 0);
         // No temporary file left behind where the user would see it as a second config.
-        const QStringList left = QDir(m_home.path()).entryList({QStringLiteral("rl_kernelbench.yaml*")}, QDir::Files);
+        const QStringList left =
+            QDir(m_home.path()).entryList({QStringLiteral("rl_kernelbench.yaml*")}, QDir::Files);
         for (const QString& name : left)
-            QVERIFY2(name == QStringLiteral("rl_kernelbench.yaml") || name == QStringLiteral("rl_kernelbench.yaml.bak") ||
+            QVERIFY2(name == QStringLiteral("rl_kernelbench.yaml") ||
+                         name == QStringLiteral("rl_kernelbench.yaml.bak") ||
                          name.contains(QStringLiteral(".tmp")),
                      qPrintable(name));
     }
@@ -190,9 +206,10 @@ private Q_SLOTS:
     {
         const QString run = m_home.filePath(QStringLiteral("run-kill"));
         QVERIFY(QDir().mkpath(run));
-        const QByteArray line = readAll(sourceDir() + QStringLiteral("/tests/fixtures/runs/small_run/traces.jsonl"))
-                                    .split('\n')
-                                    .first();
+        const QByteArray line =
+            readAll(sourceDir() + QStringLiteral("/tests/fixtures/runs/small_run/traces.jsonl"))
+                .split('\n')
+                .first();
         QVERIFY2(!line.isEmpty(), "fixture traces line missing");
         const QString db = m_home.filePath(QStringLiteral("watch.sqlite"));
         QProcess w;

@@ -3,6 +3,7 @@
 #include "doubles/EndpointDouble.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,6 +11,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
+#include <sys/types.h>
 
 namespace {
 
@@ -197,6 +201,54 @@ private slots:
             cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"), endpoint});
         QCOMPARE(noAuth.code, 1);
         QVERIFY(noAuth.out.contains("proxy auth rejected"));
+    }
+
+    void watchModalStoresLogResults()
+    {
+        const QString db = m_home.path() + QStringLiteral("/watch-modal.sqlite");
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("KERNELWATCH_MODAL_BIN"),
+                   kwtest::doublesDir() + QStringLiteral("/bin/modal"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
+        env.insert(QStringLiteral("FAKE_MODAL_FOLLOW"), QStringLiteral("4")); // the stream ends: reconnects
+        p.setProcessEnvironment(env);
+        p.start(m_cli, {QStringLiteral("watch"), QStringLiteral("--modal"), QStringLiteral("--json"),
+                        QStringLiteral("--db"), db});
+        QVERIFY(p.waitForStarted());
+        QByteArray out, err;
+        QElapsedTimer t;
+        t.start();
+        // Two results, then the stream ends and is followed again (replayed results not repeated).
+        while (t.elapsed() < 20000 && !err.contains("reconnecting")) {
+            p.waitForReadyRead(100);
+            out += p.readAllStandardOutput();
+            err += p.readAllStandardError();
+        }
+        QTest::qWait(1500);
+        out += p.readAllStandardOutput();
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(10000));
+        out += p.readAllStandardOutput();
+        err += p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(err.contains("reconnecting"), err.constData());
+        QList<QJsonObject> results;
+        for (const QByteArray& l : out.split('\n'))
+            if (const QJsonDocument d = QJsonDocument::fromJson(l); d.isObject())
+                results.push_back(d.object());
+        QCOMPARE(results.size(), 2); // r1 and r2 once each
+        QCOMPARE(results[0][QStringLiteral("id")].toString(), QStringLiteral("r1"));
+        QCOMPARE(results[0][QStringLiteral("worker")].toObject()[QStringLiteral("container_id")].toString(),
+                 QStringLiteral("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA"));
+        QCOMPARE(results[1][QStringLiteral("status")].toString(), QStringLiteral("compile_error"));
+        auto hist = cli({QStringLiteral("history"), QStringLiteral("--db"), db, QStringLiteral("--source"),
+                         QStringLiteral("modal"), QStringLiteral("--json")});
+        QCOMPARE(hist.code, 0);
+        QCOMPARE(hist.out.count('\n'), 2);
+
+        auto bad = cli({QStringLiteral("watch"), QStringLiteral("--modal"), QStringLiteral("somewhere")});
+        QCOMPARE(bad.code, 2);
     }
 
 private:

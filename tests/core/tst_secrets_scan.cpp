@@ -21,7 +21,8 @@ const QByteArray kHfToken = "hf_canaryHFtoken42e0";
 QString sourceDir()
 {
     const QString env = qEnvironmentVariable("KW_SOURCE_DIR");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..") : env;
+    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..")
+                         : env;
 }
 
 bool torchPython()
@@ -58,7 +59,8 @@ class TestSecretsScan : public QObject
         e.insert(QStringLiteral("MODAL_TOKEN_SECRET"), QString::fromLatin1(kModalTokenSecret));
         e.insert(QStringLiteral("HF_TOKEN"), QString::fromLatin1(kHfToken));
         e.insert(QStringLiteral("KERNELWATCH_PROXY_KEY"), QString::fromLatin1(kwtest::EndpointDouble::kKey));
-        e.insert(QStringLiteral("KERNELWATCH_PROXY_SECRET"), QString::fromLatin1(kwtest::EndpointDouble::kSecret));
+        e.insert(QStringLiteral("KERNELWATCH_PROXY_SECRET"),
+                 QString::fromLatin1(kwtest::EndpointDouble::kSecret));
         p.setProcessEnvironment(e);
         if (!stdoutFile.isEmpty())
             p.setStandardOutputFile(stdoutFile);
@@ -77,7 +79,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) + QStringLiteral("/kernelwatch-cli");
+        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
+                QStringLiteral("/kernelwatch-cli");
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built");
         QVERIFY(m_home.isValid());
@@ -108,42 +111,46 @@ private Q_SLOTS:
                     "        return torch.relu(x)\n");
         }
         const QString db = m_home.filePath(QStringLiteral("data/history.sqlite"));
-        const QStringList local{QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--python"),
-                                QStringLiteral("/usr/bin/python3"), QStringLiteral("--trials"), QStringLiteral("1"),
-                                QStringLiteral("--no-perf"), QStringLiteral("--db"), db};
+        const QStringList local{
+            QStringLiteral("--device"),         QStringLiteral("cpu"),      QStringLiteral("--python"),
+            QStringLiteral("/usr/bin/python3"), QStringLiteral("--trials"), QStringLiteral("1"),
+            QStringLiteral("--no-perf"),        QStringLiteral("--db"),     db};
 
-        QCOMPARE(cli(QStringList{QStringLiteral("eval"), QStringLiteral("--ref"), ref, QStringLiteral("--kernel"), leaky,
-                                 QStringLiteral("--json")} +
+        QCOMPARE(cli(QStringList{QStringLiteral("eval"), QStringLiteral("--ref"), ref,
+                                 QStringLiteral("--kernel"), leaky, QStringLiteral("--json")} +
                          local,
                      m_home.filePath(QStringLiteral("eval.json"))),
                  0);
         QVERIFY(QFile(m_home.filePath(QStringLiteral("eval.json"))).size() > 0);
 
         QCOMPARE(cli({QStringLiteral("eval"), QStringLiteral("--ref"), ref, QStringLiteral("--kernel"),
-                      samples + QStringLiteral("/relu_kernel.py"), QStringLiteral("--target"), QStringLiteral("modal"),
-                      QStringLiteral("--gpu"), QStringLiteral("H100"), QStringLiteral("--endpoint"),
-                      QString::fromStdString(endpoint.url("/ok")), QStringLiteral("--db"), db, QStringLiteral("--json")}),
+                      samples + QStringLiteral("/relu_kernel.py"), QStringLiteral("--target"),
+                      QStringLiteral("modal"), QStringLiteral("--gpu"), QStringLiteral("H100"),
+                      QStringLiteral("--endpoint"), QString::fromStdString(endpoint.url("/ok")),
+                      QStringLiteral("--db"), db, QStringLiteral("--json")}),
                  0);
 
         const QString manifest = m_home.filePath(QStringLiteral("m.jsonl"));
         {
             QFile f(manifest);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QStringLiteral("{\"id\": \"a\", \"ref\": \"%1\", \"kernel\": \"%2\"}\n{\"id\": \"b\", \"ref\": \"%1\", "
-                                   "\"kernel\": \"%3\"}\n")
-                        .arg(ref, leaky, samples + QStringLiteral("/relu_kernel.py"))
-                        .toUtf8());
+            f.write(
+                QStringLiteral(
+                    "{\"id\": \"a\", \"ref\": \"%1\", \"kernel\": \"%2\"}\n{\"id\": \"b\", \"ref\": \"%1\", "
+                    "\"kernel\": \"%3\"}\n")
+                    .arg(ref, leaky, samples + QStringLiteral("/relu_kernel.py"))
+                    .toUtf8());
         }
-        QCOMPARE(cli(QStringList{QStringLiteral("batch"), QStringLiteral("--manifest"), manifest, QStringLiteral("--out"),
-                                 m_home.filePath(QStringLiteral("batch.jsonl"))} +
+        QCOMPARE(cli(QStringList{QStringLiteral("batch"), QStringLiteral("--manifest"), manifest,
+                                 QStringLiteral("--out"), m_home.filePath(QStringLiteral("batch.jsonl"))} +
                      local),
                  0);
-        QCOMPARE(cli({QStringLiteral("history"), QStringLiteral("--db"), db, QStringLiteral("--limit"), QStringLiteral("0"),
-                      QStringLiteral("--csv")},
+        QCOMPARE(cli({QStringLiteral("history"), QStringLiteral("--db"), db, QStringLiteral("--limit"),
+                      QStringLiteral("0"), QStringLiteral("--csv")},
                      m_home.filePath(QStringLiteral("export.csv"))),
                  0);
-        QCOMPARE(cli({QStringLiteral("history"), QStringLiteral("--db"), db, QStringLiteral("--limit"), QStringLiteral("0"),
-                      QStringLiteral("--json")},
+        QCOMPARE(cli({QStringLiteral("history"), QStringLiteral("--db"), db, QStringLiteral("--limit"),
+                      QStringLiteral("0"), QStringLiteral("--json")},
                      m_home.filePath(QStringLiteral("export.jsonl"))),
                  0);
 
@@ -155,7 +162,8 @@ private Q_SLOTS:
         QVERIFY2(QFile(db).size() > 0, "no store written");
 
         int files = 0;
-        QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+        QDirIterator it(m_home.path(), QDir::Files | QDir::Hidden | QDir::System,
+                        QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             if (path == leaky)
