@@ -146,12 +146,12 @@ def test_gpu_hostile(gpu_zygote, name):
 
 
 def test_gpu_timing_spread(gpu_zygote):
-    """The same kernel in 5 separate evaluations gives close speedups. Issue 6's goal is 2 %; measured
-    on an H100 the ~1 ms matmul stays within ~5 % (the cuBLAS reference itself moves by up to 8 %
-    between processes) and the ~70 us memory-bound softmax within ~5-25 %, so this asserts 10 % on
-    the matmul and reports both."""
+    """The same kernel in 5 separate evaluations gives close speedups (issue 6's goal: 2 %). With the
+    covered window (launch latency out of the timed window) an H100 gave 0.25-0.55 % for the ~1 ms
+    matmul and 0.23 % for the ~0.15 ms elementwise kernel; the ~45 us softmax kernels run in one of
+    two speeds per process (44 or 70-84 us), so their spread is reported, not asserted."""
     spreads = {}
-    for name in ("matmul", "softmax"):
+    for name in ("matmul", "swish", "softmax"):
         code = (SAMPLES / f"{name}_cuda.py").read_text()
         speedups = []
         for _ in range(5):
@@ -162,4 +162,4 @@ def test_gpu_timing_spread(gpu_zygote):
         spreads[name] = (max(speedups) - min(speedups)) / med
         REPORT.append(f"timing spread {name}_cuda x5: speedups={['%.4f' % s for s in speedups]} "
                       f"spread={spreads[name]:.2%}")
-    assert spreads["matmul"] <= 0.10, spreads
+    assert spreads["matmul"] <= 0.02 and spreads["swish"] <= 0.02, spreads
