@@ -52,6 +52,16 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
     return v;
 }
 
+// A status line that wraps inside whatever width its row leaves it, instead of widening the panel.
+void makeWrapping(QLabel* l)
+{
+    l->setWordWrap(true);
+    l->setMinimumWidth(0);
+    QSizePolicy p = l->sizePolicy(); // keeps the height-for-width flag that word wrap set
+    p.setHorizontalPolicy(QSizePolicy::Ignored);
+    l->setSizePolicy(p);
+}
+
 struct PollResult
 {
     ModalCliResult<std::vector<ModalApp>> apps;
@@ -75,7 +85,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     auto* top = new QHBoxLayout;
     m_auth = new QLabel(tr("Modal: checking the token…"), this);
     m_auth->setObjectName(QStringLiteral("authStatus"));
-    m_auth->setWordWrap(true);
+    makeWrapping(m_auth);
     m_auth->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* recheck = new QPushButton(tr("Re-check"), this);
     connect(recheck, &QPushButton::clicked, this, &DeploymentPanel::refreshAuth);
@@ -110,6 +120,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
            "reloads when modal_app.py changes, until you click again"));
     connect(m_serveButton, &QPushButton::clicked, this, [this] { serving() ? stopServing() : serve(); });
     m_stage = new QLabel(deployBox);
+    makeWrapping(m_stage);
     row->addWidget(new QLabel(tr("GPU"), deployBox));
     row->addWidget(m_gpu);
     row->addWidget(new QLabel(tr("Timeout"), deployBox));
@@ -141,23 +152,26 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     m_deployLog->setMaximumBlockCount(5000);
     m_deployLog->setPlaceholderText(tr("modal deploy output"));
     m_deployLog->setLineWrapMode(QPlainTextEdit::NoWrap);
-    dl->addWidget(m_deployLog);
+    m_deployLog->setMinimumHeight(3 * m_deployLog->fontMetrics().lineSpacing() + 12);
+    dl->addWidget(m_deployLog, 1);
 
     // Apps and containers.
-    auto* lists = new QWidget(this);
-    auto* ll = new QHBoxLayout(lists);
-    ll->setContentsMargins(0, 0, 0, 0);
+    auto* lists = new QSplitter(Qt::Horizontal, this);
+    lists->setChildrenCollapsible(false);
     auto* appBox = new QGroupBox(tr("Apps"), lists);
     auto* al = new QVBoxLayout(appBox);
     m_apps = new AppListModel(this);
     m_appView = makeTable(m_apps, appBox);
     al->addWidget(m_appView);
     m_pollStatus = new QLabel(appBox);
+    m_pollStatus->setObjectName(QStringLiteral("pollStatus"));
+    makeWrapping(m_pollStatus);
+    m_pollStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* refresh = new QPushButton(tr("Refresh"), appBox);
     connect(refresh, &QPushButton::clicked, this, &DeploymentPanel::pollNow);
     auto* ar = new QHBoxLayout;
     ar->addWidget(m_pollStatus, 1);
-    ar->addWidget(refresh);
+    ar->addWidget(refresh, 0, Qt::AlignTop);
     al->addLayout(ar);
     auto* conBox = new QGroupBox(tr("Containers"), lists);
     auto* cl = new QVBoxLayout(conBox);
@@ -173,8 +187,11 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     cr->addStretch(1);
     cr->addWidget(m_stopContainer);
     cl->addLayout(cr);
-    ll->addWidget(appBox, 3);
-    ll->addWidget(conBox, 2);
+    lists->addWidget(appBox);
+    lists->addWidget(conBox);
+    lists->setStretchFactor(0, 3);
+    lists->setStretchFactor(1, 2);
+    lists->setSizes({700, 460});
 
     // Logs.
     auto* logBox = new QGroupBox(tr("Logs of %1").arg(q(kAppName)), this);
@@ -208,9 +225,11 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     split->addWidget(deployBox);
     split->addWidget(lists);
     split->addWidget(logBox);
-    split->setStretchFactor(0, 2);
+    split->setChildrenCollapsible(false);
+    split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 2);
     split->setStretchFactor(2, 3);
+    split->setSizes({190, 250, 360}); // the deploy output is short; the logs get the room
     root->addWidget(split, 1);
 
     m_pollTimer.setSingleShot(true);

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -16,6 +17,25 @@ QString q(const std::string& s)
 {
     return QString::fromStdString(s);
 }
+
+// QTreeView sizes rows without the column widths, so word-wrapped text would get one line: this
+// delegate measures each cell at its column's width.
+class WrappingDelegate : public QStyledItemDelegate
+{
+public:
+    WrappingDelegate(QHeaderView* header, QObject* parent) : QStyledItemDelegate(parent), m_header(header) {}
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QStyleOptionViewItem opt = option;
+        // The style wraps only within a valid rect: a height is needed too, any will do.
+        opt.rect = QRect(0, 0, m_header->sectionSize(index.column()), option.fontMetrics.height());
+        return QStyledItemDelegate::sizeHint(opt, index);
+    }
+
+private:
+    QHeaderView* m_header;
+};
 } // namespace
 
 PanelInfo TroubleshootPanel::info()
@@ -39,12 +59,22 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent) : Panel(c
     m_list->setColumnCount(4);
     m_list->setHeaderLabels({tr("Result"), tr("Check"), tr("Found"), tr("Fix")});
     m_list->setRootIsDecorated(false);
-    m_list->setWordWrap(true);
     m_list->setAlternatingRowColors(true);
-    m_list->header()->setStretchLastSection(true);
-    m_list->setColumnWidth(0, 90);
-    m_list->setColumnWidth(1, 260);
-    m_list->setColumnWidth(2, 380);
+    // Found and Fix are sentences: wrap them in rows as tall as they need, never elide them.
+    m_list->setWordWrap(true);
+    m_list->setTextElideMode(Qt::ElideNone);
+    m_list->setUniformRowHeights(false);
+    QHeaderView* header = m_list->header();
+    header->setStretchLastSection(true);
+    header->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_list->setColumnWidth(1, 230);
+    m_list->setColumnWidth(2, 360);
+    header->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_list->setItemDelegate(new WrappingDelegate(header, m_list));
+    // Row heights follow the column widths only after a relayout.
+    connect(
+        header, &QHeaderView::sectionResized, m_list, [this] { m_list->doItemsLayout(); },
+        Qt::QueuedConnection);
     root->addWidget(m_list, 1);
     addPanelAction(tr("Run checks"), {}, [this] { runChecks(); });
 }
@@ -82,12 +112,16 @@ void TroubleshootPanel::addCheck(const ModalCheck& c)
 {
     auto* item = new QTreeWidgetItem(m_list);
     item->setText(0, c.skipped ? tr("skipped") : c.ok ? tr("✓ pass") : tr("✗ fail"));
+    item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop);
     item->setForeground(0, c.skipped ? QColor(0x88, 0x88, 0x88) : c.ok ? QColor(0x27, 0xae, 0x60) : QColor(0xc0, 0x39, 0x2b));
     item->setText(1, q(c.title));
     item->setText(2, q(c.detail));
     item->setText(3, q(c.fix));
+    item->setToolTip(1, q(c.title));
     item->setToolTip(2, q(c.detail));
     item->setToolTip(3, q(c.fix));
+    for (int col = 1; col < 4; ++col)
+        item->setTextAlignment(col, Qt::AlignLeft | Qt::AlignTop);
     item->setData(0, Qt::UserRole, q(c.id));
 }
 

@@ -50,6 +50,20 @@ QLabel* warning(const QString& objectName, QWidget* parent)
     return l;
 }
 
+// A field with the notes and warnings that belong to it right below it, as one form row: a
+// word-wrapped label in a row of its own makes QFormLayout reserve odd heights for it.
+QWidget* stacked(std::initializer_list<QWidget*> widgets, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* l = new QVBoxLayout(box);
+    l->setContentsMargins(0, 0, 0, 0);
+    for (QWidget* w : widgets) {
+        w->setParent(box);
+        l->addWidget(w);
+    }
+    return box;
+}
+
 void setIfIdle(QLineEdit* edit, const QString& text)
 {
     if (!edit->hasFocus() && edit->text() != text) {
@@ -117,23 +131,23 @@ ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(QString(), m_status);
-    form->addRow(tr("Endpoint"), m_endpoint);
-    form->addRow(QString(),
-                 note(tr("The evaluator's web endpoint URL. Deploy (Deployment panel) fills it in; "
-                         "empty uses $KERNELWATCH_MODAL_ENDPOINT or the last deploy's URL."),
-                      this));
-    form->addRow(tr("Default GPU"), m_gpu);
-    form->addRow(QString(), m_gpuError);
-    form->addRow(tr("Timeout"), m_timeout);
-    form->addRow(QString(), m_timeoutWarning);
+    form->addRow(tr("Endpoint"),
+                 stacked({m_endpoint,
+                          note(tr("The evaluator's web endpoint URL. Deploy (Deployment panel) fills it in; "
+                                  "empty uses $KERNELWATCH_MODAL_ENDPOINT or the last deploy's URL."),
+                               this)},
+                         this));
+    form->addRow(tr("Default GPU"), stacked({m_gpu, m_gpuError}, this));
+    form->addRow(tr("Timeout"), stacked({m_timeout, m_timeoutWarning}, this));
     form->addRow(tr("Proxy auth key"), m_key);
-    form->addRow(tr("Proxy auth secret"), m_secret);
-    form->addRow(QString(),
+    form->addRow(
+        tr("Proxy auth secret"),
+        stacked({m_secret,
                  note(tr("The endpoint's proxy auth token (Modal-Key / Modal-Secret), from the Modal "
                          "dashboard › Settings › Proxy Auth Tokens. Both parts or neither."),
-                      this));
-    form->addRow(QString(), m_envNote);
+                      this),
+                 m_envNote},
+                this));
     form->addRow(tr("modal client"), m_cli);
 
     auto* trainingBox = new QGroupBox(tr("Training config"), this);
@@ -143,6 +157,7 @@ ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
 
     auto* l = new QVBoxLayout(this);
     l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(m_status); // the whole width: it is a sentence or two
     l->addLayout(form);
     l->addWidget(trainingBox);
 

@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSpinBox>
+#include <QStyle>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -33,6 +34,20 @@ QLabel* hint(const QString& text, QWidget* parent)
     l->setForegroundRole(QPalette::PlaceholderText);
     return l;
 }
+
+// A field with its hint right below it, as one form row: a word-wrapped label in a row of its own
+// makes QFormLayout reserve odd heights for it.
+QWidget* withHint(QWidget* field, QLabel* hint, QWidget* parent)
+{
+    auto* box = new QWidget(parent);
+    auto* l = new QVBoxLayout(box);
+    l->setContentsMargins(0, 0, 0, 0);
+    field->setParent(box);
+    hint->setParent(box);
+    l->addWidget(field);
+    l->addWidget(hint);
+    return box;
+}
 } // namespace
 
 PanelInfo SettingsPanel::info()
@@ -46,8 +61,17 @@ SettingsPanel::SettingsPanel(AppContext& ctx, QWidget* parent)
     , m_python(nullptr)
     , m_gpus(new GpuListModel(this))
 {
+    // The sections keep a readable width on wide windows. The width limit is on the column, in a
+    // row with a stretch, rather than on each section: a vertical layout asks its items for their
+    // height at its own full width, so word-wrapped text in a narrower section got too little height.
     auto* content = new QWidget(this);
-    auto* column = new QVBoxLayout(content);
+    auto* row = new QHBoxLayout(content);
+    row->setContentsMargins(0, 0, 0, 0);
+    auto* columnWidget = new QWidget(content);
+    columnWidget->setMaximumWidth(980 + 32);
+    row->addWidget(columnWidget, 1);
+    row->addStretch(0);
+    auto* column = new QVBoxLayout(columnWidget);
     column->setContentsMargins(16, 12, 16, 16);
     column->setSpacing(12);
     m_sections = column;
@@ -74,7 +98,6 @@ SettingsPanel::SettingsPanel(AppContext& ctx, QWidget* parent)
 void SettingsPanel::addSection(const QString& title, QWidget* content)
 {
     auto* box = new QGroupBox(title, this);
-    box->setMaximumWidth(980);
     auto* l = new QVBoxLayout(box);
     l->addWidget(content);
     const int at = m_sections->count() > 0 && m_sections->itemAt(m_sections->count() - 1)->spacerItem()
@@ -131,10 +154,12 @@ QWidget* SettingsPanel::localSection()
 
     QWidget* row = nullptr;
     pathField(s.cacheDir(), true, [this](const QString& p) { m_ctx.settings().setCacheDir(p); }, w, &row);
-    form->addRow(tr("Compile cache"), row);
-    form->addRow(QString(), hint(tr("Built CUDA extensions and Triton kernels, reused when the same source is "
-                                    "evaluated again. Changes apply to the next evaluation."),
-                                 w));
+    form->addRow(tr("Compile cache"),
+                 withHint(row,
+                          hint(tr("Built CUDA extensions and Triton kernels, reused when the same source is "
+                                  "evaluated again. Changes apply to the next evaluation."),
+                               w),
+                          w));
     return w;
 }
 
@@ -234,18 +259,20 @@ QWidget* SettingsPanel::storageSection()
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     QWidget* row = nullptr;
     pathField(s.historyPath(), false, [this](const QString& p) { m_ctx.settings().setHistoryPath(p); }, w, &row);
-    form->addRow(tr("History file"), row);
     QString note = tr("Every result is kept here (SQLite). kernelwatch-cli writes to the same file, and its results "
                       "appear in Evaluations. A new location applies at the next start.");
     if (m_ctx.historyPath() != s.historyPath() && !m_ctx.historyPath().isEmpty())
         note += tr(" In use now: %1").arg(m_ctx.historyPath());
-    form->addRow(QString(), hint(note, w));
+    form->addRow(tr("History file"), withHint(row, hint(note, w), w));
     return w;
 }
 
 QWidget* SettingsPanel::modalSection()
 {
     m_modal = new ModalSettingsForm(m_ctx, this);
+    // The form has no margins of its own; the other sections' forms have the layout's default ones.
+    const int margin = style()->pixelMetric(QStyle::PM_LayoutLeftMargin);
+    m_modal->setContentsMargins(margin, margin, margin, margin);
     return m_modal;
 }
 

@@ -85,8 +85,16 @@ TrainingConfigEditor::TrainingConfigEditor(Settings& settings, QWidget* parent)
 
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->addRow(tr("Config file"), m_path);
-    form->addRow(QString(), m_status);
+    // The status line right below the path, in the same row: a word-wrapped label in a row of its
+    // own makes QFormLayout reserve odd heights for it.
+    auto* pathBox = new QWidget(this);
+    auto* pl = new QVBoxLayout(pathBox);
+    pl->setContentsMargins(0, 0, 0, 0);
+    m_path->setParent(pathBox);
+    m_status->setParent(pathBox);
+    pl->addWidget(m_path);
+    pl->addWidget(m_status);
+    form->addRow(tr("Config file"), pathBox);
     form->addRow(u"use_modal"_s, m_useModal);
     form->addRow(u"modal_gpu_type"_s, m_gpu);
     form->addRow(u"modal_timeout"_s, m_timeout);

@@ -5,6 +5,9 @@
 #include <QColor>
 #include <QVector>
 
+#include <optional>
+#include <utility>
+
 namespace kw::ui {
 
 // A per-step line chart for the Training panel: any number of curves (several runs overlaid,
@@ -25,12 +28,19 @@ public:
     void setCurves(const QVector<Curve>& curves);
     void resetZoom() override;
     int curveCount() const { return int(m_curves.size()); }
+    // Fixes the value axis to [lo, hi] on reset (e.g. percentages) instead of fitting the data.
+    void setValueRange(double lo, double hi);
 
 protected:
     QString tooltipAt(const QPoint& pos) const override;
+    void applyColors() override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    void arrangeLegend(); // as many columns as fit the width, below the axis rect
+
     QVector<Curve> m_curves;
+    std::optional<std::pair<double, double>> m_valueRange;
 };
 
 } // namespace kw::ui

@@ -78,7 +78,7 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     , m_details(new QTextBrowser)
     , m_kernel(new CodeEditor)
     , m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward")))
-    , m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns")))
+    , m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns (%)")))
     , m_speedup(new StepChart(tr("Speedup per step (mean, max)"), tr("speedup ×")))
     , m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
 {
@@ -119,8 +119,12 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     m_runList->setRootIsDecorated(false);
     m_runList->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_runList->setToolTip(tr("Select several runs to overlay them in the charts"));
-    m_runList->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_runList->setTextElideMode(Qt::ElideMiddle); // run names differ at their end
     m_runList->header()->setStretchLastSection(false);
+    m_runList->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 4; ++c)
+        m_runList->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_rates->setValueRange(-3, 103); // percentages: 0–100 with a small margin
     connect(m_runList, &QTreeWidget::itemSelectionChanged, this, [this] {
         const auto sel = m_runList->selectedItems();
         if (!sel.isEmpty() && !sel.contains(m_runList->currentItem()))
@@ -165,8 +169,9 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     main->setObjectName(u"trainingSplit"_s);
     main->addWidget(m_runList);
     main->addWidget(right);
-    main->setStretchFactor(0, 1);
-    main->setStretchFactor(1, 4);
+    main->setStretchFactor(0, 0);
+    main->setStretchFactor(1, 1);
+    main->setSizes({360, 1000});
     main->restoreState(m_ctx.settings().panelState(kPanel, u"split"_s));
 
     auto* layout = new QVBoxLayout(this);
@@ -175,6 +180,12 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     layout->addWidget(main, 1);
 
     connect(m_feed, &RunFeed::updatesReady, this, &TrainingPanel::onUpdates);
+    // A run followed before the history store opened is followed again once it has, so that
+    // its evaluations are stored too (already stored ones are deduplicated by id).
+    connect(&m_ctx, &AppContext::storeOpened, this, [this] {
+        if (!m_followedWithStore && !m_feed->path().isEmpty())
+            follow(m_feed->path());
+    });
     m_chartTimer.setSingleShot(true);
     m_chartTimer.setInterval(300);
     connect(&m_chartTimer, &QTimer::timeout, this, &TrainingPanel::refreshCharts);
@@ -241,6 +252,8 @@ void TrainingPanel::clearRuns()
 void TrainingPanel::follow(const QString& path)
 {
     m_feed->stop();
+    m_feed->setStore(m_ctx.store());
+    m_followedWithStore = m_ctx.store() != nullptr;
     clearRuns();
     m_path->setText(path);
     m_feed->follow(path, m_pollMs);
@@ -331,6 +344,9 @@ void TrainingPanel::showRun(const QString& name)
     m_current = name;
     TraceTableModel* model = m_runs[name].model;
     m_table->setModel(model);
+    for (const int c : {TraceTableModel::Step, TraceTableModel::Turn, TraceTableModel::Level})
+        m_table->horizontalHeader()->resizeSection(c, 56); // small numbers: room for Reward instead
+    m_table->horizontalHeader()->resizeSection(TraceTableModel::Time, 80);
     m_table->horizontalHeader()->resizeSection(TraceTableModel::Problem, 110);
     m_table->horizontalHeader()->resizeSection(TraceTableModel::Status, 120);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -423,6 +439,20 @@ void TrainingPanel::refreshCharts()
         shown << m_current;
     shown.sort();
     const bool overlay = shown.size() > 1;
+    // Overlaid runs are told apart by what follows the prefix their names share ("…-lr1e-5",
+    // "…-lr3e-5"), cut after a separator, so the legends stay short.
+    qsizetype common = overlay ? shown.first().size() : 0;
+    for (const QString& name : std::as_const(shown)) {
+        qsizetype i = 0;
+        while (i < common && i < name.size() && name[i] == shown.first()[i])
+            ++i;
+        common = i;
+    }
+    while (common > 0 && !u"-_./ "_s.contains(shown.first()[common - 1]))
+        --common;
+    for (const QString& name : std::as_const(shown))
+        if (name.size() <= common)
+            common = 0;
     QVector<StepChart::Curve> reward, rates, speedup, evalTime;
     int ci = 0;
     for (const QString& name : shown) {
@@ -430,7 +460,7 @@ void TrainingPanel::refreshCharts()
         if (!run.model)
             continue;
         const StepSeries s = StepSeries::build(run.model->rows(), run.metrics);
-        const QString prefix = overlay ? name + u" · "_s : QString();
+        const QString prefix = overlay ? name.mid(common) + u" · "_s : QString();
         const QColor c = runColor(ci++);
         reward.push_back({prefix + tr("reward"), s.step, s.rewardMean, s.rewardStd, c});
         auto pct = [](QVector<double> v) {

@@ -111,6 +111,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_demoDir;
     bool m_demo = false;
     bool m_demoArranged = false;
+    bool m_followedWithStore = false;
 };
 
 } // namespace kw::ui
