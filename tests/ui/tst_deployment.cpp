@@ -1,3 +1,4 @@
+#include "HistoryStore.h"
 // DeploymentPanel and its models: keyed row merging under QAbstractItemModelTester, the log
 // filter, and the panel against the fake `modal` (tests/doubles/bin/modal): apps, containers,
 // auth failure with its fix, a deploy streaming its output and saving the endpoint URL, polls
@@ -68,17 +69,20 @@ private Q_SLOTS:
         QSignalSpy removes(&m, &QAbstractItemModel::rowsRemoved);
         QSignalSpy changes(&m, &QAbstractItemModel::dataChanged);
 
-        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0), app("ap-c", "c", "deployed", 2)});
+        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0),
+                   app("ap-c", "c", "deployed", 2)});
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(inserts.count(), 3);
         inserts.clear();
 
         // Same rows: nothing emitted.
-        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0), app("ap-c", "c", "deployed", 2)});
+        m.setApps({app("ap-a", "a", "deployed", 1), app("ap-b", "b", "stopped", 0),
+                   app("ap-c", "c", "deployed", 2)});
         QCOMPARE(inserts.count() + removes.count() + changes.count(), 0);
 
         // One changed, one removed, one added.
-        m.setApps({app("ap-d", "d", "initializing...", 0), app("ap-a", "a", "deployed", 3), app("ap-c", "c", "deployed", 2)});
+        m.setApps({app("ap-d", "d", "initializing...", 0), app("ap-a", "a", "deployed", 3),
+                   app("ap-c", "c", "deployed", 2)});
         QCOMPARE(m.rowCount(), 3);
         QCOMPARE(m.keyAt(0), QStringLiteral("ap-d"));
         QCOMPARE(m.keyAt(1), QStringLiteral("ap-a"));
@@ -162,14 +166,32 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(saved.endpoint), panel.endpointUrl());
     }
 
-    void followsLogs()
+    void followsLogsIntoTheHistory()
     {
-        qputenv("FAKE_MODAL_FOLLOW", "6");
-        DeploymentPanel panel(*m_ctx);
+        qputenv("FAKE_MODAL_FOLLOW", "6"); // the stream ends after 6 lines: followed again
+        AppContext::Options o;
+        o.settingsFile = m_dir.filePath(QStringLiteral("follow.ini"));
+        o.historyPath = m_dir.filePath(QStringLiteral("follow.sqlite"));
+        AppContext ctx(o); // with its history store
+        QTRY_VERIFY_WITH_TIMEOUT(ctx.store() != nullptr, 10000);
+        DeploymentPanel panel(ctx);
         panel.setFollowing(true);
         QVERIFY(panel.following());
         QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 6, 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(!panel.following(), 20000); // the stream ended
+        QTRY_VERIFY_WITH_TIMEOUT(panel.followStatus().contains(QStringLiteral("reconnecting")), 20000);
+        QVERIFY(panel.following()); // a stream that ends is reopened, not given up
+        QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 12, 20000);
+        // The two KERNELWATCH_EVAL lines are stored once each, however often they are replayed.
+        auto store = ctx.store();
+        QTRY_VERIFY_WITH_TIMEOUT(store->contains("r1") && store->contains("r2"), 20000);
+        HistoryQuery q;
+        q.source = "modal";
+        QCOMPARE(store->rows(q).size(), std::size_t(2));
+        QVERIFY(panel.followStatus().contains(QStringLiteral("evaluation")) ||
+                panel.followStatus().contains(QStringLiteral("reconnecting")) ||
+                panel.followStatus().contains(QStringLiteral("Following")));
+        panel.setFollowing(false);
+        QVERIFY(!panel.following());
         qunsetenv("FAKE_MODAL_FOLLOW");
     }
 

@@ -1,5 +1,6 @@
 #include "deployment/DeploymentPanel.h"
 
+#include "HistoryStore.h"
 #include "ModalConfig.h"
 #include "ModalGpu.h"
 #include "Paths.h"
@@ -7,6 +8,8 @@
 #include "app/Settings.h"
 #include "deployment/Async.h"
 #include "deployment/ModalTableModels.h"
+#include "models/HistoryPoller.h"
+#include "watch/ModalLogFollower.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -89,7 +92,8 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     m_auth->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* recheck = new QPushButton(tr("Re-check"), this);
     connect(recheck, &QPushButton::clicked, this, &DeploymentPanel::refreshAuth);
-    auto* link = new QLabel(QStringLiteral("<a href=\"https://modal.com/apps\">%1</a>").arg(tr("Modal dashboard")), this);
+    auto* link = new QLabel(
+        QStringLiteral("<a href=\"https://modal.com/apps\">%1</a>").arg(tr("Modal dashboard")), this);
     link->setOpenExternalLinks(true);
     top->addWidget(m_auth, 1);
     top->addWidget(recheck);
@@ -210,6 +214,13 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     lr->addWidget(m_search, 1);
     lr->addWidget(m_containerFilter);
     lg->addLayout(lr);
+    m_followStatus =
+        new QLabel(tr("Follow reads the app's log stream; each evaluation it reports is kept in the "
+                      "history (Evaluations, source modal)."),
+                   logBox);
+    m_followStatus->setWordWrap(true);
+    m_followStatus->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    lg->addWidget(m_followStatus);
     m_logs = new LogLineModel(5000, this);
     m_logFilter = new LogFilterModel(this);
     m_logFilter->setSourceModel(m_logs);
@@ -235,7 +246,8 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &DeploymentPanel::pollNow);
 
-    addPanelAction(tr("Deploy"), {}, [this] { deploy(); }, tr("Deploy the evaluator app to Modal"));
+    addPanelAction(
+        tr("Deploy"), {}, [this] { deploy(); }, tr("Deploy the evaluator app to Modal"));
     addPanelAction(tr("Refresh apps and containers"), {}, [this] { pollNow(); });
 
     connect(&ctx.settings(), &Settings::modalConfigChanged, this,
@@ -250,8 +262,13 @@ DeploymentPanel::~DeploymentPanel()
         m_deployStop->store(true);
     if (m_serveStop)
         m_serveStop->store(true); // the worker ends `modal serve` (SIGINT, then SIGKILL)
-    if (m_followStop)
-        m_followStop->store(true);
+    if (m_follower)
+        m_follower->stop();
+}
+
+QString DeploymentPanel::followStatus() const
+{
+    return m_followStatus->text();
 }
 
 QString DeploymentPanel::authText() const
@@ -350,7 +367,8 @@ void DeploymentPanel::pollNow()
             } else {
                 const ModalDiagnosis& d = r.apps.ok() ? r.containers.diagnosis : r.apps.diagnosis;
                 m_nextPollMs = std::min(m_nextPollMs * 2, kMaxPollMs);
-                m_pollStatus->setText(tr("✗ %1 — retrying in %2 s").arg(q(d.message())).arg(m_nextPollMs / 1000));
+                m_pollStatus->setText(
+                    tr("✗ %1 — retrying in %2 s").arg(q(d.message())).arg(m_nextPollMs / 1000));
                 m_pollStatus->setToolTip(q(d.detail));
                 m_pollStatus->setStyleSheet(QStringLiteral("color: #c0392b;"));
             }
@@ -506,12 +524,23 @@ void DeploymentPanel::onDeployLine(const QString& line)
         }
     }
     switch (modalDeployStageOf(line.toStdString())) {
-    case ModalDeployStage::Initializing: m_stage->setText(tr("Initializing…")); break;
-    case ModalDeployStage::BuildingImage: m_stage->setText(tr("Building the image…")); break;
-    case ModalDeployStage::CreatingObjects: m_stage->setText(tr("Creating objects…")); break;
-    case ModalDeployStage::Deployed: m_stage->setText(tr("Deployed")); break;
-    case ModalDeployStage::Failed: m_stage->setText(tr("Failing…")); break;
-    case ModalDeployStage::Unknown: break;
+    case ModalDeployStage::Initializing:
+        m_stage->setText(tr("Initializing…"));
+        break;
+    case ModalDeployStage::BuildingImage:
+        m_stage->setText(tr("Building the image…"));
+        break;
+    case ModalDeployStage::CreatingObjects:
+        m_stage->setText(tr("Creating objects…"));
+        break;
+    case ModalDeployStage::Deployed:
+        m_stage->setText(tr("Deployed"));
+        break;
+    case ModalDeployStage::Failed:
+        m_stage->setText(tr("Failing…"));
+        break;
+    case ModalDeployStage::Unknown:
+        break;
     }
 }
 
@@ -539,45 +568,80 @@ void DeploymentPanel::setFollowing(bool on)
         return;
     }
     if (!on) {
-        if (m_followStop)
-            m_followStop->store(true);
+        stopFollowing();
         return;
     }
-    if (m_followStop)
+    if (m_follower)
         return;
-    m_followStop = std::make_shared<std::atomic<bool>>(false);
-    m_followButton->setText(tr("Following…"));
+    // KERNELWATCH_EVAL lines become results in the history store (source modal, with their
+    // container id) before they are counted here; every line goes to the logs view. The stream is
+    // reopened with a backoff when it ends, until Follow is switched off.
+    m_followStore = m_ctx.store();
+    ModalLogFollower::Options o;
+    o.app = kAppName;
+    o.store = m_followStore.get();
     QPointer<QObject> guard(this);
-    auto stop = m_followStop;
+    ModalLogFollower::Callbacks cb;
+    cb.onLines = [guard, this](const std::vector<ModalLogLine>& lines) {
+        async::post(guard, [this, lines] {
+            for (const ModalLogLine& l : lines)
+                onLogLine(l);
+        });
+    };
+    cb.onResults = [guard, this](const ModalLogFollower::ResultBatch& b) {
+        const int n = int(b.results.size()), added = int(b.newInStore);
+        async::post(guard, [this, n, added] {
+            m_followResults += n;
+            m_followStatus->setText(
+                tr("%n evaluation(s) from the logs", nullptr, m_followResults) +
+                (m_followStore ? tr(", %n new in the history", nullptr, added) : QString()));
+            if (m_ctx.poller())
+                m_ctx.poller()->pollNow();
+        });
+    };
+    cb.onStream = [guard, this](const ModalLogFollower::StreamEvent& e) {
+        const QString text = e.connected ? tr("Following the log stream…")
+                             : e.diagnosis.ok()
+                                 ? tr("The log stream ended; reconnecting in %1 s").arg(e.retryInS, 0, 'f', 0)
+                                 : tr("✗ Logs: %1 — retrying in %2 s")
+                                       .arg(q(e.diagnosis.message()))
+                                       .arg(e.retryInS, 0, 'f', 0);
+        async::post(guard, [this, text] { m_followStatus->setText(text); });
+    };
+    cb.onError = [guard, this](const std::string& message) {
+        async::post(guard, [this, message] { m_followStatus->setText(tr("✗ %1").arg(q(message))); });
+    };
+    m_followResults = 0;
+    m_follower = std::make_shared<ModalLogFollower>(m_cli, o, cb);
+    m_follower->start();
+    m_followButton->setText(tr("Following…"));
+}
+
+void DeploymentPanel::stopFollowing()
+{
+    if (!m_follower)
+        return;
+    // stop() ends the modal process and joins its threads: off the UI thread.
+    std::shared_ptr<ModalLogFollower> f = std::move(m_follower);
+    std::shared_ptr<HistoryStore> store = std::move(m_followStore); // alive until the follower ends
     async::run(
         this,
-        [cli = m_cli, stop, guard, this] {
-            ModalLogOptions o;
-            o.follow = true;
-            o.timestamps = true;
-            o.showContainerId = true;
-            return cli.followAppLogs(
-                kAppName, o,
-                [guard, this](const ModalLogLine& line) { async::post(guard, [this, line] { onLogLine(line); }); },
-                stop.get());
+        [f, store] {
+            f->stop();
+            return true;
         },
-        [this, stop](ModalCliResult<long> r) {
-            if (m_followStop == stop)
-                m_followStop.reset();
-            m_followButton->setText(tr("Follow"));
-            QSignalBlocker block(m_followButton);
-            m_followButton->setChecked(false);
-            if (!r.ok() && !r.command.stopped)
-                m_pollStatus->setText(tr("✗ Logs: %1").arg(q(r.diagnosis.message())));
-        });
+        [](bool) {});
+    m_followButton->setText(tr("Follow"));
+    QSignalBlocker block(m_followButton);
+    m_followButton->setChecked(false);
 }
 
 void DeploymentPanel::onLogLine(const ModalLogLine& line)
 {
     QScrollBar* bar = m_logView->verticalScrollBar();
     const bool atEnd = bar->value() == bar->maximum();
-    const bool newContainer = !line.containerId.empty() &&
-                              m_containerFilter->findData(q(line.containerId)) < 0;
+    const bool newContainer =
+        !line.containerId.empty() && m_containerFilter->findData(q(line.containerId)) < 0;
     m_logs->append(line);
     if (newContainer)
         m_containerFilter->addItem(q(line.containerId), q(line.containerId));

@@ -19,6 +19,11 @@ class QPushButton;
 class QSpinBox;
 class QTableView;
 
+namespace kw {
+class HistoryStore;
+class ModalLogFollower;
+} // namespace kw
+
 namespace kw::ui {
 
 class AppListModel;
@@ -55,7 +60,8 @@ public:
     bool serving() const { return m_serveStop != nullptr; }
     QString serveUrl() const { return m_serveUrl; } // the dev app's endpoint, once printed
     QString stageText() const;
-    bool following() const { return m_followStop != nullptr; }
+    bool following() const { return m_follower != nullptr; }
+    QString followStatus() const;
 
     static constexpr int kPollMs = 5000;
     static constexpr int kMaxPollMs = 60000;
@@ -92,6 +98,7 @@ private:
     void updateLaunchButtons();
     void onDeployLine(const QString& line);
     void onLogLine(const ModalLogLine& line);
+    void stopFollowing();
 
     ModalCli m_cli;
     QLabel* m_auth = nullptr;
@@ -125,7 +132,10 @@ private:
     QString m_serveUrl;
     std::shared_ptr<std::atomic<bool>> m_deployStop;
     std::shared_ptr<std::atomic<bool>> m_serveStop;
-    std::shared_ptr<std::atomic<bool>> m_followStop;
+    std::shared_ptr<ModalLogFollower> m_follower;
+    std::shared_ptr<HistoryStore> m_followStore;
+    QLabel* m_followStatus = nullptr;
+    int m_followResults = 0;
 };
 
 } // namespace kw::ui
