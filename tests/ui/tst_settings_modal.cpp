@@ -9,6 +9,7 @@
 #include "app/AppContext.h"
 #include "app/EvalService.h"
 #include "app/Settings.h"
+#include "app/StatusSummary.h"
 #include "deployment/DeploymentPanel.h"
 #include "doubles/EndpointDouble.h"
 #include "settings/ModalSettingsForm.h"
@@ -127,6 +128,9 @@ private Q_SLOTS:
             QSKIP("the endpoint double (python3) did not start");
         auto ctx = makeContext();
         Settings& s = ctx->settings();
+        StatusSummary statusBar(*ctx);
+        QVERIFY2(statusBar.modalText() == QStringLiteral("Modal: not set up"),
+                 qPrintable(statusBar.modalText()));
         QSignalSpy changed(&s, &Settings::modalConfigChanged);
         s.setModalEndpoint(QString::fromStdString(dbl.url("/ok")));
         s.setModalGpuType(QStringLiteral("L4"));
@@ -140,6 +144,7 @@ private Q_SLOTS:
         QVERIFY2(desc.contains(QString::fromStdString(dbl.url("/ok"))), qPrintable(desc));
         QVERIFY(desc.contains(QStringLiteral("L4")));
         QVERIFY2(!desc.contains(QString::fromUtf8(kwtest::EndpointDouble::kSecret)), qPrintable(desc));
+        QTRY_COMPARE(statusBar.modalText(), QStringLiteral("Modal: L4 ready"));
 
         SettingsPanel panel(*ctx);
         const QString status = panel.modalForm()->statusText();

@@ -4,6 +4,7 @@
 #include "app/DeviceInventory.h"
 #include "app/EvalService.h"
 #include "app/Format.h"
+#include "app/Settings.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
@@ -24,13 +25,9 @@ QFrame* separator(QWidget* parent)
 } // namespace
 
 StatusSummary::StatusSummary(AppContext& ctx, QWidget* parent)
-    : QWidget(parent)
-    , m_ctx(ctx)
-    , m_target(new QLabel(this))
-    , m_queue(new QLabel(this))
-    , m_running(new QLabel(this))
-    , m_finished(new QLabel(this))
-    , m_cost(new QLabel(this))
+    : QWidget(parent), m_ctx(ctx), m_target(new QLabel(this)), m_modal(new QLabel(this)),
+      m_queue(new QLabel(this)), m_running(new QLabel(this)), m_finished(new QLabel(this)),
+      m_cost(new QLabel(this))
 {
     auto* l = new QHBoxLayout(this);
     l->setContentsMargins(0, 0, 6, 0);
@@ -40,14 +37,23 @@ StatusSummary::StatusSummary(AppContext& ctx, QWidget* parent)
     m_running->setToolTip(tr("Evaluations compiling, checking or timing now"));
     m_finished->setToolTip(tr("Evaluations finished since kernelwatch started"));
     m_cost->setToolTip(tr("Modal cost of this session's evaluations (estimate)"));
-    for (QLabel* w : {m_target, m_queue, m_running, m_finished, m_cost}) {
+    for (QLabel* w : {m_target, m_modal, m_queue, m_running, m_finished, m_cost}) {
         if (w != m_target)
             l->addWidget(separator(this));
         l->addWidget(w);
     }
     connect(ctx.evals(), &EvalService::countsChanged, this, &StatusSummary::update);
     connect(ctx.devices(), &DeviceInventory::changed, this, &StatusSummary::update);
+    // The Modal target is rebuilt (and its reason or description set) when its settings change;
+    // queued, so that this reads them after AppContext has.
+    connect(&ctx.settings(), &Settings::modalConfigChanged, this, &StatusSummary::update,
+            Qt::QueuedConnection);
     update();
+}
+
+QString StatusSummary::modalText() const
+{
+    return m_modal->text();
 }
 
 void StatusSummary::update()
@@ -57,6 +63,16 @@ void StatusSummary::update()
     if (target.isEmpty())
         target = m_ctx.devices()->ready() ? m_ctx.devices()->summary() : tr("Local: looking for GPUs…");
     m_target->setText(target);
+    // Modal: ready with its GPU type, or not set up (the tooltip says what to do).
+    const QString reason = e->unavailableReason(u"modal"_s);
+    if (reason.isEmpty()) {
+        const QString d = e->targetDescription(u"modal"_s);
+        m_modal->setText(d.isEmpty() ? tr("Modal: ready") : d.section(u" at "_s, 0, 0) + tr(" ready"));
+        m_modal->setToolTip(d);
+    } else {
+        m_modal->setText(tr("Modal: not set up"));
+        m_modal->setToolTip(reason);
+    }
     m_queue->setText(tr("Queue: %1").arg(e->queuedCount()));
     m_running->setText(tr("Running: %1").arg(e->runningCount()));
     m_finished->setText(tr("Finished: %1").arg(e->finishedCount()));
