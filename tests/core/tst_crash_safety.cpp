@@ -2,6 +2,7 @@
 // batch keeps every printed result in the store and `--resume` skips them; SIGKILL during a config
 // edit leaves the old file or the new one; SIGKILL of a run watcher keeps every result it
 // reported. The batch runs PyTorch-only kernels on the CPU with the Python that has torch.
+#include "CliTestUtils.h"
 #include "HistoryStore.h"
 
 #include <QDir>
@@ -20,24 +21,10 @@
 
 namespace {
 
-QString sourceDir()
-{
-    const QString env = qEnvironmentVariable("KW_SOURCE_DIR");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..")
-                         : env;
-}
-
 QByteArray readAll(const QString& path)
 {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-bool torchPython()
-{
-    QProcess p;
-    p.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QStringLiteral("import torch")});
-    return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
 void hardKill(QProcess& p)
@@ -80,9 +67,7 @@ class TestCrashSafety : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
-                QStringLiteral("/kernelwatch-cli");
+        m_cli = kwtest::cliPath();
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built");
         QVERIFY(m_home.isValid());
@@ -90,9 +75,9 @@ private Q_SLOTS:
 
     void killedBatchKeepsPrintedResultsAndResumes()
     {
-        if (!torchPython())
+        if (!kwtest::torchPython())
             QSKIP("/usr/bin/python3 cannot import torch (apt install python3-torch)");
-        const QString samples = sourceDir() + QStringLiteral("/resources/samples");
+        const QString samples = kwtest::sourceDir() + QStringLiteral("/resources/samples");
         const QString manifest = m_home.filePath(QStringLiteral("fifty.jsonl"));
         {
             QFile f(manifest);
@@ -165,7 +150,8 @@ private Q_SLOTS:
     {
         const QString file = m_home.filePath(QStringLiteral("rl_kernelbench.yaml"));
         QFile::remove(file);
-        QVERIFY(QFile::copy(sourceDir() + QStringLiteral("/tests/fixtures/yaml/rl_kernelbench.yaml"), file));
+        QVERIFY(QFile::copy(kwtest::sourceDir() + QStringLiteral("/tests/fixtures/yaml/rl_kernelbench.yaml"),
+                            file));
         QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner);
         QByteArray current = readAll(file);
         QVERIFY(current.contains("modal_timeout: 300"));
@@ -207,7 +193,7 @@ private Q_SLOTS:
         const QString run = m_home.filePath(QStringLiteral("run-kill"));
         QVERIFY(QDir().mkpath(run));
         const QByteArray line =
-            readAll(sourceDir() + QStringLiteral("/tests/fixtures/runs/small_run/traces.jsonl"))
+            readAll(kwtest::sourceDir() + QStringLiteral("/tests/fixtures/runs/small_run/traces.jsonl"))
                 .split('\n')
                 .first();
         QVERIFY2(!line.isEmpty(), "fixture traces line missing");

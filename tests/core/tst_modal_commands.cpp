@@ -1,5 +1,6 @@
 // kernelwatch-cli's `modal` and `config` commands end to end: the built binary against the fake
 // modal client, the endpoint double and temporary YAML files.
+#include "CliTestUtils.h"
 #include "doubles/EndpointDouble.h"
 
 #include <QDir>
@@ -82,9 +83,7 @@ private:
 private slots:
     void initTestCase()
     {
-        const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
-                QStringLiteral("/kernelwatch-cli");
+        m_cli = kwtest::cliPath();
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built (ninja kernelwatch-cli)");
         QVERIFY(m_home.isValid());

@@ -3,6 +3,7 @@
 // its log) and on Modal (the endpoint double, which needs the proxy token), runs a batch, exports
 // the history as CSV and JSON; then every file written under the test's home, the store and its
 // WAL included, and everything printed, is searched for the token values.
+#include "CliTestUtils.h"
 #include "doubles/EndpointDouble.h"
 
 #include <QDir>
@@ -17,20 +18,6 @@ namespace {
 const QByteArray kModalTokenId = "ak-canary-tokenid-5f1c2e";
 const QByteArray kModalTokenSecret = "as-canary-tokensecret-9d7b31";
 const QByteArray kHfToken = "hf_canaryHFtoken42e0";
-
-QString sourceDir()
-{
-    const QString env = qEnvironmentVariable("KW_SOURCE_DIR");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../..")
-                         : env;
-}
-
-bool torchPython()
-{
-    QProcess p;
-    p.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QStringLiteral("import torch")});
-    return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
 
 } // namespace
 
@@ -78,9 +65,7 @@ class TestSecretsScan : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString bin = qEnvironmentVariable("KW_BINARY_DIR");
-        m_cli = (bin.isEmpty() ? QStringLiteral(".") : bin + QStringLiteral("/bin")) +
-                QStringLiteral("/kernelwatch-cli");
+        m_cli = kwtest::cliPath();
         if (!QFile::exists(m_cli))
             QSKIP("kernelwatch-cli is not built");
         QVERIFY(m_home.isValid());
@@ -89,13 +74,13 @@ private Q_SLOTS:
 
     void tokensAppearInNoFileWritten()
     {
-        if (!torchPython())
+        if (!kwtest::torchPython())
             QSKIP("/usr/bin/python3 cannot import torch (apt install python3-torch)");
         kwtest::EndpointDouble endpoint;
         if (!endpoint.ok())
             QSKIP("the endpoint double did not start");
 
-        const QString samples = sourceDir() + QStringLiteral("/resources/samples");
+        const QString samples = kwtest::sourceDir() + QStringLiteral("/resources/samples");
         const QString ref = samples + QStringLiteral("/relu_ref.py");
         // A kernel that prints its environment (its log tail is stored with the result).
         const QString leaky = m_home.filePath(QStringLiteral("leaky_kernel.py"));
