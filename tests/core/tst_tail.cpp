@@ -270,7 +270,12 @@ private Q_SLOTS:
         QVERIFY(polls >= 12);
         qInfo("100 MB line: %d polls, %lld ms total, slowest poll %lld ms, RSS grew %ld KB", polls,
               static_cast<long long>(total.elapsed()), static_cast<long long>(slowest), grew);
+#if defined(__SANITIZE_ADDRESS__)
+        // AddressSanitizer's quarantine keeps freed blocks resident: the bound holds in other builds.
+        Q_UNUSED(grew);
+#else
         QVERIFY2(grew < 40 * 1024, "the tailer must not buffer an overlong line");
+#endif
         QVERIFY2(slowest < 1000, "each poll is bounded by its budget");
     }
 

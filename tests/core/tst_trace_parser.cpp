@@ -230,8 +230,9 @@ private Q_SLOTS:
             value.isEmpty()
                 ? "{\"compiled\": true, \"correctness\": true}"
                 : "{\"compiled\": true, \"correctness\": true, \"speedup\": " + value.toStdString() + "}";
-        TraceLineSpans spans;
-        TraceRecord r = parse(withEval(ev), &spans);
+        TraceLineSpans spans; // views into the line: it must outlive them
+        const std::string line = withEval(ev);
+        TraceRecord r = parse(line, &spans);
         QCOMPARE(r.issue, TraceIssue::None);
         QVERIFY(!r.hasSpeedup());
         EvalResult res = buildTraceResult(r, spans, ctx("run1", "/x/traces.jsonl"));
@@ -264,7 +265,7 @@ private Q_SLOTS:
         QTest::newRow("nul inside string") << QByteArray("{\"mode\": \"a"
                                                          "\0"
                                                          "b\", \"eval_result\": {}}",
-                                                         36)
+                                                         34)
                                            << TraceIssue::Binary;
         QTest::newRow("lone brace") << QByteArray("{") << TraceIssue::Truncated;
         QTest::newRow("closing only") << QByteArray("}") << TraceIssue::InvalidJson;
