@@ -37,11 +37,12 @@ std::optional<ManifestItem> parseManifestLine(std::string_view text, std::size_t
         return false;
     };
     if (!str("id", item.id) || !str("ref", item.refPath) || !str("ref_code", item.refCode) ||
-        !str("kernel", item.kernelPath) || !str("kernel_code", item.kernelCode) || !str("backend", item.backend) ||
-        !str("precision", item.precision) || !str("problem", item.problem))
+        !str("kernel", item.kernelPath) || !str("kernel_code", item.kernelCode) ||
+        !str("backend", item.backend) || !str("precision", item.precision) || !str("problem", item.problem))
         return item;
     if (item.refPath.empty() == item.refCode.empty())
-        item.error = "line " + std::to_string(lineNo) + ": give exactly one of \"ref\" (a file) or \"ref_code\"";
+        item.error =
+            "line " + std::to_string(lineNo) + ": give exactly one of \"ref\" (a file) or \"ref_code\"";
     else if (item.kernelPath.empty() == item.kernelCode.empty())
         item.error =
             "line " + std::to_string(lineNo) + ": give exactly one of \"kernel\" (a file) or \"kernel_code\"";

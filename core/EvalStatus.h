@@ -7,7 +7,8 @@
 namespace kw {
 
 // The verdict of one evaluation. `Rejected` means an integrity check caught the kernel.
-enum class EvalStatus {
+enum class EvalStatus
+{
     Correct,
     Incorrect,
     CompileError,

@@ -10,7 +10,14 @@
 
 namespace kw {
 
-enum class EvalStage { Queued, Compiling, Checking, Timing, Done };
+enum class EvalStage
+{
+    Queued,
+    Compiling,
+    Checking,
+    Timing,
+    Done
+};
 std::string_view stageName(EvalStage s);
 
 struct EvalProgress

@@ -49,7 +49,10 @@ public:
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
     sqlite3_stmt* get() const { return m_stmt; }
-    void bind(int i, const std::string& s) { sqlite3_bind_text(m_stmt, i, s.data(), int(s.size()), SQLITE_TRANSIENT); }
+    void bind(int i, const std::string& s)
+    {
+        sqlite3_bind_text(m_stmt, i, s.data(), int(s.size()), SQLITE_TRANSIENT);
+    }
     void bind(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
     void bind(int i, long long v) { sqlite3_bind_int64(m_stmt, i, v); }
     void bindOpt(int i, const std::optional<double>& v)
@@ -157,7 +160,8 @@ Where buildWhere(const HistoryQuery& q)
         parts.push_back(in + ")");
     }
     if (!q.text.empty()) {
-        parts.push_back("(instr(id, ?) > 0 OR instr(problem, ?) > 0 OR instr(run, ?) > 0 OR instr(error, ?) > 0)");
+        parts.push_back(
+            "(instr(id, ?) > 0 OR instr(problem, ?) > 0 OR instr(run, ?) > 0 OR instr(error, ?) > 0)");
         for (int i = 0; i < 4; ++i) {
             w.texts.push_back(q.text);
             w.kinds.push_back('t');
@@ -184,7 +188,10 @@ void bindWhere(Stmt& s, const Where& w)
 
 } // namespace
 
-std::string HistoryStore::defaultPath() { return paths::dataDir() + "/history.sqlite"; }
+std::string HistoryStore::defaultPath()
+{
+    return paths::dataDir() + "/history.sqlite";
+}
 
 HistoryStore::HistoryStore(std::string path) : m_path(std::move(path))
 {
@@ -213,12 +220,16 @@ HistoryStore::HistoryStore(std::string path) : m_path(std::move(path))
     }
 }
 
-HistoryStore::~HistoryStore() { sqlite3_close(m_db); }
+HistoryStore::~HistoryStore()
+{
+    sqlite3_close(m_db);
+}
 
 namespace {
 
 constexpr const char* kInsert =
-    "INSERT OR IGNORE INTO results (id, created_at, finished_at, duration_s, source, run, step, turn, problem, "
+    "INSERT OR IGNORE INTO results (id, created_at, finished_at, duration_s, source, run, step, turn, "
+    "problem, "
     "backend, target, gpu, status, speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, error, "
     "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
@@ -253,7 +264,10 @@ bool insertOne(Stmt& s, const EvalResult& r)
 
 } // namespace
 
-bool HistoryStore::add(const EvalResult& result) { return addMany({result}) == 1; }
+bool HistoryStore::add(const EvalResult& result)
+{
+    return addMany({result}) == 1;
+}
 
 std::size_t HistoryStore::addMany(const std::vector<EvalResult>& results)
 {

@@ -15,8 +15,8 @@ namespace kw {
 
 struct HistoryQuery
 {
-    std::optional<double> since; // unix seconds, inclusive (created_at)
-    std::optional<double> until; // exclusive
+    std::optional<double> since;       // unix seconds, inclusive (created_at)
+    std::optional<double> until;       // exclusive
     std::vector<std::string> statuses; // any of; empty = all
     std::string problem;               // exact match; empty = all
     std::string source;                // exact match; empty = all

@@ -27,9 +27,18 @@ std::string xdg(const char* var, const char* fallback)
 }
 } // namespace
 
-std::string dataDir() { return xdg("XDG_DATA_HOME", ".local/share"); }
-std::string cacheDir() { return xdg("XDG_CACHE_HOME", ".cache"); }
-std::string configDir() { return xdg("XDG_CONFIG_HOME", ".config"); }
+std::string dataDir()
+{
+    return xdg("XDG_DATA_HOME", ".local/share");
+}
+std::string cacheDir()
+{
+    return xdg("XDG_CACHE_HOME", ".cache");
+}
+std::string configDir()
+{
+    return xdg("XDG_CONFIG_HOME", ".config");
+}
 
 std::string executableDir()
 {

@@ -59,7 +59,8 @@ std::string checkReferenceSource(const std::string& code, const std::string& lab
     if (!hasClass(code, "Model"))
         return label + ": no 'class Model' found; a KernelBench reference defines class Model(nn.Module)";
     if (code.find("def get_inputs") == std::string::npos)
-        return label + ": no get_inputs() found; a KernelBench reference defines get_inputs() and get_init_inputs()";
+        return label +
+               ": no get_inputs() found; a KernelBench reference defines get_inputs() and get_init_inputs()";
     return {};
 }
 

@@ -9,9 +9,18 @@
 #include <string>
 
 namespace QTest {
-template <> inline char* toString(const kw::EvalStatus& s) { return qstrdup(std::string(kw::statusName(s)).c_str()); }
-template <> inline char* toString(const kw::EvalStage& s) { return qstrdup(std::string(kw::stageName(s)).c_str()); }
-template <> inline char* toString(const std::string& s) { return qstrdup(s.c_str()); }
+template <> inline char* toString(const kw::EvalStatus& s)
+{
+    return qstrdup(std::string(kw::statusName(s)).c_str());
+}
+template <> inline char* toString(const kw::EvalStage& s)
+{
+    return qstrdup(std::string(kw::stageName(s)).c_str());
+}
+template <> inline char* toString(const std::string& s)
+{
+    return qstrdup(s.c_str());
+}
 template <> inline char* toString(const std::optional<kw::EvalStatus>& s)
 {
     return qstrdup(s ? std::string(kw::statusName(*s)).c_str() : "nullopt");

@@ -91,7 +91,10 @@ std::string ArgParser::helpText() const
     return out;
 }
 
-bool ArgParser::has(const std::string& name) const { return m_values.count(name) != 0; }
+bool ArgParser::has(const std::string& name) const
+{
+    return m_values.count(name) != 0;
+}
 
 std::optional<std::string> ArgParser::value(const std::string& name) const
 {
@@ -137,8 +140,8 @@ std::optional<double> ArgParser::doubleValue(const std::string& name, double lo,
     char* end = nullptr;
     double d = std::strtod(v->c_str(), &end);
     if (errno || end == v->c_str() || *end || !std::isfinite(d) || d < lo || d > hi) {
-        m_error = "--" + name + " must be a number from " + std::to_string(static_cast<long long>(lo)) + " to " +
-                  std::to_string(static_cast<long long>(hi)) + " (got '" + *v + "')";
+        m_error = "--" + name + " must be a number from " + std::to_string(static_cast<long long>(lo)) +
+                  " to " + std::to_string(static_cast<long long>(hi)) + " (got '" + *v + "')";
         return std::nullopt;
     }
     return d;

@@ -18,7 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string codeKey(const EvalRequest& r) { return hex64(fnv1a64(r.kernelCode, fnv1a64(r.refCode))); }
+std::string codeKey(const EvalRequest& r)
+{
+    return hex64(fnv1a64(r.kernelCode, fnv1a64(r.refCode)));
+}
 
 // Writes results in input order as soon as every earlier item is done.
 class OrderedWriter
@@ -43,11 +46,13 @@ private:
         if (m_json) {
             nlohmann::json j = toJson(r, false);
             j["manifest_id"] = r.metadata.value("manifest_id", "");
-            std::fprintf(m_out, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+            std::fprintf(m_out, "%s\n",
+                         j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             std::string speed = r.speedup ? std::to_string(*r.speedup).substr(0, 6) + "x" : "-";
             std::fprintf(m_out, "%-24s %-14s %-9s %s\n", r.metadata.value("manifest_id", "").c_str(),
-                         std::string(statusName(r.status)).c_str(), speed.c_str(), r.errorMessage.substr(0, 120).c_str());
+                         std::string(statusName(r.status)).c_str(), speed.c_str(),
+                         r.errorMessage.substr(0, 120).c_str());
         }
     }
     std::mutex m_mutex;
@@ -67,17 +72,20 @@ EvalResult itemError(const EvalRequest& req, const std::string& message)
 int runBatch(const std::vector<std::string>& args)
 {
     ArgParser p;
-    p.option("manifest", "FILE.jsonl", "one JSON object per line: id, ref|ref_code, kernel|kernel_code, backend?")
+    p.option("manifest", "FILE.jsonl",
+             "one JSON object per line: id, ref|ref_code, kernel|kernel_code, backend?")
         .option("jobs", "N", "evaluations at a time on the cpu (GPUs run one each)")
         .option("out", "FILE.jsonl", "write results (input order, JSON lines) to this file")
         .flag("resume", "skip items this manifest already has results for in the store");
     EvalOptions::declare(p);
     if (!p.parse(args)) {
-        std::fprintf(stderr, "kernelwatch-cli batch: %s (see kernelwatch-cli batch --help)\n", p.error().c_str());
+        std::fprintf(stderr, "kernelwatch-cli batch: %s (see kernelwatch-cli batch --help)\n",
+                     p.error().c_str());
         return ExitUsage;
     }
     if (p.has("help")) {
-        std::printf("usage: kernelwatch-cli batch --manifest FILE.jsonl [options]\n\n%s", p.helpText().c_str());
+        std::printf("usage: kernelwatch-cli batch --manifest FILE.jsonl [options]\n\n%s",
+                    p.helpText().c_str());
         return ExitOk;
     }
     EvalOptions opts;
@@ -85,7 +93,8 @@ int runBatch(const std::vector<std::string>& args)
     if (auto j = p.intValue("jobs", 1, 1024))
         opts.jobs = *j;
     if (!opts.read(p, error) || !p.error().empty()) {
-        std::fprintf(stderr, "kernelwatch-cli batch: %s\n", error.empty() ? p.error().c_str() : error.c_str());
+        std::fprintf(stderr, "kernelwatch-cli batch: %s\n",
+                     error.empty() ? p.error().c_str() : error.c_str());
         return ExitUsage;
     }
     if (!p.has("manifest")) {
@@ -102,7 +111,8 @@ int runBatch(const std::vector<std::string>& args)
     ss << in.rdbuf();
     const auto items = parseManifest(ss.str());
     if (items.empty()) {
-        std::fprintf(stderr, "kernelwatch-cli batch: %s: no items (one JSON object per line)\n", manifestPath.c_str());
+        std::fprintf(stderr, "kernelwatch-cli batch: %s: no items (one JSON object per line)\n",
+                     manifestPath.c_str());
         return ExitUsage;
     }
     const fs::path baseDir = fs::path(manifestPath).parent_path();
@@ -193,8 +203,8 @@ int runBatch(const std::vector<std::string>& args)
         }
     }
     if (resumed)
-        std::fprintf(stderr, "kernelwatch-cli batch: resuming: %zu of %zu items already have results\n", resumed,
-                     items.size());
+        std::fprintf(stderr, "kernelwatch-cli batch: resuming: %zu of %zu items already have results\n",
+                     resumed, items.size());
 
     std::size_t finished = 0, failures = 0;
     if (!todo.empty()) {
@@ -229,7 +239,8 @@ int runBatch(const std::vector<std::string>& args)
         std::fclose(out);
     std::fprintf(stderr, "kernelwatch-cli batch: %zu items, %zu evaluated, %zu resumed, %zu unusable lines\n",
                  items.size(), todo.size(), resumed,
-                 std::size_t(std::count_if(items.begin(), items.end(), [](const auto& i) { return !i.error.empty(); })));
+                 std::size_t(std::count_if(items.begin(), items.end(),
+                                           [](const auto& i) { return !i.error.empty(); })));
     return ExitOk;
 }
 

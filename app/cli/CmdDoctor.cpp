@@ -1,10 +1,10 @@
 // kernelwatch-cli doctor: what kernelwatch found on this machine, and what to fix.
-#include "Command.h"
-#include "Version.h"
 #include "ArgParser.h"
+#include "Command.h"
 #include "HistoryStore.h"
 #include "Paths.h"
 #include "PythonFinder.h"
+#include "Version.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -64,9 +64,12 @@ int runDoctor(const std::vector<std::string>& args)
                                  "KERNELWATCH_EVALUATOR_DIR to the folder that holds kernelwatch_eval/";
     }
     const PythonProbe probe = findPython(p.valueOr("python", ""), evalDir);
-    out["python"] = {{"path", probe.path},       {"ok", probe.ok},
-                     {"version", probe.pythonVersion}, {"torch", probe.torchVersion},
-                     {"torch_cuda", probe.torchCuda},  {"triton", probe.tritonAvailable},
+    out["python"] = {{"path", probe.path},
+                     {"ok", probe.ok},
+                     {"version", probe.pythonVersion},
+                     {"torch", probe.torchVersion},
+                     {"torch_cuda", probe.torchCuda},
+                     {"triton", probe.tritonAvailable},
                      {"error", probe.error}};
     healthy = healthy && probe.ok;
     nlohmann::json gpus = nlohmann::json::array();
@@ -90,19 +93,23 @@ int runDoctor(const std::vector<std::string>& args)
         return healthy ? ExitOk : ExitInfra;
     }
     std::printf("kernelwatch-cli %s (commit %s)\n", KW_VERSION, kw::gitCommit());
-    std::printf("evaluator:  %s\n", evalDir.empty() ? out["evaluator_error"].get<std::string>().c_str() : evalDir.c_str());
+    std::printf("evaluator:  %s\n",
+                evalDir.empty() ? out["evaluator_error"].get<std::string>().c_str() : evalDir.c_str());
     if (probe.ok)
-        std::printf("python:     %s (Python %s, torch %s%s%s)\n", probe.path.c_str(), probe.pythonVersion.c_str(),
-                    probe.torchVersion.c_str(), probe.torchCuda.empty() ? ", CPU build" : (", CUDA " + probe.torchCuda).c_str(),
+        std::printf("python:     %s (Python %s, torch %s%s%s)\n", probe.path.c_str(),
+                    probe.pythonVersion.c_str(), probe.torchVersion.c_str(),
+                    probe.torchCuda.empty() ? ", CPU build" : (", CUDA " + probe.torchCuda).c_str(),
                     probe.tritonAvailable ? ", triton" : "");
     else
         std::printf("python:     PROBLEM: %s\n", probe.error.c_str());
     if (probe.gpus.empty())
-        std::printf("gpus:       none visible to torch: kernels run on the CPU (PyTorch and C++ extensions only)\n");
+        std::printf(
+            "gpus:       none visible to torch: kernels run on the CPU (PyTorch and C++ extensions only)\n");
     for (const auto& g : probe.gpus)
         std::printf("gpu %d:      %s (%s, %.0f GiB)\n", g.index, g.name.c_str(), g.arch.c_str(), g.memoryGiB);
-    std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty() ? "not found (CUDA kernels cannot be built here)"
-                                                                            : out["nvcc"].get<std::string>().c_str());
+    std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty()
+                                        ? "not found (CUDA kernels cannot be built here)"
+                                        : out["nvcc"].get<std::string>().c_str());
     std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
                                         ? "not found (only needed for the Modal target: pip install modal)"
                                         : out["modal"].get<std::string>().c_str());

@@ -19,11 +19,13 @@ int runEval(const std::vector<std::string>& args)
         .option("kernel", "FILE", "candidate program (class ModelNew)");
     EvalOptions::declare(p);
     if (!p.parse(args)) {
-        std::fprintf(stderr, "kernelwatch-cli eval: %s (see kernelwatch-cli eval --help)\n", p.error().c_str());
+        std::fprintf(stderr, "kernelwatch-cli eval: %s (see kernelwatch-cli eval --help)\n",
+                     p.error().c_str());
         return ExitUsage;
     }
     if (p.has("help")) {
-        std::printf("usage: kernelwatch-cli eval --ref FILE --kernel FILE [options]\n\n%s", p.helpText().c_str());
+        std::printf("usage: kernelwatch-cli eval --ref FILE --kernel FILE [options]\n\n%s",
+                    p.helpText().c_str());
         return ExitOk;
     }
     EvalOptions opts;
@@ -42,7 +44,8 @@ int runEval(const std::vector<std::string>& args)
     req.refPath = std::filesystem::absolute(*p.value("ref")).string();
     req.kernelPath = std::filesystem::absolute(*p.value("kernel")).string();
     req.problem = std::filesystem::path(req.refPath).stem().string();
-    if (!readSourceFile(*p.value("ref"), req.refCode, error) || !readSourceFile(*p.value("kernel"), req.kernelCode, error)) {
+    if (!readSourceFile(*p.value("ref"), req.refCode, error) ||
+        !readSourceFile(*p.value("kernel"), req.kernelCode, error)) {
         std::fprintf(stderr, "kernelwatch-cli eval: %s\n", error.c_str());
         return ExitUsage;
     }
@@ -76,7 +79,9 @@ int runEval(const std::vector<std::string>& args)
         return ExitInfra;
     }
     if (opts.json)
-        std::printf("%s\n", toJson(result, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::printf(
+            "%s\n",
+            toJson(result, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     else
         std::printf("%s", describeResult(result).c_str());
     std::fflush(stdout);

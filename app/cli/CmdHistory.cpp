@@ -63,8 +63,8 @@ int runHistory(const std::vector<std::string>& args)
             std::fputs(exportfmt::csvRow(r).c_str(), stdout);
         return ExitOk;
     }
-    std::printf("%-19s %-7s %-28s %-9s %-14s %9s %10s %10s\n", "time", "source", "problem", "target", "status",
-                "speedup", "runtime", "baseline");
+    std::printf("%-19s %-7s %-28s %-9s %-14s %9s %10s %10s\n", "time", "source", "problem", "target",
+                "status", "speedup", "runtime", "baseline");
     for (const auto& r : rows) {
         auto ms = [](const std::optional<double>& v) {
             char b[32];
@@ -76,9 +76,10 @@ int runHistory(const std::vector<std::string>& args)
         char sp[32] = "-";
         if (r.speedup)
             std::snprintf(sp, sizeof sp, "%.3fx", *r.speedup);
-        std::printf("%-19s %-7s %-28.28s %-9.9s %-14s %9s %10s %10s\n", exportfmt::formatTime(r.createdAt).c_str(),
-                    r.source.c_str(), r.problem.c_str(), r.target.c_str(), std::string(statusName(r.status)).c_str(),
-                    sp, ms(r.runtimeMs).c_str(), ms(r.baselineMs).c_str());
+        std::printf("%-19s %-7s %-28.28s %-9.9s %-14s %9s %10s %10s\n",
+                    exportfmt::formatTime(r.createdAt).c_str(), r.source.c_str(), r.problem.c_str(),
+                    r.target.c_str(), std::string(statusName(r.status)).c_str(), sp, ms(r.runtimeMs).c_str(),
+                    ms(r.baselineMs).c_str());
     }
     std::fprintf(stderr, "%zu shown, %zu stored in %s\n", rows.size(), store->count(), store->path().c_str());
     return ExitOk;

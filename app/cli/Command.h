@@ -5,11 +5,12 @@
 
 namespace kw::cli {
 
-enum ExitCode : int {
-    ExitOk = 0,        // the command ran (an evaluation ran, whatever its verdict)
-    ExitFailure = 1,   // the command ran and found a problem (e.g. modal status unhealthy)
-    ExitUsage = 2,     // bad arguments or unreadable input files
-    ExitInfra = 3,     // no Python with torch, no device, store not writable, ...
+enum ExitCode : int
+{
+    ExitOk = 0,      // the command ran (an evaluation ran, whatever its verdict)
+    ExitFailure = 1, // the command ran and found a problem (e.g. modal status unhealthy)
+    ExitUsage = 2,   // bad arguments or unreadable input files
+    ExitInfra = 3,   // no Python with torch, no device, store not writable, ...
     ExitInterrupted = 130,
 };
 

@@ -23,7 +23,8 @@ void EvalOptions::declare(ArgParser& p)
         .option("db", "PATH", "history store (default ~/.local/share/kernelwatch/history.sqlite)")
         .option("target", "local|modal", "where to evaluate (default local)")
         .option("gpu", "TYPE", "Modal GPU type: T4, L4, A10, L40S, A100, A100-80GB, H100, H200, B200, ...")
-        .option("endpoint", "URL", "Modal web endpoint (default: KERNELWATCH_MODAL_ENDPOINT or the last deploy)")
+        .option("endpoint", "URL",
+                "Modal web endpoint (default: KERNELWATCH_MODAL_ENDPOINT or the last deploy)")
         .flag("json", "print results as JSON")
         .flag("help", "show this help");
 }
@@ -100,7 +101,10 @@ std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& e
     return backend;
 }
 
-bool stderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+bool stderrIsTerminal()
+{
+    return isatty(STDERR_FILENO) == 1;
+}
 
 void printProgressLine(const std::string& text)
 {

@@ -21,12 +21,14 @@ void printHelp(FILE* to)
 {
     auto cmds = kw::cli::commandRegistry();
     std::sort(cmds.begin(), cmds.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-    std::fprintf(to, "kernelwatch-cli %s: evaluate GPU kernels, watch training runs, operate Modal\n\n"
-                     "usage: kernelwatch-cli COMMAND [options]   (kernelwatch-cli COMMAND --help)\n\ncommands:\n",
+    std::fprintf(to,
+                 "kernelwatch-cli %s: evaluate GPU kernels, watch training runs, operate Modal\n\n"
+                 "usage: kernelwatch-cli COMMAND [options]   (kernelwatch-cli COMMAND --help)\n\ncommands:\n",
                  KW_VERSION);
     for (const auto& c : cmds)
         std::fprintf(to, "  %-12s %s\n", c.name.c_str(), c.summary.c_str());
-    std::fprintf(to, "\nexit codes: 0 ran, 1 ran and found a problem, 2 usage error, 3 infrastructure error\n");
+    std::fprintf(to,
+                 "\nexit codes: 0 ran, 1 ran and found a problem, 2 usage error, 3 infrastructure error\n");
 }
 
 } // namespace

@@ -3,8 +3,8 @@
 //   --screenshot FILE --panel ID    render a panel at 1400×900 to PNG without a display
 //   [--demo] [--theme light|dark]   ... with generated results / in a theme
 //   --render-icons DIR              write the application icon as PNGs (packaging)
-#include "app/AppContext.h"
 #include "Version.h"
+#include "app/AppContext.h"
 #include "app/Icons.h"
 #include "app/MainWindow.h"
 #include "app/PanelRegistry.h"
@@ -43,12 +43,17 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Evaluate GPU kernels and watch training evaluations."_s);
     parser.addHelpOption();
-    const QCommandLineOption screenshot(u"screenshot"_s, u"Render a panel to a PNG file and exit."_s, u"FILE"_s);
-    const QCommandLineOption panel(u"panel"_s, u"Panel for --screenshot: submit, evaluations, charts, settings."_s,
+    const QCommandLineOption screenshot(u"screenshot"_s, u"Render a panel to a PNG file and exit."_s,
+                                        u"FILE"_s);
+    const QCommandLineOption panel(u"panel"_s,
+                                   u"Panel for --screenshot: submit, evaluations, charts, settings."_s,
                                    u"ID"_s, u"submit"_s);
-    const QCommandLineOption demo(u"demo"_s, u"With --screenshot: fill a temporary history with generated results."_s);
-    const QCommandLineOption theme(u"theme"_s, u"With --screenshot: light (default) or dark."_s, u"THEME"_s, u"light"_s);
-    const QCommandLineOption icons(u"render-icons"_s, u"Write the application icon as PNG files into DIR."_s, u"DIR"_s);
+    const QCommandLineOption demo(u"demo"_s,
+                                  u"With --screenshot: fill a temporary history with generated results."_s);
+    const QCommandLineOption theme(u"theme"_s, u"With --screenshot: light (default) or dark."_s, u"THEME"_s,
+                                   u"light"_s);
+    const QCommandLineOption icons(u"render-icons"_s, u"Write the application icon as PNG files into DIR."_s,
+                                   u"DIR"_s);
     parser.addOptions({screenshot, panel, demo, theme, icons});
     parser.process(app);
 
@@ -59,7 +64,8 @@ int main(int argc, char** argv)
         o.file = parser.value(screenshot);
         o.panel = parser.value(panel);
         o.demo = parser.isSet(demo);
-        o.theme = parser.value(theme) == u"dark"_s ? kw::ui::Settings::Theme::Dark : kw::ui::Settings::Theme::Light;
+        o.theme =
+            parser.value(theme) == u"dark"_s ? kw::ui::Settings::Theme::Dark : kw::ui::Settings::Theme::Light;
         return kw::ui::ScreenshotRunner::run(o);
     }
 

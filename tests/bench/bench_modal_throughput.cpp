@@ -44,8 +44,8 @@ int main(int argc, char** argv)
 
     Subprocess dbl;
     SpawnOptions so;
-    so.argv = {access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3", doubleScript(), "--lifetime",
-               "600"};
+    so.argv = {access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3", doubleScript(),
+               "--lifetime", "600"};
     so.env = childenv::current();
     so.pipeStderr = false;
     if (auto err = dbl.start(so); !err.empty()) {
@@ -87,9 +87,10 @@ int main(int argc, char** argv)
         cost += r.costUsd.value_or(0);
     }
     const auto st = backend.stats();
-    std::printf("bench_modal_throughput: %d evaluations, %d in flight, endpoint delay %.2f s\n", n, conc, delay);
-    std::printf("  wall %.2f s, %.1f results/s, %d correct, %llu POSTs, max in flight %zu\n", wall, n / wall, ok,
-                static_cast<unsigned long long>(st.posts), st.maxInFlight);
+    std::printf("bench_modal_throughput: %d evaluations, %d in flight, endpoint delay %.2f s\n", n, conc,
+                delay);
+    std::printf("  wall %.2f s, %.1f results/s, %d correct, %llu POSTs, max in flight %zu\n", wall, n / wall,
+                ok, static_cast<unsigned long long>(st.posts), st.maxInFlight);
     std::printf("  client CPU %.3f s total, %.3f ms per request\n", cpu, 1000.0 * cpu / n);
     std::printf("  estimated cost %.4f USD (H100 list price x reported GPU-seconds)\n", cost);
     dbl.closeStdin();

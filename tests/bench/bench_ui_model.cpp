@@ -36,8 +36,8 @@ double residentBytes()
 void report(const char* what, double value, const char* unit, double goal, bool higherIsBetter)
 {
     const bool ok = higherIsBetter ? value >= goal : value <= goal;
-    std::printf("  %-44s %12.1f %-8s goal %s %-10.0f %s\n", what, value, unit, higherIsBetter ? "≥" : "≤", goal,
-                ok ? "PASS" : "FAIL");
+    std::printf("  %-44s %12.1f %-8s goal %s %-10.0f %s\n", what, value, unit, higherIsBetter ? "≥" : "≤",
+                goal, ok ? "PASS" : "FAIL");
 }
 } // namespace
 
@@ -57,7 +57,9 @@ int main(int argc, char** argv)
     std::printf("bench_ui_model: %d results\n", total);
 
     // Warm up allocator and Qt so the baseline is fair.
-    { auto warm = DemoData::rows(0, 1000, rng, start, 1.0); }
+    {
+        auto warm = DemoData::rows(0, 1000, rng, start, 1.0);
+    }
     malloc_trim(0);
     const double rssBefore = residentBytes();
 
@@ -110,7 +112,8 @@ int main(int argc, char** argv)
     double worstFilter = 0;
     for (const Case& c : cases) {
         filter->setFilter(c.spec);
-        std::printf("    filter %-28s %8.1f ms  (%d rows shown)\n", c.name, filter->lastFilterMs(), filter->rowCount());
+        std::printf("    filter %-28s %8.1f ms  (%d rows shown)\n", c.name, filter->lastFilterMs(),
+                    filter->rowCount());
         worstFilter = std::max(worstFilter, filter->lastFilterMs());
     }
     QElapsedTimer sortTimer;
@@ -173,7 +176,8 @@ int main(int argc, char** argv)
     report("resident memory per row", perRow, "bytes", 500, false);
     report("max event-loop stall at 1,000 rows/s", stallMs, "ms", 50, false);
     std::printf("  %-44s %12.1f ms (no goal)\n", "sort 1M rows by speedup", sortMs);
-    std::printf("  %-44s %12zu bytes\n", "model's own estimate per row", model->memoryBytes() / static_cast<std::size_t>(model->rowCount()));
+    std::printf("  %-44s %12zu bytes\n", "model's own estimate per row",
+                model->memoryBytes() / static_cast<std::size_t>(model->rowCount()));
     delete filter;
     delete model;
     return 0;

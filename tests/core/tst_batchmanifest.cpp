@@ -3,8 +3,8 @@
 #include "SourceFile.h"
 #include "TestPrinters.h"
 
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 
 using namespace kw;
 
@@ -14,14 +14,15 @@ class TestBatchManifest : public QObject
 private Q_SLOTS:
     void parsesLines()
     {
-        const auto items = parseManifest("{\"id\": \"a\", \"ref\": \"r.py\", \"kernel\": \"k.py\"}\n"
-                                         "\n# comment\n"
-                                         "{\"id\": 7, \"ref_code\": \"x\", \"kernel_code\": \"y\", \"backend\": \"triton\"}\n"
-                                         "not json\n"
-                                         "{\"ref\": \"r.py\"}\n"
-                                         "{\"ref\": \"r.py\", \"ref_code\": \"x\", \"kernel\": \"k\"}\n"
-                                         "[1,2]\n"
-                                         "{\"id\": \"b\", \"ref\": 5, \"kernel\": \"k\"}");
+        const auto items = parseManifest(
+            "{\"id\": \"a\", \"ref\": \"r.py\", \"kernel\": \"k.py\"}\n"
+            "\n# comment\n"
+            "{\"id\": 7, \"ref_code\": \"x\", \"kernel_code\": \"y\", \"backend\": \"triton\"}\n"
+            "not json\n"
+            "{\"ref\": \"r.py\"}\n"
+            "{\"ref\": \"r.py\", \"ref_code\": \"x\", \"kernel\": \"k\"}\n"
+            "[1,2]\n"
+            "{\"id\": \"b\", \"ref\": 5, \"kernel\": \"k\"}");
         QCOMPARE(items.size(), std::size_t(7));
         QCOMPARE(items[0].id, std::string("a"));
         QCOMPARE(items[0].line, std::size_t(1));
@@ -58,8 +59,11 @@ private Q_SLOTS:
         QVERIFY(!readSourceFile(big.fileName().toStdString(), code, err));
         QVERIFY(QString::fromStdString(err).contains(QStringLiteral("1 MiB")));
 
-        QVERIFY(checkReferenceSource("import torch\nclass Model(nn.Module):\n  pass\ndef get_inputs(): pass", "r.py").empty());
-        QVERIFY(!checkReferenceSource("class ModelNew(nn.Module): pass\ndef get_inputs(): pass", "r.py").empty());
+        QVERIFY(checkReferenceSource("import torch\nclass Model(nn.Module):\n  pass\ndef get_inputs(): pass",
+                                     "r.py")
+                    .empty());
+        QVERIFY(
+            !checkReferenceSource("class ModelNew(nn.Module): pass\ndef get_inputs(): pass", "r.py").empty());
         QVERIFY(!checkReferenceSource("class Model(nn.Module): pass", "r.py").empty());
         QVERIFY(checkKernelSource("x = 1\nclass ModelNew(nn.Module):\n pass", "k.py").empty());
         QVERIFY(QString::fromStdString(checkKernelSource("class Model(nn.Module): pass", "k.py"))
@@ -81,7 +85,8 @@ private Q_SLOTS:
         QVERIFY(QString::fromStdString(line).contains(QStringLiteral(",correct,2.5,")));
         const std::string header = exportfmt::csvHeader();
         // the problem's quoted comma is the one extra
-        QCOMPARE(std::count(line.begin(), line.end(), ','), std::count(header.begin(), header.end(), ',') + 1);
+        QCOMPARE(std::count(line.begin(), line.end(), ','),
+                 std::count(header.begin(), header.end(), ',') + 1);
     }
 };
 

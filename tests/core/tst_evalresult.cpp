@@ -70,7 +70,8 @@ private Q_SLOTS:
         QCOMPARE(r.testsPassed, 0);
         QVERIFY(r.metadata.is_object());
         QCOMPARE(r.flags.size(), std::size_t(1));
-        QCOMPARE(resultFromJson(nlohmann::json::parse(R"({"compiled": false})")).status, EvalStatus::CompileError);
+        QCOMPARE(resultFromJson(nlohmann::json::parse(R"({"compiled": false})")).status,
+                 EvalStatus::CompileError);
         QCOMPARE(resultFromJson(nlohmann::json::parse("[]")).status, EvalStatus::Unknown);
         QCOMPARE(resultFromJson(nlohmann::json::parse(R"({"status": "weird"})")).status, EvalStatus::Unknown);
     }
@@ -84,8 +85,9 @@ private Q_SLOTS:
 
     void statusNames()
     {
-        for (auto s : {EvalStatus::Correct, EvalStatus::Incorrect, EvalStatus::CompileError, EvalStatus::RuntimeError,
-                       EvalStatus::Timeout, EvalStatus::Crashed, EvalStatus::Rejected, EvalStatus::InfraError})
+        for (auto s :
+             {EvalStatus::Correct, EvalStatus::Incorrect, EvalStatus::CompileError, EvalStatus::RuntimeError,
+              EvalStatus::Timeout, EvalStatus::Crashed, EvalStatus::Rejected, EvalStatus::InfraError})
             QCOMPARE(parseEvalStatus(statusName(s)), std::optional<EvalStatus>(s));
         QCOMPARE(statusName(EvalStatus::CompileError), std::string_view("compile_error"));
     }

@@ -2,8 +2,8 @@
 
 #include "TestPrinters.h"
 
-#include <QtTest>
 #include <QTemporaryDir>
+#include <QtTest>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -64,8 +64,9 @@ private Q_SLOTS:
         std::vector<EvalResult> batch;
         for (int i = 0; i < 30; ++i)
             batch.push_back(makeResult("r" + std::to_string(i),
-                                       i % 3 == 0 ? EvalStatus::Correct
-                                                  : (i % 3 == 1 ? EvalStatus::CompileError : EvalStatus::Timeout),
+                                       i % 3 == 0
+                                           ? EvalStatus::Correct
+                                           : (i % 3 == 1 ? EvalStatus::CompileError : EvalStatus::Timeout),
                                        1000 + i, i < 10 ? "p1" : "p2", i % 2 ? "batch" : "submit"));
         QCOMPARE(store.addMany(batch), std::size_t(30));
         QCOMPARE(store.addMany(batch), std::size_t(0));
@@ -135,7 +136,8 @@ private Q_SLOTS:
         for (int t = 0; t < 4; ++t)
             threads.emplace_back([&store, t] {
                 for (int i = 0; i < 50; ++i)
-                    store.add(makeResult("t" + std::to_string(t) + "-" + std::to_string(i), EvalStatus::Correct, i, "p"));
+                    store.add(makeResult("t" + std::to_string(t) + "-" + std::to_string(i),
+                                         EvalStatus::Correct, i, "p"));
             });
         for (auto& th : threads)
             th.join();

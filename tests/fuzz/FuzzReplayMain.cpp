@@ -90,13 +90,17 @@ public:
 private:
     static constexpr std::size_t kMaxLen = 1 << 16;
 
-    std::size_t pick(std::size_t n) { return n ? std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng) : 0; }
+    std::size_t pick(std::size_t n)
+    {
+        return n ? std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng) : 0;
+    }
 
     void edit(std::string& s, const std::vector<std::string>& corpus)
     {
-        static const char* const kTokens[] = {"{",    "}",     "[",      "]",      "\"",  ":",  ",",     "\n",
-                                              "\r\n", "\\",    "\\u0000", "\\ud800", "null", "NaN", "1e999", "-0",
-                                              "\xff", "\xc3(", "\t",     " ",      "---", "- ", "#",     "KERNELWATCH_EVAL "};
+        static const char* const kTokens[] = {"{",    "}",   "[",     "]",  "\"",      ":",
+                                              ",",    "\n",  "\r\n",  "\\", "\\u0000", "\\ud800",
+                                              "null", "NaN", "1e999", "-0", "\xff",    "\xc3(",
+                                              "\t",   " ",   "---",   "- ", "#",       "KERNELWATCH_EVAL "};
         switch (pick(8)) {
         case 0: // flip a bit
             if (!s.empty())
@@ -121,7 +125,8 @@ private:
         case 4: // copy a chunk elsewhere
             if (!s.empty()) {
                 const std::size_t from = pick(s.size());
-                const std::string chunk = s.substr(from, 1 + pick(std::min<std::size_t>(256, s.size() - from)));
+                const std::string chunk =
+                    s.substr(from, 1 + pick(std::min<std::size_t>(256, s.size() - from)));
                 s.insert(pick(s.size() + 1), chunk);
             }
             break;

@@ -64,7 +64,8 @@ private Q_SLOTS:
         m_store = std::make_unique<HistoryStore>(m_dir.filePath(QStringLiteral("h.sqlite")).toStdString());
         std::vector<EvalResult> rs;
         for (int i = 0; i < 30; ++i)
-            rs.push_back(result("e" + std::to_string(i), i % 3 ? EvalStatus::Correct : EvalStatus::CompileError,
+            rs.push_back(result("e" + std::to_string(i),
+                                i % 3 ? EvalStatus::Correct : EvalStatus::CompileError,
                                 i % 2 ? "level1/19_ReLU" : "level2/1_Conv", 1.7e9 + i));
         QCOMPARE(m_store->addMany(rs), std::size_t(30));
     }
@@ -112,7 +113,8 @@ private Q_SLOTS:
         }
 
         const QString withCode = m_dir.filePath(QStringLiteral("code.jsonl"));
-        QVERIFY(HistoryExporter::run(*m_store, ids, HistoryExporter::Format::JsonlWithCode, withCode).error.isEmpty());
+        QVERIFY(HistoryExporter::run(*m_store, ids, HistoryExporter::Format::JsonlWithCode, withCode)
+                    .error.isEmpty());
         const QString t2 = readAll(withCode);
         QVERIFY(t2.contains(QStringLiteral("class ModelNew")));
         QVERIFY(!t2.contains(QStringLiteral("kwtestsecretvalue42")));

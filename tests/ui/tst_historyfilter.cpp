@@ -119,7 +119,8 @@ private Q_SLOTS:
         QCOMPARE(m_filter.index(0, 0).data(HistoryModel::RowIdRole).toLongLong(), 4); // 40×
         QCOMPARE(m_filter.index(1, 0).data(HistoryModel::RowIdRole).toLongLong(), 1); // 1.5×
         m_filter.sort(HistoryModel::Problem, Qt::AscendingOrder);
-        QCOMPARE(m_filter.index(0, HistoryModel::Problem).data().toString(), QStringLiteral("level1/19_ReLU"));
+        QCOMPARE(m_filter.index(0, HistoryModel::Problem).data().toString(),
+                 QStringLiteral("level1/19_ReLU"));
         const int p = m_filter.proxyRowForRowId(5);
         QVERIFY(p >= 0);
         QCOMPARE(m_filter.index(p, 0).data(HistoryModel::RowIdRole).toLongLong(), 5);
@@ -139,8 +140,9 @@ private Q_SLOTS:
             rows.reserve(100000);
             for (int i = 0; i < 100000; ++i) {
                 const int n = chunk * 100000 + i + 1;
-                rows.push_back(row(n, "level1/" + std::to_string(n % 100) + "_P", n % 3 ? EvalStatus::Correct : EvalStatus::CompileError,
-                                   1e9 + n, n % 2 ? "run" : "batch", 1.0 + n % 5));
+                rows.push_back(row(n, "level1/" + std::to_string(n % 100) + "_P",
+                                   n % 3 ? EvalStatus::Correct : EvalStatus::CompileError, 1e9 + n,
+                                   n % 2 ? "run" : "batch", 1.0 + n % 5));
             }
             big.appendNow(rows);
         }

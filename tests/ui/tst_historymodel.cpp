@@ -26,7 +26,8 @@ private Q_SLOTS:
             for (int b = 0; b < 10; ++b) {
                 std::vector<HistoryRow> rows;
                 for (int i = 0; i < 100; ++i)
-                    rows.push_back(row(b * 100 + i + 1, "level1/19_ReLU", EvalStatus::Correct, 1000 + b * 100 + i));
+                    rows.push_back(
+                        row(b * 100 + i + 1, "level1/19_ReLU", EvalStatus::Correct, 1000 + b * 100 + i));
                 model.enqueue(std::move(rows));
             }
         });
@@ -59,7 +60,8 @@ private Q_SLOTS:
         model.appendNow({row(7, "level2/76_Gemm_Add_ReLU", EvalStatus::Correct, 1.7e9, "batch", 2.5)});
         const QModelIndex speed = model.index(0, HistoryModel::Speedup);
         QCOMPARE(speed.data().toString(), QStringLiteral("2.50×"));
-        QCOMPARE(model.index(0, HistoryModel::Problem).data().toString(), QStringLiteral("level2/76_Gemm_Add_ReLU"));
+        QCOMPARE(model.index(0, HistoryModel::Problem).data().toString(),
+                 QStringLiteral("level2/76_Gemm_Add_ReLU"));
         QCOMPARE(model.index(0, HistoryModel::Source).data().toString(), QStringLiteral("batch"));
         QCOMPARE(model.index(0, HistoryModel::Status).data().toString(), QStringLiteral("correct"));
         QCOMPARE(speed.data(HistoryModel::RowIdRole).toLongLong(), 7);
@@ -114,8 +116,9 @@ private Q_SLOTS:
         QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
         std::vector<HistoryRow> rows;
         for (int i = 1; i <= 200; ++i)
-            rows.push_back(row(i, i % 2 ? "level1/19_ReLU" : "level2/1_Conv", i % 3 ? EvalStatus::Correct : EvalStatus::CompileError,
-                               1000 + i, "run", i % 3 ? std::optional<double>(0.5 + (i % 7)) : std::nullopt));
+            rows.push_back(row(i, i % 2 ? "level1/19_ReLU" : "level2/1_Conv",
+                               i % 3 ? EvalStatus::Correct : EvalStatus::CompileError, 1000 + i, "run",
+                               i % 3 ? std::optional<double>(0.5 + (i % 7)) : std::nullopt));
         model.appendNow(rows);
         QCOMPARE(filter.rowCount(), 200);
         // Newest first by default.
@@ -128,7 +131,8 @@ private Q_SLOTS:
 
         // Appends land at the top (time descending) with one insert per batch.
         QSignalSpy inserted(&filter, &QAbstractItemModel::rowsInserted);
-        model.appendNow({row(201, "level1/19_ReLU", EvalStatus::Correct, 2000), row(202, "level2/1_Conv", EvalStatus::Correct, 2001),
+        model.appendNow({row(201, "level1/19_ReLU", EvalStatus::Correct, 2000),
+                         row(202, "level2/1_Conv", EvalStatus::Correct, 2001),
                          row(203, "level1/19_ReLU", EvalStatus::Correct, 2002)});
         QCOMPARE(inserted.count(), 1);
         QCOMPARE(filter.rowCount(), 102);
@@ -138,7 +142,8 @@ private Q_SLOTS:
         filter.sort(HistoryModel::Speedup, Qt::AscendingOrder);
         std::vector<HistoryRow> scattered;
         for (int i = 0; i < 40; ++i)
-            scattered.push_back(row(300 + i, "level1/19_ReLU", EvalStatus::Correct, 3000 + i, "run", 0.1 * (i * 37 % 80)));
+            scattered.push_back(
+                row(300 + i, "level1/19_ReLU", EvalStatus::Correct, 3000 + i, "run", 0.1 * (i * 37 % 80)));
         model.appendNow(scattered);
         QCOMPARE(filter.rowCount(), 142);
         double last = -1e9;
@@ -152,13 +157,15 @@ private Q_SLOTS:
         std::vector<HistoryRow> keep;
         for (int r = 0; r < model.rowCount(); ++r)
             if (r % 5 != 0)
-                keep.push_back(row(model.row(r).rowId, model.text(r, HistoryModel::FProblem).toStdString(),
-                                   static_cast<EvalStatus>(model.row(r).status), model.row(r).createdAt, "run",
-                                   std::isnan(model.row(r).speedup) ? std::nullopt
-                                                                     : std::optional<double>(model.row(r).speedup)));
+                keep.push_back(
+                    row(model.row(r).rowId, model.text(r, HistoryModel::FProblem).toStdString(),
+                        static_cast<EvalStatus>(model.row(r).status), model.row(r).createdAt, "run",
+                        std::isnan(model.row(r).speedup) ? std::nullopt
+                                                         : std::optional<double>(model.row(r).speedup)));
         model.merge(keep);
         for (int r = 0; r < filter.rowCount(); ++r)
-            QCOMPARE(filter.index(r, HistoryModel::Problem).data().toString(), QStringLiteral("level1/19_ReLU"));
+            QCOMPARE(filter.index(r, HistoryModel::Problem).data().toString(),
+                     QStringLiteral("level1/19_ReLU"));
         model.clear();
         QCOMPARE(filter.rowCount(), 0);
     }

@@ -66,7 +66,8 @@ private Q_SLOTS:
         Fixture f;
         f.submit->kernelPane()->setText(QString());
         QVERIFY(f.submit->submit().isEmpty());
-        QVERIFY2(f.submit->bannerText().contains(QStringLiteral("kernel is empty")), qPrintable(f.submit->bannerText()));
+        QVERIFY2(f.submit->bannerText().contains(QStringLiteral("kernel is empty")),
+                 qPrintable(f.submit->bannerText()));
         f.submit->loadSample(QStringLiteral("relu-cpu"));
         EvalRequest modal;
         f.submit->options()->fillRequest(modal);
@@ -74,14 +75,16 @@ private Q_SLOTS:
         modal.gpuType = "H100";
         f.submit->options()->loadFrom(modal);
         QVERIFY(f.submit->submit().isEmpty());
-        QVERIFY2(f.submit->bannerText().contains(QStringLiteral("Modal")), qPrintable(f.submit->bannerText()));
+        QVERIFY2(f.submit->bannerText().contains(QStringLiteral("Modal")),
+                 qPrintable(f.submit->bannerText()));
         QVERIFY(f.submit->bannerText().contains(QStringLiteral("Settings")));
     }
 
     void sampleRunsOnTheCpuAndShowsInEvaluations()
     {
         if (!test::torchAvailable())
-            QSKIP("/usr/bin/python3 cannot import torch; install PyTorch there to run the end-to-end submit test");
+            QSKIP("/usr/bin/python3 cannot import torch; install PyTorch there to run the end-to-end submit "
+                  "test");
         Fixture f;
         QTRY_VERIFY(f.ctx->storeReady());
         f.submit->loadSample(QStringLiteral("relu-cpu"));
@@ -94,8 +97,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(f.evals->table()->model()->rowCount(), 1, 10000);
         const QModelIndex problem = f.evals->table()->model()->index(0, HistoryModel::Problem);
         QCOMPARE(problem.data().toString(), QStringLiteral("samples/relu"));
-        QCOMPARE(f.evals->table()->model()->index(0, HistoryModel::Source).data().toString(), QStringLiteral("submit"));
-        QCOMPARE(f.evals->table()->model()->index(0, HistoryModel::Status).data().toString(), QStringLiteral("correct"));
+        QCOMPARE(f.evals->table()->model()->index(0, HistoryModel::Source).data().toString(),
+                 QStringLiteral("submit"));
+        QCOMPARE(f.evals->table()->model()->index(0, HistoryModel::Status).data().toString(),
+                 QStringLiteral("correct"));
     }
 };
 

@@ -73,7 +73,8 @@ private Q_SLOTS:
 
     void stepSeries()
     {
-        std::vector<TraceRow> rows{row(0, 0.0, false, false), row(0, 1.0, true, true), row(1, 2.0, true, true, true)};
+        std::vector<TraceRow> rows{row(0, 0.0, false, false), row(0, 1.0, true, true),
+                                   row(1, 2.0, true, true, true)};
         const StepSeries s = StepSeries::build(rows, {});
         QCOMPARE(s.step.size(), 2);
         QCOMPARE(s.rewardMean[0], 0.5);

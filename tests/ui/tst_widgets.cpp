@@ -85,9 +85,10 @@ private Q_SLOTS:
 
     void lineDiff()
     {
-        const QStringList a = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")};
-        const QStringList b = {QStringLiteral("a"), QStringLiteral("x"), QStringLiteral("c"), QStringLiteral("d"),
-                               QStringLiteral("e")};
+        const QStringList a = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"),
+                               QStringLiteral("d")};
+        const QStringList b = {QStringLiteral("a"), QStringLiteral("x"), QStringLiteral("c"),
+                               QStringLiteral("d"), QStringLiteral("e")};
         const auto lines = LineDiff::diff(a, b);
         QCOMPARE(LineDiff::changedLines(lines), 3); // -b +x +e
         const auto rows = LineDiff::sideBySide(lines);
@@ -106,8 +107,9 @@ private Q_SLOTS:
         QDir root(dir.path());
         QVERIFY(root.mkpath(QStringLiteral("KernelBench/level1")));
         QVERIFY(root.mkpath(QStringLiteral("KernelBench/level2")));
-        for (const char* f : {"KernelBench/level1/19_ReLU.py", "KernelBench/level1/2_Matmul.py",
-                              "KernelBench/level2/1_Conv2D_ReLU_BiasAdd.py", "KernelBench/level1/__init__.py"}) {
+        for (const char* f :
+             {"KernelBench/level1/19_ReLU.py", "KernelBench/level1/2_Matmul.py",
+              "KernelBench/level2/1_Conv2D_ReLU_BiasAdd.py", "KernelBench/level1/__init__.py"}) {
             QFile file(root.filePath(QString::fromLatin1(f)));
             QVERIFY(file.open(QIODevice::WriteOnly));
             file.write("class Model: pass\n");

@@ -17,17 +17,18 @@ using namespace Qt::StringLiterals;
 
 // kwui is a static library: its compiled resources (samples, icons) are linked in only when
 // something references them.
-static void initKwuiResources() { Q_INIT_RESOURCE(kernelwatch); }
+static void initKwuiResources()
+{
+    Q_INIT_RESOURCE(kernelwatch);
+}
 
 namespace kw::ui {
 
 AppContext::AppContext(const Options& options, QObject* parent)
-    : QObject(parent)
-    , m_settings(options.settingsFile.isEmpty() ? new Settings(this) : new Settings(options.settingsFile, this))
-    , m_history(new HistoryModel(this))
-    , m_filtered(new HistoryFilterModel(this))
-    , m_evals(new EvalService(this))
-    , m_devices(new DeviceInventory(this))
+    : QObject(parent), m_settings(options.settingsFile.isEmpty() ? new Settings(this)
+                                                                 : new Settings(options.settingsFile, this)),
+      m_history(new HistoryModel(this)), m_filtered(new HistoryFilterModel(this)),
+      m_evals(new EvalService(this)), m_devices(new DeviceInventory(this))
 {
     initKwuiResources();
     m_filtered->setSourceModel(m_history);
@@ -93,7 +94,8 @@ void AppContext::installModalBackend()
     m_evals->setTargetDescription(u"modal"_s, QString::fromStdString(config.describe()));
 }
 
-void AppContext::setEvaluatorFactory(const QString& target, std::function<std::unique_ptr<Evaluator>()> factory)
+void AppContext::setEvaluatorFactory(const QString& target,
+                                     std::function<std::unique_ptr<Evaluator>()> factory)
 {
     if (target == u"local"_s)
         m_customFactory = true;
@@ -136,7 +138,8 @@ void AppContext::onStoreOpened()
     m_storeError.clear();
     m_storeOpened = true;
     m_poller = new HistoryPoller(m_store, m_history, this);
-    connect(m_poller, &HistoryPoller::pollFailed, this, [this](const QString& msg) { Q_EMIT storeFailed(msg); });
+    connect(m_poller, &HistoryPoller::pollFailed, this,
+            [this](const QString& msg) { Q_EMIT storeFailed(msg); });
     m_poller->start();
     Q_EMIT storeOpened();
 }

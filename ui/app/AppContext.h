@@ -31,8 +31,8 @@ class AppContext : public QObject
 public:
     struct Options
     {
-        QString settingsFile; // empty: the user's QSettings
-        QString historyPath;  // empty: from settings
+        QString settingsFile;      // empty: the user's QSettings
+        QString historyPath;       // empty: from settings
         bool startServices = true; // open the store, poll it, query devices
     };
 

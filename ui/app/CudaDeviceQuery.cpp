@@ -41,8 +41,7 @@ bool openFirst(Lib& lib, const std::vector<std::string>& names)
     return false;
 }
 
-template <typename F>
-F sym(void* h, const char* name)
+template <typename F> F sym(void* h, const char* name)
 {
     return reinterpret_cast<F>(dlsym(h, name));
 }
@@ -94,8 +93,8 @@ bool queryDriver(CudaInventory& inv)
 
 std::vector<std::string> CudaDeviceQuery::runtimeCandidates()
 {
-    std::vector<std::string> names = {"libcudart.so", "libcudart.so.13", "libcudart.so.12", "libcudart.so.11.0",
-                                      "libcudart.so.10.2", "libcudart.so.10.1"};
+    std::vector<std::string> names = {"libcudart.so",      "libcudart.so.13",   "libcudart.so.12",
+                                      "libcudart.so.11.0", "libcudart.so.10.2", "libcudart.so.10.1"};
     namespace fs = std::filesystem;
     for (const char* dir : {"/usr/local/cuda/lib64", "/usr/local/cuda/targets/x86_64-linux/lib"}) {
         std::error_code ec;
@@ -137,12 +136,13 @@ CudaInventory CudaDeviceQuery::query()
             int n = 0;
             const int rc = getCount(&n);
             if (rc != 0) {
-                inv.message = inv.driverVersion == 0
-                                  ? "The CUDA runtime is installed, but no NVIDIA driver is loaded: evaluations "
-                                    "run on the CPU. Install the NVIDIA driver to use GPUs."
-                                  : "The CUDA runtime reports no usable GPU (error " + std::to_string(rc) +
-                                        "): evaluations run on the CPU. Check nvidia-smi and "
-                                        "CUDA_VISIBLE_DEVICES.";
+                inv.message =
+                    inv.driverVersion == 0
+                        ? "The CUDA runtime is installed, but no NVIDIA driver is loaded: evaluations "
+                          "run on the CPU. Install the NVIDIA driver to use GPUs."
+                        : "The CUDA runtime reports no usable GPU (error " + std::to_string(rc) +
+                              "): evaluations run on the CPU. Check nvidia-smi and "
+                              "CUDA_VISIBLE_DEVICES.";
                 return inv;
             }
             // cudaDeviceProp: `char name[256]` comes first in every version; since CUDA 10 it is

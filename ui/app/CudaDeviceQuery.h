@@ -16,10 +16,10 @@ struct CudaDevice
 struct CudaInventory
 {
     std::vector<CudaDevice> devices;
-    std::string library;   // the library that answered, e.g. /usr/local/cuda/lib64/libcudart.so.12
+    std::string library;    // the library that answered, e.g. /usr/local/cuda/lib64/libcudart.so.12
     int runtimeVersion = 0; // 12040 for CUDA 12.4; 0 when unknown
     int driverVersion = 0;
-    std::string message;   // when no device is listed: why, and what it means for the user
+    std::string message; // when no device is listed: why, and what it means for the user
 };
 
 // Lists NVIDIA GPUs through the CUDA runtime, loaded with dlopen at run time (any version of

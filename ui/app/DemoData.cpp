@@ -12,15 +12,34 @@ namespace kw::ui {
 namespace {
 
 const std::array<const char*, 28> kProblems = {
-    "level1/1_Square_matrix_multiplication_", "level1/4_Matrix_vector_multiplication_",
-    "level1/12_Matmul_with_diagonal_matrices_", "level1/19_ReLU", "level1/23_Softmax", "level1/26_GELU_",
-    "level1/33_BatchNorm", "level1/36_RMSNorm_", "level1/40_LayerNorm", "level1/42_Max_Pooling_2D",
-    "level1/47_Sum_reduction_over_a_dimension", "level1/88_MinGPTNewGelu", "level1/95_CrossEntropyLoss",
-    "level1/97_CosineSimilarityLoss", "level2/1_Conv2D_ReLU_BiasAdd", "level2/17_Conv2d_InstanceNorm_Divide",
-    "level2/29_Matmul_Mish_Mish", "level2/40_Matmul_Scaling_ResidualAdd", "level2/56_Matmul_Sigmoid_Sum",
-    "level2/76_Gemm_Add_ReLU", "level2/86_Matmul_Divide_GELU", "level3/1_MLP", "level3/11_VGG16",
-    "level3/28_VisionTransformer", "level3/31_VisionAttention", "level3/43_MinGPTCausalAttention",
-    "level3/44_MiniGPTBlock", "level4/2_GPT2_Attention",
+    "level1/1_Square_matrix_multiplication_",
+    "level1/4_Matrix_vector_multiplication_",
+    "level1/12_Matmul_with_diagonal_matrices_",
+    "level1/19_ReLU",
+    "level1/23_Softmax",
+    "level1/26_GELU_",
+    "level1/33_BatchNorm",
+    "level1/36_RMSNorm_",
+    "level1/40_LayerNorm",
+    "level1/42_Max_Pooling_2D",
+    "level1/47_Sum_reduction_over_a_dimension",
+    "level1/88_MinGPTNewGelu",
+    "level1/95_CrossEntropyLoss",
+    "level1/97_CosineSimilarityLoss",
+    "level2/1_Conv2D_ReLU_BiasAdd",
+    "level2/17_Conv2d_InstanceNorm_Divide",
+    "level2/29_Matmul_Mish_Mish",
+    "level2/40_Matmul_Scaling_ResidualAdd",
+    "level2/56_Matmul_Sigmoid_Sum",
+    "level2/76_Gemm_Add_ReLU",
+    "level2/86_Matmul_Divide_GELU",
+    "level3/1_MLP",
+    "level3/11_VGG16",
+    "level3/28_VisionTransformer",
+    "level3/31_VisionAttention",
+    "level3/43_MinGPTCausalAttention",
+    "level3/44_MiniGPTBlock",
+    "level4/2_GPT2_Attention",
 };
 
 const char* kCompileErrors[] = {
@@ -49,22 +68,32 @@ std::string kernelCode(const std::string& problem, bool triton, int variant)
     if (triton)
         return "import torch\nimport torch.nn as nn\nimport triton\nimport triton.language as tl\n\n\n"
                "@triton.jit\ndef fused_kernel(x_ptr, y_ptr, n, BLOCK: tl.constexpr):\n"
-               "    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    mask = offs < n\n"
+               "    pid = tl.program_id(0)\n    offs = pid * BLOCK + tl.arange(0, BLOCK)\n    mask = offs < "
+               "n\n"
                "    x = tl.load(x_ptr + offs, mask=mask)\n    y = tl.maximum(x, 0.0)  # variant " +
                std::to_string(variant) +
                "\n    tl.store(y_ptr + offs, y, mask=mask)\n\n\nclass ModelNew(nn.Module):\n"
-               "    \"\"\"Triton kernel for " + name + ".\"\"\"\n\n    def forward(self, x):\n"
+               "    \"\"\"Triton kernel for " +
+               name +
+               ".\"\"\"\n\n    def forward(self, x):\n"
                "        y = torch.empty_like(x)\n        n = x.numel()\n"
-               "        fused_kernel[(triton.cdiv(n, " + std::to_string(256 << (variant % 3)) +
+               "        fused_kernel[(triton.cdiv(n, " +
+               std::to_string(256 << (variant % 3)) +
                "),)](x, y, n, BLOCK=" + std::to_string(256 << (variant % 3)) + ")\n        return y\n";
     return "import torch\nimport torch.nn as nn\nfrom torch.utils.cpp_extension import load_inline\n\n"
-           "source = \"\"\"\n#include <torch/extension.h>\n\n__global__ void kernel(const float* x, float* y, int n) {\n"
-           "    int i = blockIdx.x * blockDim.x + threadIdx.x;\n    if (i < n) y[i] = fmaxf(x[i], 0.f);\n}\n\n"
-           "torch::Tensor run(torch::Tensor x) {\n    auto y = torch::empty_like(x);\n    int n = x.numel();\n"
-           "    kernel<<<(n + " + std::to_string(255 + 256 * (variant % 2)) + ") / " +
-           std::to_string(256 << (variant % 2)) + ", " + std::to_string(256 << (variant % 2)) +
+           "source = \"\"\"\n#include <torch/extension.h>\n\n__global__ void kernel(const float* x, float* "
+           "y, int n) {\n"
+           "    int i = blockIdx.x * blockDim.x + threadIdx.x;\n    if (i < n) y[i] = fmaxf(x[i], "
+           "0.f);\n}\n\n"
+           "torch::Tensor run(torch::Tensor x) {\n    auto y = torch::empty_like(x);\n    int n = "
+           "x.numel();\n"
+           "    kernel<<<(n + " +
+           std::to_string(255 + 256 * (variant % 2)) + ") / " + std::to_string(256 << (variant % 2)) + ", " +
+           std::to_string(256 << (variant % 2)) +
            ">>>(x.data_ptr<float>(), y.data_ptr<float>(), n);\n    return y;\n}\n\"\"\"\n\n"
-           "ext = load_inline(\"" + name + "_ext\", cpp_sources=\"torch::Tensor run(torch::Tensor x);\",\n"
+           "ext = load_inline(\"" +
+           name +
+           "_ext\", cpp_sources=\"torch::Tensor run(torch::Tensor x);\",\n"
            "                  cuda_sources=source, functions=[\"run\"])\n\n\nclass ModelNew(nn.Module):\n"
            "    def forward(self, x):\n        return ext.run(x)\n";
 }
@@ -72,8 +101,10 @@ std::string kernelCode(const std::string& problem, bool triton, int variant)
 std::string refCode(const std::string& problem)
 {
     return "import torch\nimport torch.nn as nn\n\n\nclass Model(nn.Module):\n    \"\"\"" + problem +
-           "\"\"\"\n\n    def forward(self, x):\n        return torch.relu(x)\n\n\nbatch_size = 16\ndim = 16384\n\n\n"
-           "def get_inputs():\n    return [torch.randn(batch_size, dim)]\n\n\ndef get_init_inputs():\n    return []\n";
+           "\"\"\"\n\n    def forward(self, x):\n        return torch.relu(x)\n\n\nbatch_size = 16\ndim = "
+           "16384\n\n\n"
+           "def get_inputs():\n    return [torch.randn(batch_size, dim)]\n\n\ndef get_init_inputs():\n    "
+           "return []\n";
 }
 
 RuntimeStats statsFor(double mean, std::mt19937& rng)
@@ -104,7 +135,8 @@ EvalResult DemoData::sampleResult(double when)
     std::mt19937 rng(3);
     r.runtimeStats = statsFor(*r.runtimeMs, rng);
     r.baselineStats = statsFor(*r.baselineRuntimeMs, rng);
-    r.metadata = {{"max_difference", 0.0}, {"avg_difference", 0.0}, {"backend", "cuda"}, {"precision", "fp32"}};
+    r.metadata = {
+        {"max_difference", 0.0}, {"avg_difference", 0.0}, {"backend", "cuda"}, {"precision", "fp32"}};
     r.device = {"cpu (x86_64, 16 threads)", "cpu", "cpu"};
     r.timings = {0.01, 0.21, 0.09, 0.64, 0.95};
     r.createdAt = when;
@@ -139,16 +171,22 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
         EvalRequest& q = r.request;
         q.id = r.id;
         const double src = u(rng);
-        q.source = src < 0.62 ? "run" : src < 0.77 ? "batch" : src < 0.87 ? "submit" : src < 0.95 ? "cli" : "modal";
+        q.source = src < 0.62   ? "run"
+                   : src < 0.77 ? "batch"
+                   : src < 0.87 ? "submit"
+                   : src < 0.95 ? "cli"
+                                : "modal";
         if (q.source == "run" || q.source == "modal") {
             q.run = "qwen3-8b-grpo-kb";
             q.step = static_cast<int>(progress * 400);
             q.turn = static_cast<int>(u(rng) * 4);
         }
-        const std::size_t pi = static_cast<std::size_t>(std::pow(u(rng), 1.3) * kProblems.size()) % kProblems.size();
+        const std::size_t pi =
+            static_cast<std::size_t>(std::pow(u(rng), 1.3) * kProblems.size()) % kProblems.size();
         q.problem = kProblems[pi];
         q.backend = u(rng) < 0.7 ? "cuda" : "triton";
-        const bool modal = q.source == "modal" || ((q.source == "run" || q.source == "batch") && u(rng) < 0.45);
+        const bool modal =
+            q.source == "modal" || ((q.source == "run" || q.source == "batch") && u(rng) < 0.45);
         q.target = modal ? "modal" : "local";
         const double g = u(rng);
         q.gpuType = modal ? (g < 0.6 ? "H100" : g < 0.85 ? "A100-80GB" : "L40S") : "";
@@ -156,9 +194,12 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
         q.kernelCode = kernelCode(q.problem, q.backend == "triton", static_cast<int>(u(rng) * 6));
         q.refCode = refCode(q.problem);
         r.codeLength = static_cast<long long>(q.kernelCode.size());
-        r.device = modal ? DeviceInfo{q.gpuType == "L40S" ? "NVIDIA L40S" : q.gpuType == "H100" ? "NVIDIA H100 80GB HBM3"
-                                                                                                  : "NVIDIA A100-SXM4-80GB",
-                                      q.gpuType == "L40S" ? "sm_89" : q.gpuType == "H100" ? "sm_90" : "sm_80",
+        r.device = modal ? DeviceInfo{q.gpuType == "L40S"   ? "NVIDIA L40S"
+                                      : q.gpuType == "H100" ? "NVIDIA H100 80GB HBM3"
+                                                            : "NVIDIA A100-SXM4-80GB",
+                                      q.gpuType == "L40S"   ? "sm_89"
+                                      : q.gpuType == "H100" ? "sm_90"
+                                                            : "sm_80",
                                       "modal:" + q.gpuType}
                          : DeviceInfo{"NVIDIA H100 80GB HBM3", "sm_90", q.device};
         if (modal)
@@ -169,19 +210,20 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
         const double pCorrect = 0.22 + 0.38 * progress, pIncorrect = 0.17, pCompile = 0.33 - 0.2 * progress;
         const double pRuntime = 0.08, pTimeout = 0.025, pCrash = 0.015, pRejected = 0.02 + 0.02 * progress;
         double acc = pCorrect;
-        r.status = p < acc ? EvalStatus::Correct
+        r.status = p < acc                   ? EvalStatus::Correct
                    : p < (acc += pIncorrect) ? EvalStatus::Incorrect
-                   : p < (acc += pCompile) ? EvalStatus::CompileError
-                   : p < (acc += pRuntime) ? EvalStatus::RuntimeError
-                   : p < (acc += pTimeout) ? EvalStatus::Timeout
-                   : p < (acc += pCrash) ? EvalStatus::Crashed
-                   : p < (acc += pRejected) ? EvalStatus::Rejected
-                                            : EvalStatus::InfraError;
+                   : p < (acc += pCompile)   ? EvalStatus::CompileError
+                   : p < (acc += pRuntime)   ? EvalStatus::RuntimeError
+                   : p < (acc += pTimeout)   ? EvalStatus::Timeout
+                   : p < (acc += pCrash)     ? EvalStatus::Crashed
+                   : p < (acc += pRejected)  ? EvalStatus::Rejected
+                                             : EvalStatus::InfraError;
         const double base = baselineMs(pi);
         r.compiled = r.status == EvalStatus::Correct || r.status == EvalStatus::Incorrect ||
                      r.status == EvalStatus::RuntimeError || r.status == EvalStatus::Rejected;
         r.timings.queued = u(rng) * (modal ? 4.0 : 1.0);
-        r.timings.compile = r.compiled || r.status == EvalStatus::CompileError ? (u(rng) < 0.3 ? 0.02 : 3 + u(rng) * 60) : 0;
+        r.timings.compile =
+            r.compiled || r.status == EvalStatus::CompileError ? (u(rng) < 0.3 ? 0.02 : 3 + u(rng) * 60) : 0;
         std::lognormal_distribution<double> sp(-0.35 + 0.75 * progress, 0.55);
         switch (r.status) {
         case EvalStatus::Correct: {
@@ -205,21 +247,24 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
             r.testsPassed = static_cast<int>(u(rng) * 4);
             r.metadata["max_difference"] = 0.01 + u(rng) * 3;
             r.metadata["avg_difference"] = 0.001 + u(rng) * 0.2;
-            r.errorMessage = "Output mismatch on trial " + std::to_string(r.testsPassed + 1) +
-                             " of 5 (max difference " + std::to_string(r.metadata["max_difference"].get<double>()).substr(0, 6) +
-                             ", tolerance 1e-4)";
+            r.errorMessage =
+                "Output mismatch on trial " + std::to_string(r.testsPassed + 1) + " of 5 (max difference " +
+                std::to_string(r.metadata["max_difference"].get<double>()).substr(0, 6) + ", tolerance 1e-4)";
             r.timings.correctness = 0.3 + u(rng);
             break;
         case EvalStatus::CompileError:
             r.errorMessage = kCompileErrors[i % 4];
             r.logTail = "[1/3] nvcc -c kernel.cu -o kernel.cuda.o -gencode=arch=compute_90,code=sm_90 -O3\n"
-                        "kernel.cu(14): " + r.errorMessage + "\n1 error detected in the compilation of \"kernel.cu\".\n"
+                        "kernel.cu(14): " +
+                        r.errorMessage +
+                        "\n1 error detected in the compilation of \"kernel.cu\".\n"
                         "ninja: build stopped: subcommand failed.\n";
             break;
         case EvalStatus::RuntimeError:
             r.errorMessage = kRuntimeErrors[i % 3];
             r.logTail = "Traceback (most recent call last):\n  File \"candidate.py\", line 31, in forward\n"
-                        "    return ext.run(x)\n" + r.errorMessage + "\n";
+                        "    return ext.run(x)\n" +
+                        r.errorMessage + "\n";
             r.timings.correctness = 0.2;
             break;
         case EvalStatus::Timeout:
@@ -228,7 +273,8 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
             break;
         case EvalStatus::Crashed:
             r.errorMessage = "The kernel's process died of signal 11 (SIGSEGV) before reporting a result.";
-            r.logTail = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007f3a (most recent call first):\n"
+            r.logTail = "Fatal Python error: Segmentation fault\n\nCurrent thread 0x00007f3a (most recent "
+                        "call first):\n"
                         "  File \"candidate.py\", line 40 in forward\n";
             break;
         case EvalStatus::Rejected:
@@ -246,9 +292,10 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
             break;
         case EvalStatus::InfraError:
         case EvalStatus::Unknown:
-            r.errorMessage = modal ? "Modal answered 503 Service Unavailable three times; retry later or check the "
-                                     "Deployment panel."
-                                   : "The worker for cuda:1 restarted after a CUDA fault; the evaluation was not run.";
+            r.errorMessage =
+                modal ? "Modal answered 503 Service Unavailable three times; retry later or check the "
+                        "Deployment panel."
+                      : "The worker for cuda:1 restarted after a CUDA fault; the evaluation was not run.";
             break;
         }
         r.timings.total = r.timings.queued + r.timings.compile + r.timings.correctness + r.timings.perf + 0.4;
@@ -257,7 +304,8 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
             r.costUsd = kw::modalCostUsd(q.gpuType, r.timings.total - r.timings.queued);
         out.push_back(std::move(r));
     }
-    std::sort(out.begin(), out.end(), [](const EvalResult& a, const EvalResult& b) { return a.createdAt < b.createdAt; });
+    std::sort(out.begin(), out.end(),
+              [](const EvalResult& a, const EvalResult& b) { return a.createdAt < b.createdAt; });
     return out;
 }
 
@@ -269,14 +317,15 @@ std::size_t DemoData::fill(HistoryStore& store, int count, std::uint32_t seed)
     std::size_t added = 0;
     for (std::size_t i = 0; i < all.size(); i += 1000) {
         std::vector<EvalResult> chunk(all.begin() + static_cast<std::ptrdiff_t>(i),
-                                      all.begin() + static_cast<std::ptrdiff_t>(std::min(all.size(), i + 1000)));
+                                      all.begin() +
+                                          static_cast<std::ptrdiff_t>(std::min(all.size(), i + 1000)));
         added += store.addMany(chunk);
     }
     return added;
 }
 
-std::vector<HistoryRow> DemoData::rows(std::int64_t firstRowId, int count, std::mt19937& rng, double startTime,
-                                       double secondsPerRow)
+std::vector<HistoryRow> DemoData::rows(std::int64_t firstRowId, int count, std::mt19937& rng,
+                                       double startTime, double secondsPerRow)
 {
     static const char* sources[] = {"run", "run", "run", "batch", "submit", "cli", "modal"};
     static const char* gpus[] = {"H100", "A100-80GB", "L40S", "NVIDIA H100 80GB HBM3"};
@@ -296,8 +345,10 @@ std::vector<HistoryRow> DemoData::rows(std::int64_t firstRowId, int count, std::
         r.target = (n % 2 == 0) ? "modal" : "local";
         r.gpu = gpus[n % 4];
         const double p = u(rng);
-        r.status = p < 0.45 ? EvalStatus::Correct : p < 0.6 ? EvalStatus::Incorrect : p < 0.85 ? EvalStatus::CompileError
-                                                                                              : EvalStatus::RuntimeError;
+        r.status = p < 0.45   ? EvalStatus::Correct
+                   : p < 0.6  ? EvalStatus::Incorrect
+                   : p < 0.85 ? EvalStatus::CompileError
+                              : EvalStatus::RuntimeError;
         r.step = static_cast<int>(n / 64);
         r.turn = static_cast<int>(n % 4);
         if (r.status == EvalStatus::Correct) {

@@ -21,8 +21,8 @@ public:
     // Fills a store (chunked transactions); returns how many were added.
     static std::size_t fill(HistoryStore& store, int count, std::uint32_t seed = 7);
     // Light rows straight away (benchmarks): rowIds first..first+count-1.
-    static std::vector<HistoryRow> rows(std::int64_t firstRowId, int count, std::mt19937& rng, double startTime,
-                                        double secondsPerRow);
+    static std::vector<HistoryRow> rows(std::int64_t firstRowId, int count, std::mt19937& rng,
+                                        double startTime, double secondsPerRow);
     // The sample from resources/samples evaluated on the CPU (what one click on Submit gives).
     static EvalResult sampleResult(double when);
 };

@@ -4,8 +4,7 @@
 
 namespace kw::ui {
 
-DeviceInventory::DeviceInventory(QObject* parent)
-    : QObject(parent)
+DeviceInventory::DeviceInventory(QObject* parent) : QObject(parent)
 {
     connect(&m_watcher, &QFutureWatcher<CudaInventory>::finished, this, [this] {
         m_inventory = m_watcher.result();
@@ -14,7 +13,10 @@ DeviceInventory::DeviceInventory(QObject* parent)
     });
 }
 
-DeviceInventory::~DeviceInventory() { m_watcher.waitForFinished(); }
+DeviceInventory::~DeviceInventory()
+{
+    m_watcher.waitForFinished();
+}
 
 void DeviceInventory::refresh()
 {

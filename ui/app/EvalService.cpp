@@ -22,9 +22,7 @@ struct EvalService::Shared
     std::map<std::string, std::pair<std::string, Evaluator::Ticket>> tickets; // id → target, ticket
 };
 
-EvalService::EvalService(QObject* parent)
-    : QObject(parent)
-    , m_shared(std::make_shared<Shared>())
+EvalService::EvalService(QObject* parent) : QObject(parent), m_shared(std::make_shared<Shared>())
 {
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);
@@ -241,9 +239,10 @@ void EvalService::onFinished(const EvalResult& r, const QString& storeError)
     Q_EMIT finished(r);
     Q_EMIT countsChanged();
     if (!storeError.isEmpty())
-        Q_EMIT storeFailed(tr("The result could not be saved to the history: %1. Check free disk space and the "
-                              "history location in Settings.")
-                               .arg(storeError));
+        Q_EMIT storeFailed(
+            tr("The result could not be saved to the history: %1. Check free disk space and the "
+               "history location in Settings.")
+                .arg(storeError));
     else
         Q_EMIT resultStored();
 }
@@ -256,9 +255,15 @@ int EvalService::queuedCount() const
     return n;
 }
 
-int EvalService::runningCount() const { return static_cast<int>(m_active.size()) - queuedCount(); }
+int EvalService::runningCount() const
+{
+    return static_cast<int>(m_active.size()) - queuedCount();
+}
 
-QString EvalService::targetDescription(const QString& target) const { return m_descriptions.value(target); }
+QString EvalService::targetDescription(const QString& target) const
+{
+    return m_descriptions.value(target);
+}
 
 void EvalService::setTargetDescription(const QString& target, const QString& text)
 {

@@ -10,13 +10,13 @@ namespace kw::ui {
 class Format
 {
 public:
-    static QString speedup(std::optional<double> s);           // "1.84×", "—"
-    static QString milliseconds(std::optional<double> ms);     // "0.412 ms", "12.3 ms", "1.20 s"
-    static QString seconds(double s);                          // "0.4 s", "12 s", "3 min 5 s"
-    static QString cost(std::optional<double> usd);            // "$0.0123", "—"
-    static QString dateTime(double unixSeconds);               // "2026-11-24 17:22:05"
-    static QString shortTime(double unixSeconds);              // "17:22:05" today, else "Nov 24 17:22"
-    static QString bytes(double bytes);                        // "79.6 GiB"
+    static QString speedup(std::optional<double> s);       // "1.84×", "—"
+    static QString milliseconds(std::optional<double> ms); // "0.412 ms", "12.3 ms", "1.20 s"
+    static QString seconds(double s);                      // "0.4 s", "12 s", "3 min 5 s"
+    static QString cost(std::optional<double> usd);        // "$0.0123", "—"
+    static QString dateTime(double unixSeconds);           // "2026-11-24 17:22:05"
+    static QString shortTime(double unixSeconds);          // "17:22:05" today, else "Nov 24 17:22"
+    static QString bytes(double bytes);                    // "79.6 GiB"
     static QString dash() { return QStringLiteral("—"); }
 };
 

@@ -23,11 +23,8 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 MainWindow::MainWindow(AppContext& ctx, const PanelRegistry& registry, QWidget* parent)
-    : QMainWindow(parent)
-    , m_ctx(ctx)
-    , m_sidebar(new QListWidget(this))
-    , m_stack(new QStackedWidget(this))
-    , m_summary(new StatusSummary(ctx, this))
+    : QMainWindow(parent), m_ctx(ctx), m_sidebar(new QListWidget(this)), m_stack(new QStackedWidget(this)),
+      m_summary(new StatusSummary(ctx, this))
 {
     setWindowTitle(tr("kernelwatch"));
     setWindowIcon(Icons::app());
@@ -42,7 +39,8 @@ MainWindow::MainWindow(AppContext& ctx, const PanelRegistry& registry, QWidget* 
         u"QListWidget#sidebar { background: palette(alternate-base); border-right: 1px solid palette(mid);"
         " padding-top: 8px; }"
         "QListWidget#sidebar::item { padding: 9px 10px; margin: 0 6px; border-radius: 6px; }"
-        "QListWidget#sidebar::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
+        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
+        "palette(highlighted-text); }"
         "QListWidget#sidebar::item:hover:!selected { background: palette(midlight); }"_s);
 
     for (const auto& entry : registry.entries()) {
@@ -129,8 +127,9 @@ void MainWindow::buildMenus()
     view->addSeparator();
     QMenu* theme = view->addMenu(tr("&Theme"));
     m_themeGroup = new QActionGroup(this);
-    const std::pair<Settings::Theme, QString> themes[] = {
-        {Settings::Theme::System, tr("&System")}, {Settings::Theme::Light, tr("&Light")}, {Settings::Theme::Dark, tr("&Dark")}};
+    const std::pair<Settings::Theme, QString> themes[] = {{Settings::Theme::System, tr("&System")},
+                                                          {Settings::Theme::Light, tr("&Light")},
+                                                          {Settings::Theme::Dark, tr("&Dark")}};
     for (const auto& [t, name] : themes) {
         QAction* a = theme->addAction(name);
         a->setCheckable(true);
@@ -171,7 +170,8 @@ Panel* MainWindow::panel(const QString& id) const
 QString MainWindow::currentPanelId() const
 {
     const int i = m_stack->currentIndex();
-    return i >= 0 && i < static_cast<int>(m_infos.size()) ? m_infos[static_cast<std::size_t>(i)].id : QString();
+    return i >= 0 && i < static_cast<int>(m_infos.size()) ? m_infos[static_cast<std::size_t>(i)].id
+                                                          : QString();
 }
 
 void MainWindow::showPanel(const QString& id)

@@ -4,11 +4,7 @@
 
 namespace kw::ui {
 
-Panel::Panel(AppContext& ctx, QWidget* parent)
-    : QWidget(parent)
-    , m_ctx(ctx)
-{
-}
+Panel::Panel(AppContext& ctx, QWidget* parent) : QWidget(parent), m_ctx(ctx) {}
 
 QAction* Panel::addPanelAction(const QString& text, const QKeySequence& shortcut, std::function<void()> slot,
                                const QString& toolTip)

@@ -15,10 +15,10 @@ class AppContext;
 // What the main window needs to place a panel in its sidebar.
 struct PanelInfo
 {
-    QString id;      // "submit"; also the settings key for the panel's state
-    QString title;   // "Submit"
-    QString icon;    // a glyph name known to Icons::panel(): submit, evaluations, charts, settings,
-                     // deployment, troubleshoot, training
+    QString id;    // "submit"; also the settings key for the panel's state
+    QString title; // "Submit"
+    QString icon;  // a glyph name known to Icons::panel(): submit, evaluations, charts, settings,
+                   // deployment, troubleshoot, training
     QString toolTip;
 };
 

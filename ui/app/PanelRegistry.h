@@ -19,10 +19,10 @@ public:
         Factory create;
     };
 
-    template <typename P>
-    void add()
+    template <typename P> void add()
     {
-        m_entries.push_back({P::info(), [](AppContext& ctx, QWidget* parent) -> Panel* { return new P(ctx, parent); }});
+        m_entries.push_back(
+            {P::info(), [](AppContext& ctx, QWidget* parent) -> Panel* { return new P(ctx, parent); }});
     }
     void add(PanelInfo info, Factory factory) { m_entries.push_back({std::move(info), std::move(factory)}); }
     const std::vector<Entry>& entries() const { return m_entries; }

@@ -89,7 +89,8 @@ int ScreenshotRunner::run(const Options& o)
         ok = waitFor([&] { return !window.busy(); }, 400, clock, o.timeoutMs) && ok;
     }
     if (!ok)
-        std::fprintf(stderr, "kernelwatch: the panel was still loading after %d ms; writing what is shown\n", o.timeoutMs);
+        std::fprintf(stderr, "kernelwatch: the panel was still loading after %d ms; writing what is shown\n",
+                     o.timeoutMs);
     window.resize(o.width, o.height);
     QApplication::processEvents();
     const QImage image = window.grab().toImage();
@@ -97,8 +98,8 @@ int ScreenshotRunner::run(const Options& o)
         std::fprintf(stderr, "kernelwatch: cannot write %s\n", qPrintable(o.file));
         return 1;
     }
-    std::printf("%s: %dx%d, panel %s%s\n", qPrintable(o.file), image.width(), image.height(), qPrintable(o.panel),
-                o.demo ? " (demo data)" : "");
+    std::printf("%s: %dx%d, panel %s%s\n", qPrintable(o.file), image.width(), image.height(),
+                qPrintable(o.panel), o.demo ? " (demo data)" : "");
     return 0;
 }
 

@@ -16,18 +16,16 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 namespace {
-QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+QString fromStd(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 } // namespace
 
-Settings::Settings(QObject* parent)
-    : QObject(parent)
-    , m_settings(std::make_unique<QSettings>())
-{
-}
+Settings::Settings(QObject* parent) : QObject(parent), m_settings(std::make_unique<QSettings>()) {}
 
 Settings::Settings(const QString& iniFile, QObject* parent)
-    : QObject(parent)
-    , m_settings(std::make_unique<QSettings>(iniFile, QSettings::IniFormat))
+    : QObject(parent), m_settings(std::make_unique<QSettings>(iniFile, QSettings::IniFormat))
 {
 }
 
@@ -46,29 +44,44 @@ bool Settings::store(const QString& key, const QVariant& v)
     return true;
 }
 
-QString Settings::pythonPath() const { return value(u"local/python"_s, QString()).toString(); }
+QString Settings::pythonPath() const
+{
+    return value(u"local/python"_s, QString()).toString();
+}
 void Settings::setPythonPath(const QString& path)
 {
     if (store(u"local/python"_s, path.trimmed()))
         Q_EMIT localConfigChanged();
 }
 
-QStringList Settings::devices() const { return value(u"local/devices"_s, QStringList()).toStringList(); }
+QStringList Settings::devices() const
+{
+    return value(u"local/devices"_s, QStringList()).toStringList();
+}
 void Settings::setDevices(const QStringList& devices)
 {
     if (store(u"local/devices"_s, devices))
         Q_EMIT localConfigChanged();
 }
 
-int Settings::cpuConcurrency() const { return std::clamp(value(u"local/cpuConcurrency"_s, 1).toInt(), 1, 256); }
+int Settings::cpuConcurrency() const
+{
+    return std::clamp(value(u"local/cpuConcurrency"_s, 1).toInt(), 1, 256);
+}
 void Settings::setCpuConcurrency(int n)
 {
     if (store(u"local/cpuConcurrency"_s, std::clamp(n, 1, 256)))
         Q_EMIT localConfigChanged();
 }
 
-QString Settings::defaultCacheDir() const { return fromStd(paths::cacheDir()) + u"/compile"_s; }
-QString Settings::cacheDir() const { return value(u"local/cacheDir"_s, defaultCacheDir()).toString(); }
+QString Settings::defaultCacheDir() const
+{
+    return fromStd(paths::cacheDir()) + u"/compile"_s;
+}
+QString Settings::cacheDir() const
+{
+    return value(u"local/cacheDir"_s, defaultCacheDir()).toString();
+}
 void Settings::setCacheDir(const QString& dir)
 {
     if (store(u"local/cacheDir"_s, dir.trimmed().isEmpty() ? defaultCacheDir() : dir.trimmed()))
@@ -181,39 +194,60 @@ ModalCliOptions Settings::modalCliOptions() const
     return o;
 }
 
-QString Settings::defaultHistoryPath() const { return fromStd(HistoryStore::defaultPath()); }
-QString Settings::historyPath() const { return value(u"storage/history"_s, defaultHistoryPath()).toString(); }
+QString Settings::defaultHistoryPath() const
+{
+    return fromStd(HistoryStore::defaultPath());
+}
+QString Settings::historyPath() const
+{
+    return value(u"storage/history"_s, defaultHistoryPath()).toString();
+}
 void Settings::setHistoryPath(const QString& path)
 {
     if (store(u"storage/history"_s, path.trimmed().isEmpty() ? defaultHistoryPath() : path.trimmed()))
         Q_EMIT historyPathChanged();
 }
 
-int Settings::correctTrials() const { return std::clamp(value(u"defaults/correctTrials"_s, 5).toInt(), 1, 1000); }
+int Settings::correctTrials() const
+{
+    return std::clamp(value(u"defaults/correctTrials"_s, 5).toInt(), 1, 1000);
+}
 void Settings::setCorrectTrials(int n)
 {
     if (store(u"defaults/correctTrials"_s, n))
         Q_EMIT defaultsChanged();
 }
-int Settings::perfTrials() const { return std::clamp(value(u"defaults/perfTrials"_s, 100).toInt(), 1, 100000); }
+int Settings::perfTrials() const
+{
+    return std::clamp(value(u"defaults/perfTrials"_s, 100).toInt(), 1, 100000);
+}
 void Settings::setPerfTrials(int n)
 {
     if (store(u"defaults/perfTrials"_s, n))
         Q_EMIT defaultsChanged();
 }
-QString Settings::precision() const { return value(u"defaults/precision"_s, u"fp32"_s).toString(); }
+QString Settings::precision() const
+{
+    return value(u"defaults/precision"_s, u"fp32"_s).toString();
+}
 void Settings::setPrecision(const QString& p)
 {
     if (store(u"defaults/precision"_s, p))
         Q_EMIT defaultsChanged();
 }
-double Settings::timeoutS() const { return std::clamp(value(u"defaults/timeoutS"_s, 300.0).toDouble(), 1.0, 86400.0); }
+double Settings::timeoutS() const
+{
+    return std::clamp(value(u"defaults/timeoutS"_s, 300.0).toDouble(), 1.0, 86400.0);
+}
 void Settings::setTimeoutS(double s)
 {
     if (store(u"defaults/timeoutS"_s, s))
         Q_EMIT defaultsChanged();
 }
-QString Settings::backend() const { return value(u"defaults/backend"_s, u"cuda"_s).toString(); }
+QString Settings::backend() const
+{
+    return value(u"defaults/backend"_s, u"cuda"_s).toString();
+}
 void Settings::setBackend(const QString& b)
 {
     if (store(u"defaults/backend"_s, b))
@@ -231,23 +265,56 @@ void Settings::setTheme(Theme t)
         Q_EMIT themeChanged(t);
 }
 
-QString Settings::kernelBenchDir() const { return value(u"submit/kernelBenchDir"_s, QString()).toString(); }
+QString Settings::kernelBenchDir() const
+{
+    return value(u"submit/kernelBenchDir"_s, QString()).toString();
+}
 void Settings::setKernelBenchDir(const QString& dir)
 {
     if (store(u"submit/kernelBenchDir"_s, dir))
         Q_EMIT kernelBenchDirChanged(dir);
 }
-QString Settings::lastReferencePath() const { return value(u"submit/lastReference"_s, QString()).toString(); }
-void Settings::setLastReferencePath(const QString& path) { store(u"submit/lastReference"_s, path); }
-QString Settings::lastKernelPath() const { return value(u"submit/lastKernel"_s, QString()).toString(); }
-void Settings::setLastKernelPath(const QString& path) { store(u"submit/lastKernel"_s, path); }
+QString Settings::lastReferencePath() const
+{
+    return value(u"submit/lastReference"_s, QString()).toString();
+}
+void Settings::setLastReferencePath(const QString& path)
+{
+    store(u"submit/lastReference"_s, path);
+}
+QString Settings::lastKernelPath() const
+{
+    return value(u"submit/lastKernel"_s, QString()).toString();
+}
+void Settings::setLastKernelPath(const QString& path)
+{
+    store(u"submit/lastKernel"_s, path);
+}
 
-QByteArray Settings::windowGeometry() const { return value(u"window/geometry"_s, QByteArray()).toByteArray(); }
-QByteArray Settings::windowState() const { return value(u"window/state"_s, QByteArray()).toByteArray(); }
-void Settings::setWindowGeometry(const QByteArray& g) { store(u"window/geometry"_s, g); }
-void Settings::setWindowState(const QByteArray& s) { store(u"window/state"_s, s); }
-QString Settings::currentPanel() const { return value(u"window/panel"_s, QString()).toString(); }
-void Settings::setCurrentPanel(const QString& id) { store(u"window/panel"_s, id); }
+QByteArray Settings::windowGeometry() const
+{
+    return value(u"window/geometry"_s, QByteArray()).toByteArray();
+}
+QByteArray Settings::windowState() const
+{
+    return value(u"window/state"_s, QByteArray()).toByteArray();
+}
+void Settings::setWindowGeometry(const QByteArray& g)
+{
+    store(u"window/geometry"_s, g);
+}
+void Settings::setWindowState(const QByteArray& s)
+{
+    store(u"window/state"_s, s);
+}
+QString Settings::currentPanel() const
+{
+    return value(u"window/panel"_s, QString()).toString();
+}
+void Settings::setCurrentPanel(const QString& id)
+{
+    store(u"window/panel"_s, id);
+}
 
 QByteArray Settings::panelState(const QString& panelId, const QString& part) const
 {
@@ -258,6 +325,9 @@ void Settings::setPanelState(const QString& panelId, const QString& part, const 
     store(u"panels/"_s + panelId + u'/' + part, state);
 }
 
-void Settings::sync() { m_settings->sync(); }
+void Settings::sync()
+{
+    m_settings->sync();
+}
 
 } // namespace kw::ui

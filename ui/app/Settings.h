@@ -24,7 +24,12 @@ class Settings : public QObject
 {
     Q_OBJECT
 public:
-    enum class Theme { System, Light, Dark };
+    enum class Theme
+    {
+        System,
+        Light,
+        Dark
+    };
     Q_ENUM(Theme)
 
     // The user's settings (organisation/application names set in main()).

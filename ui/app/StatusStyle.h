@@ -14,8 +14,8 @@ class StatusStyle
 public:
     static constexpr int kCount = static_cast<int>(EvalStatus::Unknown) + 1;
 
-    static QString label(EvalStatus s);      // "compile error"
-    static QString key(EvalStatus s);        // "compile_error"
+    static QString label(EvalStatus s);       // "compile error"
+    static QString key(EvalStatus s);         // "compile_error"
     static QString explanation(EvalStatus s); // one line: what it means
     static QColor color(EvalStatus s, bool dark);
     static QColor color(EvalStatus s); // for the application's current palette

@@ -9,8 +9,14 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 namespace {
-void setAll(QPalette& p, QPalette::ColorRole role, const QColor& c) { p.setColor(role, c); }
-void setDisabled(QPalette& p, QPalette::ColorRole role, const QColor& c) { p.setColor(QPalette::Disabled, role, c); }
+void setAll(QPalette& p, QPalette::ColorRole role, const QColor& c)
+{
+    p.setColor(role, c);
+}
+void setDisabled(QPalette& p, QPalette::ColorRole role, const QColor& c)
+{
+    p.setColor(QPalette::Disabled, role, c);
+}
 } // namespace
 
 QPalette Theme::light()
@@ -77,12 +83,21 @@ void Theme::apply(Settings::Theme theme)
     if (QApplication::style()->name().compare(u"fusion"_s, Qt::CaseInsensitive) != 0)
         QApplication::setStyle(QStyleFactory::create(u"Fusion"_s));
     switch (theme) {
-    case Settings::Theme::Dark: QApplication::setPalette(dark()); break;
-    case Settings::Theme::Light: QApplication::setPalette(light()); break;
-    case Settings::Theme::System: QApplication::setPalette(platform); break;
+    case Settings::Theme::Dark:
+        QApplication::setPalette(dark());
+        break;
+    case Settings::Theme::Light:
+        QApplication::setPalette(light());
+        break;
+    case Settings::Theme::System:
+        QApplication::setPalette(platform);
+        break;
     }
 }
 
-bool Theme::isDark() { return QApplication::palette().color(QPalette::Base).lightness() < 128; }
+bool Theme::isDark()
+{
+    return QApplication::palette().color(QPalette::Base).lightness() < 128;
+}
 
 } // namespace kw::ui

@@ -10,10 +10,8 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 BestSpeedupChart::BestSpeedupChart(QWidget* parent)
-    : ChartWidget(tr("Best speedup per problem"), parent)
-    , m_faster(new QCPBars(yAxis, xAxis))
-    , m_slower(new QCPBars(yAxis, xAxis))
-    , m_one(new QCPItemStraightLine(this))
+    : ChartWidget(tr("Best speedup per problem"), parent), m_faster(new QCPBars(yAxis, xAxis)),
+      m_slower(new QCPBars(yAxis, xAxis)), m_one(new QCPItemStraightLine(this))
 {
     for (QCPBars* b : {m_faster, m_slower}) {
         b->setWidth(0.7);
@@ -89,9 +87,11 @@ QString BestSpeedupChart::tooltipAt(const QPoint& pos) const
     const double val = xAxis->pixelToCoord(pos.x());
     const int n = static_cast<int>(m_names.size());
     const int i = n - static_cast<int>(std::lround(key));
-    if (i < 0 || i >= n || std::abs(key - std::lround(key)) > 0.35 || val < 0 || val > m_values[i] * 1.05 + 0.05)
+    if (i < 0 || i >= n || std::abs(key - std::lround(key)) > 0.35 || val < 0 ||
+        val > m_values[i] * 1.05 + 0.05)
         return {};
-    return tr("<b>%1</b><br>best correct speedup %2").arg(m_names[i].toHtmlEscaped(), Format::speedup(m_values[i]));
+    return tr("<b>%1</b><br>best correct speedup %2")
+        .arg(m_names[i].toHtmlEscaped(), Format::speedup(m_values[i]));
 }
 
 } // namespace kw::ui

@@ -9,7 +9,8 @@ namespace kw::ui {
 
 double ChartData::niceBucket(double span, int target)
 {
-    static const double steps[] = {60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400};
+    static const double steps[] = {60,       300,       900,   1800,      3600,      3 * 3600,
+                                   6 * 3600, 12 * 3600, 86400, 7 * 86400, 30 * 86400};
     const double want = span / std::max(1, target);
     for (double s : steps)
         if (s >= want)
@@ -34,8 +35,10 @@ ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::v
     // Points sorted by time for the scatter (QCustomPlot wants sorted keys).
     std::vector<int> order(points.size());
     std::iota(order.begin(), order.end(), 0);
-    if (!std::is_sorted(order.begin(), order.end(), [&](int a, int b) { return points[a].time < points[b].time; })) {
-        std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return points[a].time < points[b].time; });
+    if (!std::is_sorted(order.begin(), order.end(),
+                        [&](int a, int b) { return points[a].time < points[b].time; })) {
+        std::stable_sort(order.begin(), order.end(),
+                         [&](int a, int b) { return points[a].time < points[b].time; });
     }
 
     // Histogram over log10(speedup) from 1/100× to 100×.

@@ -13,10 +13,7 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 ChartWidget::ChartWidget(const QString& title, QWidget* parent)
-    : QCustomPlot(parent)
-    , m_title(nullptr)
-    , m_empty(nullptr)
-    , m_titleText(title)
+    : QCustomPlot(parent), m_title(nullptr), m_empty(nullptr), m_titleText(title)
 {
     setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     setMouseTracking(true);
@@ -37,8 +34,14 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     setToolTip(tr("Wheel: zoom · drag: pan · double-click: reset · right-click: save"));
 }
 
-QColor ChartWidget::textColor() const { return QApplication::palette().color(QPalette::WindowText); }
-QColor ChartWidget::backgroundColor() const { return QApplication::palette().color(QPalette::Base); }
+QColor ChartWidget::textColor() const
+{
+    return QApplication::palette().color(QPalette::WindowText);
+}
+QColor ChartWidget::backgroundColor() const
+{
+    return QApplication::palette().color(QPalette::Base);
+}
 QColor ChartWidget::gridColor() const
 {
     return Theme::isDark() ? QColor(0x3a, 0x3d, 0x44) : QColor(0xe3, 0xe6, 0xea);
@@ -80,7 +83,10 @@ void ChartWidget::setEmptyMessage(const QString& text)
     m_empty->setVisible(!text.isEmpty());
 }
 
-QString ChartWidget::tooltipAt(const QPoint&) const { return {}; }
+QString ChartWidget::tooltipAt(const QPoint&) const
+{
+    return {};
+}
 
 void ChartWidget::mouseMoveEvent(QMouseEvent* event)
 {
@@ -118,15 +124,15 @@ void ChartWidget::saveDialog(bool pdf)
 {
     QString base = m_titleText.toLower();
     base.replace(u' ', u'-');
-    const QString path = QFileDialog::getSaveFileName(this, pdf ? tr("Save chart as PDF") : tr("Save chart as PNG"),
-                                                      base + (pdf ? u".pdf"_s : u".png"_s),
-                                                      pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, pdf ? tr("Save chart as PDF") : tr("Save chart as PNG"), base + (pdf ? u".pdf"_s : u".png"_s),
+        pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
     if (path.isEmpty())
         return;
     const bool ok = pdf ? savePdfTo(path) : savePngTo(path);
     if (!ok)
-        QToolTip::showText(mapToGlobal(rect().center()), tr("Could not write %1: check the folder's permissions.").arg(path),
-                           this);
+        QToolTip::showText(mapToGlobal(rect().center()),
+                           tr("Could not write %1: check the folder's permissions.").arg(path), this);
 }
 
 void ChartWidget::changeEvent(QEvent* event)

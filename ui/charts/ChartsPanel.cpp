@@ -31,14 +31,10 @@ PanelInfo ChartsPanel::info()
 }
 
 ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent)
-    , m_filterBar(new FilterBar(ctx.filtered(), this))
-    , m_summary(new QLabel(this))
-    , m_grid(new QWidget(this))
-    , m_time(new SpeedupTimeChart(m_grid))
-    , m_hist(new SpeedupHistogramChart(m_grid))
-    , m_rates(new RatesChart(m_grid))
-    , m_best(new BestSpeedupChart(m_grid))
+    : Panel(ctx, parent), m_filterBar(new FilterBar(ctx.filtered(), this)), m_summary(new QLabel(this)),
+      m_grid(new QWidget(this)), m_time(new SpeedupTimeChart(m_grid)),
+      m_hist(new SpeedupHistogramChart(m_grid)), m_rates(new RatesChart(m_grid)),
+      m_best(new BestSpeedupChart(m_grid))
 {
     m_summary->setForegroundRole(QPalette::PlaceholderText);
     auto* reset = new QPushButton(tr("Reset zoom"), this);
@@ -65,7 +61,8 @@ ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
     l->addLayout(bar);
     l->addWidget(m_grid, 1);
 
-    addPanelAction(tr("Save charts as &PNG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), [this] { saveDialog(false); });
+    addPanelAction(tr("Save charts as &PNG…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P),
+                   [this] { saveDialog(false); });
     addPanelAction(tr("Save charts as P&DF…"), {}, [this] { saveDialog(true); });
     addPanelAction(tr("&Reset zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), [this] { resetZoom(); });
     connect(reset, &QPushButton::clicked, this, &ChartsPanel::resetZoom);
@@ -80,7 +77,10 @@ ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
     m_summary->setText(tr("Loading…"));
 }
 
-ChartsPanel::~ChartsPanel() { m_watcher.waitForFinished(); }
+ChartsPanel::~ChartsPanel()
+{
+    m_watcher.waitForFinished();
+}
 
 void ChartsPanel::markDirty()
 {
@@ -141,8 +141,9 @@ void ChartsPanel::onBuilt()
     const QLocale loc;
     const HistoryFilterModel* f = m_ctx.filtered();
     m_summary->setText(tr("%1 evaluations (%2) · %3 correct · %4 with a speedup · buckets of %5")
-                           .arg(loc.toString(m_series.total), f->filter().describe(), loc.toString(m_series.correct),
-                                loc.toString(m_series.withSpeedup), Format::seconds(m_series.bucketSeconds)));
+                           .arg(loc.toString(m_series.total), f->filter().describe(),
+                                loc.toString(m_series.correct), loc.toString(m_series.withSpeedup),
+                                Format::seconds(m_series.bucketSeconds)));
     if (m_dirty && isVisible())
         m_coalesce.start(m_minIntervalMs);
 }
@@ -183,15 +184,22 @@ bool ChartsPanel::saveAll(const QString& path)
 
 void ChartsPanel::saveDialog(bool pdf)
 {
-    const QString path = QFileDialog::getSaveFileName(this, pdf ? tr("Save charts as PDF") : tr("Save charts as PNG"),
-                                                      pdf ? u"kernelwatch-charts.pdf"_s : u"kernelwatch-charts.png"_s,
-                                                      pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, pdf ? tr("Save charts as PDF") : tr("Save charts as PNG"),
+                                     pdf ? u"kernelwatch-charts.pdf"_s : u"kernelwatch-charts.png"_s,
+                                     pdf ? tr("PDF (*.pdf)") : tr("PNG image (*.png)"));
     if (!path.isEmpty() && !saveAll(path))
         m_summary->setText(tr("Could not write %1: check the folder's permissions.").arg(path));
 }
 
-bool ChartsPanel::busy() const { return m_watcher.isRunning() || m_coalesce.isActive() || (m_dirty && isVisible()); }
+bool ChartsPanel::busy() const
+{
+    return m_watcher.isRunning() || m_coalesce.isActive() || (m_dirty && isVisible());
+}
 
-void ChartsPanel::prepareScreenshot() { markDirty(); }
+void ChartsPanel::prepareScreenshot()
+{
+    markDirty();
+}
 
 } // namespace kw::ui

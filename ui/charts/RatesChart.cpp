@@ -10,10 +10,8 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 RatesChart::RatesChart(QWidget* parent)
-    : ChartWidget(tr("Compile and correct rate over time"), parent)
-    , m_compile(nullptr)
-    , m_correct(nullptr)
-    , m_counts(new QCPBars(xAxis, yAxis2))
+    : ChartWidget(tr("Compile and correct rate over time"), parent), m_compile(nullptr), m_correct(nullptr),
+      m_counts(new QCPBars(xAxis, yAxis2))
 {
     yAxis2->setVisible(true);
     yAxis2->setLabel(tr("results per bucket"));

@@ -10,9 +10,8 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 SpeedupHistogramChart::SpeedupHistogramChart(QWidget* parent)
-    : ChartWidget(tr("Speedup distribution (correct results)"), parent)
-    , m_bars(new QCPBars(xAxis, yAxis))
-    , m_one(new QCPItemStraightLine(this))
+    : ChartWidget(tr("Speedup distribution (correct results)"), parent), m_bars(new QCPBars(xAxis, yAxis)),
+      m_one(new QCPItemStraightLine(this))
 {
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     ticker->addTick(-2, u"0.01×"_s);
@@ -70,11 +69,15 @@ QString SpeedupHistogramChart::tooltipAt(const QPoint& pos) const
     const double x = xAxis->pixelToCoord(pos.x());
     const double y = yAxis->pixelToCoord(pos.y());
     for (auto it = m_bars->data()->constBegin(); it != m_bars->data()->constEnd(); ++it) {
-        if (std::abs(it->key - x) <= m_binWidth / 2 && y >= 0 && y <= std::max(it->value, m_maxCount * 0.04)) {
+        if (std::abs(it->key - x) <= m_binWidth / 2 && y >= 0 &&
+            y <= std::max(it->value, m_maxCount * 0.04)) {
             if (it->value <= 0)
                 return {};
-            const double lo = std::pow(10.0, it->key - m_binWidth / 2), hi = std::pow(10.0, it->key + m_binWidth / 2);
-            return tr("%1 – %2: <b>%3</b> results").arg(Format::speedup(lo), Format::speedup(hi)).arg(it->value);
+            const double lo = std::pow(10.0, it->key - m_binWidth / 2),
+                         hi = std::pow(10.0, it->key + m_binWidth / 2);
+            return tr("%1 – %2: <b>%3</b> results")
+                .arg(Format::speedup(lo), Format::speedup(hi))
+                .arg(it->value);
         }
     }
     return {};

@@ -10,8 +10,7 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 SpeedupTimeChart::SpeedupTimeChart(QWidget* parent)
-    : ChartWidget(tr("Speedup over time"), parent)
-    , m_one(new QCPItemStraightLine(this))
+    : ChartWidget(tr("Speedup over time"), parent), m_one(new QCPItemStraightLine(this))
 {
     yAxis->setScaleType(QCPAxis::stLogarithmic);
     auto log = QSharedPointer<QCPAxisTickerLog>::create();
@@ -52,7 +51,8 @@ void SpeedupTimeChart::applyColors()
         QColor c = StatusStyle::color(StatusStyle::at(i), dark);
         QColor fill = c;
         fill.setAlpha(150);
-        m_graphs[static_cast<std::size_t>(i)]->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, c, fill, 5));
+        m_graphs[static_cast<std::size_t>(i)]->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDisc, c, fill, 5));
     }
     QColor line = textColor();
     line.setAlpha(110);
@@ -84,7 +84,7 @@ void SpeedupTimeChart::setSeries(const ChartSeries& s, std::shared_ptr<const std
     m_yMin = hi > 0 ? std::min(lo / 1.4, 0.8) : 0.1;
     m_yMax = hi > 0 ? std::max(hi * 1.4, 1.25) : 10;
     setEmptyMessage(s.withSpeedup == 0 ? (s.total == 0 ? tr("No evaluations match the filter.")
-                                                        : tr("No evaluation in the filter has a speedup yet."))
+                                                       : tr("No evaluation in the filter has a speedup yet."))
                                        : QString());
     resetZoom();
 }

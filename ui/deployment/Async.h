@@ -17,7 +17,8 @@ template <typename Work, typename Done> void run(QObject* guard, Work work, Done
     QThread* t = QThread::create([g, work = std::move(work), done = std::move(done)]() mutable {
         auto result = work();
         QMetaObject::invokeMethod(
-            qApp, [g, result = std::move(result), done = std::move(done)]() mutable {
+            qApp,
+            [g, result = std::move(result), done = std::move(done)]() mutable {
                 if (g)
                     done(std::move(result));
             },
@@ -31,7 +32,8 @@ template <typename Work, typename Done> void run(QObject* guard, Work work, Done
 template <typename Fn> void post(const QPointer<QObject>& guard, Fn fn)
 {
     QMetaObject::invokeMethod(
-        qApp, [guard, fn = std::move(fn)]() mutable {
+        qApp,
+        [guard, fn = std::move(fn)]() mutable {
             if (guard)
                 fn();
         },

@@ -41,7 +41,8 @@ QVariant KeyedRowsModel::data(const QModelIndex& index, int role) const
 
 QVariant KeyedRowsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 && section < m_headers.size())
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
+        section < m_headers.size())
         return m_headers[section];
     return {};
 }
@@ -118,8 +119,9 @@ void AppListModel::setApps(const std::vector<ModalApp>& apps)
 {
     std::vector<Row> rows;
     for (const ModalApp& a : apps)
-        rows.push_back({q(a.appId),
-                        {q(a.description), q(a.state), QString::number(a.tasks), q(a.createdAt), q(a.appId)}});
+        rows.push_back(
+            {q(a.appId),
+             {q(a.description), q(a.state), QString::number(a.tasks), q(a.createdAt), q(a.appId)}});
     setRows(rows);
 }
 
@@ -158,9 +160,12 @@ QVariant LogLineModel::data(const QModelIndex& index, int role) const
         return {};
     const Line& l = m_lines[size_t(index.row())];
     switch (index.column()) {
-    case 0: return l.time;
-    case 1: return l.container;
-    default: return l.message;
+    case 0:
+        return l.time;
+    case 1:
+        return l.container;
+    default:
+        return l.message;
     }
 }
 
@@ -169,10 +174,14 @@ QVariant LogLineModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case 0: return tr("Time");
-    case 1: return tr("Container");
-    case 2: return tr("Message");
-    default: return {};
+    case 0:
+        return tr("Time");
+    case 1:
+        return tr("Container");
+    case 2:
+        return tr("Message");
+    default:
+        return {};
     }
 }
 

@@ -51,7 +51,8 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent) : Panel(c
     m_run = new QPushButton(tr("Run checks"), this);
     m_run->setObjectName(QStringLiteral("runChecks"));
     connect(m_run, &QPushButton::clicked, this, &TroubleshootPanel::runChecks);
-    m_summary = new QLabel(tr("Checks the Modal CLI, token, deployed app, endpoint, timeouts and GPU type."), this);
+    m_summary =
+        new QLabel(tr("Checks the Modal CLI, token, deployed app, endpoint, timeouts and GPU type."), this);
     top->addWidget(m_run);
     top->addWidget(m_summary, 1);
     root->addLayout(top);
@@ -103,8 +104,9 @@ void TroubleshootPanel::runChecks()
             int failed = 0;
             for (const ModalCheck& c : checks)
                 failed += !c.ok && !c.skipped;
-            m_summary->setText(failed == 0 ? tr("✓ All checks passed")
-                                           : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
+            m_summary->setText(failed == 0
+                                   ? tr("✓ All checks passed")
+                                   : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
         });
 }
 
@@ -113,7 +115,9 @@ void TroubleshootPanel::addCheck(const ModalCheck& c)
     auto* item = new QTreeWidgetItem(m_list);
     item->setText(0, c.skipped ? tr("skipped") : c.ok ? tr("✓ pass") : tr("✗ fail"));
     item->setTextAlignment(0, Qt::AlignLeft | Qt::AlignTop);
-    item->setForeground(0, c.skipped ? QColor(0x88, 0x88, 0x88) : c.ok ? QColor(0x27, 0xae, 0x60) : QColor(0xc0, 0x39, 0x2b));
+    item->setForeground(0, c.skipped ? QColor(0x88, 0x88, 0x88)
+                           : c.ok    ? QColor(0x27, 0xae, 0x60)
+                                     : QColor(0xc0, 0x39, 0x2b));
     item->setText(1, q(c.title));
     item->setText(2, q(c.detail));
     item->setText(3, q(c.fix));

@@ -54,13 +54,9 @@ void setupSide(CodeEditor* e)
 } // namespace
 
 CompareDialog::CompareDialog(AppContext& ctx, std::int64_t rowA, std::int64_t rowB, QWidget* parent)
-    : QDialog(parent)
-    , m_summary(new QLabel(this))
-    , m_numbers(new QTableWidget(this))
-    , m_which(new QComboBox(this))
-    , m_diffInfo(new QLabel(this))
-    , m_left(new CodeEditor(this))
-    , m_right(new CodeEditor(this))
+    : QDialog(parent), m_summary(new QLabel(this)), m_numbers(new QTableWidget(this)),
+      m_which(new QComboBox(this)), m_diffInfo(new QLabel(this)), m_left(new CodeEditor(this)),
+      m_right(new CodeEditor(this))
 {
     setWindowTitle(tr("Compare evaluations"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -100,8 +96,10 @@ CompareDialog::CompareDialog(AppContext& ctx, std::int64_t rowA, std::int64_t ro
     l->addWidget(split, 1);
 
     // Scroll both sides together.
-    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(), &QScrollBar::setValue);
-    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(),
+            &QScrollBar::setValue);
     connect(m_which, &QComboBox::currentIndexChanged, this, &CompareDialog::showDiff);
     connect(&m_watcher, &QFutureWatcher<Pair>::finished, this, &CompareDialog::onLoaded);
 
@@ -122,7 +120,10 @@ CompareDialog::CompareDialog(AppContext& ctx, std::int64_t rowA, std::int64_t ro
     }));
 }
 
-CompareDialog::~CompareDialog() { m_watcher.waitForFinished(); }
+CompareDialog::~CompareDialog()
+{
+    m_watcher.waitForFinished();
+}
 
 void CompareDialog::onLoaded()
 {
@@ -134,8 +135,10 @@ void CompareDialog::onLoaded()
         return;
     }
     m_summary->setText(tr("<b>A</b>: %1 · %2 &nbsp;&nbsp; <b>B</b>: %3 · %4")
-                           .arg(QString::fromStdString(m_a->request.problem).toHtmlEscaped(), Format::dateTime(m_a->createdAt),
-                                QString::fromStdString(m_b->request.problem).toHtmlEscaped(), Format::dateTime(m_b->createdAt)));
+                           .arg(QString::fromStdString(m_a->request.problem).toHtmlEscaped(),
+                                Format::dateTime(m_a->createdAt),
+                                QString::fromStdString(m_b->request.problem).toHtmlEscaped(),
+                                Format::dateTime(m_b->createdAt)));
     fillNumbers();
     showDiff();
 }
@@ -162,10 +165,12 @@ void CompareDialog::fillNumbers()
     };
     const std::vector<Row> rows = {
         {tr("Status"), StatusStyle::label(a.status), StatusStyle::label(b.status), 0},
-        {tr("Speedup"), Format::speedup(a.speedup), Format::speedup(b.speedup), -cmpLower(a.speedup, b.speedup)},
+        {tr("Speedup"), Format::speedup(a.speedup), Format::speedup(b.speedup),
+         -cmpLower(a.speedup, b.speedup)},
         {tr("Kernel runtime"), stats(a.runtimeMs, a.runtimeStats), stats(b.runtimeMs, b.runtimeStats),
          cmpLower(a.runtimeMs, b.runtimeMs)},
-        {tr("Baseline runtime"), stats(a.baselineRuntimeMs, a.baselineStats), stats(b.baselineRuntimeMs, b.baselineStats), 0},
+        {tr("Baseline runtime"), stats(a.baselineRuntimeMs, a.baselineStats),
+         stats(b.baselineRuntimeMs, b.baselineStats), 0},
         {tr("Tests passed"), tr("%1 / %2").arg(a.testsPassed).arg(a.testsTotal),
          tr("%1 / %2").arg(b.testsPassed).arg(b.testsTotal), 0},
         {tr("Max difference"), maxDiff(a), maxDiff(b), 0},
@@ -222,8 +227,10 @@ void CompareDialog::showDiff()
     m_left->setText(left.join(u'\n'));
     m_right->setText(right.join(u'\n'));
     const bool dark = Theme::isDark();
-    m_left->setMarkerBackgroundColor(dark ? QColor(0x5a, 0x24, 0x28) : QColor(0xff, 0xe1, 0xe1), kChangedMarker);
-    m_right->setMarkerBackgroundColor(dark ? QColor(0x1f, 0x4a, 0x2c) : QColor(0xdc, 0xf5, 0xe3), kChangedMarker);
+    m_left->setMarkerBackgroundColor(dark ? QColor(0x5a, 0x24, 0x28) : QColor(0xff, 0xe1, 0xe1),
+                                     kChangedMarker);
+    m_right->setMarkerBackgroundColor(dark ? QColor(0x1f, 0x4a, 0x2c) : QColor(0xdc, 0xf5, 0xe3),
+                                      kChangedMarker);
     for (CodeEditor* e : {m_left, m_right}) {
         e->setMarkerBackgroundColor(dark ? QColor(0x2a, 0x2c, 0x31) : QColor(0xf0, 0xf0, 0xf2), kPadMarker);
         e->markerDeleteAll();

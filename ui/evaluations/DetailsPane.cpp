@@ -20,15 +20,9 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 DetailsPane::DetailsPane(AppContext& ctx, QWidget* parent)
-    : QWidget(parent)
-    , m_ctx(ctx)
-    , m_header(new QLabel(this))
-    , m_tabs(new QTabWidget(this))
-    , m_card(new ResultCard(this))
-    , m_kernel(new CodeEditor(this))
-    , m_reference(new CodeEditor(this))
-    , m_log(new QPlainTextEdit(this))
-    , m_json(new QPlainTextEdit(this))
+    : QWidget(parent), m_ctx(ctx), m_header(new QLabel(this)), m_tabs(new QTabWidget(this)),
+      m_card(new ResultCard(this)), m_kernel(new CodeEditor(this)), m_reference(new CodeEditor(this)),
+      m_log(new QPlainTextEdit(this)), m_json(new QPlainTextEdit(this))
 {
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_header->setForegroundRole(QPalette::PlaceholderText);
@@ -60,7 +54,10 @@ DetailsPane::DetailsPane(AppContext& ctx, QWidget* parent)
     clear(tr("Select an evaluation to see its code, result and log."));
 }
 
-DetailsPane::~DetailsPane() { m_watcher.waitForFinished(); }
+DetailsPane::~DetailsPane()
+{
+    m_watcher.waitForFinished();
+}
 
 void DetailsPane::clear(const QString& message)
 {
@@ -128,7 +125,8 @@ void DetailsPane::onLoaded()
     m_reference->setText(QString::fromStdString(r.request.refCode));
     m_log->setPlainText(r.logTail.empty() ? tr("(no output)") : QString::fromStdString(r.logTail));
     const std::string json = toJson(r, false).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    m_json->setPlainText(QString::fromStdString(kw::redactModalSecrets(json, kw::modalSecretsFromEnvironment())));
+    m_json->setPlainText(
+        QString::fromStdString(kw::redactModalSecrets(json, kw::modalSecretsFromEnvironment())));
     Q_EMIT loaded(l.rowId, r);
 }
 

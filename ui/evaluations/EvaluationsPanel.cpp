@@ -33,16 +33,11 @@ PanelInfo EvaluationsPanel::info()
 }
 
 EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent)
-    , m_filterBar(new FilterBar(ctx.filtered(), this))
-    , m_table(new QTableView(this))
-    , m_details(new DetailsPane(ctx, this))
-    , m_split(new QSplitter(Qt::Vertical, this))
-    , m_rerun(new QPushButton(tr("Re-run"), this))
-    , m_open(new QPushButton(tr("Open in Submit"), this))
-    , m_compare(new QPushButton(tr("Compare"), this))
-    , m_export(new QToolButton(this))
-    , m_message(new QLabel(this))
+    : Panel(ctx, parent), m_filterBar(new FilterBar(ctx.filtered(), this)), m_table(new QTableView(this)),
+      m_details(new DetailsPane(ctx, this)), m_split(new QSplitter(Qt::Vertical, this)),
+      m_rerun(new QPushButton(tr("Re-run"), this)), m_open(new QPushButton(tr("Open in Submit"), this)),
+      m_compare(new QPushButton(tr("Compare"), this)), m_export(new QToolButton(this)),
+      m_message(new QLabel(this))
 {
     m_table->setModel(ctx.filtered());
     m_table->setSortingEnabled(true);
@@ -73,8 +68,10 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     m_export->setPopupMode(QToolButton::InstantPopup);
     m_export->setToolButtonStyle(Qt::ToolButtonTextOnly);
     auto* exportMenu = new QMenu(m_export);
-    exportMenu->addAction(tr("Filtered rows as CSV…"), this, [this] { exportDialog(HistoryExporter::Format::Csv); });
-    exportMenu->addAction(tr("Filtered rows as JSONL…"), this, [this] { exportDialog(HistoryExporter::Format::Jsonl); });
+    exportMenu->addAction(tr("Filtered rows as CSV…"), this,
+                          [this] { exportDialog(HistoryExporter::Format::Csv); });
+    exportMenu->addAction(tr("Filtered rows as JSONL…"), this,
+                          [this] { exportDialog(HistoryExporter::Format::Jsonl); });
     exportMenu->addAction(tr("Filtered rows as JSONL with code…"), this,
                           [this] { exportDialog(HistoryExporter::Format::JsonlWithCode); });
     m_export->setMenu(exportMenu);
@@ -107,9 +104,11 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
 
     addPanelAction(tr("&Re-run selected"), QKeySequence(Qt::CTRL | Qt::Key_R), [this] { rerunSelected(); });
     addPanelAction(tr("&Open selected in Submit"), {}, [this] { openSelectedInSubmit(false); });
-    addPanelAction(tr("&Compare two selected"), QKeySequence(Qt::CTRL | Qt::Key_D), [this] { compareSelected(); });
-    addPanelAction(tr("&Find…"), QKeySequence::Find, [this] { m_filterBar->focusSearch(); },
-                   tr("Search the evaluations"));
+    addPanelAction(tr("&Compare two selected"), QKeySequence(Qt::CTRL | Qt::Key_D),
+                   [this] { compareSelected(); });
+    addPanelAction(
+        tr("&Find…"), QKeySequence::Find, [this] { m_filterBar->focusSearch(); },
+        tr("Search the evaluations"));
     addPanelAction(tr("C&lear filter"), {}, [this] { m_filterBar->clear(); });
     addPanelAction(tr("Export filtered rows as &CSV…"), QKeySequence(Qt::CTRL | Qt::Key_E),
                    [this] { exportDialog(HistoryExporter::Format::Csv); });
@@ -119,7 +118,8 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     connect(m_rerun, &QPushButton::clicked, this, &EvaluationsPanel::rerunSelected);
     connect(m_open, &QPushButton::clicked, this, [this] { openSelectedInSubmit(false); });
     connect(m_compare, &QPushButton::clicked, this, &EvaluationsPanel::compareSelected);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &EvaluationsPanel::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &EvaluationsPanel::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &EvaluationsPanel::onCurrentChanged);
     connect(m_table, &QTableView::doubleClicked, this, [this] { openSelectedInSubmit(false); });
@@ -128,7 +128,8 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
         const int row = m_ctx.filtered()->proxyRowForRowId(m_currentRowId);
         if (row >= 0) {
             m_table->selectionModel()->setCurrentIndex(m_ctx.filtered()->index(row, 0),
-                                                       QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+                                                       QItemSelectionModel::ClearAndSelect |
+                                                           QItemSelectionModel::Rows);
             m_table->scrollTo(m_ctx.filtered()->index(row, 0));
         }
         updateActions();
@@ -174,10 +175,11 @@ void EvaluationsPanel::saveState()
 void EvaluationsPanel::showMessage(const QString& text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? u"QLabel { border: 1px solid #d23f3f; border-left: 4px solid #d23f3f;"
-                                     " border-radius: 4px; padding: 6px 8px; background: palette(base); }"_s
-                                   : u"QLabel { border: 1px solid palette(mid); border-left: 4px solid palette(highlight);"
-                                     " border-radius: 4px; padding: 6px 8px; background: palette(base); }"_s);
+    m_message->setStyleSheet(
+        error ? u"QLabel { border: 1px solid #d23f3f; border-left: 4px solid #d23f3f;"
+                " border-radius: 4px; padding: 6px 8px; background: palette(base); }"_s
+              : u"QLabel { border: 1px solid palette(mid); border-left: 4px solid palette(highlight);"
+                " border-radius: 4px; padding: 6px 8px; background: palette(base); }"_s);
     m_message->show();
 }
 
@@ -241,7 +243,10 @@ void EvaluationsPanel::openSelectedInSubmit(bool runNow)
     m_details->showRow(rowId);
 }
 
-void EvaluationsPanel::rerunSelected() { openSelectedInSubmit(true); }
+void EvaluationsPanel::rerunSelected()
+{
+    openSelectedInSubmit(true);
+}
 
 void EvaluationsPanel::compareSelected()
 {
@@ -258,10 +263,10 @@ void EvaluationsPanel::exportDialog(HistoryExporter::Format format)
 {
     const bool csv = format == HistoryExporter::Format::Csv;
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getSaveFileName(
-        this, csv ? tr("Export as CSV") : tr("Export as JSONL"),
-        dir + (csv ? u"/kernelwatch.csv"_s : u"/kernelwatch.jsonl"_s),
-        csv ? tr("CSV (*.csv)") : tr("JSON lines (*.jsonl)"));
+    const QString path =
+        QFileDialog::getSaveFileName(this, csv ? tr("Export as CSV") : tr("Export as JSONL"),
+                                     dir + (csv ? u"/kernelwatch.csv"_s : u"/kernelwatch.jsonl"_s),
+                                     csv ? tr("CSV (*.csv)") : tr("JSON lines (*.jsonl)"));
     if (!path.isEmpty())
         exportTo(path, format);
 }
@@ -283,12 +288,16 @@ void EvaluationsPanel::exportTo(const QString& path, HistoryExporter::Format for
     auto cancel = m_exportCancel;
     showMessage(tr("Exporting %1 evaluations to %2…").arg(ids.size()).arg(path), false);
     m_export->setEnabled(false);
-    m_exportWatcher.setFuture(QtConcurrent::run([store, ids = std::move(ids), format, path, cancel]() mutable {
-        return HistoryExporter::run(*store, std::move(ids), format, path, cancel.get());
-    }));
+    m_exportWatcher.setFuture(
+        QtConcurrent::run([store, ids = std::move(ids), format, path, cancel]() mutable {
+            return HistoryExporter::run(*store, std::move(ids), format, path, cancel.get());
+        }));
 }
 
-bool EvaluationsPanel::busy() const { return m_details->loading() || m_exportWatcher.isRunning(); }
+bool EvaluationsPanel::busy() const
+{
+    return m_details->loading() || m_exportWatcher.isRunning();
+}
 
 void EvaluationsPanel::prepareScreenshot()
 {
@@ -304,8 +313,8 @@ void EvaluationsPanel::prepareScreenshot()
     if (pick < 0 && f->rowCount() > 0)
         pick = 0;
     if (pick >= 0)
-        m_table->selectionModel()->setCurrentIndex(f->index(pick, 0),
-                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_table->selectionModel()->setCurrentIndex(f->index(pick, 0), QItemSelectionModel::ClearAndSelect |
+                                                                          QItemSelectionModel::Rows);
 }
 
 } // namespace kw::ui

@@ -21,23 +21,20 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 namespace {
-constexpr std::uint32_t bit(EvalStatus s) { return 1u << static_cast<int>(s); }
+constexpr std::uint32_t bit(EvalStatus s)
+{
+    return 1u << static_cast<int>(s);
+}
 constexpr std::uint32_t kFailures = bit(EvalStatus::CompileError) | bit(EvalStatus::RuntimeError) |
-                                    bit(EvalStatus::Timeout) | bit(EvalStatus::Crashed) | bit(EvalStatus::InfraError);
+                                    bit(EvalStatus::Timeout) | bit(EvalStatus::Crashed) |
+                                    bit(EvalStatus::InfraError);
 } // namespace
 
 FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
-    : QWidget(parent)
-    , m_model(model)
-    , m_text(new QLineEdit(this))
-    , m_status(new QToolButton(this))
-    , m_problem(new QComboBox(this))
-    , m_source(new QComboBox(this))
-    , m_range(new QComboBox(this))
-    , m_from(new QDateTimeEdit(this))
-    , m_to(new QDateTimeEdit(this))
-    , m_clear(new QToolButton(this))
-    , m_count(new QLabel(this))
+    : QWidget(parent), m_model(model), m_text(new QLineEdit(this)), m_status(new QToolButton(this)),
+      m_problem(new QComboBox(this)), m_source(new QComboBox(this)), m_range(new QComboBox(this)),
+      m_from(new QDateTimeEdit(this)), m_to(new QDateTimeEdit(this)), m_clear(new QToolButton(this)),
+      m_count(new QLabel(this))
 {
     m_text->setPlaceholderText(tr("Search problem, run, GPU, backend, status…"));
     m_text->setClearButtonEnabled(true);
@@ -54,7 +51,8 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     menu->addAction(tr("All statuses"), this, [setMask] { setMask(HistoryFilterSpec::kAllStatuses); });
     menu->addAction(tr("Only correct"), this, [setMask] { setMask(bit(EvalStatus::Correct)); });
     menu->addAction(tr("Only failures (errors, timeouts, crashes)"), this, [setMask] { setMask(kFailures); });
-    menu->addAction(tr("Only rejected (cheating caught)"), this, [setMask] { setMask(bit(EvalStatus::Rejected)); });
+    menu->addAction(tr("Only rejected (cheating caught)"), this,
+                    [setMask] { setMask(bit(EvalStatus::Rejected)); });
     menu->addSeparator();
     for (int i = 0; i < StatusStyle::kCount; ++i) {
         const EvalStatus s = StatusStyle::at(i);
@@ -111,7 +109,8 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     connect(m_problem, &QComboBox::currentTextChanged, this, [this] { m_debounce.start(); });
     connect(m_source, &QComboBox::currentIndexChanged, this, &FilterBar::apply);
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
-        const bool custom = m_range->currentData().toInt() == static_cast<int>(HistoryFilterSpec::TimeRange::Custom);
+        const bool custom =
+            m_range->currentData().toInt() == static_cast<int>(HistoryFilterSpec::TimeRange::Custom);
         m_from->setVisible(custom);
         m_to->setVisible(custom);
         apply();
@@ -227,9 +226,8 @@ void FilterBar::refreshChoices()
     if (problems.size() != m_problemPoolSize) {
         m_problemPoolSize = problems.size();
         QStringList names(problems.strings().begin() + 1, problems.strings().end());
-        std::sort(names.begin(), names.end(), [](const QString& a, const QString& b) {
-            return a.compare(b, Qt::CaseInsensitive) < 0;
-        });
+        std::sort(names.begin(), names.end(),
+                  [](const QString& a, const QString& b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
         const QString current = m_problem->currentText();
         const QSignalBlocker block(m_problem);
         m_problem->clear();

@@ -19,7 +19,8 @@ HistoryExporter::Format HistoryExporter::formatForPath(const QString& path)
 }
 
 HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::vector<std::int64_t> rowIds,
-                                              Format format, const QString& path, const std::atomic<bool>* cancel)
+                                              Format format, const QString& path,
+                                              const std::atomic<bool>* cancel)
 {
     Outcome out;
     std::sort(rowIds.begin(), rowIds.end());
@@ -31,7 +32,8 @@ HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::ve
     const std::vector<std::string> secrets = kw::modalSecretsFromEnvironment();
     auto write = [&file, &secrets](const std::string& s) {
         const std::string clean = kw::redactModalSecrets(s, secrets);
-        return file.write(clean.data(), static_cast<qint64>(clean.size())) == static_cast<qint64>(clean.size());
+        return file.write(clean.data(), static_cast<qint64>(clean.size())) ==
+               static_cast<qint64>(clean.size());
     };
     if (format == Format::Csv && !write(kw::exportfmt::csvHeader())) {
         out.error = QObject::tr("Writing %1 failed: %2").arg(path, file.errorString());
@@ -72,8 +74,8 @@ HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::ve
                     if (format == Format::Jsonl)
                         ok = write(kw::exportfmt::jsonlLine(results[i]));
                     else
-                        ok = write(kw::toJson(results[i], true).dump(-1, ' ', false,
-                                                                      nlohmann::json::error_handler_t::replace) +
+                        ok = write(kw::toJson(results[i], true)
+                                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
                                    "\n");
                 } else {
                     continue;

@@ -19,7 +19,12 @@ namespace kw::ui {
 class HistoryExporter
 {
 public:
-    enum class Format { Csv, Jsonl, JsonlWithCode };
+    enum class Format
+    {
+        Csv,
+        Jsonl,
+        JsonlWithCode
+    };
     struct Outcome
     {
         int written = 0;

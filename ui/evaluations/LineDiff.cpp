@@ -25,10 +25,13 @@ std::vector<LineDiff::Line> LineDiff::diff(const QStringList& a, const QStringLi
     if (an > 0 && bn > 0 && cells <= (16 << 20)) {
         // lcs[i][j] = LCS length of a[head+i..] and b[head+j..]
         std::vector<std::uint32_t> lcs(static_cast<std::size_t>(cells), 0);
-        auto at = [&](int i, int j) -> std::uint32_t& { return lcs[static_cast<std::size_t>(i) * (bn + 1) + j]; };
+        auto at = [&](int i, int j) -> std::uint32_t& {
+            return lcs[static_cast<std::size_t>(i) * (bn + 1) + j];
+        };
         for (int i = an - 1; i >= 0; --i)
             for (int j = bn - 1; j >= 0; --j)
-                at(i, j) = a[head + i] == b[head + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
+                at(i, j) =
+                    a[head + i] == b[head + j] ? at(i + 1, j + 1) + 1 : std::max(at(i + 1, j), at(i, j + 1));
         int i = 0, j = 0;
         while (i < an && j < bn) {
             if (a[head + i] == b[head + j]) {
@@ -86,7 +89,8 @@ std::vector<LineDiff::Row> LineDiff::sideBySide(const std::vector<Line>& lines)
 
 int LineDiff::changedLines(const std::vector<Line>& lines)
 {
-    return static_cast<int>(std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.op != Op::Equal; }));
+    return static_cast<int>(
+        std::count_if(lines.begin(), lines.end(), [](const Line& l) { return l.op != Op::Equal; }));
 }
 
 } // namespace kw::ui

@@ -10,7 +10,12 @@ namespace kw::ui {
 class LineDiff
 {
 public:
-    enum class Op { Equal, Delete, Insert };
+    enum class Op
+    {
+        Equal,
+        Delete,
+        Insert
+    };
     struct Line
     {
         Op op;

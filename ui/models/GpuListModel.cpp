@@ -6,17 +6,17 @@ using namespace Qt::StringLiterals;
 
 namespace kw::ui {
 
-GpuListModel::GpuListModel(QObject* parent)
-    : QAbstractTableModel(parent)
-{
-}
+GpuListModel::GpuListModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 int GpuListModel::rowCount(const QModelIndex& parent) const
 {
     return parent.isValid() ? 0 : static_cast<int>(m_devices.size());
 }
 
-int GpuListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int GpuListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant GpuListModel::data(const QModelIndex& index, int role) const
 {
@@ -25,12 +25,16 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
     const CudaDevice& d = m_devices[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Index: return QString(u"cuda:"_s + QString::number(d.index));
-        case Name: return QString::fromStdString(d.name);
-        case Memory: return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
+        case Index:
+            return QString(u"cuda:"_s + QString::number(d.index));
+        case Name:
+            return QString::fromStdString(d.name);
+        case Memory:
+            return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
         case Capability:
             return d.ccMajor > 0 ? u"%1.%2 (sm_%1%2)"_s.arg(d.ccMajor).arg(d.ccMinor) : Format::dash();
-        default: return {};
+        default:
+            return {};
         }
     }
     if (role == Qt::TextAlignmentRole && index.column() == Memory)
@@ -43,17 +47,24 @@ QVariant GpuListModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Index: return tr("Device");
-    case Name: return tr("Name");
-    case Memory: return tr("Memory");
-    case Capability: return tr("Compute capability");
-    default: return {};
+    case Index:
+        return tr("Device");
+    case Name:
+        return tr("Name");
+    case Memory:
+        return tr("Memory");
+    case Capability:
+        return tr("Compute capability");
+    default:
+        return {};
     }
 }
 
 void GpuListModel::setDevices(const std::vector<CudaDevice>& devices)
 {
-    auto same = [](const CudaDevice& a, const CudaDevice& b) { return a.index == b.index && a.name == b.name; };
+    auto same = [](const CudaDevice& a, const CudaDevice& b) {
+        return a.index == b.index && a.name == b.name;
+    };
     std::size_t i = 0;
     for (const CudaDevice& d : devices) {
         // Drop rows that no longer exist before this device's position.
@@ -70,7 +81,8 @@ void GpuListModel::setDevices(const std::vector<CudaDevice>& devices)
             CudaDevice& cur = m_devices[i];
             if (cur.memoryBytes != d.memoryBytes || cur.ccMajor != d.ccMajor || cur.ccMinor != d.ccMinor) {
                 cur = d;
-                Q_EMIT dataChanged(index(static_cast<int>(i), 0), index(static_cast<int>(i), ColumnCount - 1));
+                Q_EMIT dataChanged(index(static_cast<int>(i), 0),
+                                   index(static_cast<int>(i), ColumnCount - 1));
             }
         } else {
             beginInsertRows({}, static_cast<int>(i), static_cast<int>(i));

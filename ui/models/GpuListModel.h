@@ -14,7 +14,14 @@ class GpuListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Index, Name, Memory, Capability, ColumnCount };
+    enum Column
+    {
+        Index,
+        Name,
+        Memory,
+        Capability,
+        ColumnCount
+    };
     explicit GpuListModel(QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;

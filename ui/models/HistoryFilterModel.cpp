@@ -37,7 +37,8 @@ struct HistoryFilterModel::Matcher
                 auto& t = tables[w][static_cast<std::size_t>(f)];
                 const auto& pool = m.pool(static_cast<HistoryModel::Field>(f));
                 for (std::uint32_t i = static_cast<std::uint32_t>(t.size()); i < pool.size(); ++i)
-                    t.push_back(pool.at(i).contains(words[static_cast<qsizetype>(w)], Qt::CaseInsensitive) ? 1 : 0);
+                    t.push_back(
+                        pool.at(i).contains(words[static_cast<qsizetype>(w)], Qt::CaseInsensitive) ? 1 : 0);
             }
         }
         auto resolve = [&m](const QString& s, HistoryModel::Field f) {
@@ -55,7 +56,8 @@ struct HistoryFilterModel::Matcher
     {
         if (!tables.empty())
             for (int f = 0; f < HistoryModel::FieldCount; ++f)
-                if (tables[0][static_cast<std::size_t>(f)].size() != m.pool(static_cast<HistoryModel::Field>(f)).size())
+                if (tables[0][static_cast<std::size_t>(f)].size() !=
+                    m.pool(static_cast<HistoryModel::Field>(f)).size())
                     return true;
         return problem == kNoMatch || source == kNoMatch || run == kNoMatch;
     }
@@ -86,10 +88,7 @@ struct HistoryFilterModel::Matcher
     }
 };
 
-HistoryFilterModel::HistoryFilterModel(QObject* parent)
-    : QAbstractProxyModel(parent)
-{
-}
+HistoryFilterModel::HistoryFilterModel(QObject* parent) : QAbstractProxyModel(parent) {}
 
 HistoryFilterModel::~HistoryFilterModel() = default;
 
@@ -122,8 +121,10 @@ void HistoryFilterModel::setSourceModel(QAbstractItemModel* model)
             endResetModel();
             Q_EMIT contentsChanged();
         }));
-        m_connections.push_back(connect(history, &QAbstractItemModel::dataChanged, this, [this] { rebuild(); }));
-        m_connections.push_back(connect(history, &QAbstractItemModel::layoutChanged, this, [this] { rebuild(); }));
+        m_connections.push_back(
+            connect(history, &QAbstractItemModel::dataChanged, this, [this] { rebuild(); }));
+        m_connections.push_back(
+            connect(history, &QAbstractItemModel::layoutChanged, this, [this] { rebuild(); }));
     }
     m_matcher.reset();
     m_rows = history ? acceptedRows(0, history->rowCount() - 1) : std::vector<int>();
@@ -139,7 +140,10 @@ QModelIndex HistoryFilterModel::index(int row, int column, const QModelIndex& pa
     return createIndex(row, column);
 }
 
-QModelIndex HistoryFilterModel::parent(const QModelIndex&) const { return {}; }
+QModelIndex HistoryFilterModel::parent(const QModelIndex&) const
+{
+    return {};
+}
 
 int HistoryFilterModel::rowCount(const QModelIndex& parent) const
 {
@@ -234,8 +238,9 @@ std::vector<int> HistoryFilterModel::acceptedRows(int first, int last)
             m_matcher->tables.emplace_back();
             std::array<bool, StatusStyle::kCount> st{};
             for (int i = 0; i < StatusStyle::kCount; ++i)
-                st[static_cast<std::size_t>(i)] = StatusStyle::label(StatusStyle::at(i)).contains(w, Qt::CaseInsensitive) ||
-                                                  StatusStyle::key(StatusStyle::at(i)).contains(w, Qt::CaseInsensitive);
+                st[static_cast<std::size_t>(i)] =
+                    StatusStyle::label(StatusStyle::at(i)).contains(w, Qt::CaseInsensitive) ||
+                    StatusStyle::key(StatusStyle::at(i)).contains(w, Qt::CaseInsensitive);
             m_matcher->statusWords.push_back(st);
         }
         m_spec.window(static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0, m_matcher->from,
@@ -256,12 +261,23 @@ void HistoryFilterModel::updateRanks() const
 {
     HistoryModel::Field f;
     switch (m_sortColumn) {
-    case HistoryModel::Source: f = HistoryModel::FSource; break;
-    case HistoryModel::Problem: f = HistoryModel::FProblem; break;
-    case HistoryModel::Backend: f = HistoryModel::FBackend; break;
-    case HistoryModel::Target: f = HistoryModel::FTarget; break;
-    case HistoryModel::Gpu: f = HistoryModel::FGpu; break;
-    default: return;
+    case HistoryModel::Source:
+        f = HistoryModel::FSource;
+        break;
+    case HistoryModel::Problem:
+        f = HistoryModel::FProblem;
+        break;
+    case HistoryModel::Backend:
+        f = HistoryModel::FBackend;
+        break;
+    case HistoryModel::Target:
+        f = HistoryModel::FTarget;
+        break;
+    case HistoryModel::Gpu:
+        f = HistoryModel::FGpu;
+        break;
+    default:
+        return;
     }
     const StringPool& pool = m_source->pool(f);
     if (m_rankColumn == m_sortColumn && m_rankPoolSize == pool.size())
@@ -285,19 +301,32 @@ double HistoryFilterModel::key(int sourceRow) const
     const CompactRow& r = m_source->row(sourceRow);
     auto num = [](float v) { return std::isnan(v) ? -std::numeric_limits<double>::infinity() : double(v); };
     switch (m_sortColumn) {
-    case HistoryModel::Time: return r.createdAt;
-    case HistoryModel::Source: return m_rank[r.source];
-    case HistoryModel::Problem: return m_rank[r.problem];
-    case HistoryModel::Backend: return m_rank[r.backend];
-    case HistoryModel::Target: return m_rank[r.target];
-    case HistoryModel::Gpu: return m_rank[r.gpu];
-    case HistoryModel::Status: return r.status;
-    case HistoryModel::Speedup: return num(r.speedup);
-    case HistoryModel::Runtime: return num(r.runtimeMs);
-    case HistoryModel::Baseline: return num(r.baselineMs);
-    case HistoryModel::Duration: return num(r.durationS);
-    case HistoryModel::Cost: return num(r.costUsd);
-    default: return sourceRow;
+    case HistoryModel::Time:
+        return r.createdAt;
+    case HistoryModel::Source:
+        return m_rank[r.source];
+    case HistoryModel::Problem:
+        return m_rank[r.problem];
+    case HistoryModel::Backend:
+        return m_rank[r.backend];
+    case HistoryModel::Target:
+        return m_rank[r.target];
+    case HistoryModel::Gpu:
+        return m_rank[r.gpu];
+    case HistoryModel::Status:
+        return r.status;
+    case HistoryModel::Speedup:
+        return num(r.speedup);
+    case HistoryModel::Runtime:
+        return num(r.runtimeMs);
+    case HistoryModel::Baseline:
+        return num(r.baselineMs);
+    case HistoryModel::Duration:
+        return num(r.durationS);
+    case HistoryModel::Cost:
+        return num(r.costUsd);
+    default:
+        return sourceRow;
     }
 }
 
@@ -361,7 +390,10 @@ void HistoryFilterModel::setFilter(const HistoryFilterSpec& spec)
     Q_EMIT filterChanged(m_spec);
 }
 
-void HistoryFilterModel::refilter() { rebuild(); }
+void HistoryFilterModel::refilter()
+{
+    rebuild();
+}
 
 void HistoryFilterModel::rebuild()
 {
@@ -407,9 +439,9 @@ void HistoryFilterModel::onRowsInserted(const QModelIndex& parent, int first, in
         // Where does each new row go? Usually all at one end (newest first by time).
         std::vector<int> positions(fresh.size());
         for (std::size_t i = 0; i < fresh.size(); ++i)
-            positions[i] = static_cast<int>(
-                std::upper_bound(m_rows.begin(), m_rows.end(), fresh[i], [this](int a, int b) { return before(a, b); }) -
-                m_rows.begin());
+            positions[i] = static_cast<int>(std::upper_bound(m_rows.begin(), m_rows.end(), fresh[i],
+                                                             [this](int a, int b) { return before(a, b); }) -
+                                            m_rows.begin());
         std::vector<std::pair<int, std::vector<int>>> groups; // position, rows
         for (std::size_t i = 0; i < fresh.size(); ++i) {
             if (groups.empty() || groups.back().first != positions[i])
@@ -428,7 +460,8 @@ void HistoryFilterModel::onRowsInserted(const QModelIndex& parent, int first, in
             for (const QModelIndex& i : oldIndexes)
                 oldSource.emplace_back(m_rows[static_cast<std::size_t>(i.row())], i.column());
             const auto mid = m_rows.end() - static_cast<std::ptrdiff_t>(fresh.size());
-            std::inplace_merge(m_rows.begin(), mid, m_rows.end(), [this](int a, int b) { return before(a, b); });
+            std::inplace_merge(m_rows.begin(), mid, m_rows.end(),
+                               [this](int a, int b) { return before(a, b); });
             m_reverseDirty = true;
             ensureReverse();
             QModelIndexList newIndexes;

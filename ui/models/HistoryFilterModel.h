@@ -70,7 +70,7 @@ private:
     QPointer<HistoryModel> m_source;
     HistoryFilterSpec m_spec;
     std::unique_ptr<Matcher> m_matcher;
-    std::vector<int> m_rows; // proxy row → source row
+    std::vector<int> m_rows;            // proxy row → source row
     mutable std::vector<int> m_reverse; // source row → proxy row or -1
     mutable bool m_reverseDirty = true;
     int m_sortColumn = HistoryModel::Time;

@@ -27,11 +27,20 @@ void HistoryFilterSpec::window(double now, double& from, double& to) const
     from = 0;
     to = 0;
     switch (range) {
-    case TimeRange::Any: break;
-    case TimeRange::LastHour: from = now - 3600; break;
-    case TimeRange::Last24Hours: from = now - 86400; break;
-    case TimeRange::Last7Days: from = now - 7 * 86400; break;
-    case TimeRange::Last30Days: from = now - 30 * 86400; break;
+    case TimeRange::Any:
+        break;
+    case TimeRange::LastHour:
+        from = now - 3600;
+        break;
+    case TimeRange::Last24Hours:
+        from = now - 86400;
+        break;
+    case TimeRange::Last7Days:
+        from = now - 7 * 86400;
+        break;
+    case TimeRange::Last30Days:
+        from = now - 30 * 86400;
+        break;
     case TimeRange::Custom:
         from = customFrom;
         to = customTo;
@@ -42,12 +51,18 @@ void HistoryFilterSpec::window(double now, double& from, double& to) const
 QString HistoryFilterSpec::rangeLabel(TimeRange r)
 {
     switch (r) {
-    case TimeRange::Any: return QObject::tr("Any time");
-    case TimeRange::LastHour: return QObject::tr("Last hour");
-    case TimeRange::Last24Hours: return QObject::tr("Last 24 hours");
-    case TimeRange::Last7Days: return QObject::tr("Last 7 days");
-    case TimeRange::Last30Days: return QObject::tr("Last 30 days");
-    case TimeRange::Custom: return QObject::tr("Custom range");
+    case TimeRange::Any:
+        return QObject::tr("Any time");
+    case TimeRange::LastHour:
+        return QObject::tr("Last hour");
+    case TimeRange::Last24Hours:
+        return QObject::tr("Last 24 hours");
+    case TimeRange::Last7Days:
+        return QObject::tr("Last 7 days");
+    case TimeRange::Last30Days:
+        return QObject::tr("Last 30 days");
+    case TimeRange::Custom:
+        return QObject::tr("Custom range");
     }
     return {};
 }

@@ -11,14 +11,22 @@ namespace kw::ui {
 // What the Evaluations table (and the charts that follow it) show.
 struct HistoryFilterSpec
 {
-    enum class TimeRange { Any, LastHour, Last24Hours, Last7Days, Last30Days, Custom };
+    enum class TimeRange
+    {
+        Any,
+        LastHour,
+        Last24Hours,
+        Last7Days,
+        Last30Days,
+        Custom
+    };
     static constexpr std::uint32_t kAllStatuses = (1u << 9) - 1;
 
-    QString text;      // words, all must match one of problem/run/source/backend/target/GPU/status
+    QString text; // words, all must match one of problem/run/source/backend/target/GPU/status
     std::uint32_t statusMask = kAllStatuses; // bit per kw::EvalStatus
-    QString problem;   // exact; empty = all
-    QString source;    // exact; empty = all
-    QString run;       // exact; empty = all
+    QString problem;                         // exact; empty = all
+    QString source;                          // exact; empty = all
+    QString run;                             // exact; empty = all
     TimeRange range = TimeRange::Any;
     double customFrom = 0; // unix seconds, for Custom (0 = open)
     double customTo = 0;

@@ -26,8 +26,7 @@ std::optional<double> opt(float v)
 }
 } // namespace
 
-HistoryModel::HistoryModel(QObject* parent)
-    : QAbstractTableModel(parent)
+HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent)
 {
     m_flushTimer.setSingleShot(true);
     m_flushTimer.setInterval(40);
@@ -41,24 +40,40 @@ int HistoryModel::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int HistoryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int HistoryModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString HistoryModel::columnTitle(int column)
 {
     switch (column) {
-    case Time: return tr("Time");
-    case Source: return tr("Source");
-    case Problem: return tr("Problem");
-    case Backend: return tr("Backend");
-    case Target: return tr("Target");
-    case Gpu: return tr("GPU");
-    case Status: return tr("Status");
-    case Speedup: return tr("Speedup");
-    case Runtime: return tr("Runtime");
-    case Baseline: return tr("Baseline");
-    case Duration: return tr("Duration");
-    case Cost: return tr("Cost");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Source:
+        return tr("Source");
+    case Problem:
+        return tr("Problem");
+    case Backend:
+        return tr("Backend");
+    case Target:
+        return tr("Target");
+    case Gpu:
+        return tr("GPU");
+    case Status:
+        return tr("Status");
+    case Speedup:
+        return tr("Speedup");
+    case Runtime:
+        return tr("Runtime");
+    case Baseline:
+        return tr("Baseline");
+    case Duration:
+        return tr("Duration");
+    case Cost:
+        return tr("Cost");
+    default:
+        return {};
     }
 }
 
@@ -70,12 +85,18 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
         return columnTitle(section);
     if (role == Qt::ToolTipRole) {
         switch (section) {
-        case Speedup: return tr("Baseline runtime divided by kernel runtime (higher is better)");
-        case Runtime: return tr("Mean kernel runtime");
-        case Baseline: return tr("Mean runtime of the PyTorch reference, measured the same way");
-        case Duration: return tr("Wall time of the whole evaluation");
-        case Cost: return tr("Modal cost estimate (GPU-seconds × list price)");
-        default: return {};
+        case Speedup:
+            return tr("Baseline runtime divided by kernel runtime (higher is better)");
+        case Runtime:
+            return tr("Mean kernel runtime");
+        case Baseline:
+            return tr("Mean runtime of the PyTorch reference, measured the same way");
+        case Duration:
+            return tr("Wall time of the whole evaluation");
+        case Cost:
+            return tr("Modal cost estimate (GPU-seconds × list price)");
+        default:
+            return {};
         }
     }
     return {};
@@ -85,13 +106,20 @@ QString HistoryModel::text(int row, Field f) const
 {
     const CompactRow& r = m_rows[static_cast<std::size_t>(row)];
     switch (f) {
-    case FSource: return m_pools[f].at(r.source);
-    case FProblem: return m_pools[f].at(r.problem);
-    case FBackend: return m_pools[f].at(r.backend);
-    case FTarget: return m_pools[f].at(r.target);
-    case FGpu: return m_pools[f].at(r.gpu);
-    case FRun: return m_pools[f].at(r.run);
-    default: return {};
+    case FSource:
+        return m_pools[f].at(r.source);
+    case FProblem:
+        return m_pools[f].at(r.problem);
+    case FBackend:
+        return m_pools[f].at(r.backend);
+    case FTarget:
+        return m_pools[f].at(r.target);
+    case FGpu:
+        return m_pools[f].at(r.gpu);
+    case FRun:
+        return m_pools[f].at(r.run);
+    default:
+        return {};
     }
 }
 
@@ -107,19 +135,32 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (col) {
-        case Time: return Format::dateTime(r.createdAt);
-        case Source: return text(row, FSource);
-        case Problem: return text(row, FProblem);
-        case Backend: return text(row, FBackend);
-        case Target: return text(row, FTarget);
-        case Gpu: return text(row, FGpu);
-        case Status: return StatusStyle::label(status);
-        case Speedup: return Format::speedup(opt(r.speedup));
-        case Runtime: return Format::milliseconds(opt(r.runtimeMs));
-        case Baseline: return Format::milliseconds(opt(r.baselineMs));
-        case Duration: return std::isnan(r.durationS) ? Format::dash() : Format::seconds(r.durationS);
-        case Cost: return Format::cost(opt(r.costUsd));
-        default: return {};
+        case Time:
+            return Format::dateTime(r.createdAt);
+        case Source:
+            return text(row, FSource);
+        case Problem:
+            return text(row, FProblem);
+        case Backend:
+            return text(row, FBackend);
+        case Target:
+            return text(row, FTarget);
+        case Gpu:
+            return text(row, FGpu);
+        case Status:
+            return StatusStyle::label(status);
+        case Speedup:
+            return Format::speedup(opt(r.speedup));
+        case Runtime:
+            return Format::milliseconds(opt(r.runtimeMs));
+        case Baseline:
+            return Format::milliseconds(opt(r.baselineMs));
+        case Duration:
+            return std::isnan(r.durationS) ? Format::dash() : Format::seconds(r.durationS);
+        case Cost:
+            return Format::cost(opt(r.costUsd));
+        default:
+            return {};
         }
     case Qt::DecorationRole:
         if (col == Status)
@@ -137,30 +178,45 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:
         if (col == Status)
-            return QString(StatusStyle::explanation(status) + (r.cheated ? tr(" Flagged as cheating.") : QString()));
+            return QString(StatusStyle::explanation(status) +
+                           (r.cheated ? tr(" Flagged as cheating.") : QString()));
         if (col == Problem && r.run != 0)
             return tr("%1 — run %2, step %3, turn %4")
                 .arg(text(row, FProblem), text(row, FRun))
                 .arg(r.step)
                 .arg(r.turn);
         return {};
-    case RowIdRole: return QVariant::fromValue<qint64>(r.rowId);
-    case StatusRole: return static_cast<int>(r.status);
-    case CreatedAtRole: return r.createdAt;
-    case SpeedupRole: return std::isnan(r.speedup) ? QVariant() : QVariant(static_cast<double>(r.speedup));
-    case ProblemRole: return text(row, FProblem);
+    case RowIdRole:
+        return QVariant::fromValue<qint64>(r.rowId);
+    case StatusRole:
+        return static_cast<int>(r.status);
+    case CreatedAtRole:
+        return r.createdAt;
+    case SpeedupRole:
+        return std::isnan(r.speedup) ? QVariant() : QVariant(static_cast<double>(r.speedup));
+    case ProblemRole:
+        return text(row, FProblem);
     case SortRole:
         switch (col) {
-        case Time: return r.createdAt;
-        case Status: return static_cast<int>(r.status);
-        case Speedup: return static_cast<double>(r.speedup);
-        case Runtime: return static_cast<double>(r.runtimeMs);
-        case Baseline: return static_cast<double>(r.baselineMs);
-        case Duration: return static_cast<double>(r.durationS);
-        case Cost: return static_cast<double>(r.costUsd);
-        default: return data(index, Qt::DisplayRole);
+        case Time:
+            return r.createdAt;
+        case Status:
+            return static_cast<int>(r.status);
+        case Speedup:
+            return static_cast<double>(r.speedup);
+        case Runtime:
+            return static_cast<double>(r.runtimeMs);
+        case Baseline:
+            return static_cast<double>(r.baselineMs);
+        case Duration:
+            return static_cast<double>(r.durationS);
+        case Cost:
+            return static_cast<double>(r.costUsd);
+        default:
+            return data(index, Qt::DisplayRole);
         }
-    default: return {};
+    default:
+        return {};
     }
 }
 
@@ -169,7 +225,8 @@ std::uint16_t HistoryModel::intern16(Field f, const std::string& s)
     const std::uint32_t i = m_pools[f].intern(s);
     if (i <= 0xfffe)
         return static_cast<std::uint16_t>(i);
-    return static_cast<std::uint16_t>(m_pools[f].intern(std::string_view("(too many distinct values)")) & 0xffff);
+    return static_cast<std::uint16_t>(m_pools[f].intern(std::string_view("(too many distinct values)")) &
+                                      0xffff);
 }
 
 CompactRow HistoryModel::compact(const HistoryRow& h)
@@ -332,7 +389,8 @@ void HistoryModel::merge(const std::vector<HistoryRow>& incoming)
             const CompactRow c = compact(incoming[j]);
             if (std::memcmp(&c, &m_rows[i], sizeof c) != 0) {
                 m_rows[i] = c;
-                Q_EMIT dataChanged(index(static_cast<int>(i), 0), index(static_cast<int>(i), ColumnCount - 1));
+                Q_EMIT dataChanged(index(static_cast<int>(i), 0),
+                                   index(static_cast<int>(i), ColumnCount - 1));
             }
             ++i;
             ++j;

@@ -20,16 +20,40 @@ class HistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Source, Problem, Backend, Target, Gpu, Status, Speedup, Runtime, Baseline, Duration, Cost,
-                  ColumnCount };
-    enum Field { FSource, FProblem, FBackend, FTarget, FGpu, FRun, FieldCount };
-    enum Role {
+    enum Column
+    {
+        Time,
+        Source,
+        Problem,
+        Backend,
+        Target,
+        Gpu,
+        Status,
+        Speedup,
+        Runtime,
+        Baseline,
+        Duration,
+        Cost,
+        ColumnCount
+    };
+    enum Field
+    {
+        FSource,
+        FProblem,
+        FBackend,
+        FTarget,
+        FGpu,
+        FRun,
+        FieldCount
+    };
+    enum Role
+    {
         RowIdRole = Qt::UserRole + 1,
-        StatusRole,      // int (kw::EvalStatus)
-        CreatedAtRole,   // double, unix seconds
-        SpeedupRole,     // double or invalid
-        ProblemRole,     // QString
-        SortRole,        // numeric or string key
+        StatusRole,    // int (kw::EvalStatus)
+        CreatedAtRole, // double, unix seconds
+        SpeedupRole,   // double or invalid
+        ProblemRole,   // QString
+        SortRole,      // numeric or string key
     };
 
     explicit HistoryModel(QObject* parent = nullptr);
@@ -69,7 +93,8 @@ Q_SIGNALS:
 
 private:
     CompactRow compact(const HistoryRow& r);
-    void insertBatch(std::vector<HistoryRow>::const_iterator begin, std::vector<HistoryRow>::const_iterator end);
+    void insertBatch(std::vector<HistoryRow>::const_iterator begin,
+                     std::vector<HistoryRow>::const_iterator end);
     std::uint16_t intern16(Field f, const std::string& s);
 
     std::vector<CompactRow> m_rows;

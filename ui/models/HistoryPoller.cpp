@@ -11,9 +11,7 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 HistoryPoller::HistoryPoller(std::shared_ptr<HistoryStore> store, HistoryModel* model, QObject* parent)
-    : QObject(parent)
-    , m_store(std::move(store))
-    , m_model(model)
+    : QObject(parent), m_store(std::move(store)), m_model(model)
 {
     m_pool.setMaxThreadCount(1);
     m_timer.setSingleShot(true);
@@ -109,7 +107,8 @@ void HistoryPoller::onPage()
     if (full || m_again)
         m_timer.start(0);
     else
-        m_timer.start(m_failures == 0 ? m_intervalMs : std::min(10000, m_intervalMs << std::min(m_failures, 5)));
+        m_timer.start(m_failures == 0 ? m_intervalMs
+                                      : std::min(10000, m_intervalMs << std::min(m_failures, 5)));
 }
 
 } // namespace kw::ui

@@ -2,7 +2,10 @@
 
 namespace kw::ui {
 
-StringPool::StringPool() { clear(); }
+StringPool::StringPool()
+{
+    clear();
+}
 
 void StringPool::clear()
 {
@@ -25,7 +28,10 @@ std::uint32_t StringPool::intern(std::string_view utf8)
     return idx;
 }
 
-std::uint32_t StringPool::intern(const QString& s) { return intern(s.toStdString()); }
+std::uint32_t StringPool::intern(const QString& s)
+{
+    return intern(s.toStdString());
+}
 
 std::optional<std::uint32_t> StringPool::find(const QString& s) const
 {

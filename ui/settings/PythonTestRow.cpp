@@ -17,12 +17,9 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 PythonTestRow::PythonTestRow(Settings& settings, QWidget* parent)
-    : QWidget(parent)
-    , m_settings(settings)
-    , m_path(new QLineEdit(this))
-    , m_browse(new QPushButton(tr("Browse…"), this))
-    , m_test(new QPushButton(tr("Test"), this))
-    , m_result(new QLabel(this))
+    : QWidget(parent), m_settings(settings), m_path(new QLineEdit(this)),
+      m_browse(new QPushButton(tr("Browse…"), this)), m_test(new QPushButton(tr("Test"), this)),
+      m_result(new QLabel(this))
 {
     m_path->setPlaceholderText(tr("Automatic: $KERNELWATCH_PYTHON, python3 on PATH, then /usr/bin/python3"));
     m_path->setText(settings.pythonPath());
@@ -54,9 +51,15 @@ PythonTestRow::PythonTestRow(Settings& settings, QWidget* parent)
     });
 }
 
-PythonTestRow::~PythonTestRow() { m_watcher.waitForFinished(); }
+PythonTestRow::~PythonTestRow()
+{
+    m_watcher.waitForFinished();
+}
 
-QString PythonTestRow::resultText() const { return m_result->text(); }
+QString PythonTestRow::resultText() const
+{
+    return m_result->text();
+}
 
 void PythonTestRow::test()
 {
@@ -78,9 +81,10 @@ void PythonTestRow::showProbe(const PythonProbe& p)
     if (!p.ok) {
         const QColor bad = StatusStyle::color(EvalStatus::CompileError);
         m_result->setText(u"<span style='color:%1'>✗</span> "_s.arg(bad.name()) +
-                          (p.error.empty() ? tr("This interpreter cannot import torch. Install PyTorch into it "
-                                                "(pip install torch) or choose another interpreter.")
-                                           : QString::fromStdString(p.error).toHtmlEscaped()));
+                          (p.error.empty()
+                               ? tr("This interpreter cannot import torch. Install PyTorch into it "
+                                    "(pip install torch) or choose another interpreter.")
+                               : QString::fromStdString(p.error).toHtmlEscaped()));
         Q_EMIT tested(false);
         return;
     }
@@ -89,7 +93,8 @@ void PythonTestRow::showProbe(const PythonProbe& p)
     text += tr("<b>%1</b> · Python %2 · torch %3")
                 .arg(QString::fromStdString(p.path).toHtmlEscaped(), QString::fromStdString(p.pythonVersion),
                      QString::fromStdString(p.torchVersion));
-    text += p.torchCuda.empty() ? tr(" (CPU build)") : tr(" (CUDA %1)").arg(QString::fromStdString(p.torchCuda));
+    text +=
+        p.torchCuda.empty() ? tr(" (CPU build)") : tr(" (CUDA %1)").arg(QString::fromStdString(p.torchCuda));
     text += p.tritonAvailable ? tr(" · Triton available") : tr(" · no Triton");
     if (p.gpus.empty()) {
         text += tr("<br>torch sees no GPU: evaluations run on the CPU.");
@@ -100,7 +105,8 @@ void PythonTestRow::showProbe(const PythonProbe& p)
                         .arg(g.index)
                         .arg(QString::fromStdString(g.name).toHtmlEscaped(), QString::fromStdString(g.arch),
                              Format::bytes(g.memoryGiB * 1024.0 * 1024.0 * 1024.0));
-        text += u"<br>"_s + tr("torch sees %n GPU(s): ", nullptr, static_cast<int>(p.gpus.size())) + gpus.join(u", "_s);
+        text += u"<br>"_s + tr("torch sees %n GPU(s): ", nullptr, static_cast<int>(p.gpus.size())) +
+                gpus.join(u", "_s);
     }
     m_result->setText(text);
     Q_EMIT tested(true);

@@ -56,10 +56,7 @@ PanelInfo SettingsPanel::info()
 }
 
 SettingsPanel::SettingsPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent)
-    , m_sections(nullptr)
-    , m_python(nullptr)
-    , m_gpus(new GpuListModel(this))
+    : Panel(ctx, parent), m_sections(nullptr), m_python(nullptr), m_gpus(new GpuListModel(this))
 {
     // The sections keep a readable width on wide windows. The width limit is on the column, in a
     // row with a stretch, rather than on each section: a vertical layout asks its items for their
@@ -106,8 +103,8 @@ void SettingsPanel::addSection(const QString& title, QWidget* content)
     m_sections->insertWidget(at, box);
 }
 
-QLineEdit* SettingsPanel::pathField(const QString& value, bool folder, std::function<void(const QString&)> apply,
-                                    QWidget* parent, QWidget** row)
+QLineEdit* SettingsPanel::pathField(const QString& value, bool folder,
+                                    std::function<void(const QString&)> apply, QWidget* parent, QWidget** row)
 {
     auto* field =
         new PathField(value,
@@ -140,9 +137,10 @@ QWidget* SettingsPanel::localSection()
     auto* dl = new QVBoxLayout(devBox);
     dl->setContentsMargins(0, 0, 0, 0);
     dl->addWidget(devices);
-    dl->addWidget(hint(tr("Comma-separated: cpu, cuda:0, cuda:1 … List a device twice to run two kernels on it at "
-                          "once."),
-                       devBox));
+    dl->addWidget(
+        hint(tr("Comma-separated: cpu, cuda:0, cuda:1 … List a device twice to run two kernels on it at "
+                "once."),
+             devBox));
     form->addRow(tr("Devices"), devBox);
 
     auto* cpu = new QSpinBox(w);
@@ -153,7 +151,8 @@ QWidget* SettingsPanel::localSection()
     form->addRow(tr("Parallel CPU evaluations"), cpu);
 
     QWidget* row = nullptr;
-    pathField(s.cacheDir(), true, [this](const QString& p) { m_ctx.settings().setCacheDir(p); }, w, &row);
+    pathField(
+        s.cacheDir(), true, [this](const QString& p) { m_ctx.settings().setCacheDir(p); }, w, &row);
     form->addRow(tr("Compile cache"),
                  withHint(row,
                           hint(tr("Built CUDA extensions and Triton kernels, reused when the same source is "
@@ -214,7 +213,10 @@ void SettingsPanel::updateGpus()
     }
 }
 
-QString SettingsPanel::gpuMessage() const { return m_gpuMessage->text(); }
+QString SettingsPanel::gpuMessage() const
+{
+    return m_gpuMessage->text();
+}
 
 QWidget* SettingsPanel::defaultsSection()
 {
@@ -258,9 +260,11 @@ QWidget* SettingsPanel::storageSection()
     auto* form = new QFormLayout(w);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     QWidget* row = nullptr;
-    pathField(s.historyPath(), false, [this](const QString& p) { m_ctx.settings().setHistoryPath(p); }, w, &row);
-    QString note = tr("Every result is kept here (SQLite). kernelwatch-cli writes to the same file, and its results "
-                      "appear in Evaluations. A new location applies at the next start.");
+    pathField(
+        s.historyPath(), false, [this](const QString& p) { m_ctx.settings().setHistoryPath(p); }, w, &row);
+    QString note =
+        tr("Every result is kept here (SQLite). kernelwatch-cli writes to the same file, and its results "
+           "appear in Evaluations. A new location applies at the next start.");
     if (m_ctx.historyPath() != s.historyPath() && !m_ctx.historyPath().isEmpty())
         note += tr(" In use now: %1").arg(m_ctx.historyPath());
     form->addRow(tr("History file"), withHint(row, hint(note, w), w));
@@ -286,8 +290,9 @@ QWidget* SettingsPanel::appearanceSection()
     theme->addItem(tr("Light"), static_cast<int>(Settings::Theme::Light));
     theme->addItem(tr("Dark"), static_cast<int>(Settings::Theme::Dark));
     theme->setCurrentIndex(std::max(0, theme->findData(static_cast<int>(s.theme()))));
-    connect(theme, &QComboBox::currentIndexChanged, this,
-            [this, theme] { m_ctx.settings().setTheme(static_cast<Settings::Theme>(theme->currentData().toInt())); });
+    connect(theme, &QComboBox::currentIndexChanged, this, [this, theme] {
+        m_ctx.settings().setTheme(static_cast<Settings::Theme>(theme->currentData().toInt()));
+    });
     connect(&s, &Settings::themeChanged, theme, [theme](Settings::Theme t) {
         theme->setCurrentIndex(std::max(0, theme->findData(static_cast<int>(t))));
     });
@@ -295,6 +300,9 @@ QWidget* SettingsPanel::appearanceSection()
     return w;
 }
 
-bool SettingsPanel::busy() const { return m_ctx.devices()->busy() || m_python->testing(); }
+bool SettingsPanel::busy() const
+{
+    return m_ctx.devices()->busy() || m_python->testing();
+}
 
 } // namespace kw::ui

@@ -41,8 +41,8 @@ private:
     QWidget* modalSection();
     QWidget* appearanceSection();
     void updateGpus();
-    QLineEdit* pathField(const QString& value, bool folder, std::function<void(const QString&)> apply, QWidget* parent,
-                         QWidget** row);
+    QLineEdit* pathField(const QString& value, bool folder, std::function<void(const QString&)> apply,
+                         QWidget* parent, QWidget** row);
 
     QVBoxLayout* m_sections;
     PythonTestRow* m_python;

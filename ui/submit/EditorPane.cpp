@@ -16,12 +16,8 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 EditorPane::EditorPane(const QString& title, const QString& placeholder, QWidget* parent)
-    : QWidget(parent)
-    , m_title(new QLabel(title, this))
-    , m_pathLabel(new QLabel(this))
-    , m_open(new QToolButton(this))
-    , m_editor(new CodeEditor(this))
-    , m_placeholder(placeholder)
+    : QWidget(parent), m_title(new QLabel(title, this)), m_pathLabel(new QLabel(this)),
+      m_open(new QToolButton(this)), m_editor(new CodeEditor(this)), m_placeholder(placeholder)
 {
     QFont bold = m_title->font();
     bold.setBold(true);
@@ -64,9 +60,15 @@ EditorPane::EditorPane(const QString& title, const QString& placeholder, QWidget
     updatePathLabel();
 }
 
-EditorPane::~EditorPane() { m_watcher.waitForFinished(); }
+EditorPane::~EditorPane()
+{
+    m_watcher.waitForFinished();
+}
 
-QString EditorPane::text() const { return m_editor->text(); }
+QString EditorPane::text() const
+{
+    return m_editor->text();
+}
 
 void EditorPane::setText(const QString& text, const QString& path)
 {
@@ -92,7 +94,8 @@ void EditorPane::updatePathLabel()
 
 void EditorPane::openDialog()
 {
-    const QString dir = m_path.isEmpty() || m_path.startsWith(u':') ? QString() : QFileInfo(m_path).absolutePath();
+    const QString dir =
+        m_path.isEmpty() || m_path.startsWith(u':') ? QString() : QFileInfo(m_path).absolutePath();
     const QString file = QFileDialog::getOpenFileName(this, tr("Open %1").arg(m_title->text()), dir,
                                                       tr("Python sources (*.py);;All files (*)"));
     if (!file.isEmpty())

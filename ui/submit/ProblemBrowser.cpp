@@ -17,13 +17,9 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 ProblemBrowser::ProblemBrowser(Settings& settings, QWidget* parent)
-    : QWidget(parent)
-    , m_settings(settings)
-    , m_folder(new QLabel(this))
-    , m_choose(new QPushButton(tr("Choose folder…"), this))
-    , m_filter(new QLineEdit(this))
-    , m_tree(new QTreeWidget(this))
-    , m_hint(new QLabel(this))
+    : QWidget(parent), m_settings(settings), m_folder(new QLabel(this)),
+      m_choose(new QPushButton(tr("Choose folder…"), this)), m_filter(new QLineEdit(this)),
+      m_tree(new QTreeWidget(this)), m_hint(new QLabel(this))
 {
     auto* title = new QLabel(tr("KernelBench problems"), this);
     QFont bold = title->font();
@@ -53,7 +49,8 @@ ProblemBrowser::ProblemBrowser(Settings& settings, QWidget* parent)
 
     connect(m_choose, &QPushButton::clicked, this, &ProblemBrowser::chooseFolder);
     connect(m_filter, &QLineEdit::textChanged, this, &ProblemBrowser::applyFilter);
-    connect(m_tree, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* item, int) { activate(item); });
+    connect(m_tree, &QTreeWidget::itemActivated, this,
+            [this](QTreeWidgetItem* item, int) { activate(item); });
     connect(&m_watcher, &QFutureWatcher<KernelBenchScan>::finished, this, [this] {
         m_scan = m_watcher.result();
         populate();
@@ -61,11 +58,15 @@ ProblemBrowser::ProblemBrowser(Settings& settings, QWidget* parent)
     setFolder(settings.kernelBenchDir());
 }
 
-ProblemBrowser::~ProblemBrowser() { m_watcher.waitForFinished(); }
+ProblemBrowser::~ProblemBrowser()
+{
+    m_watcher.waitForFinished();
+}
 
 void ProblemBrowser::chooseFolder()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("KernelBench checkout"), m_settings.kernelBenchDir());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("KernelBench checkout"), m_settings.kernelBenchDir());
     if (dir.isEmpty())
         return;
     m_settings.setKernelBenchDir(dir);
@@ -77,8 +78,9 @@ void ProblemBrowser::setFolder(const QString& dir)
     m_tree->clear();
     if (dir.isEmpty()) {
         m_folder->setText(tr("No folder chosen"));
-        m_hint->setText(tr("Choose your KernelBench checkout to pick reference problems from level1 … level4. "
-                           "You can also open any problem file above the editor."));
+        m_hint->setText(
+            tr("Choose your KernelBench checkout to pick reference problems from level1 … level4. "
+               "You can also open any problem file above the editor."));
         return;
     }
     m_folder->setText(QDir::toNativeSeparators(dir));
@@ -120,7 +122,8 @@ void ProblemBrowser::populate()
     closeLevel();
     if (m_tree->topLevelItemCount() > 0)
         m_tree->topLevelItem(0)->setExpanded(true);
-    m_hint->setText(tr("%1 problems. Double-click one to load it as the reference.").arg(m_scan.problems.size()));
+    m_hint->setText(
+        tr("%1 problems. Double-click one to load it as the reference.").arg(m_scan.problems.size()));
     applyFilter(m_filter->text());
 }
 

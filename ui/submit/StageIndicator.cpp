@@ -11,9 +11,7 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 StageIndicator::StageIndicator(QWidget* parent)
-    : QWidget(parent)
-    , m_elapsed(new QLabel(this))
-    , m_detail(new QLabel(this))
+    : QWidget(parent), m_elapsed(new QLabel(this)), m_detail(new QLabel(this))
 {
     const QString names[] = {tr("Queued"), tr("Compiling"), tr("Checking"), tr("Timing")};
     auto* row = new QHBoxLayout;
@@ -99,7 +97,8 @@ void StageIndicator::refresh()
         const int idx = static_cast<int>(i);
         QString style;
         if (m_started && idx == current && m_running)
-            style = u"QLabel { background: palette(highlight); color: palette(highlighted-text); border-radius: 9px;"
+            style = u"QLabel { background: palette(highlight); color: palette(highlighted-text); "
+                    u"border-radius: 9px;"
                     " padding: 2px 8px; font-weight: 600; }"_s;
         else if (m_started && idx < current)
             style = u"QLabel { background: palette(midlight); border-radius: 9px; padding: 2px 8px; }"_s;
@@ -108,7 +107,8 @@ void StageIndicator::refresh()
                     " padding: 1px 7px; }"_s;
         m_steps[i]->setStyleSheet(style);
     }
-    const double elapsed = m_fixedElapsed >= 0 ? m_fixedElapsed : static_cast<double>(m_clock.elapsed()) / 1000.0;
+    const double elapsed =
+        m_fixedElapsed >= 0 ? m_fixedElapsed : static_cast<double>(m_clock.elapsed()) / 1000.0;
     m_elapsed->setText(m_started ? Format::seconds(elapsed) : QString());
 }
 

@@ -19,7 +19,7 @@ class StageIndicator : public QWidget
 public:
     explicit StageIndicator(QWidget* parent = nullptr);
 
-    void start();                                   // a submission began (queued)
+    void start(); // a submission began (queued)
     void setStage(EvalStage stage, const QString& detail = {});
     void finish(const QString& verdict, double elapsedS = -1); // stops the clock, shows the verdict
     void reset();

@@ -15,25 +15,19 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
-    : QWidget(parent)
-    , m_settings(settings)
-    , m_backend(new QComboBox(this))
-    , m_target(new QComboBox(this))
-    , m_deviceLabel(new QLabel(tr("Device"), this))
-    , m_device(new QComboBox(this))
-    , m_gpuLabel(new QLabel(tr("GPU type"), this))
-    , m_gpuType(new QComboBox(this))
-    , m_timeout(new QSpinBox(this))
-    , m_correctTrials(new QSpinBox(this))
-    , m_measurePerf(new QCheckBox(tr("Measure"), this))
-    , m_perfTrials(new QSpinBox(this))
-    , m_precision(new QComboBox(this))
+    : QWidget(parent), m_settings(settings), m_backend(new QComboBox(this)), m_target(new QComboBox(this)),
+      m_deviceLabel(new QLabel(tr("Device"), this)), m_device(new QComboBox(this)),
+      m_gpuLabel(new QLabel(tr("GPU type"), this)), m_gpuType(new QComboBox(this)),
+      m_timeout(new QSpinBox(this)), m_correctTrials(new QSpinBox(this)),
+      m_measurePerf(new QCheckBox(tr("Measure"), this)), m_perfTrials(new QSpinBox(this)),
+      m_precision(new QComboBox(this))
 {
     m_backend->addItem(tr("CUDA (load_inline) / PyTorch"), u"cuda"_s);
     m_backend->addItem(tr("Triton"), u"triton"_s);
     m_backend->addItem(tr("TileLang"), u"tilelang"_s);
     m_backend->addItem(tr("CuTe DSL"), u"cute"_s);
-    m_backend->setToolTip(tr("How the candidate is loaded. PyTorch-only candidates use CUDA; on the CPU they run as is."));
+    m_backend->setToolTip(
+        tr("How the candidate is loaded. PyTorch-only candidates use CUDA; on the CPU they run as is."));
 
     m_target->addItem(tr("Local (this machine)"), u"local"_s);
     m_target->addItem(tr("Modal (cloud GPUs)"), u"modal"_s);
@@ -57,7 +51,8 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     m_precision->addItem(u"fp32"_s);
     m_precision->addItem(u"fp16"_s);
     m_precision->addItem(u"bf16"_s);
-    m_precision->setToolTip(tr("Inputs and weights are cast to this precision; tolerance 1e-4 (fp32) or 1e-2"));
+    m_precision->setToolTip(
+        tr("Inputs and weights are cast to this precision; tolerance 1e-4 (fp32) or 1e-2"));
 
     auto* perfRow = new QHBoxLayout;
     perfRow->setContentsMargins(0, 0, 0, 0);
@@ -104,7 +99,10 @@ void SubmitOptionsForm::updateTargetRows()
     m_gpuType->setVisible(!local);
 }
 
-QString SubmitOptionsForm::target() const { return m_target->currentData().toString(); }
+QString SubmitOptionsForm::target() const
+{
+    return m_target->currentData().toString();
+}
 
 void SubmitOptionsForm::setBackend(const QString& backend)
 {

@@ -4,9 +4,9 @@
 #include "app/AppContext.h"
 #include "app/DeviceInventory.h"
 #include "app/EvalService.h"
+#include "app/Format.h"
 #include "app/Settings.h"
 #include "app/StatusStyle.h"
-#include "app/Format.h"
 #include "submit/EditorPane.h"
 #include "submit/ProblemBrowser.h"
 #include "submit/StageIndicator.h"
@@ -41,7 +41,8 @@ struct Sample
     const char* device;
 };
 constexpr Sample kSamples[] = {
-    {"relu-cpu", "ReLU · PyTorch on the CPU (works everywhere)", "relu_ref.py", "relu_kernel.py", "cuda", "cpu"},
+    {"relu-cpu", "ReLU · PyTorch on the CPU (works everywhere)", "relu_ref.py", "relu_kernel.py", "cuda",
+     "cpu"},
     {"swish-cuda", "Swish · CUDA kernel", "swish_ref.py", "swish_cuda.py", "cuda", "auto"},
     {"swish-triton", "Swish · Triton kernel", "swish_ref.py", "swish_triton.py", "triton", "auto"},
     {"softmax-cuda", "Softmax · CUDA kernel", "softmax_ref.py", "softmax_cuda.py", "cuda", "auto"},
@@ -63,18 +64,13 @@ PanelInfo SubmitPanel::info()
 }
 
 SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent)
-    , m_browser(new ProblemBrowser(ctx.settings(), this))
-    , m_ref(new EditorPane(tr("Reference"), tr("class Model · get_inputs() · get_init_inputs()"), this))
-    , m_kernel(new EditorPane(tr("Kernel"), tr("class ModelNew"), this))
-    , m_options(new SubmitOptionsForm(ctx.settings(), this))
-    , m_banner(new QLabel(this))
-    , m_submit(new QPushButton(tr("Submit"), this))
-    , m_cancel(new QPushButton(tr("Cancel"), this))
-    , m_stage(new StageIndicator(this))
-    , m_card(new ResultCard(this))
-    , m_outer(new QSplitter(Qt::Horizontal, this))
-    , m_editors(new QSplitter(Qt::Vertical, this))
+    : Panel(ctx, parent), m_browser(new ProblemBrowser(ctx.settings(), this)),
+      m_ref(new EditorPane(tr("Reference"), tr("class Model · get_inputs() · get_init_inputs()"), this)),
+      m_kernel(new EditorPane(tr("Kernel"), tr("class ModelNew"), this)),
+      m_options(new SubmitOptionsForm(ctx.settings(), this)), m_banner(new QLabel(this)),
+      m_submit(new QPushButton(tr("Submit"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_stage(new StageIndicator(this)), m_card(new ResultCard(this)),
+      m_outer(new QSplitter(Qt::Horizontal, this)), m_editors(new QSplitter(Qt::Vertical, this))
 {
     // Toolbar: samples and file loading.
     auto* samples = new QToolButton(this);
@@ -147,10 +143,12 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     layout->addLayout(toolbar);
     layout->addWidget(m_outer, 1);
 
-    addPanelAction(tr("&Submit"), QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { submit(); },
-                   tr("Evaluate the kernel"));
+    addPanelAction(
+        tr("&Submit"), QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { submit(); },
+        tr("Evaluate the kernel"));
     addPanelAction(tr("&Cancel evaluation"), QKeySequence(Qt::CTRL | Qt::Key_Period), [this] { cancel(); });
-    addPanelAction(tr("Open &reference…"), QKeySequence(Qt::CTRL | Qt::Key_O), [this] { m_ref->openDialog(); });
+    addPanelAction(tr("Open &reference…"), QKeySequence(Qt::CTRL | Qt::Key_O),
+                   [this] { m_ref->openDialog(); });
     addPanelAction(tr("Open &kernel…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                    [this] { m_kernel->openDialog(); });
     addPanelAction(tr("Load the &ReLU sample"), {}, [this] { loadSample(u"relu-cpu"_s); });
@@ -163,9 +161,8 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
         m_ref->loadFile(path);
     });
     for (EditorPane* pane : {m_ref, m_kernel}) {
-        connect(pane, &EditorPane::loadFailed, this, [this](const QString& msg) {
-            showBanner(tr("%1. Pick another file.").arg(msg), true);
-        });
+        connect(pane, &EditorPane::loadFailed, this,
+                [this](const QString& msg) { showBanner(tr("%1. Pick another file.").arg(msg), true); });
         connect(pane, &EditorPane::fileLoaded, this, [this, pane](const QString& path) {
             hideBanner();
             if (pane == m_ref) {
@@ -198,8 +195,9 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
         m_outer->restoreState(state);
     m_editors->restoreState(ctx.settings().panelState(info().id, u"editors"_s));
     restoreSession();
-    m_card->showPlaceholder(tr("Results appear here. The sample compares torch.clamp_min with torch.relu on the "
-                               "CPU, so Submit works even without a GPU."));
+    m_card->showPlaceholder(
+        tr("Results appear here. The sample compares torch.clamp_min with torch.relu on the "
+           "CPU, so Submit works even without a GPU."));
     updateButtons();
 }
 
@@ -258,11 +256,15 @@ QString SubmitPanel::problemName() const
     return u"untitled"_s;
 }
 
-QString SubmitPanel::bannerText() const { return m_banner->isHidden() ? QString() : m_banner->text(); }
+QString SubmitPanel::bannerText() const
+{
+    return m_banner->isHidden() ? QString() : m_banner->text();
+}
 
 void SubmitPanel::showBanner(const QString& text, bool error)
 {
-    const QColor c = error ? StatusStyle::color(EvalStatus::CompileError) : palette().color(QPalette::Highlight);
+    const QColor c =
+        error ? StatusStyle::color(EvalStatus::CompileError) : palette().color(QPalette::Highlight);
     m_banner->setStyleSheet(u"QLabel { border: 1px solid %1; border-left: 4px solid %1; border-radius: 4px;"
                             " padding: 6px 8px; background: palette(base); }"_s.arg(c.name()));
     m_banner->setText(text);
@@ -280,7 +282,8 @@ void SubmitPanel::onTargetChanged(const QString& target)
     const QString why = m_ctx.evals()->unavailableReason(target);
     if (!why.isEmpty())
         showBanner(why, false);
-    else if (!m_banner->isHidden() && target == u"local"_s && m_banner->text() == m_ctx.evals()->unavailableReason(u"modal"_s))
+    else if (!m_banner->isHidden() && target == u"local"_s &&
+             m_banner->text() == m_ctx.evals()->unavailableReason(u"modal"_s))
         m_banner->hide();
     updateButtons();
 }
@@ -302,12 +305,15 @@ QString SubmitPanel::submit()
         r.refPath = m_ref->path().toStdString();
     if (!m_kernel->path().startsWith(u':'))
         r.kernelPath = m_kernel->path().toStdString();
-    const std::string refLabel = m_ref->path().isEmpty() ? "Reference" : QFileInfo(m_ref->path()).fileName().toStdString();
-    const std::string kLabel = m_kernel->path().isEmpty() ? "Kernel" : QFileInfo(m_kernel->path()).fileName().toStdString();
-    std::string problem = r.refCode.find_first_not_of(" \t\r\n") == std::string::npos
-                              ? "The reference is empty: open a problem file, pick one in the KernelBench list, or "
-                                "load a sample."
-                              : kw::checkReferenceSource(r.refCode, refLabel);
+    const std::string refLabel =
+        m_ref->path().isEmpty() ? "Reference" : QFileInfo(m_ref->path()).fileName().toStdString();
+    const std::string kLabel =
+        m_kernel->path().isEmpty() ? "Kernel" : QFileInfo(m_kernel->path()).fileName().toStdString();
+    std::string problem =
+        r.refCode.find_first_not_of(" \t\r\n") == std::string::npos
+            ? "The reference is empty: open a problem file, pick one in the KernelBench list, or "
+              "load a sample."
+            : kw::checkReferenceSource(r.refCode, refLabel);
     if (problem.empty())
         problem = r.kernelCode.find_first_not_of(" \t\r\n") == std::string::npos
                       ? "The kernel is empty: write class ModelNew, open a file, or load a sample."
@@ -322,8 +328,9 @@ QString SubmitPanel::submit()
     m_currentId = m_ctx.evals()->submit(r);
     m_stage->start();
     m_card->showLoading(tr("Evaluating %1 on %2…")
-                            .arg(QString::fromStdString(r.problem),
-                                 target == u"local"_s ? QString::fromStdString(r.device) : QString::fromStdString(r.gpuType)));
+                            .arg(QString::fromStdString(r.problem), target == u"local"_s
+                                                                        ? QString::fromStdString(r.device)
+                                                                        : QString::fromStdString(r.gpuType)));
     updateButtons();
     return m_currentId;
 }
@@ -362,7 +369,10 @@ void SubmitPanel::updateButtons()
     m_submit->setEnabled(m_ctx.evals()->unavailableReason(m_options->target()).isEmpty());
 }
 
-bool SubmitPanel::busy() const { return m_ref->loading() || m_kernel->loading() || m_browser->scanning(); }
+bool SubmitPanel::busy() const
+{
+    return m_ref->loading() || m_kernel->loading() || m_browser->scanning();
+}
 
 void SubmitPanel::prepareScreenshot()
 {
@@ -377,9 +387,10 @@ void SubmitPanel::prepareScreenshot()
     if (results.empty())
         return;
     m_stage->start();
-    m_stage->finish(tr("Finished: %1, %2 speedup.")
-                        .arg(StatusStyle::label(results.front().status), Format::speedup(results.front().speedup)),
-                  results.front().timings.total);
+    m_stage->finish(
+        tr("Finished: %1, %2 speedup.")
+            .arg(StatusStyle::label(results.front().status), Format::speedup(results.front().speedup)),
+        results.front().timings.total);
     m_card->showResult(results.front());
 }
 

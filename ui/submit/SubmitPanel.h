@@ -29,10 +29,11 @@ public:
     void prepareScreenshot() override;
     bool busy() const override;
 
-    // Sample ids: relu-cpu, swish-cuda, swish-triton, softmax-cuda, softmax-triton, matmul-cuda, matmul-triton
+    // Sample ids: relu-cpu, swish-cuda, swish-triton, softmax-cuda, softmax-triton, matmul-cuda,
+    // matmul-triton
     void loadSample(const QString& sampleId);
     void load(const EvalRequest& request);
-    QString submit();  // returns the request id, empty when refused (the banner says why)
+    QString submit(); // returns the request id, empty when refused (the banner says why)
     void cancel();
     QString currentRequestId() const { return m_currentId; }
     ResultCard* resultCard() const { return m_card; }

@@ -37,7 +37,12 @@ void RunFeed::schedule()
         return;
     QPointer<RunFeed> self(this);
     QMetaObject::invokeMethod(
-        this, [self] { if (self) self->flush(); }, Qt::QueuedConnection);
+        this,
+        [self] {
+            if (self)
+                self->flush();
+        },
+        Qt::QueuedConnection);
 }
 
 void RunFeed::flush()
@@ -88,7 +93,8 @@ void RunFeed::follow(const QString& path, int pollMs)
         {
             std::lock_guard lock(m_mutex);
             auto& u = staged(b.run);
-            u.rows.insert(u.rows.end(), std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+            u.rows.insert(u.rows.end(), std::make_move_iterator(rows.begin()),
+                          std::make_move_iterator(rows.end()));
         }
         schedule();
     };

@@ -8,7 +8,8 @@
 
 namespace kw::ui {
 
-StepChart::StepChart(const QString& title, const QString& yLabel, QWidget* parent) : ChartWidget(title, parent)
+StepChart::StepChart(const QString& title, const QString& yLabel, QWidget* parent)
+    : ChartWidget(title, parent)
 {
     xAxis->setLabel(tr("step"));
     yAxis->setLabel(yLabel);

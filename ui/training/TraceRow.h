@@ -17,11 +17,11 @@ namespace kw::ui {
 // plus where the line lives so details can be loaded on demand.
 struct TraceRow
 {
-    double time = 0;        // unix seconds, NaN when absent
-    double reward = 0;      // NaN when absent
-    double speedup = 0;     // NaN when absent
-    double runtimeMs = 0;   // NaN when absent
-    QString problem;        // "level1/19"
+    double time = 0;      // unix seconds, NaN when absent
+    double reward = 0;    // NaN when absent
+    double speedup = 0;   // NaN when absent
+    double runtimeMs = 0; // NaN when absent
+    QString problem;      // "level1/19"
     QString backend;
     std::uint64_t offset = 0, idHash = 0;
     std::uint32_t length = 0;

@@ -44,31 +44,46 @@ QVariant TraceTableModel::data(const QModelIndex& index, int role) const
     const int c = index.column();
     if (role == Qt::DisplayRole) {
         switch (c) {
-        case Time: return std::isnan(r->time) ? Format::dash() : Format::shortTime(r->time);
-        case Step: return small(r->step);
-        case Turn: return small(r->turn);
-        case Level: return small(r->level);
-        case Problem: return r->valid ? r->problem : tr("unreadable line");
-        case Backend: return r->backend;
-        case Status: return r->valid ? StatusStyle::label(r->status) : tr("unknown");
+        case Time:
+            return std::isnan(r->time) ? Format::dash() : Format::shortTime(r->time);
+        case Step:
+            return small(r->step);
+        case Turn:
+            return small(r->turn);
+        case Level:
+            return small(r->level);
+        case Problem:
+            return r->valid ? r->problem : tr("unreadable line");
+        case Backend:
+            return r->backend;
+        case Status:
+            return r->valid ? StatusStyle::label(r->status) : tr("unknown");
         case Speedup:
             return std::isnan(r->speedup) ? Format::dash() : Format::speedup(r->speedup);
-        case Reward: return number(r->reward, 3);
-        default: return {};
+        case Reward:
+            return number(r->reward, 3);
+        default:
+            return {};
         }
     }
     if (role == Qt::UserRole) { // sort keys
         switch (c) {
-        case Time: return r->time;
-        case Step: return r->step;
-        case Speedup: return r->speedup;
-        case Reward: return r->reward;
-        default: return data(index, Qt::DisplayRole);
+        case Time:
+            return r->time;
+        case Step:
+            return r->step;
+        case Speedup:
+            return r->speedup;
+        case Reward:
+            return r->reward;
+        default:
+            return data(index, Qt::DisplayRole);
         }
     }
     if (role == Qt::DecorationRole && c == Status)
         return StatusStyle::dot(r->status);
-    if (role == Qt::TextAlignmentRole && (c == Step || c == Turn || c == Level || c == Speedup || c == Reward))
+    if (role == Qt::TextAlignmentRole &&
+        (c == Step || c == Turn || c == Level || c == Speedup || c == Reward))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && c == Status && r->cheated)
         return tr("flagged as cheating");
@@ -82,16 +97,26 @@ QVariant TraceTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Time: return tr("Time");
-    case Step: return tr("Step");
-    case Turn: return tr("Turn");
-    case Level: return tr("Level");
-    case Problem: return tr("Problem");
-    case Backend: return tr("Backend");
-    case Status: return tr("Status");
-    case Speedup: return tr("Speedup");
-    case Reward: return tr("Reward");
-    default: return {};
+    case Time:
+        return tr("Time");
+    case Step:
+        return tr("Step");
+    case Turn:
+        return tr("Turn");
+    case Level:
+        return tr("Level");
+    case Problem:
+        return tr("Problem");
+    case Backend:
+        return tr("Backend");
+    case Status:
+        return tr("Status");
+    case Speedup:
+        return tr("Speedup");
+    case Reward:
+        return tr("Reward");
+    default:
+        return {};
     }
 }
 

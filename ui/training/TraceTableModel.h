@@ -14,7 +14,19 @@ class TraceTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Step, Turn, Level, Problem, Backend, Status, Speedup, Reward, ColumnCount };
+    enum Column
+    {
+        Time,
+        Step,
+        Turn,
+        Level,
+        Problem,
+        Backend,
+        Status,
+        Speedup,
+        Reward,
+        ColumnCount
+    };
 
     explicit TraceTableModel(QObject* parent = nullptr);
 

@@ -43,10 +43,16 @@ QByteArray traceLine(std::mt19937& rng, int step, int i, double ts)
     const bool compiled = roll < skill + 0.1 || cheated;
     const bool correct = cheated || roll < skill;
     const bool runtimeError = compiled && !correct && u(rng) < 0.3;
-    QJsonObject ev{{u"format_ok"_s, true}, {u"compiled"_s, compiled}, {u"correctness"_s, correct},
-                   {u"tests_passed"_s, correct ? 5 : 0}, {u"tests_total"_s, 5}, {u"cheated"_s, cheated},
-                   {u"speedup"_s, QJsonValue::Null}, {u"runtime_ms"_s, QJsonValue::Null},
-                   {u"baseline_runtime_ms"_s, QJsonValue::Null}, {u"error_message"_s, QJsonValue::Null}};
+    QJsonObject ev{{u"format_ok"_s, true},
+                   {u"compiled"_s, compiled},
+                   {u"correctness"_s, correct},
+                   {u"tests_passed"_s, correct ? 5 : 0},
+                   {u"tests_total"_s, 5},
+                   {u"cheated"_s, cheated},
+                   {u"speedup"_s, QJsonValue::Null},
+                   {u"runtime_ms"_s, QJsonValue::Null},
+                   {u"baseline_runtime_ms"_s, QJsonValue::Null},
+                   {u"error_message"_s, QJsonValue::Null}};
     if (correct) {
         const double rt = 0.05 + u(rng) * 1.5;
         const double sp = cheated ? 250.0 : std::exp((u(rng) - 0.45 + 0.05 * step) * 1.4);
@@ -82,14 +88,18 @@ QByteArray traceLine(std::mt19937& rng, int step, int i, double ts)
                     QJsonObject{{u"role"_s, u"user"_s},
                                 {u"content"_s, u"class Model(nn.Module):\n    def forward(self, x):\n"
                                                "        return torch.relu(x)\n"_s}}}},
-        {u"response"_s, QJsonObject{{u"thought"_s, thought}, {u"kernel"_s, QString::fromUtf8(kKernel)},
+        {u"response"_s, QJsonObject{{u"thought"_s, thought},
+                                    {u"kernel"_s, QString::fromUtf8(kKernel)},
                                     {u"format_ok"_s, true}}},
         {u"eval_result"_s, ev},
         {u"reward"_s, total},
-        {u"reward_breakdown"_s,
-         QJsonObject{{u"reward_format"_s, rFormat}, {u"reward_compile"_s, rCompile},
-                     {u"reward_correctness"_s, rCorrect}, {u"reward_speed"_s, rSpeed},
-                     {u"reward_length"_s, 0.0}, {u"reward_thinking"_s, 0.1}, {u"reward_total"_s, total}}},
+        {u"reward_breakdown"_s, QJsonObject{{u"reward_format"_s, rFormat},
+                                            {u"reward_compile"_s, rCompile},
+                                            {u"reward_correctness"_s, rCorrect},
+                                            {u"reward_speed"_s, rSpeed},
+                                            {u"reward_length"_s, 0.0},
+                                            {u"reward_thinking"_s, 0.1},
+                                            {u"reward_total"_s, total}}},
         {u"timestamp"_s, ts},
     };
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';

@@ -43,11 +43,14 @@ const QString kPanel = u"training"_s;
 
 QColor runColor(int i)
 {
-    static const QColor light[] = {QColor(0x2f, 0x6f, 0xd6), QColor(0xd9, 0x5f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
-                                   QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b)};
-    static const QColor dark[] = {QColor(0x6c, 0xb0, 0xff), QColor(0xff, 0x9f, 0x4a), QColor(0x6f, 0xd6, 0x6f),
-                                  QColor(0xc5, 0x9c, 0xf0), QColor(0xd0, 0x9a, 0x8a)};
-    return (Theme::isDark() ? dark : light)[i % 5];
+    static const QColor light[] = {QColor(0x2f, 0x6f, 0xd6), QColor(0xd9, 0x5f, 0x0e),
+                                   QColor(0x2c, 0xa0, 0x2c), QColor(0x94, 0x67, 0xbd),
+                                   QColor(0x8c, 0x56, 0x4b)};
+    static const QColor dark[] = {QColor(0x6c, 0xb0, 0xff), QColor(0xff, 0x9f, 0x4a),
+                                  QColor(0x6f, 0xd6, 0x6f), QColor(0xc5, 0x9c, 0xf0),
+                                  QColor(0xd0, 0x9a, 0x8a)};
+    const int k = ((i % 5) + 5) % 5;
+    return Theme::isDark() ? dark[k] : light[k];
 }
 
 QString esc(const QString& s)
@@ -67,20 +70,13 @@ PanelInfo TrainingPanel::info()
 }
 
 TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent)
-    , m_feed(new RunFeed(this))
-    , m_path(new QLabel(tr("No run followed.")))
-    , m_stall(new QSpinBox)
-    , m_banner(new QLabel)
-    , m_runList(new QTreeWidget)
-    , m_table(new QTableView)
-    , m_tabs(new QTabWidget)
-    , m_details(new QTextBrowser)
-    , m_kernel(new CodeEditor)
-    , m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward")))
-    , m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns (%)")))
-    , m_speedup(new StepChart(tr("Speedup per step (mean, max)"), tr("speedup ×")))
-    , m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
+    : Panel(ctx, parent), m_feed(new RunFeed(this)), m_path(new QLabel(tr("No run followed."))),
+      m_stall(new QSpinBox), m_banner(new QLabel), m_runList(new QTreeWidget), m_table(new QTableView),
+      m_tabs(new QTabWidget), m_details(new QTextBrowser), m_kernel(new CodeEditor),
+      m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward"))),
+      m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns (%)"))),
+      m_speedup(new StepChart(tr("Speedup per step (mean, max)"), tr("speedup ×"))),
+      m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
 {
     m_clock.start();
 
@@ -108,7 +104,8 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     m_banner->setVisible(false);
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::RichText);
-    m_banner->setStyleSheet(u"QLabel { background: #b3261e; color: white; padding: 6px 10px; border-radius: 4px; }"_s);
+    m_banner->setStyleSheet(
+        u"QLabel { background: #b3261e; color: white; padding: 6px 10px; border-radius: 4px; }"_s);
     connect(m_banner, &QLabel::linkActivated, this, [this] {
         m_dismissed = m_banner->property("alertKey").toString();
         m_banner->hide();
@@ -196,9 +193,10 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     });
     m_tick.start();
 
-    addPanelAction(tr("Open run…"), {}, [this] { chooseRun(false); }, tr("Follow one run directory"));
-    addPanelAction(tr("Open runs root…"), {}, [this] { chooseRun(true); },
-                   tr("Follow every run under a directory"));
+    addPanelAction(
+        tr("Open run…"), {}, [this] { chooseRun(false); }, tr("Follow one run directory"));
+    addPanelAction(
+        tr("Open runs root…"), {}, [this] { chooseRun(true); }, tr("Follow every run under a directory"));
 
     const QString last = QString::fromUtf8(m_ctx.settings().panelState(kPanel, u"path"_s));
     if (!last.isEmpty() && QFileInfo(last).isDir())
@@ -366,14 +364,15 @@ void TrainingPanel::onRowChanged()
     const std::string path = QString(m_runs[m_current].dir + u"/traces.jsonl"_s).toStdString();
     const std::uint64_t offset = row->offset, length = row->length, hash = row->idHash;
     QPointer<TrainingPanel> self(this);
-    QtConcurrent::run([path, offset, length, hash] { return loadTraceDetails(path, offset, length, hash); })
-        .then(this, [self, id](const TraceDetails& d) {
-            if (!self || id != self->m_detailsRequest) // superseded by a newer selection
-                return;
-            self->m_detailsPending = false;
-            ++self->m_detailsLoaded;
-            self->showDetails(d);
-        });
+    QtConcurrent::run([path, offset, length, hash] {
+        return loadTraceDetails(path, offset, length, hash);
+    }).then(this, [self, id](const TraceDetails& d) {
+        if (!self || id != self->m_detailsRequest) // superseded by a newer selection
+            return;
+        self->m_detailsPending = false;
+        ++self->m_detailsLoaded;
+        self->showDetails(d);
+    });
 }
 
 void TrainingPanel::showDetails(const TraceDetails& d)
@@ -388,8 +387,8 @@ void TrainingPanel::showDetails(const TraceDetails& d)
     html += u"<pre>"_s + esc(fromStd(d.evalResultJson.dump(2))) + u"</pre>"_s;
     html += tr("<h3>Reward breakdown</h3><table cellspacing=0 cellpadding=2>");
     for (const auto& [key, value] : d.rewardBreakdown.items()) {
-        const QString v = value.is_number() ? QString::number(value.get<double>(), 'g', 4)
-                                            : fromStd(value.dump());
+        const QString v =
+            value.is_number() ? QString::number(value.get<double>(), 'g', 4) : fromStd(value.dump());
         html += u"<tr><td>"_s + esc(fromStd(key)) + u"</td><td align=right><b>"_s + v + u"</b></td></tr>"_s;
     }
     html += u"</table>"_s;
@@ -544,9 +543,9 @@ void TrainingPanel::checkAlerts()
     }
     alerts.sort();
     const QString text = alerts.isEmpty()
-                              ? QString()
-                              : u"⚠ "_s + alerts.join(u" · "_s) + u" &nbsp; <a style='color:white' href='#'>"_s +
-                                    tr("dismiss") + u"</a>"_s;
+                             ? QString()
+                             : u"⚠ "_s + alerts.join(u" · "_s) +
+                                   u" &nbsp; <a style='color:white' href='#'>"_s + tr("dismiss") + u"</a>"_s;
     if (text.isEmpty()) {
         m_banner->hide();
         m_dismissed.clear();

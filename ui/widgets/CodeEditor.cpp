@@ -2,8 +2,6 @@
 
 #include "app/Theme.h"
 
-
-
 #include <QDragEnterEvent>
 #include <QFontDatabase>
 #include <QMimeData>
@@ -25,9 +23,7 @@ QString droppedFile(const QMimeData* mime)
 }
 } // namespace
 
-CodeEditor::CodeEditor(QWidget* parent)
-    : QsciScintilla(parent)
-    , m_lexer(new QsciLexerPython(this))
+CodeEditor::CodeEditor(QWidget* parent) : QsciScintilla(parent), m_lexer(new QsciLexerPython(this))
 {
     setUtf8(true);
     setLexer(m_lexer);

@@ -4,7 +4,7 @@
 // Include QScintilla only through this header.
 #define signals Q_SIGNALS
 #define slots Q_SLOTS
-#include <Qsci/qsciscintilla.h>
 #include <Qsci/qscilexerpython.h>
+#include <Qsci/qsciscintilla.h>
 #undef signals
 #undef slots

@@ -25,7 +25,8 @@ QString spread(const std::optional<RuntimeStats>& s, std::optional<double> mean)
     if (s && s->n > 0) {
         text += u"  ± "_s + Format::milliseconds(s->std);
         text += QObject::tr("   (min %1 · median %2 · max %3 · n %4)")
-                    .arg(Format::milliseconds(s->min), Format::milliseconds(s->median), Format::milliseconds(s->max))
+                    .arg(Format::milliseconds(s->min), Format::milliseconds(s->median),
+                         Format::milliseconds(s->max))
                     .arg(s->n);
     }
     return text;
@@ -44,25 +45,13 @@ QString jsonNumberText(const nlohmann::json& j)
 } // namespace
 
 ResultCard::ResultCard(QWidget* parent)
-    : QFrame(parent)
-    , m_badge(new QLabel(this))
-    , m_speedup(new QLabel(this))
-    , m_speedupNote(new QLabel(this))
-    , m_placeholder(new QLabel(this))
-    , m_body(new QWidget(this))
-    , m_form(new QFormLayout(m_body))
-    , m_runtime(new QLabel(m_body))
-    , m_baseline(new QLabel(m_body))
-    , m_tests(new QLabel(m_body))
-    , m_maxDiff(new QLabel(m_body))
-    , m_flags(new QLabel(m_body))
-    , m_device(new QLabel(m_body))
-    , m_timings(new QLabel(m_body))
-    , m_cost(new QLabel(m_body))
-    , m_problem(new QLabel(m_body))
-    , m_error(new QLabel(this))
-    , m_logTitle(new QLabel(tr("Kernel output (last lines)"), this))
-    , m_log(new QPlainTextEdit(this))
+    : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_speedupNote(new QLabel(this)),
+      m_placeholder(new QLabel(this)), m_body(new QWidget(this)), m_form(new QFormLayout(m_body)),
+      m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)), m_tests(new QLabel(m_body)),
+      m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)), m_device(new QLabel(m_body)),
+      m_timings(new QLabel(m_body)), m_cost(new QLabel(m_body)), m_problem(new QLabel(m_body)),
+      m_error(new QLabel(this)), m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)),
+      m_log(new QPlainTextEdit(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(u"resultCard"_s);
@@ -92,7 +81,8 @@ ResultCard::ResultCard(QWidget* parent)
     m_form->setContentsMargins(0, 0, 0, 0);
     m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     m_form->setVerticalSpacing(4);
-    for (QLabel* v : {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings, m_cost}) {
+    for (QLabel* v :
+         {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings, m_cost}) {
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
@@ -138,8 +128,9 @@ void ResultCard::changeEvent(QEvent* event)
 void ResultCard::styleBadge()
 {
     if (!m_hasResult) {
-        m_badge->setStyleSheet(u"QLabel { border: 1px solid palette(mid); border-radius: 6px; padding: 5px 12px;"
-                               " color: palette(mid); font-weight: 700; }"_s);
+        m_badge->setStyleSheet(
+            u"QLabel { border: 1px solid palette(mid); border-radius: 6px; padding: 5px 12px;"
+            " color: palette(mid); font-weight: 700; }"_s);
         return;
     }
     const QColor c = StatusStyle::color(m_status);
@@ -148,15 +139,19 @@ void ResultCard::styleBadge()
     const QColor err = StatusStyle::color(EvalStatus::CompileError);
     QColor tint = err;
     tint.setAlpha(28);
-    m_error->setStyleSheet(u"QLabel#errorBox { background: rgba(%1,%2,%3,%4); border: 1px solid %5; border-radius: 6px;"
-                           " padding: 6px 8px; }"_s.arg(tint.red())
-                               .arg(tint.green())
-                               .arg(tint.blue())
-                               .arg(tint.alpha())
-                               .arg(err.name()));
+    m_error->setStyleSheet(
+        u"QLabel#errorBox { background: rgba(%1,%2,%3,%4); border: 1px solid %5; border-radius: 6px;"
+        " padding: 6px 8px; }"_s.arg(tint.red())
+            .arg(tint.green())
+            .arg(tint.blue())
+            .arg(tint.alpha())
+            .arg(err.name()));
 }
 
-QString ResultCard::badgeText() const { return m_badge->text(); }
+QString ResultCard::badgeText() const
+{
+    return m_badge->text();
+}
 
 void ResultCard::showPlaceholder(const QString& text)
 {
@@ -173,7 +168,10 @@ void ResultCard::showPlaceholder(const QString& text)
     styleBadge();
 }
 
-void ResultCard::showLoading(const QString& text) { showPlaceholder(text); }
+void ResultCard::showLoading(const QString& text)
+{
+    showPlaceholder(text);
+}
 
 void ResultCard::setRow(QLabel* value, const QString& text)
 {
@@ -202,7 +200,8 @@ void ResultCard::showResult(const EvalResult& r)
 
     setRow(m_problem, QString::fromStdString(r.request.problem));
     setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
-    setRow(m_baseline, r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
+    setRow(m_baseline,
+           r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
     setRow(m_tests, r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
     QString diff;
     if (r.metadata.is_object() && r.metadata.contains("max_difference")) {
