@@ -41,16 +41,7 @@ std::string lastLine(const std::string& text)
 
 bool stageReached(const std::string& stage, const char* at)
 {
-    auto rank = [](const std::string& s) {
-        if (s == "compiling")
-            return 1;
-        if (s == "checking")
-            return 2;
-        if (s == "timing")
-            return 3;
-        return 0;
-    };
-    return rank(stage) >= rank(at);
+    return childStageRank(stage) >= childStageRank(at);
 }
 
 } // namespace
@@ -180,6 +171,17 @@ void mergePrebuild(EvalResult& gpu, const EvalResult& pre, double prebuildWallS)
     if (auto it = pre.metadata.find("cache_hit"); it != pre.metadata.end())
         p["cache_hit"] = *it;
     gpu.metadata["prebuild"] = std::move(p);
+}
+
+int childStageRank(const std::string& stage)
+{
+    if (stage == "compiling")
+        return 1;
+    if (stage == "checking")
+        return 2;
+    if (stage == "timing")
+        return 3;
+    return 0;
 }
 
 } // namespace kw

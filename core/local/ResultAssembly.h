@@ -29,6 +29,9 @@ struct ChildOutcome
 // "30 s", "2.5 s", "1 min 30 s"
 std::string formatSeconds(double s);
 
+// Order of a child's progress stages: compiling 1, checking 2, timing 3, anything else 0.
+int childStageRank(const std::string& stage);
+
 // Pure: turns what was seen into the stage's EvalResult. The child's partial result is kept
 // (status derived from legacy fields when absent); the core's own verdicts win: cancelled →
 // infra_error "cancelled", timeout → timeout "exceeded the N s timeout", no result →

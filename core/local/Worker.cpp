@@ -9,17 +9,6 @@ namespace kw {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-int stageRank(const std::string& s)
-{
-    if (s == "compiling")
-        return 1;
-    if (s == "checking")
-        return 2;
-    if (s == "timing")
-        return 3;
-    return 0;
-}
-
 std::string join(const std::vector<std::string>& v)
 {
     std::string s;
@@ -207,7 +196,7 @@ void Worker::onEvent(std::uint64_t generation, const ZygoteEvent& ev)
             break;
         case ZygoteEvent::Type::Progress:
             if (mine) {
-                if (stageRank(ev.stage) > stageRank(m_current->lastStage))
+                if (childStageRank(ev.stage) > childStageRank(m_current->lastStage))
                     m_current->lastStage = ev.stage;
                 progressJob = m_current->job;
                 stage = ev.stage;

@@ -1,6 +1,7 @@
 // LocalBackend with the real Python evaluator on the CPU: verdicts, timeout, crash, secrets,
 // batch order and the compile cache. Skips when no Python with torch is found.
 #include "LocalBackend.h"
+#include "ProcessTestUtils.h"
 
 #include "TestPrinters.h"
 
@@ -18,16 +19,6 @@ std::string readFile(const std::string& path)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
-}
-
-bool processGone(long long pid)
-{
-    QFile f(QString("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray s = f.readAll();
-    const int close = s.lastIndexOf(')');
-    return close > 0 && s.size() > close + 2 && s[close + 2] == 'Z';
 }
 
 const char* kSecret = "kw-integration-secret-7f3a";
@@ -179,7 +170,7 @@ private Q_SLOTS:
         QVERIFY2(r.errorMessage.find("exceeded the 5 s timeout") == 0, r.errorMessage.c_str());
         QVERIFY2(ms < 7000, qPrintable(QString("verdict after %1 ms").arg(ms)));
         QVERIFY(r.worker.pid > 0);
-        QTRY_VERIFY_WITH_TIMEOUT(processGone(r.worker.pid), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(r.worker.pid), 1000);
         // The next honest kernel on the same device is fine.
         QCOMPARE(m_backend->evaluate(request(kernel("honest/relu_clamp.py"))).status, EvalStatus::Correct);
     }

@@ -1,6 +1,7 @@
 // LocalBackend's scheduling, deadlines, crashes, cancellation and zygote restarts, against the
 // fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
 #include "LocalBackend.h"
+#include "ProcessTestUtils.h"
 
 #include "TestPrinters.h"
 
@@ -46,16 +47,6 @@ std::string fixtures()
 std::string python()
 {
     return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-}
-
-bool processGone(long long pid)
-{
-    QFile f(QString("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return true;
-    const QByteArray s = f.readAll();
-    const int close = s.lastIndexOf(')');
-    return close > 0 && s.size() > close + 2 && s[close + 2] == 'Z';
 }
 
 EvalRequest fake(const std::string& directives, const std::string& device = "auto", double timeoutS = 30)
@@ -175,8 +166,8 @@ private Q_SLOTS:
         std::istringstream(readFile(pidfile)) >> child >> grandchild;
         QVERIFY(child > 1 && grandchild > 1);
         QCOMPARE(r.worker.pid, child);
-        QTRY_VERIFY_WITH_TIMEOUT(processGone(child), 1000);
-        QTRY_VERIFY_WITH_TIMEOUT(processGone(grandchild), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(child), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(grandchild), 1000);
 
         // The same device then evaluates an honest kernel, without a zygote restart.
         auto ok = b.evaluate(fake("verdict=correct", "cpu"));
@@ -246,7 +237,7 @@ private Q_SLOTS:
         auto r = b.evaluate(fake("kill_zygote", "auto", 20));
         QCOMPARE(r.status, EvalStatus::Crashed);
         QVERIFY2(r.errorMessage.find("evaluator process died") != std::string::npos, r.errorMessage.c_str());
-        QTRY_VERIFY_WITH_TIMEOUT(processGone(r.worker.pid), 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(r.worker.pid), 2000);
         QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
     }
 
@@ -292,7 +283,7 @@ private Q_SLOTS:
         QCOMPARE(r.errorMessage, std::string("cancelled"));
         long long child = 0;
         std::istringstream(readFile(pidfile)) >> child;
-        QTRY_VERIFY_WITH_TIMEOUT(processGone(child), 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(child), 1000);
         QCOMPARE(b.pending(), std::size_t(0));
         b.cancel(t1); // finished tickets are ignored
         b.cancel(12345);
