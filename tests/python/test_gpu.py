@@ -146,20 +146,24 @@ def test_gpu_hostile(gpu_zygote, name):
 
 
 def test_gpu_timing_spread(gpu_zygote):
-    """The same kernel in 5 separate evaluations gives close speedups (issue 6's goal: 2 %). With the
-    covered window (launch latency out of the timed window) an H100 gave 0.25-0.55 % for the ~1 ms
-    matmul and 0.23 % for the ~0.15 ms elementwise kernel; the ~45 us softmax kernels run in one of
-    two speeds per process (44 or 70-84 us), so their spread is reported, not asserted."""
+    """The same kernel in 5 separate evaluations (a fresh process each) gives speedups within 2 %
+    of each other (issue 6). On an H100: matmul (~1 ms), elementwise (~0.15 ms) and the ~45 us
+    softmax kernels, CUDA and Triton; the softmax kernels are as long as their host launch cost,
+    which depends on the CPU the process runs on, so they show whether host time leaks in."""
     spreads = {}
-    for name in ("matmul", "swish", "softmax"):
-        code = (SAMPLES / f"{name}_cuda.py").read_text()
-        speedups = []
+    for name, backend in (("matmul", "cuda"), ("swish", "cuda"), ("softmax", "cuda"), ("softmax", "triton")):
+        code = (SAMPLES / f"{name}_{backend}.py").read_text()
+        speedups, cand_us, call_us = [], [], []
         for _ in range(5):
-            r = gpu_zygote.evaluate(gpu_request(name, code, sample=True), 600)
-            assert r["status"] == "correct" and not r["flags"]
+            r = gpu_zygote.evaluate(gpu_request(name, code, sample=True, backend=backend), 600)
+            assert r["status"] == "correct" and not r["flags"], (r["status"], r["flags"], r["error_message"][-800:])
+            assert r["metadata"]["input_guard"] is True
             speedups.append(r["speedup"])
+            cand_us.append(r["runtime_ms"] * 1e3)
+            call_us.append(r["metadata"]["host_call_median_ms"]["cand"] * 1e3)
         med = sorted(speedups)[2]
-        spreads[name] = (max(speedups) - min(speedups)) / med
-        REPORT.append(f"timing spread {name}_cuda x5: speedups={['%.4f' % s for s in speedups]} "
-                      f"spread={spreads[name]:.2%}")
-    assert spreads["matmul"] <= 0.02 and spreads["swish"] <= 0.02, spreads
+        spreads[f"{name}_{backend}"] = (max(speedups) - min(speedups)) / med
+        REPORT.append(f"timing spread {name}_{backend} x5: speedups={['%.4f' % s for s in speedups]} "
+                      f"spread={spreads[f'{name}_{backend}']:.2%} kernel_us={['%.1f' % u for u in cand_us]} "
+                      f"host_call_us={['%.1f' % u for u in call_us]}")
+    assert all(v <= 0.02 for v in spreads.values()), spreads

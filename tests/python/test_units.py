@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from kernelwatch_eval import cache, channel, compare, integrity, procutil, static_rules, timing
+from kernelwatch_eval.guard import InputGuard, positions
 from kernelwatch_eval.results import assemble
 from conftest import EVAL_DIR as EVAL
 
@@ -141,6 +142,35 @@ def test_stats_and_rse():
 
 
 # ------------------------------------------------------------------ integrity helpers
+def test_input_guard_poisons_then_restores_exactly():
+    x = torch.randn(64, 33)
+    half = torch.randn(5).half()
+    ints = torch.arange(10)
+    strided = torch.randn(8, 8).t()
+    before = [t.clone() for t in (x, half, ints, strided)]
+    g = InputGuard(torch, [x, half, ints, strided, "not a tensor"], torch.index_select, torch.Tensor.index_copy_)
+    assert len(g.items) == 2  # integers and non-contiguous views are left alone
+    g.poison()
+    flat = x.view(-1)
+    changed = (flat != before[0].view(-1)) | torch.isnan(flat)
+    assert 0 < int(changed.sum()) <= 256
+    assert bool(changed[0]) and bool(changed[-1])  # spread over the whole tensor
+    assert torch.isnan(flat).any() and (flat == 3.0e4).any() and (flat == -3.0e4).any()
+    assert int(((half != before[1]) | torch.isnan(half)).sum()) == 1  # a small tensor gets one position
+    # a computation that reads poisoned inputs gives a result far from the true one
+    assert not torch.allclose(x * torch.sigmoid(x), before[0] * torch.sigmoid(before[0]), equal_nan=False)
+    g.restore()
+    for t, b in zip((x, half, ints, strided), before):
+        assert torch.equal(t, b)
+    # positions stay inside large tensors (a float32 linspace rounds past the end above 2**24)
+    for numel in (1, 7, 8, 9, 2049, 2**24 + 3, 2**28 + 5, 3 * 2**30 + 1):
+        ps = positions(numel)
+        assert ps[0] == 0 and ps[-1] == (numel - 1 if len(ps) > 1 else 0) and len(ps) <= 256
+        assert all(a < b for a, b in zip(ps, ps[1:])) and ps[-1] < numel
+    # the timer hands out a guard only for the covered GPU window
+    assert timing.Timer(torch, "cpu", False).guard([x]) is None
+
+
 def test_integrity_tensor_checks():
     x = torch.randn(4, 8)
 

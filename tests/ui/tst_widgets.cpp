@@ -4,10 +4,12 @@
 #include "evaluations/LineDiff.h"
 #include "models/GpuListModel.h"
 #include "submit/KernelBenchScanner.h"
+#include "widgets/ResultCard.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -156,6 +158,37 @@ private Q_SLOTS:
         QCOMPARE(n, 5.0);
         QCOMPARE(std::round(compiled), 4.0);
         QCOMPARE(std::round(correct), 3.0);
+    }
+
+    void resultCardShowsHostCallTimeForGpuRuns()
+    {
+        EvalResult r;
+        r.status = EvalStatus::Correct;
+        r.speedup = 1.37;
+        r.runtimeMs = 0.0424;
+        r.baselineRuntimeMs = 0.0583;
+        r.metadata = {{"timing_method", "cuda_event_covered"},
+                      {"host_call_median_ms", {{"cand", 0.0952}, {"ref", 0.0311}}}};
+        ResultCard card;
+        card.resize(700, 500);
+        card.show();
+        card.showResult(r);
+        auto* host = card.findChild<QLabel*>(QStringLiteral("hostCall"));
+        QVERIFY(host);
+        QVERIFY(host->isVisible());
+        QVERIFY2(host->text().contains(QStringLiteral("0.095")) &&
+                     host->text().contains(QStringLiteral("0.031")),
+                 qPrintable(host->text()));
+        QVERIFY(host->text().contains(QStringLiteral("not in the runtimes")));
+
+        // CPU runs (host clock is the runtime) and results without the figures have no such row
+        r.metadata = {{"timing_method", "perf_counter"},
+                      {"host_call_median_ms", {{"cand", 0.2}, {"ref", 0.1}}}};
+        card.showResult(r);
+        QVERIFY(!host->isVisible());
+        r.metadata = {{"timing_method", "cuda_event_covered"}, {"host_call_median_ms", "garbage"}};
+        card.showResult(r);
+        QVERIFY(!host->isVisible());
     }
 };
 

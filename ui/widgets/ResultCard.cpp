@@ -42,6 +42,24 @@ QString jsonNumberText(const nlohmann::json& j)
         return QString::fromStdString(j.get<std::string>());
     return {};
 }
+// GPU evaluations report the host time of the call beside the (GPU-only) runtimes.
+QString hostCallText(const EvalResult& r)
+{
+    if (!r.metadata.is_object() || r.metadata.value("timing_method", "") != "cuda_event_covered")
+        return {};
+    const auto it = r.metadata.find("host_call_median_ms");
+    if (it == r.metadata.end() || !it->is_object())
+        return {};
+    const auto ms = [&](const char* key) {
+        const auto v = it->find(key);
+        return v != it->end() && v->is_number() ? std::optional<double>(v->get<double>()) : std::nullopt;
+    };
+    const auto cand = ms("cand"), ref = ms("ref");
+    if (!cand && !ref)
+        return {};
+    return QObject::tr("kernel %1 · reference %2   (launch cost, not in the runtimes)")
+        .arg(Format::milliseconds(cand), Format::milliseconds(ref));
+}
 } // namespace
 
 ResultCard::ResultCard(QWidget* parent)
@@ -49,9 +67,9 @@ ResultCard::ResultCard(QWidget* parent)
       m_placeholder(new QLabel(this)), m_body(new QWidget(this)), m_form(new QFormLayout(m_body)),
       m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)), m_tests(new QLabel(m_body)),
       m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)), m_device(new QLabel(m_body)),
-      m_timings(new QLabel(m_body)), m_cost(new QLabel(m_body)), m_problem(new QLabel(m_body)),
-      m_error(new QLabel(this)), m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)),
-      m_log(new QPlainTextEdit(this))
+      m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)), m_cost(new QLabel(m_body)),
+      m_problem(new QLabel(m_body)), m_error(new QLabel(this)),
+      m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)), m_log(new QPlainTextEdit(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(u"resultCard"_s);
@@ -81,8 +99,8 @@ ResultCard::ResultCard(QWidget* parent)
     m_form->setContentsMargins(0, 0, 0, 0);
     m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     m_form->setVerticalSpacing(4);
-    for (QLabel* v :
-         {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings, m_cost}) {
+    for (QLabel* v : {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings,
+                      m_hostCall, m_cost}) {
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
@@ -94,6 +112,11 @@ ResultCard::ResultCard(QWidget* parent)
     m_form->addRow(tr("Flags"), m_flags);
     m_form->addRow(tr("Device"), m_device);
     m_form->addRow(tr("Time spent"), m_timings);
+    m_hostCall->setObjectName(u"hostCall"_s);
+    m_hostCall->setToolTip(
+        tr("Host (CPU) time until the call returned, median. On a GPU the runtimes count the "
+           "GPU's work only: launch cost depends on the CPU the evaluation ran on."));
+    m_form->addRow(tr("Host per call"), m_hostCall);
     m_form->addRow(tr("Cost"), m_cost);
 
     m_error->setWordWrap(true);
@@ -232,6 +255,7 @@ void ResultCard::showResult(const EvalResult& r)
     if (r.timings.total > 0)
         t << tr("total %1").arg(Format::seconds(r.timings.total));
     setRow(m_timings, t.join(u" · "_s));
+    setRow(m_hostCall, hostCallText(r));
     setRow(m_cost, r.costUsd ? Format::cost(r.costUsd)
                              : (r.request.target == "local" ? tr("free (local)") : QString()));
 

@@ -11,7 +11,8 @@ class QPlainTextEdit;
 namespace kw::ui {
 
 // One evaluation at a glance: status badge, speedup, kernel and baseline runtimes with their
-// spread, tests passed, max difference, flags, the error with the log tail, device, cost.
+// spread, tests passed, max difference, flags, the error with the log tail, device, host time
+// per call (GPU: shown, not counted in the runtimes), cost.
 class ResultCard : public QFrame
 {
     Q_OBJECT
@@ -44,6 +45,7 @@ private:
     QLabel* m_flags;
     QLabel* m_device;
     QLabel* m_timings;
+    QLabel* m_hostCall;
     QLabel* m_cost;
     QLabel* m_problem;
     QLabel* m_error;

@@ -3,11 +3,15 @@ warm-up, cache flush before each trial, first trial discarded, adaptive trial co
 
 On the GPU the start event is queued behind the cache flush and a short spin kernel, so the host
 has issued the timed call's kernels before the GPU reaches the start event: the window holds the
-GPU's work, not the host's launch latency (which varies from process to process and made the same
-kernel's speedup differ by up to 20 % between evaluations on an H100). Host work cannot hide in
-that head start: each trial counts max(event window, host time of the call). The
-KERNELWATCH_TIMING=launch environment variable restores KernelBench's window (synchronise, start
-event, call: launch latency included).
+GPU's work, not the host's launch latency. That latency depends on the CPU the process runs on
+(measured on the H100 host: the same Triton launch took 21-51 us on the host depending on the
+vCPU), and counting it made the speedup of a ~45 us kernel change by up to 89 % between
+evaluations. Host time of the call beyond the head start still shows (the GPU waits for it);
+within it, only host work that does not depend on the inputs can pass unseen (reading the inputs
+on the host waits for the GPU). Work queued on another stream that does not wait for the current
+one could run inside the head start: the InputGuard (guard.py) makes such work read poisoned
+inputs, so its output fails the timed-output check. The KERNELWATCH_TIMING=launch environment
+variable restores KernelBench's window (synchronise, start event, call: launch latency included).
 
 Statistic used for runtime_ms / baseline_runtime_ms / speedup: the MEDIAN of the kept trials.
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 import math
 import os
 import time
+
+from .guard import InputGuard
 
 _perf_counter = time.perf_counter  # saved before any candidate code runs
 SPIN_US = 100  # GPU head start queued before the start event (covers the host's launch latency)
@@ -79,6 +85,7 @@ class Timer:
             self._ev_sync = torch.cuda.Event.synchronize
             self._sync = torch.cuda.synchronize
             self._sleep = getattr(torch.cuda, "_sleep", None)
+            self._index_select, self._index_copy = torch.index_select, torch.Tensor.index_copy_
             # torch.cuda._sleep spins for a number of clock cycles.
             clock_khz = int(getattr(props, "clock_rate", 0) or 1_500_000)
             self.spin_cycles = int(SPIN_US * clock_khz / 1000)
@@ -94,6 +101,13 @@ class Timer:
         self._flush_read = torch.zeros(self.flush_bytes // 4, dtype=torch.int32, device=device) if cuda else None
         self.method = ("cuda_event_covered" if self.covered else "cuda_event") if cuda else "perf_counter"
 
+    def guard(self, tensors):
+        """An InputGuard over `tensors` for time_call, or None where the window has no head start."""
+        if not self.covered:
+            return None
+        g = InputGuard(self.torch, tensors, self._index_select, self._index_copy)
+        return g if g else None
+
     def sync(self):
         if self.cuda:
             self._sync(self.device)
@@ -103,20 +117,26 @@ class Timer:
         if self._flush_read is not None:
             self._flush_read.amax()
 
-    def time_call(self, fn, args, flush=True):
-        """Flushes the caches (when asked) and times one call. Returns (out, ms, host_ms, stream_ms):
-        stream_ms is what an event recorded on the current stream right after the call sees
-        (KernelBench's window); ms also covers work on other streams (device-wide synchronise
-        before the end event); host_ms is the host clock over the whole trial. In covered mode
-        both event windows are at least the host time the call took to return."""
+    def time_call(self, fn, args, flush=True, guard=None):
+        """Flushes the caches (when asked) and times one call. Returns (out, ms, host_ms, stream_ms,
+        call_ms): stream_ms is what an event recorded on the current stream right after the call
+        sees (KernelBench's window); ms also covers work on other streams (device-wide synchronise
+        before the end event); host_ms is the host clock over the whole trial; call_ms the host
+        time until the call returned. `guard` (from guard()) poisons the inputs during the head
+        start."""
         if self.cuda:
             start, end_stream, end = self._Event(enable_timing=True), self._Event(enable_timing=True), \
                 self._Event(enable_timing=True)
+            guard = guard if self.covered else None
             self._sync(self.device)
+            if guard is not None:
+                guard.poison()
             if flush:
                 self.flush()
             if self.covered:
                 self._sleep(self.spin_cycles)
+                if guard is not None:
+                    guard.restore()
             else:
                 self._sync(self.device)
             h0 = _perf_counter()
@@ -128,14 +148,11 @@ class Timer:
             self._record(end)
             self._ev_sync(end)
             h1 = _perf_counter()
-            ms, s_ms = self._elapsed(start, end), self._elapsed(start, end_stream)
-            if self.covered:
-                ms, s_ms = max(ms, h_call), max(s_ms, h_call)
-            return out, ms, (h1 - h0) * 1e3, s_ms
+            return out, self._elapsed(start, end), (h1 - h0) * 1e3, self._elapsed(start, end_stream), h_call
         if flush:
             self.flush()
         h0 = _perf_counter()
         out = fn(*args)
         h1 = _perf_counter()
         ms = (h1 - h0) * 1e3
-        return out, ms, ms, ms
+        return out, ms, ms, ms, ms
