@@ -22,23 +22,17 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def _softmax_triton():
+    """The sample Triton softmax (resources/samples/softmax_triton.py) with a caller-given output."""
+    import importlib.util
     import triton
-    import triton.language as tl
-
-    @triton.jit
-    def softmax_kernel(x_ptr, y_ptr, cols, stride, BLOCK: tl.constexpr):
-        row = tl.program_id(0)
-        offs = tl.arange(0, BLOCK)
-        mask = offs < cols
-        x = tl.load(x_ptr + row * stride + offs, mask=mask, other=-float("inf")).to(tl.float32)
-        x = x - tl.max(x, axis=0)
-        e = tl.exp(x)
-        y = e / tl.sum(e, axis=0)
-        tl.store(y_ptr + row * stride + offs, y.to(y_ptr.dtype.element_ty), mask=mask)
+    spec = importlib.util.spec_from_file_location("kw_softmax_triton",
+                                                  os.path.join(ROOT, "resources", "samples", "softmax_triton.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
 
     def run(x, y):
         rows, cols = x.shape
-        softmax_kernel[(rows,)](x, y, cols, x.stride(0), BLOCK=triton.next_power_of_2(cols), num_warps=8)
+        mod.softmax_kernel[(rows,)](x, y, cols, x.stride(0), BLOCK=triton.next_power_of_2(cols), num_warps=8)
         return y
     return run
 
