@@ -1,0 +1,32 @@
+#include "deployment/DeploymentUi.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QTableView>
+
+namespace kw::ui::deployment {
+
+QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
+{
+    auto* v = new QTableView(parent);
+    v->setModel(model);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setSelectionMode(QAbstractItemView::SingleSelection);
+    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    v->verticalHeader()->hide();
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->setAlternatingRowColors(true);
+    v->setWordWrap(false);
+    return v;
+}
+
+void makeWrapping(QLabel* l)
+{
+    l->setWordWrap(true);
+    l->setMinimumWidth(0);
+    QSizePolicy p = l->sizePolicy(); // keeps the height-for-width flag that word wrap set
+    p.setHorizontalPolicy(QSizePolicy::Ignored);
+    l->setSizePolicy(p);
+}
+
+} // namespace kw::ui::deployment
