@@ -7,6 +7,7 @@
 //
 //   bench_local_overhead [--device cpu|cuda:N] [--n N] [--reps R] [--batch-kind build|trivial]
 //                        [--skip-cache] [--skip-batch] [--python PATH] [--source DIR]
+//                        [--skip-overhead] [--skip-pipeline] [--serial-range A:B]
 //                        [--compile-jobs J] [--cpu-slots S]
 #include "ChildEnv.h"
 #include "DevicePlan.h"
@@ -41,6 +42,10 @@ struct Options
     std::string batchKind = "build";
     bool skipCache = false;
     bool skipBatch = false;
+    bool skipOverhead = false;
+    bool skipPipeline = false;
+    int serialFrom = 0; // the serial method runs kernels [serialFrom, serialTo) of the batch
+    int serialTo = -1;  // -1: to the end
     std::string python;
     std::string source;
     int compileJobs = 0;
@@ -135,9 +140,13 @@ std::string statusOf(const EvalResult& r)
 
 void usage()
 {
-    std::fprintf(stderr, "usage: bench_local_overhead [--device cpu|cuda:N] [--n N] [--reps R] "
-                         "[--batch-kind build|trivial] [--skip-cache] [--skip-batch] [--python PATH] "
-                         "[--source DIR] [--compile-jobs J] [--cpu-slots S]\n");
+    std::fprintf(stderr,
+                 "usage: bench_local_overhead [--device cpu|cuda:N] [--n N] [--reps R] "
+                 "[--batch-kind build|trivial] [--skip-cache] [--skip-batch] [--python PATH] "
+                 "[--source DIR] [--compile-jobs J] [--cpu-slots S] [--skip-overhead] "
+                 "[--skip-pipeline] [--serial-range A:B]\n"
+                 "  --serial-range A:B runs the serial fresh-process method on kernels A..B-1 only, so a\n"
+                 "  long GPU batch can be measured over several runs (the serial total is the sum)\n");
 }
 
 } // namespace
@@ -167,7 +176,20 @@ int main(int argc, char** argv)
             opt.skipCache = true;
         else if (a == "--skip-batch")
             opt.skipBatch = true;
-        else if (a == "--python")
+        else if (a == "--skip-overhead")
+            opt.skipOverhead = true;
+        else if (a == "--skip-pipeline")
+            opt.skipPipeline = true;
+        else if (a == "--serial-range") {
+            const std::string v = value();
+            const auto colon = v.find(':');
+            if (colon == std::string::npos) {
+                usage();
+                return 2;
+            }
+            opt.serialFrom = std::max(0, std::atoi(v.substr(0, colon).c_str()));
+            opt.serialTo = std::atoi(v.substr(colon + 1).c_str());
+        } else if (a == "--python")
             opt.python = value();
         else if (a == "--source")
             opt.source = value();
@@ -241,7 +263,7 @@ int main(int argc, char** argv)
     };
 
     // ---- 1. per-evaluation overhead, interleaved
-    {
+    if (!opt.skipOverhead) {
         backend.evaluate(trivial(-1)); // warm-up (first fork, page cache)
         std::vector<double> zyg, fresh, freshChild, zygChild;
         for (int i = 0; i < opt.reps; ++i) {
@@ -325,20 +347,25 @@ int main(int argc, char** argv)
         std::printf("\n[3] batch of %d distinct %s kernels on %s\n", opt.n, kind, opt.device.c_str());
         std::fflush(stdout);
         auto t = Clock::now();
-        auto results = backend.evaluateBatch(reqs);
-        const double pipeS = since(t);
-        int ok = 0;
-        for (const auto& r : results)
-            ok += r.status == EvalStatus::Correct;
-        const std::string how = gpu ? std::string("builds on the CPU ahead of the GPU")
-                                    : "cpu slots: " + std::to_string(cfg.cpuConcurrency);
-        std::printf("    LocalBackend pipeline            : %.2f s  (%d/%d correct; %s)\n", pipeS, ok, opt.n,
-                    how.c_str());
-        std::fflush(stdout);
+        double pipeS = 0;
+        if (!opt.skipPipeline) {
+            auto results = backend.evaluateBatch(reqs);
+            pipeS = since(t);
+            int ok = 0;
+            for (const auto& r : results)
+                ok += r.status == EvalStatus::Correct;
+            const std::string how = gpu ? std::string("builds on the CPU ahead of the GPU")
+                                        : "cpu slots: " + std::to_string(cfg.cpuConcurrency);
+            std::printf("    LocalBackend pipeline            : %.2f s  (%d/%d correct; %s)\n", pipeS, ok,
+                        opt.n, how.c_str());
+            std::fflush(stdout);
+        }
 
+        const int from = std::min(opt.serialFrom, opt.n);
+        const int to = opt.serialTo < 0 ? opt.n : std::min(opt.serialTo, opt.n);
         t = Clock::now();
         int freshOk = 0;
-        for (int i = 0; i < opt.n; ++i) {
+        for (int i = from; i < to; ++i) {
             const std::string cache = (work / ("cache-serial-" + std::to_string(i))).string(); // no cache
             const auto ti = Clock::now();
             auto f = runFresh(probe.path, evaluatorDir, cache, reqs[std::size_t(i)], opt.device);
@@ -348,9 +375,10 @@ int main(int argc, char** argv)
             std::fflush(stdout);
         }
         const double serialS = since(t);
-        std::printf("    fresh process, no cache, serial  : %.2f s  (%d/%d correct)\n", serialS, freshOk,
-                    opt.n);
-        std::printf("    ratio serial / pipeline          : %.2fx\n", pipeS > 0 ? serialS / pipeS : 0.0);
+        std::printf("    fresh process, no cache, serial  : %.2f s  (%d/%d correct; kernels %d..%d)\n",
+                    serialS, freshOk, to - from, from, to - 1);
+        if (pipeS > 0 && from == 0 && to == opt.n)
+            std::printf("    ratio serial / pipeline          : %.2fx\n", serialS / pipeS);
     }
 
     std::error_code ec;
