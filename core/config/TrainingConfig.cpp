@@ -1,6 +1,7 @@
 #include "TrainingConfig.h"
 
 #include "ModalGpu.h"
+#include "Text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -25,23 +26,6 @@ const std::vector<TrainingSetting>& trainingSettings()
 }
 
 namespace {
-
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::string knownKeys()
 {
@@ -68,13 +52,13 @@ std::optional<long long> wholeNumber(std::string_view v)
 
 std::string validateTrainingValue(const std::string& key, std::string_view raw, YamlScalarValue& out)
 {
-    const std::string_view v = trim(raw);
+    const std::string_view v = text::trim(raw);
     const auto it = std::find_if(trainingSettings().begin(), trainingSettings().end(),
                                  [&](const TrainingSetting& s) { return s.key == key; });
     if (it == trainingSettings().end())
         return "unknown setting '" + key + "': known settings are " + knownKeys();
     if (it->type == "bool") {
-        const std::string l = lower(v);
+        const std::string l = text::asciiLower(v);
         if (l == "true" || l == "yes" || l == "on" || l == "1")
             out = YamlScalarValue::ofBool(true);
         else if (l == "false" || l == "no" || l == "off" || l == "0")
@@ -91,7 +75,7 @@ std::string validateTrainingValue(const std::string& key, std::string_view raw, 
         return {};
     }
     if (it->type == "choice") {
-        const std::string l = lower(v);
+        const std::string l = text::asciiLower(v);
         if (l != "cuda" && l != "triton" && l != "tilelang" && l != "cute")
             return "backend must be cuda, triton, tilelang or cute (got '" + std::string(v) + "')";
         out = YamlScalarValue::ofString(l);
@@ -114,7 +98,7 @@ std::string parseTrainingAssignment(std::string_view assignment, TrainingChange&
     const auto eq = assignment.find('=');
     if (eq == std::string_view::npos)
         return "expected key=value, got '" + std::string(assignment) + "'";
-    std::string key(trim(assignment.substr(0, eq)));
+    std::string key(text::trim(assignment.substr(0, eq)));
     const std::string prefix = std::string(kTrainingSection) + ".";
     if (key.rfind(prefix, 0) == 0)
         key = key.substr(prefix.size());

@@ -2,6 +2,7 @@
 
 #include "ChildEnv.h"
 #include "Subprocess.h"
+#include "Text.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -15,13 +16,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string trimLine(std::string s)
+std::string trimLine(std::string_view line)
 {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos)
-        return {};
-    const auto e = s.find_last_not_of(" \t\r\n");
-    s = s.substr(b, e - b + 1);
+    std::string s(text::trim(line));
     if (s.size() > 300)
         s = s.substr(0, 300) + "...";
     return s;

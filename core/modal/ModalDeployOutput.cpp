@@ -2,21 +2,13 @@
 
 #include "ModalErrorBox.h"
 #include "ModalLogLine.h"
+#include "Text.h"
 
 #include <cstdlib>
 
 namespace kw {
 
 namespace {
-
-std::string_view trimmed(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // The first whitespace-delimited token at or after `at`.
 std::string_view tokenAt(std::string_view s, std::size_t at)
@@ -70,7 +62,7 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
     bool deployedLine = false;
     while (!rest.empty()) {
         const auto nl = rest.find('\n');
-        const std::string_view line = trimmed(rest.substr(0, nl));
+        const std::string_view line = text::trim(rest.substr(0, nl));
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
 
         if (auto at = line.find("App deployed in "); at != std::string_view::npos) {
@@ -101,14 +93,14 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
                 const auto arrow = spec.find("=>");
                 if (arrow != std::string_view::npos) {
                     ModalWebFunction f;
-                    f.name = std::string(trimmed(spec.substr(0, arrow)));
+                    f.name = std::string(text::trim(spec.substr(0, arrow)));
                     f.url = std::string(tokenAt(spec, arrow + 2));
                     if (!f.name.empty() && f.url.rfind("http", 0) == 0)
                         r.webFunctions.push_back(std::move(f));
                 }
             }
         }
-        std::string obj(trimmed(what));
+        std::string obj(text::trim(what));
         if (!obj.empty() && obj.back() == '.')
             obj.pop_back();
         if (!obj.empty())

@@ -1,21 +1,13 @@
 #include "ModalErrorBox.h"
 
 #include "ModalLogLine.h"
+#include "Text.h"
 
 #include <vector>
 
 namespace kw {
 
 namespace {
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
-}
 
 std::vector<std::string_view> splitLines(std::string_view text)
 {
@@ -51,7 +43,7 @@ std::string extractModalErrorBox(std::string_view raw)
     std::string out;
     bool inBox = false;
     for (auto line : lines) {
-        auto t = trim(line);
+        auto t = text::trim(line);
         if (!inBox) {
             if (startsWith(t, kTop) && t.find("Error") != std::string_view::npos) {
                 inBox = true;
@@ -67,7 +59,7 @@ std::string extractModalErrorBox(std::string_view raw)
             t.remove_prefix(kSide.size());
         if (endsWith(t, kSide))
             t.remove_suffix(kSide.size());
-        t = trim(t);
+        t = text::trim(t);
         if (t.empty())
             continue;
         if (!out.empty())
@@ -77,9 +69,9 @@ std::string extractModalErrorBox(std::string_view raw)
     if (!out.empty())
         return out;
     for (auto line : lines) {
-        auto t = trim(line);
+        auto t = text::trim(line);
         if (startsWith(t, "Error: "))
-            return std::string(trim(t.substr(7)));
+            return std::string(text::trim(t.substr(7)));
     }
     return {};
 }
@@ -91,7 +83,7 @@ std::string lastTracebackLine(std::string_view raw)
     bool sawTraceback = false;
     std::string last;
     for (auto line : lines) {
-        auto t = trim(line);
+        auto t = text::trim(line);
         if (startsWith(t, "Traceback (most recent call last)")) {
             sawTraceback = true;
             continue;

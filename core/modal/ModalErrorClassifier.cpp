@@ -2,6 +2,7 @@
 
 #include "ModalErrorBox.h"
 #include "ModalLogLine.h"
+#include "Text.h"
 
 #include <algorithm>
 #include <array>
@@ -135,14 +136,6 @@ ModalDiagnosis modalDiagnosisFor(ModalCause cause, std::string detail)
 
 namespace {
 
-std::string lower(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 struct Rule
 {
     ModalCause cause;
@@ -216,7 +209,7 @@ std::string detailOf(std::string_view output)
 
 ModalDiagnosis classifyModalOutput(std::string_view output, int exitCode)
 {
-    const std::string text = lower(stripAnsi(output));
+    const std::string text = text::asciiLower(stripAnsi(output));
     for (const auto& rule : kRules)
         if (text.find(rule.needle) != std::string::npos)
             return modalDiagnosisFor(rule.cause, detailOf(output));

@@ -1,6 +1,7 @@
 #include "ModalTokenInfo.h"
 
 #include "ModalLogLine.h"
+#include "Text.h"
 
 #include <cctype>
 
@@ -8,7 +9,7 @@ namespace kw {
 
 namespace {
 
-std::string trim(std::string_view s)
+std::string trimCell(std::string_view s)
 {
     // Table borders from rich: │ ┃ ║ and plain '|'.
     for (std::string_view border : {"\xe2\x94\x82", "\xe2\x94\x83", "\xe2\x95\x91", "|"}) {
@@ -17,18 +18,7 @@ std::string trim(std::string_view s)
         while (s.size() >= border.size() && s.substr(s.size() - border.size()) == border)
             s.remove_suffix(border.size());
     }
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    return std::string(s);
-}
-
-std::string lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
+    return std::string(text::trim(s));
 }
 
 } // namespace
@@ -47,17 +37,17 @@ ModalParsed<ModalTokenInfo> parseModalTokenInfo(std::string_view raw)
         const auto colon = line.find(": ");
         const auto bar = line.find("\xe2\x94\x82", 3); // a middle column border
         if (colon != std::string::npos && (bar == std::string::npos || colon < bar)) {
-            key = trim(std::string_view(line).substr(0, colon));
-            value = trim(std::string_view(line).substr(colon + 2));
+            key = trimCell(std::string_view(line).substr(0, colon));
+            value = trimCell(std::string_view(line).substr(colon + 2));
         } else if (bar != std::string::npos) {
-            key = trim(std::string_view(line).substr(0, bar));
-            value = trim(std::string_view(line).substr(bar + 3));
+            key = trimCell(std::string_view(line).substr(0, bar));
+            value = trimCell(std::string_view(line).substr(bar + 3));
         } else {
             continue;
         }
         if (key.empty() || key.size() > 40)
             continue;
-        key = lower(key);
+        key = text::asciiLower(key);
         info.fields[key] = value;
         if (key == "token" || key == "token id" || key == "token_id")
             info.tokenId = value;

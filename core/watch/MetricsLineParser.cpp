@@ -1,5 +1,6 @@
 #include "MetricsLineParser.h"
 
+#include "JsonLineStart.h"
 #include "JsonScanner.h"
 #include "StringInterner.h"
 
@@ -46,33 +47,21 @@ void assignKnown(MetricsRecord& r, std::string_view key, double v)
         }
 }
 
-TraceIssue failure(const JsonScanner& s)
-{
-    return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson;
-}
-
 TraceIssue parseObject(std::string_view line, MetricsRecord& rec)
 {
     JsonScanner s(line);
-    const Kind kind = s.peekKind();
-    if (kind != Kind::Object) {
-        if (kind == Kind::Invalid || kind == Kind::End)
-            return TraceIssue::InvalidJson;
-        if (!s.skipValue())
-            return failure(s);
-        s.skipWs();
-        return s.atEnd() ? TraceIssue::NotObject : TraceIssue::InvalidJson;
-    }
+    if (const TraceIssue issue = openObjectLine(s); issue != TraceIssue::None)
+        return issue;
     s.consume('{');
     if (!s.consume('}')) {
         for (;;) {
             std::string_view rawKey;
             if (!s.rawString(rawKey) || !s.consume(':'))
-                return failure(s);
+                return scanFailure(s);
             if (s.peekKind() == Kind::Number) {
                 double v = 0;
                 if (!s.readNumber(v))
-                    return failure(s);
+                    return scanFailure(s);
                 std::string_view key =
                     rawKey.find('\\') == std::string_view::npos
                         ? intern(rawKey)
@@ -86,13 +75,13 @@ TraceIssue parseObject(std::string_view line, MetricsRecord& rec)
                         rec.values.push_back({key, v});
                 }
             } else if (!s.skipValue()) {
-                return failure(s);
+                return scanFailure(s);
             }
             if (s.consume(','))
                 continue;
             if (s.consume('}'))
                 break;
-            return failure(s);
+            return scanFailure(s);
         }
     }
     return rec.step >= 0 ? TraceIssue::None : TraceIssue::MissingFields;

@@ -1,5 +1,6 @@
 #include "TraceLineParser.h"
 
+#include "JsonLineStart.h"
 #include "JsonScanner.h"
 #include "StringInterner.h"
 
@@ -238,23 +239,11 @@ bool readBreakdown(JsonScanner& s, RewardBreakdown& b, std::string_view& span)
         &span);
 }
 
-TraceIssue failure(const JsonScanner& s)
-{
-    return s.truncated() ? TraceIssue::Truncated : TraceIssue::InvalidJson;
-}
-
 TraceIssue parseObject(std::string_view text, TraceRecord& rec, TraceLineSpans& spans)
 {
     JsonScanner s(text);
-    const Kind kind = s.peekKind();
-    if (kind != Kind::Object) {
-        if (kind == Kind::Invalid || kind == Kind::End)
-            return TraceIssue::InvalidJson;
-        if (!s.skipValue())
-            return failure(s);
-        s.skipWs();
-        return s.atEnd() ? TraceIssue::NotObject : TraceIssue::InvalidJson;
-    }
+    if (const TraceIssue issue = openObjectLine(s); issue != TraceIssue::None)
+        return issue;
 
     EvalFields ev;
     bool responseFormatSeen = false, responseFormatOk = true;
@@ -343,7 +332,7 @@ TraceIssue parseObject(std::string_view text, TraceRecord& rec, TraceLineSpans& 
         return s.skipValue();
     });
     if (!ok)
-        return failure(s);
+        return scanFailure(s);
 
     s.skipWs();
     spans.trailingData = !s.atEnd();
