@@ -162,6 +162,14 @@ def test_input_guard_poisons_then_restores_exactly():
     g.restore()
     for t, b in zip((x, half, ints, strided), before):
         assert torch.equal(t, b)
+    # tensors sharing storage are put back exactly too
+    y = torch.randn(16, 16)
+    y_before = y.clone()
+    g2 = InputGuard(torch, [y, y.view(-1), y[2:]], torch.index_select, torch.Tensor.index_copy_)
+    g2.poison()
+    assert not torch.equal(y, y_before)
+    g2.restore()
+    assert torch.equal(y, y_before)
     # positions stay inside large tensors (a float32 linspace rounds past the end above 2**24)
     for numel in (1, 7, 8, 9, 2049, 2**24 + 3, 2**28 + 5, 3 * 2**30 + 1):
         ps = positions(numel)

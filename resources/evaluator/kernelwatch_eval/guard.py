@@ -54,6 +54,7 @@ class InputGuard:
             self._index_copy(flat, 0, pos, vals)
 
     def restore(self):
-        """Puts the saved elements back (queued on the current stream, after the head start)."""
-        for flat, pos, _vals, saved in self.items:
+        """Puts the saved elements back (queued on the current stream, after the head start), last
+        guarded first, so tensors that share storage end with their true values."""
+        for flat, pos, _vals, saved in reversed(self.items):
             self._index_copy(flat, 0, pos, saved)
