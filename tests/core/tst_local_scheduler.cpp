@@ -1,5 +1,8 @@
-// LocalBackend's scheduling, deadlines, crashes, cancellation and zygote restarts, against the
-// fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
+// LocalBackend's scheduling: results, progress, cancellation, ordering, slots and GPUs, compile-ahead,
+// shutdown and stress (exactly one answer per job). Faults are in tst_local_faults.
+// Against the fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
+#include "EnvGuard.h"
+#include "FakeZygote.h"
 #include "LocalBackend.h"
 #include "ProcessTestUtils.h"
 
@@ -7,69 +10,13 @@
 
 #include <QtTest>
 #include <atomic>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 
 using namespace kw;
-
-namespace {
-
-// Sets environment variables for one test and restores them after.
-class EnvGuard
-{
-public:
-    void set(const char* name, const QByteArray& value)
-    {
-        if (!m_old.count(name))
-            m_old[name] =
-                qEnvironmentVariableIsSet(name) ? std::optional<QByteArray>(qgetenv(name)) : std::nullopt;
-        qputenv(name, value);
-    }
-    ~EnvGuard()
-    {
-        for (const auto& [k, v] : m_old)
-            v ? qputenv(k.c_str(), *v) : qunsetenv(k.c_str());
-    }
-
-private:
-    std::map<std::string, std::optional<QByteArray>> m_old;
-};
-
-std::string fixtures()
-{
-    return qgetenv("KW_TEST_FIXTURES").toStdString();
-}
-
-std::string python()
-{
-    return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-}
-
-EvalRequest fake(const std::string& directives, const std::string& device = "auto", double timeoutS = 30)
-{
-    EvalRequest r;
-    r.id = EvalRequest::makeId();
-    r.refCode = "class Model: pass\n";
-    r.kernelCode = "#FAKE " + directives + "\nclass ModelNew: pass\n";
-    r.device = device;
-    r.timeoutS = timeoutS;
-    r.problem = directives;
-    return r;
-}
-
-std::string readFile(const std::string& path)
-{
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-} // namespace
+using namespace kw::testing;
 
 class TestLocalScheduler : public QObject
 {
@@ -79,21 +26,14 @@ class TestLocalScheduler : public QObject
 
     LocalConfig config(std::vector<std::string> devices = {}, int cpu = 1)
     {
-        LocalConfig c;
-        c.python = python();
-        c.evaluatorDir = fixtures() + "/fake_zygote";
-        c.cacheDir = m_tmp.path().toStdString() + "/cache";
-        c.devices = std::move(devices);
-        c.cpuConcurrency = cpu;
-        c.compileJobs = 2;
-        return c;
+        return fakeZygoteConfig(m_tmp, std::move(devices), cpu);
     }
     std::string tmpFile(const char* name) { return m_tmp.path().toStdString() + "/" + name; }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        if (fixtures().empty())
+        if (fixturesDir().empty())
             QSKIP("KW_TEST_FIXTURES is not set (run through ctest)");
         QVERIFY(m_tmp.isValid());
     }
@@ -146,111 +86,6 @@ private Q_SLOTS:
             QVERIFY(seen[i].elapsedS >= seen[i - 1].elapsedS);
         QCOMPARE(seen.back().detail, std::string("correct"));
         QCOMPARE(seen.front().requestId, r.id);
-    }
-
-    void timeoutKillsTheWholeGroup()
-    {
-        LocalBackend b(config());
-        QCOMPARE(b.start(), std::string());
-        const auto warm = b.evaluate(fake("verdict=correct", "cpu"));
-        const std::string pidfile = tmpFile("timeout.pids");
-        QElapsedTimer t;
-        t.start();
-        auto r = b.evaluate(fake("grandchild pidfile=" + pidfile + " hang", "cpu", 1.0));
-        const qint64 ms = t.elapsed();
-        QCOMPARE(r.status, EvalStatus::Timeout);
-        QVERIFY2(r.errorMessage.find("exceeded the 1 s timeout") == 0, r.errorMessage.c_str());
-        QVERIFY2(ms < 3000, qPrintable(QString("timeout reported after %1 ms").arg(ms)));
-        QVERIFY(r.compiled); // it reached the checking stage
-        long long child = 0, grandchild = 0;
-        std::istringstream(readFile(pidfile)) >> child >> grandchild;
-        QVERIFY(child > 1 && grandchild > 1);
-        QCOMPARE(r.worker.pid, child);
-        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(child), 1000);
-        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(grandchild), 1000);
-
-        // The same device then evaluates an honest kernel, without a zygote restart.
-        auto ok = b.evaluate(fake("verdict=correct", "cpu"));
-        QCOMPARE(ok.status, EvalStatus::Correct);
-        QCOMPARE(ok.metadata["zygote_pid"], warm.metadata["zygote_pid"]);
-    }
-
-    void crashGetsSignalNameAndFreshZygote()
-    {
-        LocalBackend b(config());
-        auto first = b.evaluate(fake("verdict=correct"));
-        QCOMPARE(first.status, EvalStatus::Correct);
-        auto r = b.evaluate(fake("crash=SEGV"));
-        QCOMPARE(r.status, EvalStatus::Crashed);
-        QVERIFY2(r.errorMessage.find("SIGSEGV") != std::string::npos, r.errorMessage.c_str());
-        QVERIFY2(r.logTail.find("hello from the kernel") != std::string::npos, r.logTail.c_str());
-        auto after = b.evaluate(fake("verdict=correct"));
-        QCOMPARE(after.status, EvalStatus::Correct);
-        QVERIFY(after.metadata["zygote_pid"] != first.metadata["zygote_pid"]);
-
-        auto abrt = b.evaluate(fake("crash=ABRT"));
-        QCOMPARE(abrt.status, EvalStatus::Crashed);
-        QVERIFY2(abrt.errorMessage.find("SIGABRT") != std::string::npos, abrt.errorMessage.c_str());
-    }
-
-    void cudaFaultGetsFreshZygote()
-    {
-        LocalBackend b(config());
-        auto r = b.evaluate(fake("cuda_fault"));
-        QCOMPARE(r.status, EvalStatus::RuntimeError);
-        auto after = b.evaluate(fake("verdict=correct"));
-        QCOMPARE(after.status, EvalStatus::Correct);
-        QVERIFY(after.metadata["zygote_pid"] != r.metadata["zygote_pid"]);
-    }
-
-    void badResultChannels()
-    {
-        LocalBackend b(config());
-        auto g = b.evaluate(fake("garbage"));
-        QCOMPARE(g.status, EvalStatus::Crashed);
-        QVERIFY2(g.errorMessage.find("result channel error") == 0, g.errorMessage.c_str());
-        auto e = b.evaluate(fake("exit=3"));
-        QCOMPARE(e.status, EvalStatus::Crashed);
-        QVERIFY2(e.errorMessage.find("code 3") != std::string::npos, e.errorMessage.c_str());
-        auto s = b.evaluate(fake("stdout_result"));
-        QCOMPARE(s.status, EvalStatus::Crashed); // a result printed on stdout is not a result
-        QVERIFY(!s.speedup);
-        auto f = b.evaluate(fake("flood=20000000"));
-        QCOMPARE(f.status, EvalStatus::Correct);
-        QVERIFY(f.logTail.size() <= 8192);
-        QVERIFY(f.metadata.value("log_bytes", 0LL) >= 20000000LL);
-    }
-
-    void zygoteLostBeforeStartIsRetried()
-    {
-        LocalBackend b(config());
-        QCOMPARE(b.start(), std::string());
-        const std::string marker = tmpFile("zygote_exit_once");
-        auto r = b.evaluate(fake("zygote_exit_once=" + marker));
-        QCOMPARE(r.status, EvalStatus::Correct);
-        QVERIFY(QFile::exists(QString::fromStdString(marker)));
-    }
-
-    void zygoteKilledMidJob()
-    {
-        LocalBackend b(config());
-        auto r = b.evaluate(fake("kill_zygote", "auto", 20));
-        QCOMPARE(r.status, EvalStatus::Crashed);
-        QVERIFY2(r.errorMessage.find("evaluator process died") != std::string::npos, r.errorMessage.c_str());
-        QTRY_VERIFY_WITH_TIMEOUT(kwtest::processGone(r.worker.pid), 2000);
-        QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
-    }
-
-    void wedgedZygoteStillTimesOut()
-    {
-        LocalBackend b(config());
-        QCOMPARE(b.start(), std::string());
-        QElapsedTimer t;
-        t.start();
-        auto r = b.evaluate(fake("ignore_job", "cpu", 1.0));
-        QCOMPARE(r.status, EvalStatus::Timeout);
-        QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
-        QCOMPARE(b.evaluate(fake("verdict=correct")).status, EvalStatus::Correct);
     }
 
     void cancelRunningAndQueued()
@@ -389,24 +224,6 @@ private Q_SLOTS:
         QVERIFY2(t.elapsed() < 3000, qPrintable(QString::number(t.elapsed())));
     }
 
-    void crashOnOneGpuDoesNotDisturbTheOther()
-    {
-        EnvGuard env;
-        env.set("KW_FAKE_GPUS", "2");
-        LocalBackend b(config());
-        std::vector<EvalRequest> reqs;
-        for (int i = 0; i < 8; ++i)
-            reqs.push_back(i % 4 == 0 ? fake("crash=SEGV", "cuda:0")
-                                      : fake("sleep=0.05", i % 2 ? "cuda:1" : "cuda:0"));
-        auto out = b.evaluateBatch(reqs);
-        for (int i = 0; i < 8; ++i)
-            QCOMPARE(out[std::size_t(i)].status, i % 4 == 0 ? EvalStatus::Crashed : EvalStatus::Correct);
-        std::set<long long> gpu1Zygotes;
-        for (int i = 1; i < 8; i += 2)
-            gpu1Zygotes.insert(out[std::size_t(i)].metadata["zygote_pid"].get<long long>());
-        QCOMPARE(gpu1Zygotes.size(), std::size_t(1)); // cuda:1's zygote was never restarted
-    }
-
     void secretsNeverReachTheZygote()
     {
         EnvGuard env;
@@ -494,41 +311,6 @@ private Q_SLOTS:
         QCOMPARE(r.status, EvalStatus::Correct);
         QCOMPARE(readFile(log), std::string("eval cuda:0 0 sm_90\n"));
         QVERIFY(!r.metadata.contains("prebuild"));
-    }
-
-    void noTorchIsAStartError()
-    {
-        EnvGuard env;
-        env.set("KW_FAKE_NO_TORCH", "1");
-        LocalBackend b(config());
-        const std::string err = b.start();
-        QVERIFY2(err.find("cannot import torch") != std::string::npos, err.c_str());
-        QVERIFY(!b.started());
-        auto r = b.evaluate(fake("verdict=correct"));
-        QCOMPARE(r.status, EvalStatus::InfraError);
-        QCOMPARE(r.errorMessage, err);
-    }
-
-    void lazyStartFailureReachesEveryJob()
-    {
-        EnvGuard env;
-        env.set("KW_FAKE_NO_TORCH", "1");
-        LocalBackend b(config());
-        auto out = b.evaluateBatch({fake("verdict=correct"), fake("verdict=correct")});
-        for (const auto& r : out) {
-            QCOMPARE(r.status, EvalStatus::InfraError);
-            QVERIFY2(r.errorMessage.find("cannot import torch") != std::string::npos, r.errorMessage.c_str());
-        }
-    }
-
-    void zygoteThatCannotStart()
-    {
-        EnvGuard env;
-        env.set("KW_FAKE_ZYGOTE_FAIL", "1");
-        LocalBackend b(config());
-        const std::string err = b.start();
-        QVERIFY2(err.find("told to fail") != std::string::npos, err.c_str());
-        QVERIFY2(err.find("exit code 4") != std::string::npos, err.c_str());
     }
 
     void badDeviceConfig()

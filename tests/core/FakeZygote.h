@@ -1,0 +1,64 @@
+#pragma once
+
+// What the LocalBackend suites share: requests for the fake zygote in tests/fixtures/fake_zygote
+// (standard-library Python, no torch needed; `#FAKE` directives in the kernel code say what it
+// does) and a backend configuration that uses it.
+#include "EvalRequest.h"
+#include "LocalConfig.h"
+
+#include <QTemporaryDir>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace kw::testing {
+
+inline std::string fixturesDir()
+{
+    return qgetenv("KW_TEST_FIXTURES").toStdString();
+}
+
+inline std::string python()
+{
+    return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+}
+
+inline EvalRequest fake(const std::string& directives, const std::string& device = "auto",
+                        double timeoutS = 30)
+{
+    EvalRequest r;
+    r.id = EvalRequest::makeId();
+    r.refCode = "class Model: pass\n";
+    r.kernelCode = "#FAKE " + directives + "\nclass ModelNew: pass\n";
+    r.device = device;
+    r.timeoutS = timeoutS;
+    r.problem = directives;
+    return r;
+}
+
+inline std::string readFile(const std::string& path)
+{
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// A LocalBackend configuration on the fake zygote, its cache under `tmp`.
+inline LocalConfig fakeZygoteConfig(const QTemporaryDir& tmp, std::vector<std::string> devices = {},
+                                    int cpu = 1)
+{
+    LocalConfig c;
+    c.python = python();
+    c.evaluatorDir = fixturesDir() + "/fake_zygote";
+    c.cacheDir = tmp.path().toStdString() + "/cache";
+    c.devices = std::move(devices);
+    c.cpuConcurrency = cpu;
+    c.compileJobs = 2;
+    return c;
+}
+
+} // namespace kw::testing
