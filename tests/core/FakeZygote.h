@@ -47,18 +47,27 @@ inline std::string readFile(const std::string& path)
     return ss.str();
 }
 
-// A LocalBackend configuration on the fake zygote, its cache under `tmp`.
-inline LocalConfig fakeZygoteConfig(const QTemporaryDir& tmp, std::vector<std::string> devices = {},
-                                    int cpu = 1)
+// A temporary folder with a LocalBackend configuration on the fake zygote (its cache inside).
+// The LocalBackend suites derive from it beside QObject.
+class FakeZygoteSandbox
 {
-    LocalConfig c;
-    c.python = python();
-    c.evaluatorDir = fixturesDir() + "/fake_zygote";
-    c.cacheDir = tmp.path().toStdString() + "/cache";
-    c.devices = std::move(devices);
-    c.cpuConcurrency = cpu;
-    c.compileJobs = 2;
-    return c;
-}
+protected:
+    LocalConfig config(std::vector<std::string> devices = {}, int cpu = 1) const
+    {
+        LocalConfig c;
+        c.python = python();
+        c.evaluatorDir = fixturesDir() + "/fake_zygote";
+        c.cacheDir = m_tmp.path().toStdString() + "/cache";
+        c.devices = std::move(devices);
+        c.cpuConcurrency = cpu;
+        c.compileJobs = 2;
+        return c;
+    }
+    std::string tmpFile(const char* name) const { return m_tmp.path().toStdString() + "/" + name; }
+    bool sandboxReady() const { return m_tmp.isValid(); }
+
+private:
+    QTemporaryDir m_tmp;
+};
 
 } // namespace kw::testing

@@ -19,24 +19,16 @@
 using namespace kw;
 using namespace kw::testing;
 
-class TestLocalFaults : public QObject
+class TestLocalFaults : public QObject, private FakeZygoteSandbox
 {
     Q_OBJECT
-
-    QTemporaryDir m_tmp;
-
-    LocalConfig config(std::vector<std::string> devices = {}, int cpu = 1)
-    {
-        return fakeZygoteConfig(m_tmp, std::move(devices), cpu);
-    }
-    std::string tmpFile(const char* name) { return m_tmp.path().toStdString() + "/" + name; }
 
 private Q_SLOTS:
     void initTestCase()
     {
         if (fixturesDir().empty())
             QSKIP("KW_TEST_FIXTURES is not set (run through ctest)");
-        QVERIFY(m_tmp.isValid());
+        QVERIFY(sandboxReady());
     }
 
     void timeoutKillsTheWholeGroup()
