@@ -5,7 +5,7 @@ On the GPU the start event is queued behind the cache flush and a short spin ker
 has issued the timed call's kernels before the GPU reaches the start event: the window holds the
 GPU's work, not the host's launch latency. That latency depends on the CPU the process runs on
 (measured on the H100 host: the same Triton launch took 21-51 us on the host depending on the
-vCPU), and counting it made the speedup of a ~45 us kernel change by up to 89 % between
+vCPU), and counting it made the speedup of a ~45 us kernel change by up to 137 % between
 evaluations. Host time of the call beyond the head start still shows (the GPU waits for it);
 within it, only host work that does not depend on the inputs can pass unseen (reading the inputs
 on the host waits for the GPU). Work queued on another stream that does not wait for the current
@@ -127,7 +127,6 @@ class Timer:
         if self.cuda:
             start, end_stream, end = self._Event(enable_timing=True), self._Event(enable_timing=True), \
                 self._Event(enable_timing=True)
-            guard = guard if self.covered else None
             self._sync(self.device)
             if guard is not None:
                 guard.poison()
@@ -135,10 +134,10 @@ class Timer:
                 self.flush()
             if self.covered:
                 self._sleep(self.spin_cycles)
-                if guard is not None:
-                    guard.restore()
             else:
                 self._sync(self.device)
+            if guard is not None:
+                guard.restore()  # queued on the current stream, before the start event
             h0 = _perf_counter()
             self._record(start)
             out = fn(*args)
