@@ -4,7 +4,6 @@
 #include "Text.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 

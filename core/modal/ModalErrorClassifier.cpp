@@ -4,9 +4,7 @@
 #include "ModalLogLine.h"
 #include "Text.h"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 
 namespace kw {
 

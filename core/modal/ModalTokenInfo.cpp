@@ -3,8 +3,6 @@
 #include "ModalLogLine.h"
 #include "Text.h"
 
-#include <cctype>
-
 namespace kw {
 
 namespace {
