@@ -1,7 +1,10 @@
 // TroubleshootPanel against the fake `modal`: the checks run off the UI thread and each is
 // listed with pass/fail and its fix.
+#include "EnvGuard.h"
 #include "app/AppContext.h"
+#include "app/Settings.h"
 #include "deployment/TroubleshootPanel.h"
+#include "doubles/EndpointDouble.h"
 
 #include <QPushButton>
 #include <QTemporaryDir>
@@ -70,6 +73,41 @@ private Q_SLOTS:
         QVERIFY(token->text(0).contains(QStringLiteral("pass")));
         QVERIFY(token->text(3).isEmpty());
         QVERIFY(panel.list()->topLevelItemCount() >= 5);
+    }
+
+    void checksUseWhatSettingsHold()
+    {
+        kwtest::EndpointDouble dbl;
+        if (!dbl.ok())
+            QSKIP("the endpoint double (python3) did not start");
+        EnvGuard env;
+        env.set("FAKE_MODAL_SCENARIO", "ok");
+        env.set("KERNELWATCH_MODAL_BIN", ""); // only Settings knows where `modal` is
+        Settings& s = m_ctx->settings();
+        s.setModalCliPath(QString::fromUtf8(kTestsDir + "/doubles/bin/modal"));
+        s.setModalEndpoint(QString::fromStdString(dbl.url("/ok")));
+        s.setModalProxyKey(QString::fromUtf8(kwtest::EndpointDouble::kKey));
+        s.setModalProxySecret(QString::fromUtf8(kwtest::EndpointDouble::kSecret));
+        s.setModalGpuType(QStringLiteral("L4"));
+        s.setModalTimeoutS(600); // the double's deployed maximum is 300 s
+
+        TroubleshootPanel panel(*m_ctx);
+        panel.runChecks();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.running(), 60000);
+        QTreeWidgetItem* cli = itemFor(panel.list(), QStringLiteral("cli"));
+        QVERIFY(cli);
+        QVERIFY2(cli->text(0).contains(QStringLiteral("pass")), qPrintable(cli->text(2)));
+        QTreeWidgetItem* ep = itemFor(panel.list(), QStringLiteral("endpoint"));
+        QVERIFY(ep);
+        QVERIFY2(ep->text(0).contains(QStringLiteral("pass")), qPrintable(ep->text(2)));
+        QVERIFY(ep->text(2).contains(QString::fromStdString(dbl.url("/ok"))));
+        QTreeWidgetItem* gpu = itemFor(panel.list(), QStringLiteral("gpu"));
+        QVERIFY(gpu);
+        QVERIFY2(gpu->text(2).startsWith(QStringLiteral("L4")), qPrintable(gpu->text(2)));
+        QTreeWidgetItem* timeout = itemFor(panel.list(), QStringLiteral("timeout"));
+        QVERIFY(timeout);
+        QVERIFY2(timeout->text(0).contains(QStringLiteral("fail")), qPrintable(timeout->text(2)));
+        QVERIFY2(timeout->text(3).contains(QStringLiteral("--timeout 600")), qPrintable(timeout->text(3)));
     }
 };
 

@@ -194,6 +194,11 @@ ModalCliOptions Settings::modalCliOptions() const
     return o;
 }
 
+ModalCli Settings::modalCli() const
+{
+    return ModalCli(modalCliOptions());
+}
+
 QString Settings::defaultHistoryPath() const
 {
     return fromStd(HistoryStore::defaultPath());

@@ -12,6 +12,7 @@
 class QSettings;
 
 namespace kw {
+class ModalCli;
 struct ModalCliOptions;
 struct ModalConfig;
 } // namespace kw
@@ -76,6 +77,9 @@ public:
     // set here).
     static bool proxyTokenFromEnvironment();
     ModalCliOptions modalCliOptions() const;
+    // The `modal` client as configured now (environment, then the CLI path set here). Panels take
+    // it when they start a command, so a change in Settings applies to the next command.
+    ModalCli modalCli() const;
 
     // Storage
     QString historyPath() const;

@@ -39,8 +39,7 @@ PanelInfo DeploymentPanel::info()
             tr("Deploy the Modal evaluator, watch its apps, containers and logs")};
 }
 
-DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent), m_cli(ctx.settings().modalCliOptions())
+DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, parent)
 {
     auto* root = new QVBoxLayout(this);
 
@@ -60,7 +59,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     top->addWidget(link);
     root->addLayout(top);
 
-    m_launch = new ModalLaunchBox(ctx, m_cli, this);
+    m_launch = new ModalLaunchBox(ctx, this);
     connect(m_launch, &ModalLaunchBox::launchEnded, this, &DeploymentPanel::pollNow);
 
     // Apps and containers.
@@ -101,7 +100,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     lists->setStretchFactor(1, 2);
     lists->setSizes({700, 460});
 
-    m_logBox = new ModalLogBox(ctx, m_cli, this);
+    m_logBox = new ModalLogBox(ctx, this);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_launch);
@@ -120,12 +119,6 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
     addPanelAction(
         tr("Deploy"), {}, [this] { deploy(); }, tr("Deploy the evaluator app to Modal"));
     addPanelAction(tr("Refresh apps and containers"), {}, [this] { pollNow(); });
-
-    connect(&ctx.settings(), &Settings::modalConfigChanged, this, [this] {
-        m_cli = ModalCli(m_ctx.settings().modalCliOptions());
-        m_launch->setCli(m_cli);
-        m_logBox->setCli(m_cli);
-    });
 
     refreshAuth();
 }
@@ -153,7 +146,7 @@ void DeploymentPanel::refreshAuth()
         return;
     m_authPending = true;
     async::run(
-        this, [cli = m_cli] { return cli.tokenInfo(); },
+        this, [cli = m_ctx.settings().modalCli()] { return cli.tokenInfo(); },
         [this](ModalCliResult<ModalTokenInfo> r) {
             m_authPending = false;
             if (r.ok()) {
@@ -196,7 +189,7 @@ void DeploymentPanel::pollNow()
     m_pollStatus->setText(tr("Refreshing…"));
     async::run(
         this,
-        [cli = m_cli] {
+        [cli = m_ctx.settings().modalCli()] {
             PollResult r;
             r.apps = cli.listApps();
             if (r.apps.ok())
@@ -237,7 +230,7 @@ void DeploymentPanel::stopSelectedContainer()
     m_stopContainer->setEnabled(false);
     m_pollStatus->setText(tr("Stopping %1…").arg(q(id)));
     async::run(
-        this, [cli = m_cli, id] { return cli.stopContainer(id); },
+        this, [cli = m_ctx.settings().modalCli(), id] { return cli.stopContainer(id); },
         [this, id](ModalCliResult<bool> r) {
             m_pollStatus->setText(r.ok() ? tr("Stopped %1").arg(q(id))
                                          : tr("✗ Stop %1: %2").arg(q(id), q(r.diagnosis.message())));

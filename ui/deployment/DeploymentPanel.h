@@ -1,6 +1,5 @@
 #pragma once
 
-#include "ModalCli.h"
 #include "app/Panel.h"
 #include "deployment/ModalLaunchBox.h"
 #include "deployment/ModalLogBox.h"
@@ -67,7 +66,6 @@ protected:
 private:
     void schedulePoll(int ms);
 
-    ModalCli m_cli;
     QLabel* m_auth = nullptr;
     ModalLaunchBox* m_launch = nullptr;
     AppListModel* m_apps = nullptr;

@@ -21,8 +21,8 @@ namespace kw::ui {
 
 using deployment::q;
 
-ModalLaunchBox::ModalLaunchBox(AppContext& ctx, const ModalCli& cli, QWidget* parent)
-    : QGroupBox(tr("Deploy %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx), m_cli(cli)
+ModalLaunchBox::ModalLaunchBox(AppContext& ctx, QWidget* parent)
+    : QGroupBox(tr("Deploy %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx)
 {
     auto* dl = new QVBoxLayout(this);
     auto* row = new QHBoxLayout;
@@ -161,7 +161,7 @@ void ModalLaunchBox::deploy()
     auto stop = m_deployStop;
     async::run(
         this,
-        [cli = m_cli, app = *launch, stop, sink = outputSink()] {
+        [cli = m_ctx.settings().modalCli(), app = *launch, stop, sink = outputSink()] {
             return cli.deploy(app.file, app.env, sink, stop.get());
         },
         [this, gpu = launch->gpu, timeoutS = launch->timeoutS](ModalCliResult<ModalDeployResult> r) {
@@ -210,7 +210,7 @@ void ModalLaunchBox::serve()
     auto stop = m_serveStop;
     async::run(
         this,
-        [cli = m_cli, app = *launch, stop, sink = outputSink()] {
+        [cli = m_ctx.settings().modalCli(), app = *launch, stop, sink = outputSink()] {
             return cli.serve(app.file, app.env, sink, stop.get());
         },
         [this, stop](ModalCliResult<ModalDeployResult> r) {

@@ -29,10 +29,8 @@ class ModalLaunchBox : public QGroupBox
 {
     Q_OBJECT
 public:
-    ModalLaunchBox(AppContext& ctx, const ModalCli& cli, QWidget* parent = nullptr);
+    explicit ModalLaunchBox(AppContext& ctx, QWidget* parent = nullptr);
     ~ModalLaunchBox() override;
-
-    void setCli(const ModalCli& cli) { m_cli = cli; }
 
     bool deploying() const { return m_deployStop != nullptr; }
     bool serving() const { return m_serveStop != nullptr; }
@@ -70,7 +68,6 @@ private:
     void showFailure(const ModalDiagnosis& d);
 
     AppContext& m_ctx;
-    ModalCli m_cli;
     QComboBox* m_gpu = nullptr;
     QSpinBox* m_timeout = nullptr;
     QPushButton* m_deployButton = nullptr;

@@ -2,6 +2,7 @@
 
 #include "HistoryStore.h"
 #include "app/AppContext.h"
+#include "app/Settings.h"
 #include "deployment/Async.h"
 #include "deployment/DeploymentUi.h"
 #include "deployment/ModalTableModels.h"
@@ -23,8 +24,8 @@ namespace kw::ui {
 
 using deployment::q;
 
-ModalLogBox::ModalLogBox(AppContext& ctx, const ModalCli& cli, QWidget* parent)
-    : QGroupBox(tr("Logs of %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx), m_cli(cli)
+ModalLogBox::ModalLogBox(AppContext& ctx, QWidget* parent)
+    : QGroupBox(tr("Logs of %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx)
 {
     auto* lg = new QVBoxLayout(this);
     auto* lr = new QHBoxLayout;
@@ -120,7 +121,7 @@ void ModalLogBox::setFollowing(bool on)
         async::post(guard, [this, message] { m_followStatus->setText(tr("✗ %1").arg(q(message))); });
     };
     m_followResults = 0;
-    m_follower = std::make_shared<ModalLogFollower>(m_cli, o, cb);
+    m_follower = std::make_shared<ModalLogFollower>(m_ctx.settings().modalCli(), o, cb);
     m_follower->start();
     m_followButton->setText(tr("Following…"));
 }

@@ -31,10 +31,8 @@ class ModalLogBox : public QGroupBox
 {
     Q_OBJECT
 public:
-    ModalLogBox(AppContext& ctx, const ModalCli& cli, QWidget* parent = nullptr);
+    explicit ModalLogBox(AppContext& ctx, QWidget* parent = nullptr);
     ~ModalLogBox() override;
-
-    void setCli(const ModalCli& cli) { m_cli = cli; }
 
     LogLineModel* logs() const { return m_logs; }
     bool following() const { return m_follower != nullptr; }
@@ -48,7 +46,6 @@ private:
     void stopFollowing();
 
     AppContext& m_ctx;
-    ModalCli m_cli;
     LogLineModel* m_logs = nullptr;
     LogFilterModel* m_logFilter = nullptr;
     QTableView* m_logView = nullptr;

@@ -1,5 +1,7 @@
 #include "deployment/TroubleshootPanel.h"
 
+#include "app/AppContext.h"
+#include "app/Settings.h"
 #include "deployment/Async.h"
 
 #include <QHBoxLayout>
@@ -91,9 +93,10 @@ void TroubleshootPanel::runChecks()
     QPointer<QObject> guard(this);
     async::run(
         this,
-        [cli = m_cli, guard, this] {
-            ModalConfig config = ModalConfig::fromEnvironment();
+        [cli = m_ctx.settings().modalCli(), config = m_ctx.settings().modalConfig(),
+         timeoutS = m_ctx.settings().modalTimeoutS(), guard, this] {
             ModalCheckOptions o;
+            o.configuredTimeoutS = timeoutS;
             return runModalChecks(cli, config, o, [guard, this](const ModalCheck& c) {
                 async::post(guard, [this, c] { addCheck(c); });
             });

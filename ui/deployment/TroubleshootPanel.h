@@ -10,7 +10,8 @@ class QTreeWidget;
 namespace kw::ui {
 
 // Runs the Modal troubleshooting checks (core ModalChecks) on demand, off the UI thread, and
-// lists each as it completes: pass/fail/skipped, what was found, and the fix.
+// lists each as it completes: pass/fail/skipped, what was found, and the fix. The checks use what
+// Settings › Modal holds (CLI path, endpoint, GPU type, timeout, proxy token) over the environment.
 class TroubleshootPanel : public Panel
 {
     Q_OBJECT
@@ -30,7 +31,6 @@ public Q_SLOTS:
 private:
     void addCheck(const ModalCheck& c);
 
-    ModalCli m_cli;
     QPushButton* m_run = nullptr;
     QLabel* m_summary = nullptr;
     QTreeWidget* m_list = nullptr;
