@@ -1,5 +1,7 @@
 #include "EvalResult.h"
 
+#include "LegacyStatus.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -189,14 +191,8 @@ EvalResult resultFromJson(const json& j)
         }
     }
     // Status absent (kernel_rl's own dicts): derive it from the legacy fields.
-    if (r.status == EvalStatus::Unknown && st.empty() && j.contains("compiled")) {
-        if (r.cheated)
-            r.status = EvalStatus::Rejected;
-        else if (!r.compiled)
-            r.status = EvalStatus::CompileError;
-        else
-            r.status = r.correctness ? EvalStatus::Correct : EvalStatus::Incorrect;
-    }
+    if (r.status == EvalStatus::Unknown && st.empty() && j.contains("compiled"))
+        r.status = deriveLegacyStatus(j);
     return r;
 }
 

@@ -9,6 +9,7 @@
 #include "TrainingConfig.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -41,7 +42,7 @@ std::vector<std::string> warningsFor(const TrainingSettingsView& view)
         if (key != "modal_timeout" || !value)
             continue;
         const int deployed = savedDeployTimeout();
-        const int want = std::atoi(value->c_str());
+        const int want = static_cast<int>(std::atof(value->c_str()));
         if (deployed > 0 && want > deployed)
             out.push_back("modal_timeout " + std::to_string(want) + " s exceeds the deployed app's maximum " +
                           std::to_string(deployed) +
@@ -63,22 +64,26 @@ int show(const std::string& file, bool json)
         return ExitUsage;
     }
     const auto warnings = warningsFor(view);
+    const auto notes = kernelRlWarnings(view);
     if (json) {
         nlohmann::json settings = nlohmann::json::object();
         for (const auto& [k, v] : view.values)
             settings[k] = v ? nlohmann::json(*v) : nlohmann::json(nullptr);
         std::printf("%s\n", nlohmann::json{{"file", file},
-                                           {"section", kTrainingSection},
+                                           {"section", view.section},
                                            {"settings", settings},
-                                           {"warnings", warnings}}
+                                           {"warnings", warnings},
+                                           {"notes", notes}}
                                 .dump(2)
                                 .c_str());
     } else {
-        std::printf("%s (%s:)\n", file.c_str(), std::string(kTrainingSection).c_str());
+        std::printf("%s (%s:)\n", file.c_str(), view.section.c_str());
         for (const auto& [k, v] : view.values)
             std::printf("  %-20s %s\n", k.c_str(), v ? v->c_str() : "(not set)");
         for (const auto& w : warnings)
             std::printf("warning: %s\n", w.c_str());
+        for (const auto& n : notes)
+            std::printf("note: %s\n", n.c_str());
     }
     return warnings.empty() ? ExitOk : ExitFailure;
 }

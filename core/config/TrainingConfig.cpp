@@ -3,8 +3,12 @@
 #include "ModalGpu.h"
 #include "Text.h"
 
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 
 namespace kw {
@@ -16,7 +20,8 @@ const std::vector<TrainingSetting>& trainingSettings()
         {"modal_gpu_type", "gpu",
          "Modal GPU type: T4, L4, A10, L40S, A100, A100-80GB, RTX-PRO-6000, H100, H100!, "
          "H200, B200, TYPE:N"},
-        {"modal_timeout", "int", "seconds one evaluation may take on Modal (10..86400)"},
+        {"modal_timeout", "float",
+         "seconds one evaluation may take on Modal (10..86400; kernel_rl reads a float, e.g. 60.0)"},
         {"backend", "choice", "kernel language: cuda, triton, tilelang or cute"},
         {"num_correct_trials", "int", "correctness trials per kernel (1..1000)"},
         {"measure_performance", "bool", "time the kernel against the reference (true/false)"},
@@ -32,6 +37,24 @@ std::string knownKeys()
     for (const auto& t : trainingSettings())
         s += (s.empty() ? "" : ", ") + t.key;
     return s;
+}
+
+std::optional<double> plainNumber(std::string_view v)
+{
+    const std::string s(v);
+    if (s.empty() || s.find_first_not_of("0123456789.eE+-") != std::string::npos)
+        return std::nullopt;
+    errno = 0;
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    if (errno || *end || !std::isfinite(d))
+        return std::nullopt;
+    return d;
+}
+
+bool isFloatStyle(std::string_view v)
+{
+    return v.find_first_of(".eE") != std::string_view::npos;
 }
 
 std::optional<long long> wholeNumber(std::string_view v)
@@ -80,12 +103,16 @@ std::string validateTrainingValue(const std::string& key, std::string_view raw, 
         out = YamlScalarValue::ofString(l);
         return {};
     }
-    const auto n = wholeNumber(v);
-    if (key == "modal_timeout") {
-        if (!n || *n < 10 || *n > 86400)
-            return "modal_timeout must be whole seconds from 10 to 86400 (Modal's limit is 24 h; got '" +
+    if (it->type == "float") {
+        const auto d = plainNumber(v);
+        if (!d || *d < 10 || *d > 86400)
+            return key + " must be seconds from 10 to 86400, e.g. 60.0 (Modal's limit is 24 h; got '" +
                    std::string(v) + "')";
-    } else if (!n || *n < 1 || *n > 1000) {
+        out = YamlScalarValue::ofNumberText(std::string(v));
+        return {};
+    }
+    const auto n = wholeNumber(v);
+    if (!n || *n < 1 || *n > 1000) {
         return key + " must be a whole number from 1 to 1000 (got '" + std::string(v) + "')";
     }
     out = YamlScalarValue::ofInt(*n);
@@ -105,12 +132,27 @@ std::string parseTrainingAssignment(std::string_view assignment, TrainingChange&
     return validateTrainingValue(key, assignment.substr(eq + 1), out.value);
 }
 
+std::string trainingSection(std::string_view yamlText)
+{
+    try {
+        const YAML::Node doc = YAML::Load(std::string(yamlText));
+        if (doc.IsMap()) {
+            const YAML::Node mt = doc[std::string(kMultiTurnTrainingSection)];
+            if (mt && mt.IsMap())
+                return std::string(kMultiTurnTrainingSection);
+        }
+    } catch (const std::exception&) {
+    }
+    return std::string(kTrainingSection);
+}
+
 TrainingSettingsView readTrainingSettings(std::string_view yamlText)
 {
     TrainingSettingsView view;
+    view.section = trainingSection(yamlText);
     for (const auto& s : trainingSettings()) {
         std::string err;
-        auto v = readYamlScalar(yamlText, {std::string(kTrainingSection), s.key}, &err);
+        auto v = readYamlScalar(yamlText, {view.section, s.key}, &err);
         if (!err.empty()) {
             view.error = err;
             view.values.clear();
@@ -126,8 +168,16 @@ YamlEditOutcome applyTrainingChanges(std::string_view yamlText, const std::vecto
     YamlEditOutcome total;
     total.text = std::string(yamlText);
     std::string text(yamlText);
+    const std::string section = trainingSection(yamlText);
     for (const auto& c : changes) {
-        auto r = setYamlScalar(text, {std::string(kTrainingSection), c.key}, c.value);
+        YamlScalarValue value = c.value;
+        // Keep the value's style: kernel_rl ships `modal_timeout: 60.0`; setting 90 writes 90.0.
+        if (value.kind == YamlScalarValue::Kind::Number && !isFloatStyle(value.string)) {
+            const auto old = readYamlScalar(text, {section, c.key});
+            if (old && isFloatStyle(*old) && plainNumber(*old))
+                value.string += ".0";
+        }
+        auto r = setYamlScalar(text, {section, c.key}, value);
         if (!r.ok()) {
             total.error = r.error;
             return total;
@@ -138,6 +188,47 @@ YamlEditOutcome applyTrainingChanges(std::string_view yamlText, const std::vecto
     total.changed = text != yamlText;
     total.text = std::move(text);
     return total;
+}
+
+const std::vector<std::string>& kernelRlGpuArchTable()
+{
+    // kernel_rl/modal/app.py GPU_ARCH_MAPPING at af0aa94; any other name builds for Ampere.
+    static const std::vector<std::string> table = {"A100", "A100-40GB", "A100-80GB", "H100", "H200",
+                                                   "L40S", "L4",        "T4",        "A10G"};
+    return table;
+}
+
+std::vector<std::string> kernelRlWarnings(const TrainingSettingsView& view)
+{
+    std::vector<std::string> out;
+    std::optional<std::string> gpu, useModal;
+    for (const auto& [k, v] : view.values) {
+        if (k == "modal_gpu_type")
+            gpu = v;
+        if (k == "use_modal")
+            useModal = v;
+    }
+    if (!gpu)
+        return out;
+    std::string name = *gpu;
+    if (const auto colon = name.find(':'); colon != std::string::npos)
+        name.resize(colon);
+    if (!name.empty() && name.back() == '!')
+        name.pop_back();
+    const auto& table = kernelRlGpuArchTable();
+    if (std::find(table.begin(), table.end(), name) == table.end()) {
+        std::string known;
+        for (const auto& t : table)
+            known += (known.empty() ? "" : ", ") + t;
+        out.push_back("modal_gpu_type " + *gpu + " is not in kernel_rl's GPU-architecture table (" + known +
+                      "): kernel_rl then compiles kernels for Ampere, which may not run on this GPU");
+    }
+    const std::string um = text::asciiLower(useModal.value_or("false"));
+    if (um == "true" || um == "yes" || um == "on")
+        out.push_back("kernel_rl (at af0aa94) does not pass modal_gpu_type to its evaluations: they run on "
+                      "A100 whatever is set here, unless the training code calls kernelwatch's deployed "
+                      "app with the GPU it wants");
+    return out;
 }
 
 } // namespace kw

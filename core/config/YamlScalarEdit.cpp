@@ -21,6 +21,14 @@ YamlScalarValue YamlScalarValue::ofInt(long long i)
     return v;
 }
 
+YamlScalarValue YamlScalarValue::ofNumberText(std::string plainNumber)
+{
+    YamlScalarValue v;
+    v.kind = Kind::Number;
+    v.string = std::move(plainNumber);
+    return v;
+}
+
 YamlScalarValue YamlScalarValue::ofString(std::string s)
 {
     YamlScalarValue v;
@@ -36,6 +44,7 @@ std::string YamlScalarValue::scalarText() const
         return boolean ? "true" : "false";
     case Kind::Int:
         return std::to_string(integer);
+    case Kind::Number:
     case Kind::String:
         return string;
     }

@@ -15,6 +15,7 @@ struct YamlScalarValue
     {
         Bool,
         Int,
+        Number, // a plain number written as given in `string` ("60.0", "1e3")
         String
     };
     Kind kind = Kind::String;
@@ -24,6 +25,7 @@ struct YamlScalarValue
 
     static YamlScalarValue ofBool(bool b);
     static YamlScalarValue ofInt(long long i);
+    static YamlScalarValue ofNumberText(std::string plainNumber);
     static YamlScalarValue ofString(std::string s);
     // The scalar text a YAML parser reads back ("true", "600", "H100").
     std::string scalarText() const;

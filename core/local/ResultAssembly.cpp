@@ -1,5 +1,7 @@
 #include "ResultAssembly.h"
 
+#include "LegacyStatus.h"
+
 #include "DevicePlan.h"
 #include "Subprocess.h"
 
@@ -107,12 +109,7 @@ EvalResult assembleResult(const EvalRequest& request, const ChildOutcome& o, dou
         r = std::move(c);
     } else if (r.status == EvalStatus::Unknown && o.mode != "compile") {
         // A result without a status: derive it like kernel_rl's legacy dicts.
-        if (r.cheated)
-            r.status = EvalStatus::Rejected;
-        else if (!r.compiled)
-            r.status = EvalStatus::CompileError;
-        else
-            r.status = r.correctness ? EvalStatus::Correct : EvalStatus::Incorrect;
+        r.status = deriveLegacyStatus(toJson(r, false));
     }
     if (haveResult && o.exited && o.exited->signal && !o.timedOut && !o.cancelled)
         r.metadata["exit_signal"] = signalName(*o.exited->signal); // died after delivering

@@ -3,6 +3,7 @@
 #include "ModalEndpointProbe.h"
 #include "ModalGpu.h"
 #include "ModalSecrets.h"
+#include "ModalVersion.h"
 
 namespace kw {
 
@@ -17,12 +18,20 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
         out.push_back(std::move(c));
     };
 
-    ModalCheck cliCheck{"cli", "Modal CLI found", false, false, {}, {}};
+    ModalCheck cliCheck{
+        "cli", "Modal CLI found (" + std::string(kModalMinVersion) + " or newer)", false, false, {}, {}};
     const auto version = cli.version();
     cliCheck.ok = version.ok();
     cliCheck.detail = version.ok() ? cli.options().program + " " + version.value : version.diagnosis.summary;
     if (!version.ok())
         cliCheck.fix = version.diagnosis.fix;
+    if (version.ok()) {
+        if (auto problem = modalVersionProblem(version.value); !problem.empty()) {
+            cliCheck.ok = false;
+            cliCheck.detail += ": too old";
+            cliCheck.fix = std::move(problem);
+        }
+    }
     report(cliCheck);
 
     ModalCheck token{"token", "Modal token valid", false, !cliCheck.ok, {}, {}};

@@ -303,6 +303,7 @@ ModalCliResult<std::vector<ModalLogLine>> ModalCli::containerLogs(const std::str
                                                                   ModalLogOptions o) const
 {
     o.follow = false;
+    o.showContainerId = false; // `modal container logs` has no such option (exit 2): the id is `id`
     auto r = fromCommand<std::vector<ModalLogLine>>(run(logArgs({"container", "logs", id}, o)));
     if (r.ok())
         r.value = parseLines(r.command.out);

@@ -37,7 +37,8 @@ std::string urlAfter(std::string_view line, std::string_view marker)
 ModalDeployStage modalDeployStageOf(std::string_view raw)
 {
     const std::string line = stripAnsi(raw);
-    if (line.find("App deployed") != std::string::npos)
+    if (line.find("App deployed") != std::string::npos ||
+        line.find("Deployment skipped") != std::string::npos)
         return ModalDeployStage::Deployed;
     if (line.find("Error") != std::string::npos && line.find("\xe2\x95\xad") != std::string::npos)
         return ModalDeployStage::Failed;
@@ -74,6 +75,11 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
                 r.deploySeconds = secs;
         } else if (line.find("App deployed") != std::string_view::npos) {
             deployedLine = true;
+        } else if (line.find("Deployment skipped") != std::string_view::npos) {
+            // modal >= 1.4: "✓ Deployment skipped: no changes detected! ⏭️", exit 0. The app as
+            // deployed before is what runs; the web function lines are still printed.
+            deployedLine = true;
+            r.skipped = true;
         }
         if (auto u = urlAfter(line, "View Deployment:"); !u.empty())
             r.deploymentUrl = u;

@@ -16,7 +16,8 @@ struct ModalWebFunction
 // What `modal deploy FILE.py` printed.
 struct ModalDeployResult
 {
-    bool success = false;                    // "App deployed" seen (and exit code 0 when known)
+    bool success = false; // "App deployed" or "Deployment skipped" seen (and exit code 0 when known)
+    bool skipped = false; // modal >= 1.4 found nothing changed: the deployed app is unchanged
     std::vector<std::string> createdObjects; // "function KernelEvaluator.*", "mount /...", ...
     std::vector<ModalWebFunction> webFunctions;
     std::optional<double> deploySeconds; // "App deployed in 12.3s"

@@ -2,6 +2,7 @@
 
 #include "ModalErrorBox.h"
 #include "ModalLogLine.h"
+#include "ModalVersion.h"
 #include "Text.h"
 
 #include <array>
@@ -221,8 +222,21 @@ ModalDiagnosis classifyModalOutput(std::string_view output, int exitCode)
         d.fix = "check the network connection to Modal, or raise the command timeout";
         return d;
     }
-    if (exitCode == 2 || text.find("usage: modal") != std::string::npos)
-        return modalDiagnosisFor(ModalCause::UsageError, detailOf(output));
+    if (exitCode == 2 || text.find("usage: modal") != std::string::npos) {
+        auto d = modalDiagnosisFor(ModalCause::UsageError, detailOf(output));
+        // click's own words for an option or argument the command does not take: the command
+        // line kernelwatch built is wrong for this client, upgrading would not help.
+        for (const char* words : {"No such option", "Got unexpected extra argument", "no such option"}) {
+            if (text.find(words) == std::string::npos)
+                continue;
+            d.summary = "kernelwatch passed an option this modal command does not take";
+            d.fix = "this is kernelwatch's mistake for your modal version (`modal --version`; kernelwatch "
+                    "supports " +
+                    std::string(kModalMinVersion) + " and newer): please report it with the detail below";
+            break;
+        }
+        return d;
+    }
     return modalDiagnosisFor(ModalCause::Unknown, detailOf(output));
 }
 

@@ -214,24 +214,56 @@ bool JsonScanner::matchLiteral(std::string_view lit)
 
 bool JsonScanner::skipContainer()
 {
-    // m_pos at '{' or '['. Bracket counting; strings skipped as units. Iterative: no recursion depth.
+    // m_pos at '{' or '['. Skips to the matching bracket, strings as units, iterative (no recursion
+    // depth), and checks the token order on the way: after a value only ',' ':' or a closing
+    // bracket may follow, and a value must follow '[', ',' or ':'. Bracket counting alone would
+    // accept a record cut inside a string and followed by the next record (a crash leaves that):
+    // the cut string "closes" on the next record's first quote and the brackets may still balance,
+    // which used to merge two records into one. Validation rejects it, so the caller can look for
+    // the later record start instead.
     const char* base = m_text.data();
     const std::size_t n = m_text.size();
     std::size_t depth = 0;
+    bool afterValue = false; // the previous token ended a value
+    auto isWs = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
+    auto isScalar = [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' ||
+               c == '+' || c == '.';
+    };
     while (m_pos < n) {
         const char c = base[m_pos];
+        if (isWs(c)) {
+            ++m_pos;
+            continue;
+        }
+        if (c == '}' || c == ']') {
+            ++m_pos;
+            if (--depth == 0)
+                return true;
+            afterValue = true;
+            continue;
+        }
+        if (afterValue) {
+            if (c != ',' && c != ':')
+                return false; // two values in a row: not JSON (m_truncated stays false)
+            ++m_pos;
+            afterValue = false;
+            continue;
+        }
         if (c == '"') {
             ++m_pos;
             if (!skipStringBody())
                 return false;
-            continue;
-        }
-        ++m_pos;
-        if (c == '{' || c == '[') {
+            afterValue = true;
+        } else if (c == '{' || c == '[') {
+            ++m_pos;
             ++depth;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0)
-                return true;
+        } else if (isScalar(c)) {
+            while (m_pos < n && isScalar(base[m_pos]))
+                ++m_pos;
+            afterValue = true;
+        } else {
+            return false;
         }
     }
     m_truncated = true;

@@ -1,5 +1,7 @@
 #include "TraceLineParser.h"
 
+#include "LegacyStatus.h"
+
 #include "JsonLineStart.h"
 #include "JsonScanner.h"
 #include "StringInterner.h"
@@ -175,6 +177,8 @@ struct EvalFields
     bool formatOkSeen = false, formatOk = true;
     std::string_view statusText;
     bool hasStatus = false;
+    std::string_view exceptionType; // metadata.exception_type
+    bool runtimeError = false;      // metadata.runtime_error / runtime_error_name present
 };
 
 bool readEvalResult(JsonScanner& s, TraceRecord& rec, TraceLineSpans& spans, EvalFields& ev)
@@ -208,6 +212,16 @@ bool readEvalResult(JsonScanner& s, TraceRecord& rec, TraceLineSpans& spans, Eva
             }
             if (key == "error_message" && s.peekKind() == Kind::String)
                 return s.rawString(spans.errorMessage);
+            if (key == "metadata")
+                return readObject(s, [&](std::string_view k) {
+                    if (k == "exception_type" && s.peekKind() == Kind::String)
+                        return s.rawString(ev.exceptionType);
+                    if (k == "runtime_error" || k == "runtime_error_name") {
+                        ev.runtimeError = ev.runtimeError || s.peekKind() != Kind::Null;
+                        return s.skipValue();
+                    }
+                    return s.skipValue();
+                });
             return s.skipValue();
         },
         &spans.evalResult);
@@ -353,9 +367,18 @@ TraceIssue parseObject(std::string_view text, TraceRecord& rec, TraceLineSpans& 
     std::optional<EvalStatus> explicitStatus;
     if (ev.hasStatus)
         explicitStatus = parseEvalStatus(ev.statusText);
-    rec.status = explicitStatus
-                     ? *explicitStatus
-                     : deriveTraceStatus(rec.compiled, rec.correctness, rec.cheated, spans.errorMessage);
+    if (explicitStatus) {
+        rec.status = *explicitStatus;
+    } else {
+        LegacyStatusSignals sig;
+        sig.compiled = rec.compiled;
+        sig.correctness = rec.correctness;
+        sig.cheated = rec.cheated;
+        sig.errorMessage = spans.errorMessage;
+        sig.exceptionType = ev.exceptionType;
+        sig.runtimeError = ev.runtimeError;
+        rec.status = deriveLegacyStatus(sig);
+    }
     return TraceIssue::None;
 }
 
@@ -379,16 +402,6 @@ TraceIssue parseAt(std::string_view line, std::size_t start, std::uint64_t baseO
     return rec.issue;
 }
 
-bool containsNoCase(std::string_view hay, std::string_view needle)
-{
-    if (needle.size() > hay.size())
-        return false;
-    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-    return it != hay.end();
-}
-
 } // namespace
 
 std::uint64_t traceLineHash(std::uint64_t offset, std::string_view line)
@@ -403,22 +416,6 @@ std::uint64_t traceLineHash(std::uint64_t offset, std::string_view line)
 std::uint64_t traceLineHash(std::uint64_t offset, std::uint64_t length)
 {
     return mix64(mix64(kFnvOffset ^ offset) ^ mix64(length + 0x9E3779B97F4A7C15ull));
-}
-
-EvalStatus deriveTraceStatus(bool compiled, bool correctness, bool cheated, std::string_view errorMessage)
-{
-    if (cheated)
-        return EvalStatus::Rejected;
-    if (!compiled)
-        return EvalStatus::CompileError;
-    if (correctness)
-        return EvalStatus::Correct;
-    if (containsNoCase(errorMessage, "timeout") || containsNoCase(errorMessage, "timed out"))
-        return EvalStatus::Timeout;
-    if (errorMessage.find("Error") != std::string_view::npos ||
-        errorMessage.find("Exception") != std::string_view::npos)
-        return EvalStatus::RuntimeError;
-    return EvalStatus::Incorrect;
 }
 
 TraceIssue parseTraceLine(std::string_view line, TraceRecord& rec, TraceLineSpans* spansOut)

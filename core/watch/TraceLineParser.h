@@ -25,8 +25,10 @@ struct TraceLineSpans
 //
 // The caller sets rec.offset (byte offset of the line) and rec.lineNo first; everything else is
 // reset and filled from the line, including rec.issue (also returned), rec.length and rec.idHash.
-// Step: only a field of the line (step, batch, batch_idx, metrics.step) is used here; other
-// records keep step -1 for StepMapper. Never throws; any input is safe (fuzzed).
+// Status: eval_result.status when present (kernelwatch's evaluator), else deriveLegacyStatus
+// (LegacyStatus.h) from the signals kernel_rl writes. Step: only a field of the line (step, batch, batch_idx,
+// metrics.step) is used here; other records keep step -1 for StepMapper. Never throws; any input is safe
+// (fuzzed).
 TraceIssue parseTraceLine(std::string_view line, TraceRecord& rec, TraceLineSpans* spans = nullptr);
 
 // The stable content hash of a line at an offset: a 64-bit hash of offset, length, the first and the
@@ -34,10 +36,5 @@ TraceIssue parseTraceLine(std::string_view line, TraceRecord& rec, TraceLineSpan
 std::uint64_t traceLineHash(std::uint64_t offset, std::string_view line);
 // For a line too long to hold: offset and length only.
 std::uint64_t traceLineHash(std::uint64_t offset, std::uint64_t length);
-
-// kernel_rl's result dicts have no status: the verdict follows from their booleans, with the
-// error text telling runtime errors and timeouts from wrong answers (as kernel_rl's own feedback
-// does). An explicit "status" (kernelwatch's own evaluator) wins; see parseTraceLine.
-EvalStatus deriveTraceStatus(bool compiled, bool correctness, bool cheated, std::string_view errorMessage);
 
 } // namespace kw

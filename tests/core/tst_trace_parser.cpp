@@ -352,6 +352,87 @@ private Q_SLOTS:
         QCOMPARE(r.speedup, 1.5);
     }
 
+    void cutAnywhereNeverMergesTwoRecords()
+    {
+        // A crash cuts a record anywhere; the resumed writer appends the next, different record on
+        // the same line. At every cut position the row is either the later record (Recovered) or
+        // no record, never the fragment's problem with the next record's verdict (which bracket
+        // counting alone produced whenever the cut fell inside a skipped member).
+        std::string next = kGood;
+        const std::string problemFrom = "\"problem_id\": 19", speedupFrom = "\"speedup\": 1.5";
+        next.replace(next.find(problemFrom), problemFrom.size(), "\"problem_id\": 42");
+        next.replace(next.find(speedupFrom), speedupFrom.size(), "\"speedup\": 2.5");
+        int recovered = 0;
+        for (std::size_t cut = 13; cut < kGood.size(); ++cut) {
+            const std::string line = kGood.substr(0, cut) + next;
+            TraceRecord r = parse(line);
+            if (r.issue == TraceIssue::Recovered) {
+                ++recovered;
+                QCOMPARE(r.problem(), std::string("level1/42"));
+                QCOMPARE(r.speedup, 2.5);
+                QCOMPARE(r.offset, std::uint64_t(cut));
+            } else {
+                QVERIFY2(!r.valid(), ("merged row at cut " + std::to_string(cut)).c_str());
+            }
+        }
+        QCOMPARE(recovered, int(kGood.size()) - 13);
+    }
+
+    void kernelRlSignals_data()
+    {
+        // The exact signals kernel_rl's evaluator and Modal client write (design.md, "How
+        // eval_result records failures").
+        QTest::addColumn<QString>("eval");
+        QTest::addColumn<EvalStatus>("status");
+        QTest::newRow("modal function timeout")
+            << "{\"compiled\": false, \"correctness\": false, \"error_message\": \"Modal execution failed: "
+               "Task's current input in-01JX hit its timeout of 60s\", \"metadata\": {\"exception_type\": "
+               "\"FunctionTimeoutError\"}}"
+            << EvalStatus::Timeout;
+        QTest::newRow("modal evaluation failed")
+            << "{\"compiled\": false, \"correctness\": false, \"error_message\": \"Modal evaluation failed: "
+               "ConnectionError\"}"
+            << EvalStatus::InfraError;
+        QTest::newRow("modal execution failed")
+            << "{\"compiled\": false, \"error_message\": \"Modal execution failed: RemoteError\", "
+               "\"metadata\": {\"exception_type\": \"RemoteError\"}}"
+            << EvalStatus::InfraError;
+        QTest::newRow("returned none")
+            << "{\"compiled\": false, \"error_message\": \"Evaluation returned None (lock file error)\"}"
+            << EvalStatus::InfraError;
+        QTest::newRow("reference load")
+            << "{\"compiled\": false, \"error_message\": \"Failed to load reference code: SyntaxError\"}"
+            << EvalStatus::InfraError;
+        QTest::newRow("cuda fault during the run")
+            << "{\"compiled\": true, \"correctness\": false, \"metadata\": {\"runtime_error\": \"CUDA error: "
+               "an illegal memory access was encountered\", \"runtime_error_name\": "
+               "\"torch.AcceleratorError\"}}"
+            << EvalStatus::RuntimeError;
+        QTest::newRow("python exception during the run")
+            << "{\"compiled\": true, \"correctness\": false, \"metadata\": {\"runtime_error\": \"unsupported "
+               "operand\", \"runtime_error_name\": \"builtins.TypeError\"}}"
+            << EvalStatus::RuntimeError;
+        QTest::newRow("compilation error")
+            << "{\"compiled\": false, \"correctness\": false, \"metadata\": {\"compilation_error\": \"nvcc "
+               "failed\", \"compilation_error_name\": \"RuntimeError\"}}"
+            << EvalStatus::CompileError;
+        QTest::newRow("null runtime error is none")
+            << "{\"compiled\": true, \"correctness\": false, \"metadata\": {\"runtime_error\": null}}"
+            << EvalStatus::Incorrect;
+    }
+
+    void kernelRlSignals()
+    {
+        QFETCH(QString, eval);
+        QFETCH(EvalStatus, status);
+        const std::string e = eval.toStdString();
+        TraceRecord r = parse(withEval(e));
+        QCOMPARE(r.issue, TraceIssue::None);
+        QCOMPARE(r.status, status);
+        // Every other reader of status-less dicts agrees (stored and imported JSON).
+        QCOMPARE(resultFromJson(json::parse(e)).status, status);
+    }
+
     void hugeLineIsFast()
     {
         // 100 MB in one string member: skipped with memchr, not decoded.

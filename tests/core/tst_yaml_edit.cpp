@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -257,8 +258,10 @@ private slots:
                                      << "10 to 86400";
         QTest::newRow("timeout high") << "modal_timeout=100000"
                                       << "10 to 86400";
-        QTest::newRow("timeout float") << "modal_timeout=1.5"
-                                       << "whole seconds";
+        QTest::newRow("timeout float too low") << "modal_timeout=1.5"
+                                               << "10 to 86400";
+        QTest::newRow("timeout not a number") << "modal_timeout=sixty"
+                                              << "e.g. 60.0";
         QTest::newRow("backend") << "backend=opencl"
                                  << "cuda, triton";
         QTest::newRow("trials") << "num_correct_trials=0"
@@ -271,6 +274,69 @@ private slots:
         TrainingChange c;
         const std::string err = parseTrainingAssignment(assignment.toStdString(), c);
         QVERIFY2(err.find(needle.toStdString()) != std::string::npos, err.c_str());
+    }
+
+    void kernelRlFloatTimeout()
+    {
+        // kernel_rl declares modal_timeout: float and ships `modal_timeout: 60.0` (4-space indent,
+        // inline comments) in every config (kernel_rl/config/*.yaml at af0aa94).
+        const std::string text = "dataset_builder:\n    use_modal: true # Enable Modal\n"
+                                 "    modal_gpu_type: \"A100\" # GPU type: A100, H100, L40S, T4\n"
+                                 "    modal_timeout: 60.0 # Hard timeout per kernel (seconds)\n";
+        const auto view = readTrainingSettings(text);
+        QCOMPARE(view.section, std::string("dataset_builder"));
+        for (const auto& [key, value] : view.values) {
+            if (!value)
+                continue;
+            YamlScalarValue parsed;
+            QCOMPARE(validateTrainingValue(key, *value, parsed), std::string()); // no warning on 60.0
+        }
+        auto same = applyTrainingChanges(text, {change("modal_timeout=60.0")});
+        QVERIFY2(same.ok(), same.error.c_str());
+        QVERIFY(!same.changed);
+        auto whole = applyTrainingChanges(text, {change("modal_timeout=90")});
+        QVERIFY2(whole.ok(), whole.error.c_str());
+        QCOMPARE(whole.text, replaced(text, "modal_timeout: 60.0 #", "modal_timeout: 90.0 #")); // style kept
+        auto frac = applyTrainingChanges(text, {change("modal_timeout=75.5")});
+        QCOMPARE(frac.text, replaced(text, "modal_timeout: 60.0 #", "modal_timeout: 75.5 #"));
+        // An integer-style file stays integer-style.
+        auto plain =
+            applyTrainingChanges("dataset_builder:\n  modal_timeout: 300\n", {change("modal_timeout=600")});
+        QCOMPARE(plain.text, std::string("dataset_builder:\n  modal_timeout: 600\n"));
+    }
+
+    void multiTurnSectionWins()
+    {
+        // kernel_rl's loop uses multiturn_dataset_builder instead of dataset_builder when it is set.
+        const std::string text = "dataset_builder:\n  modal_timeout: 60.0\n"
+                                 "multiturn_dataset_builder:\n  use_modal: true\n  modal_timeout: 120.0\n";
+        const auto view = readTrainingSettings(text);
+        QCOMPARE(view.section, std::string("multiturn_dataset_builder"));
+        auto r = applyTrainingChanges(text, {change("modal_timeout=300")});
+        QVERIFY2(r.ok(), r.error.c_str());
+        QCOMPARE(r.text, replaced(text, "modal_timeout: 120.0", "modal_timeout: 300.0"));
+        QCOMPARE(
+            readTrainingSettings("dataset_builder:\n  use_modal: true\nmultiturn_dataset_builder: null\n")
+                .section,
+            std::string("dataset_builder"));
+    }
+
+    void kernelRlNotes()
+    {
+        auto notesFor = [](const std::string& yaml) { return kernelRlWarnings(readTrainingSettings(yaml)); };
+        auto has = [](const std::vector<std::string>& v, const std::string& needle) {
+            return std::any_of(v.begin(), v.end(),
+                               [&](const std::string& s) { return s.find(needle) != std::string::npos; });
+        };
+        const auto b200 = notesFor("dataset_builder:\n  use_modal: false\n  modal_gpu_type: B200\n");
+        QVERIFY(has(b200, "not in kernel_rl's GPU-architecture table"));
+        QVERIFY(!has(b200, "A100 whatever"));
+        const auto a100 = notesFor("dataset_builder:\n  use_modal: true\n  modal_gpu_type: \"A100\"\n");
+        QVERIFY(!has(a100, "not in kernel_rl's"));
+        QVERIFY(has(a100, "A100 whatever is set here"));
+        QVERIFY(!has(notesFor("dataset_builder:\n  modal_gpu_type: H100!\n"), "not in kernel_rl's"));
+        QVERIFY(has(notesFor("dataset_builder:\n  modal_gpu_type: A10\n"),
+                    "not in kernel_rl's")); // it spells A10G
     }
 
     void stringsThatLookLikeOtherTypesAreQuoted()
