@@ -6,6 +6,7 @@
 #include "ModalChecks.h"
 #include "ModalCli.h"
 #include "ModalConfig.h"
+#include "ModalDeployment.h"
 #include "ModalGpu.h"
 #include "ModalSecrets.h"
 #include "Paths.h"
@@ -18,7 +19,7 @@
 namespace kw::cli {
 namespace {
 
-constexpr const char* kApp = "kernel-rl-evaluator";
+const std::string kApp(kEvaluatorAppName);
 std::atomic<bool> g_stop{false};
 
 void onSigint(int)
@@ -247,34 +248,24 @@ int cmdHistory(const ModalCli& cli, const std::vector<std::string>& pos, bool js
 
 int cmdDeploy(ArgParser& p, const ModalCli& cli, bool json)
 {
-    std::string file = p.valueOr("file", "");
-    if (file.empty()) {
-        const std::string dir = paths::evaluatorDir();
-        if (dir.empty()) {
-            std::fprintf(stderr, "kernelwatch-cli modal deploy: the evaluator folder was not found "
-                                 "(set KERNELWATCH_EVALUATOR_DIR or pass --file modal_app.py)\n");
-            return ExitInfra;
-        }
-        file = dir + "/modal_app.py";
-    }
-    ModalConfig current = ModalConfig::fromEnvironment();
-    const std::string gpu = p.valueOr("gpu", current.gpuType);
-    const auto spec = parseModalGpu(gpu);
-    if (!spec.ok()) {
-        std::fprintf(stderr, "kernelwatch-cli modal deploy: %s\n", spec.error.c_str());
-        return ExitUsage;
-    }
+    ModalDeployRequest req;
+    req.file = p.valueOr("file", "");
+    req.gpu = p.valueOr("gpu", ModalConfig::fromEnvironment().gpuType);
     const auto timeout = p.intValue("timeout", 10, 86400);
+    const auto maxContainers = p.intValue("max-containers", 1, 1000);
     if (!p.error().empty()) {
         std::fprintf(stderr, "kernelwatch-cli modal deploy: %s\n", p.error().c_str());
         return ExitUsage;
     }
-    const int timeoutS = timeout.value_or(300);
+    req.timeoutS = timeout.value_or(300);
+    req.maxContainers = maxContainers.value_or(kDefaultMaxContainers);
+    if (const auto plan = planEvaluatorLaunch(req); !plan.ok()) {
+        std::fprintf(stderr, "kernelwatch-cli modal deploy: %s\n", plan.diagnosis.message().c_str());
+        return ExitUsage;
+    }
     installSigint();
-    auto r = cli.deploy(
-        file,
-        {{"KERNELWATCH_MODAL_GPU", spec.canonical()},
-         {"KERNELWATCH_MODAL_TIMEOUT", std::to_string(timeoutS)}},
+    const ModalDeployOutcome r = deployEvaluator(
+        cli, req,
         [&](std::string_view line, bool) {
             std::fprintf(json ? stderr : stdout, "%.*s\n", static_cast<int>(line.size()), line.data());
             std::fflush(json ? stderr : stdout);
@@ -282,20 +273,22 @@ int cmdDeploy(ArgParser& p, const ModalCli& cli, bool json)
         &g_stop);
     if (!r.ok())
         return fail(r.diagnosis, json);
-    const std::string url = modalEndpointUrl(r.value);
-    const bool saved = !url.empty() && saveModalEndpoint(url, spec.canonical(), timeoutS);
     if (json) {
         printJson({{"ok", true},
-                   {"endpoint", url},
-                   {"gpu", spec.canonical()},
-                   {"max_timeout_s", timeoutS},
+                   {"skipped", r.result.skipped},
+                   {"endpoint", r.endpoint},
+                   {"gpu", r.gpu},
+                   {"max_timeout_s", req.timeoutS},
+                   {"max_containers", req.maxContainers},
                    {"deploy_seconds",
-                    r.value.deploySeconds ? nlohmann::json(*r.value.deploySeconds) : nlohmann::json()},
-                   {"deployment_url", r.value.deploymentUrl},
-                   {"saved_to", saved ? modalSettingsPath() : std::string()}});
+                    r.result.deploySeconds ? nlohmann::json(*r.result.deploySeconds) : nlohmann::json()},
+                   {"deployment_url", r.result.deploymentUrl},
+                   {"saved_to", r.saved ? modalSettingsPath() : std::string()}});
     } else {
-        std::printf("\nendpoint: %s\n", url.empty() ? "(no web endpoint in the output)" : url.c_str());
-        if (saved)
+        std::printf("\n%s\n", r.summary().c_str());
+        std::printf("endpoint: %s\n",
+                    r.endpoint.empty() ? "(no web endpoint in the output)" : r.endpoint.c_str());
+        if (r.saved)
             std::printf("saved to %s (used by --target modal when no --endpoint is given)\n",
                         modalSettingsPath().c_str());
     }
@@ -315,6 +308,7 @@ int runModal(const std::vector<std::string>& args)
         .option("app", "NAME", "status: app name (default kernel-rl-evaluator)")
         .option("gpu", "TYPE", "deploy/status: default GPU type (H100, A100-80GB, H100!, TYPE:N)")
         .option("timeout", "S", "deploy: longest evaluation the app allows; status: the timeout you use")
+        .option("max-containers", "N", "deploy: most containers the app may run at once (default 32)")
         .option("file", "PATH", "deploy: the Modal app file (default: the bundled modal_app.py)")
         .flag("help", "show this help");
     if (!p.parse(args)) {

@@ -22,7 +22,7 @@ struct ModalCheck
 
 struct ModalCheckOptions
 {
-    std::string appName = "kernel-rl-evaluator";
+    std::string appName = std::string(kEvaluatorAppName);
     int configuredTimeoutS = 0; // the timeout the user wants (0 = don't check)
 };
 

@@ -2,8 +2,13 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace kw {
+
+// The evaluator app kernelwatch ships (resources/evaluator/modal_app.py) and training code looks
+// up with modal.Cls.from_name(kEvaluatorAppName, "KernelEvaluator").
+inline constexpr std::string_view kEvaluatorAppName = "kernel-rl-evaluator";
 
 // How ModalBackend reaches the deployed evaluator. Secrets live here only in memory: describe()
 // never prints them, and nothing here is written to disk except by saveModalEndpoint (which

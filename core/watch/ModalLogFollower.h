@@ -1,6 +1,7 @@
 #pragma once
 
 #include "EvalResult.h"
+#include "ModalConfig.h"
 #include "modal/ModalCli.h"
 
 #include <atomic>
@@ -30,7 +31,7 @@ class ModalLogFollower
 public:
     struct Options
     {
-        std::string app = "kernel-rl-evaluator";
+        std::string app = std::string(kEvaluatorAppName);
         HistoryStore* store = nullptr; // not owned
         double minBackoffS = 1.0;
         double maxBackoffS = 60.0;

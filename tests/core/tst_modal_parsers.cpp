@@ -10,6 +10,7 @@
 #include "ModalLogLine.h"
 #include "ModalSecrets.h"
 #include "ModalTokenInfo.h"
+#include "ModalVersion.h"
 
 #include <QTest>
 #include <fstream>
@@ -243,6 +244,53 @@ private slots:
         // "App deployed" text but a failing exit code is a failure.
         QVERIFY(!parseModalDeployOutput(fixture("deploy_success.txt"), 1).success);
         QVERIFY(!parseModalDeployOutput("", -1).success);
+    }
+
+    void deploySkippedIsSuccess()
+    {
+        // modal >= 1.4 on a redeploy that changes nothing: exit 0, the web function line still there.
+        const std::string out =
+            "\xe2\x9c\x93 Created objects.\n"
+            "\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 \xf0\x9f\x94\xa8 Created web function "
+            "evaluate_http => https://ws--kernel-rl-evaluator-evaluate-http.modal.run\n"
+            "\xe2\x9c\x93 Deployment skipped: no changes detected! \xe2\x8f\xad\xef\xb8\x8f\n";
+        const auto d = parseModalDeployOutput(out, 0);
+        QVERIFY2(d.success, d.error.c_str());
+        QVERIFY(d.skipped);
+        QCOMPARE(modalEndpointUrl(d), std::string("https://ws--kernel-rl-evaluator-evaluate-http.modal.run"));
+        QCOMPARE(modalDeployStageOf("\xe2\x9c\x93 Deployment skipped: no changes detected!"),
+                 ModalDeployStage::Deployed);
+        QVERIFY(!parseModalDeployOutput(out, 1).success);
+    }
+
+    void modalVersions()
+    {
+        QCOMPARE(modalVersionProblem("modal client version: 1.5.4"), std::string());
+        QCOMPARE(modalVersionProblem("modal, version 1.4.2"), std::string());
+        QCOMPARE(modalVersionProblem("1.10.0"), std::string());
+        const std::string old = modalVersionProblem("modal client version: 1.2.4");
+        QVERIFY2(old.find("1.2.4 is too old") != std::string::npos, old.c_str());
+        QVERIFY2(old.find("pip install -U 'modal>=1.4.2'") != std::string::npos, old.c_str());
+        QVERIFY2(old.find("kernel_rl") != std::string::npos, old.c_str());
+        QVERIFY(!modalVersionProblem("1.4.1").empty());
+        QVERIFY(!modalVersionProblem("no digits").empty());
+        const auto v = parseModalVersion("modal 1.4.2.dev3");
+        QVERIFY(v && v->major == 1 && v->minor == 4 && v->patch == 2);
+        QVERIFY(!parseModalVersion("py3.11-x").has_value() || parseModalVersion("py3.11-x")->minor == 11);
+    }
+
+    void usageErrorBlamesKernelwatch()
+    {
+        // click's words when a command does not take an option (what `modal container logs
+        // --show-container-id` printed).
+        const std::string err = "Usage: modal container logs [OPTIONS] CONTAINER_ID\n"
+                                "Try 'modal container logs -h' for help.\n"
+                                "\xe2\x95\xad\xe2\x94\x80 Error \xe2\x94\x80\xe2\x95\xae\n"
+                                "\xe2\x94\x82 No such option: --show-container-id \xe2\x94\x82\n";
+        const auto d = classifyModalOutput(err, 2);
+        QCOMPARE(d.cause, ModalCause::UsageError);
+        QVERIFY2(d.summary.find("kernelwatch passed an option") != std::string::npos, d.summary.c_str());
+        QVERIFY2(d.fix.find("pip install") == std::string::npos, d.fix.c_str());
     }
 
     void deployStages()

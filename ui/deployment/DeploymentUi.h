@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ModalConfig.h"
+
 #include <QString>
 
 #include <string>
@@ -13,7 +15,7 @@ class QWidget;
 namespace kw::ui::deployment {
 
 // The evaluator app that Deploy, Serve and Follow work on (resources/evaluator/modal_app.py).
-inline const std::string kAppName = "kernel-rl-evaluator";
+inline const std::string kAppName = std::string(kEvaluatorAppName);
 
 inline QString q(const std::string& s)
 {

@@ -102,22 +102,21 @@ QString ModalLaunchBox::output() const
 
 std::optional<ModalLaunchBox::AppLaunch> ModalLaunchBox::prepareLaunch(const QString& verb)
 {
-    const auto spec = parseModalGpu(m_gpu->currentText().toStdString());
-    if (!spec.ok()) {
-        m_stage->setText(tr("✗ %1").arg(q(spec.error)));
-        return std::nullopt;
-    }
-    const std::string dir = paths::evaluatorDir();
-    if (dir.empty()) {
-        m_stage->setText(tr("✗ The evaluator folder was not found (set KERNELWATCH_EVALUATOR_DIR)"));
+    ModalDeployRequest req;
+    req.gpu = m_gpu->currentText().toStdString();
+    req.timeoutS = m_timeout->value();
+    const ModalLaunchPlan plan = planEvaluatorLaunch(req);
+    if (!plan.ok()) {
+        m_stage->setText(tr("✗ %1").arg(q(plan.diagnosis.message())));
         return std::nullopt;
     }
     AppLaunch launch;
-    launch.file = dir + "/modal_app.py";
-    launch.gpu = spec.canonical();
-    launch.timeoutS = m_timeout->value();
-    launch.env = {{"KERNELWATCH_MODAL_GPU", launch.gpu},
-                  {"KERNELWATCH_MODAL_TIMEOUT", std::to_string(launch.timeoutS)}};
+    launch.request = req;
+    launch.request.file = plan.file;
+    launch.file = plan.file;
+    launch.gpu = plan.gpu;
+    launch.timeoutS = req.timeoutS;
+    launch.env = plan.env;
     m_output->clear();
     m_output->appendPlainText(QStringLiteral("$ modal %1 %2").arg(verb, q(launch.file)));
     m_stage->setToolTip({});
@@ -161,31 +160,22 @@ void ModalLaunchBox::deploy()
     auto stop = m_deployStop;
     async::run(
         this,
-        [cli = m_ctx.settings().modalCli(), app = *launch, stop, sink = outputSink()] {
-            return cli.deploy(app.file, app.env, sink, stop.get());
+        [cli = m_ctx.settings().modalCli(), req = launch->request, stop, sink = outputSink()] {
+            return deployEvaluator(cli, req, sink, stop.get());
         },
-        [this, gpu = launch->gpu, timeoutS = launch->timeoutS](ModalCliResult<ModalDeployResult> r) {
+        [this](const ModalDeployOutcome& r) {
             m_deployStop.reset();
             updateButtons();
             if (!r.ok()) {
                 showFailure(r.diagnosis);
                 return;
             }
-            const std::string url = modalEndpointUrl(r.value);
-            m_endpointUrl = q(url);
-            if (!url.empty())
+            m_endpointUrl = q(r.endpoint);
+            if (!r.endpoint.empty()) {
                 m_url->setText(m_endpointUrl);
-            const bool saved = !url.empty() && saveModalEndpoint(url, gpu, timeoutS);
-            if (!url.empty())
                 m_ctx.settings().setModalEndpoint(m_endpointUrl); // Settings › Modal and the Modal target
-            QString text = r.value.deploySeconds
-                               ? tr("✓ Deployed in %1 s").arg(*r.value.deploySeconds, 0, 'f', 1)
-                               : tr("✓ Deployed");
-            if (saved)
-                text += tr("; endpoint saved");
-            else if (url.empty())
-                text += tr("; no web endpoint in the output");
-            m_stage->setText(text);
+            }
+            m_stage->setText(q(r.summary()));
             Q_EMIT launchEnded();
         });
 }

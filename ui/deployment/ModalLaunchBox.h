@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ModalDeployment.h"
+
 #include "ModalCli.h"
 
 #include <QGroupBox>
@@ -53,6 +55,7 @@ private:
     // What deploy and serve share: the evaluator's modal_app.py and the settings it reads.
     struct AppLaunch
     {
+        ModalDeployRequest request;
         std::string file;
         std::string gpu; // canonical
         int timeoutS = 0;
