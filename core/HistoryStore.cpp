@@ -233,6 +233,26 @@ constexpr const char* kInsert =
     "backend, target, gpu, status, speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, error, "
     "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
+// A run's record read again with a better step or verdict (a step estimated live and later read
+// from TensorBoard, a status fixed by a newer kernelwatch): the stored row follows. Only rows
+// observed from a run directory change; submitted evaluations are never rewritten.
+constexpr const char* kCorrectObserved =
+    "UPDATE results SET step = ?1, status = ?2, result_json = ?3 WHERE id = ?4 AND source = 'run' "
+    "AND (step IS NOT ?1 OR status IS NOT ?2)";
+
+bool correctObserved(Stmt& u, const EvalResult& r)
+{
+    if (r.request.source != "run")
+        return false;
+    u.reset();
+    u.bind(1, static_cast<long long>(r.request.step));
+    u.bind(2, std::string(statusName(r.status)));
+    u.bind(3, toJson(r, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    u.bind(4, r.id.empty() ? r.request.id : r.id);
+    u.step();
+    return sqlite3_changes(sqlite3_db_handle(u.get())) > 0;
+}
+
 bool insertOne(Stmt& s, const EvalResult& r)
 {
     s.reset();
@@ -278,8 +298,13 @@ std::size_t HistoryStore::addMany(const std::vector<EvalResult>& results)
     std::size_t added = 0;
     try {
         Stmt s(m_db, kInsert);
-        for (const auto& r : results)
-            added += insertOne(s, r) ? 1 : 0;
+        Stmt u(m_db, kCorrectObserved);
+        for (const auto& r : results) {
+            if (insertOne(s, r))
+                ++added;
+            else
+                correctObserved(u, r);
+        }
         exec(m_db, "COMMIT");
     } catch (...) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -63,7 +63,7 @@ int runHistory(const std::vector<std::string>& args)
             std::fputs(exportfmt::csvRow(r).c_str(), stdout);
         return ExitOk;
     }
-    std::printf("%-19s %-7s %-28s %-9s %-14s %9s %10s %10s\n", "time", "source", "problem", "target",
+    std::printf("%-19s %-7s %-28s %-16s %-14s %9s %10s %10s\n", "time", "source", "problem", "target",
                 "status", "speedup", "runtime", "baseline");
     for (const auto& r : rows) {
         auto ms = [](const std::optional<double>& v) {
@@ -76,7 +76,7 @@ int runHistory(const std::vector<std::string>& args)
         char sp[32] = "-";
         if (r.speedup)
             std::snprintf(sp, sizeof sp, "%.3fx", *r.speedup);
-        std::printf("%-19s %-7s %-28.28s %-9.9s %-14s %9s %10s %10s\n",
+        std::printf("%-19s %-7s %-28.28s %-16s %-14s %9s %10s %10s\n",
                     exportfmt::formatTime(r.createdAt).c_str(), r.source.c_str(), r.problem.c_str(),
                     r.target.c_str(), std::string(statusName(r.status)).c_str(), sp, ms(r.runtimeMs).c_str(),
                     ms(r.baselineMs).c_str());

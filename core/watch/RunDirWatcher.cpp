@@ -1,5 +1,7 @@
 #include "RunDirWatcher.h"
 
+#include "TensorboardEvents.h"
+
 #include "HistoryStore.h"
 #include "MetricsLineParser.h"
 #include "StoreWriter.h"
@@ -10,6 +12,7 @@
 #include <cmath>
 #include <fcntl.h>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,14 +38,6 @@ double mtimeOf(const std::string& path)
     return static_cast<double>(st.st_mtim.tv_sec) + static_cast<double>(st.st_mtim.tv_nsec) * 1e-9;
 }
 
-bool exists(const std::string& path)
-{
-    struct stat st
-    {
-    };
-    return ::stat(path.c_str(), &st) == 0;
-}
-
 bool readSmallFile(const std::string& path, std::string& out, std::size_t maxBytes)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -60,6 +55,27 @@ bool readSmallFile(const std::string& path, std::string& out, std::size_t maxByt
     }
     ::close(fd);
     return true;
+}
+
+// The step times of every process that wrote TensorBoard events into `dir` (one root-level
+// events.out.tfevents.* file per process; the add_scalars subfolders and hparams folders repeat
+// the same steps and are not read).
+std::vector<TensorboardStepTimes> readTensorboardProcesses(const std::string& dir)
+{
+    std::vector<TensorboardStepTimes> out;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("events.out.tfevents.", 0) != 0 || !it->is_regular_file(ec))
+            continue;
+        std::string bytes;
+        if (!readSmallFile(it->path().string(), bytes, 1u << 30))
+            continue;
+        auto times = parseTensorboardEvents(bytes);
+        if (!times.invalid && times.hasStart)
+            out.push_back(std::move(times));
+    }
+    return out;
 }
 
 } // namespace
@@ -166,6 +182,9 @@ void RunDirWatcher::readConfig()
     m_configRead = true;
     m_ctx.target = info.useModal ? "modal" : "local";
     m_ctx.gpuType = info.useModal ? info.gpuType : std::string();
+    m_ctx.timeoutS = info.modalTimeoutS;
+    m_ctx.numCorrectTrials = info.numCorrectTrials;
+    m_ctx.measurePerformance = info.measurePerformance;
     std::lock_guard lock(m_mutex);
     m_info = std::move(info);
 }
@@ -222,6 +241,46 @@ bool RunDirWatcher::pollMetrics(std::size_t budget, PollStatus& status)
     if (r.more)
         status.more = true;
     return r.more;
+}
+
+void RunDirWatcher::pollCheckpoints(bool live)
+{
+    // kernel_rl writes checkpoint `batch` b before step b runs and a resume writes its start
+    // checkpoint again: live, each new line says which step runs now. The file is small (one short
+    // line per step); indexing only moves past what is there.
+    const std::string path = m_dir + "/checkpoints.jsonl";
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) != 0)
+        return;
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size < m_checkpointsOffset)
+        m_checkpointsOffset = 0; // rewritten
+    if (size == m_checkpointsOffset)
+        return;
+    std::string text;
+    if (!readSmallFile(path, text, 64u << 20))
+        return;
+    const double seenAt = mtimeOf(path);
+    std::size_t pos = std::min<std::size_t>(m_checkpointsOffset, text.size());
+    while (pos < text.size()) {
+        const auto nl = text.find('\n', pos);
+        if (nl == std::string::npos)
+            break; // a line still being written
+        const auto line = std::string_view(text).substr(pos, nl - pos);
+        pos = nl + 1;
+        if (!live)
+            continue;
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (!j.is_object() || !j.contains("batch") || !j["batch"].is_number_integer())
+            continue;
+        if (j.value("name", std::string()) == "final")
+            continue;
+        std::lock_guard lock(m_mutex);
+        m_steps.addCheckpoint(j["batch"].get<std::int64_t>(), seenAt);
+    }
+    m_checkpointsOffset = pos;
 }
 
 bool RunDirWatcher::pollTraces(std::size_t budget, PollStatus& status)
@@ -356,7 +415,7 @@ void RunDirWatcher::finishIndexing()
     std::size_t n = 0;
     {
         std::lock_guard lock(m_mutex);
-        m_steps.setMetricsFileExists(exists(metricsPath()));
+        m_steps.setProcesses(readTensorboardProcesses(m_dir + "/tensorboard"));
         std::vector<double> times;
         times.reserve(m_index.size());
         for (const auto& rec : m_index)
@@ -487,6 +546,7 @@ PollStatus RunDirWatcher::poll(std::size_t byteBudget)
         readConfig();
     switch (phase()) {
     case Phase::Indexing: {
+        pollCheckpoints(false);
         const bool metricsMore = pollMetrics(byteBudget, status);
         const bool tracesMore = pollTraces(byteBudget, status);
         if (!metricsMore && !tracesMore && phase() == Phase::Indexing) {
@@ -499,11 +559,13 @@ PollStatus RunDirWatcher::poll(std::size_t byteBudget)
     case Phase::Sweeping: {
         // Old rows' results in bounded chunks, while new lines are followed already.
         sweep(byteBudget, status); // sets `more` unless done, or waiting for the store writer
+        pollCheckpoints(true);
         pollMetrics(byteBudget, status);
         pollTraces(byteBudget, status);
         break;
     }
     case Phase::Live:
+        pollCheckpoints(true);
         pollMetrics(byteBudget, status);
         pollTraces(byteBudget, status);
         break;

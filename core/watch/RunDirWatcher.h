@@ -99,6 +99,7 @@ private:
     void readConfig();
     bool pollMetrics(std::size_t budget, PollStatus& status);
     bool pollTraces(std::size_t budget, PollStatus& status);
+    void pollCheckpoints(bool live);
     void finishIndexing();
     bool sweep(std::size_t budget, PollStatus& status);
     void deliverResults(std::vector<EvalResult>&& results, std::vector<std::size_t>&& indices);
@@ -115,6 +116,7 @@ private:
     StepMapper m_steps;
     std::size_t m_sweepPos = 0, m_sweepEnd = 0; // rows [pos, end) still to sweep
     bool m_configRead = false;
+    std::uint64_t m_checkpointsOffset = 0;
     std::string m_lastError;
 
     mutable std::mutex m_mutex; // guards what the accessors read

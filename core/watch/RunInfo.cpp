@@ -35,7 +35,7 @@ RunInfo parseRunConfig(std::string_view text)
     info.modelName = str(j, "model_name");
     info.mode = str(j, "mode");
     info.logPath = str(j, "log_path");
-    for (const char* builderKey : {"dataset_builder", "multiturn_dataset_builder"}) {
+    for (const char* builderKey : {"multiturn_dataset_builder", "dataset_builder"}) {
         auto it = j.find(builderKey);
         if (it == j.end() || !it->is_object())
             continue;
@@ -48,6 +48,14 @@ RunInfo parseRunConfig(std::string_view text)
             info.gpuType = str(b, "modal_gpu_type");
         if (auto l = b.find("level"); info.level < 0 && l != b.end() && l->is_number_integer())
             info.level = l->get<int>();
+        if (auto t = b.find("modal_timeout"); info.modalTimeoutS < 0 && t != b.end() && t->is_number())
+            info.modalTimeoutS = t->get<double>();
+        if (auto n = b.find("num_correct_trials");
+            info.numCorrectTrials < 0 && n != b.end() && n->is_number_integer())
+            info.numCorrectTrials = n->get<int>();
+        if (auto m = b.find("measure_performance");
+            info.measurePerformance < 0 && m != b.end() && m->is_boolean())
+            info.measurePerformance = m->get<bool>() ? 1 : 0;
     }
     return info;
 }

@@ -145,34 +145,87 @@ void StepMapper::estimateBackwards(std::size_t from, const std::vector<double>* 
     }
 }
 
+void StepMapper::setProcesses(std::vector<TensorboardStepTimes> processes)
+{
+    processes.erase(std::remove_if(processes.begin(), processes.end(),
+                                   [](const TensorboardStepTimes& p) { return !p.hasStart; }),
+                    processes.end());
+    std::sort(processes.begin(), processes.end(),
+              [](const TensorboardStepTimes& a, const TensorboardStepTimes& b) { return a.start < b.start; });
+    m_processes = std::move(processes);
+    rebuildLookup();
+}
+
+void StepMapper::addCheckpoint(std::int64_t batch, double seenAt)
+{
+    if (!std::isfinite(seenAt) || batch < 0)
+        return;
+    m_restarts.emplace_back(seenAt, batch);
+    rebuildLookup();
+}
+
 void StepMapper::rebuildLookup()
 {
-    m_lookup.clear();
-    m_lookup.reserve(m_bounds.size());
-    for (const auto& b : m_bounds)
-        if (std::isfinite(b.end))
-            m_lookup.emplace_back(b.end, b.step);
-    if (!std::is_sorted(m_lookup.begin(), m_lookup.end()))
-        std::stable_sort(m_lookup.begin(), m_lookup.end(),
-                         [](const auto& x, const auto& y) { return x.first < y.first; });
+    m_events.clear();
+    m_tbEnd = -1e308;
+    m_initial = 0;
+    m_initialSource = StepSource::Assumed;
+
+    bool tbHasSteps = false;
+    for (const auto& p : m_processes)
+        tbHasSteps = tbHasSteps || !p.steps.empty();
+    if (tbHasSteps) {
+        std::int64_t running = 0;
+        bool first = true;
+        for (const auto& p : m_processes) {
+            if (!p.steps.empty())
+                running = p.steps.front().first; // where this process started
+            if (first) {
+                m_initial = running;
+                m_initialSource = StepSource::Tensorboard;
+                first = false;
+            }
+            m_events.push_back({p.start, running, StepSource::Tensorboard});
+            m_tbEnd = std::max(m_tbEnd, p.start);
+            for (const auto& [step, at] : p.steps) {
+                if (!std::isfinite(at) || at < p.start)
+                    continue;
+                running = step + 1;
+                m_events.push_back({at, running, StepSource::Tensorboard});
+                m_tbEnd = std::max(m_tbEnd, at);
+            }
+        }
+    }
+    bool firstBound = true;
+    for (const auto& b : m_bounds) {
+        if (!std::isfinite(b.end))
+            continue;
+        if (firstBound && !tbHasSteps) {
+            m_initial = b.step; // records before the first known end belong to that step
+            m_initialSource = StepSource::Metrics;
+        }
+        firstBound = false;
+        if (b.end > m_tbEnd) // where TensorBoard has spoken, it decides
+            m_events.push_back({b.end, b.step + 1, StepSource::Metrics});
+    }
+    for (const auto& [at, batch] : m_restarts)
+        if (at > m_tbEnd)
+            m_events.push_back({at, batch, StepSource::Checkpoint});
+    std::stable_sort(m_events.begin(), m_events.end(),
+                     [](const Event& a, const Event& b) { return a.at < b.at; });
 }
 
 std::pair<std::int32_t, StepSource> StepMapper::stepFor(double timestamp) const
 {
-    if (!m_metricsExists)
-        return {-1, StepSource::None};
-    if (m_bounds.empty())
-        return {0, StepSource::Assumed};
-    const std::int32_t inProgress = clampStep(lastStep() + 1);
     if (!std::isfinite(timestamp))
-        return {inProgress, StepSource::Arrival};
-    if (m_lookup.empty())
-        return {-1, StepSource::None};
-    auto it = std::lower_bound(m_lookup.begin(), m_lookup.end(), timestamp,
-                               [](const auto& e, double t) { return e.first < t; });
-    if (it == m_lookup.end())
-        return {inProgress, StepSource::Arrival};
-    return {clampStep(it->second), StepSource::Metrics};
+        return {clampStep(m_events.empty() ? m_initial : m_events.back().inProgress), StepSource::Arrival};
+    // The last event strictly before the timestamp sets the step in progress.
+    auto it = std::lower_bound(m_events.begin(), m_events.end(), timestamp,
+                               [](const Event& e, double t) { return e.at < t; });
+    if (it == m_events.begin())
+        return {clampStep(m_initial), m_initialSource};
+    --it;
+    return {clampStep(it->inProgress), it->source};
 }
 
 } // namespace kw

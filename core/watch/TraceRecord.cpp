@@ -61,6 +61,10 @@ std::string_view stepSourceName(StepSource s)
         return "arrival";
     case StepSource::Assumed:
         return "assumed";
+    case StepSource::Tensorboard:
+        return "tensorboard";
+    case StepSource::Checkpoint:
+        return "checkpoint";
     }
     return "none";
 }

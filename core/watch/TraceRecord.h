@@ -30,11 +30,13 @@ std::string_view traceIssueReason(TraceIssue i); // one readable phrase for summ
 // Where a record's step number came from (kernel_rl's trace lines carry no step; see StepMapper).
 enum class StepSource : std::uint8_t
 {
-    None,    // unknown (-1)
-    Line,    // a field of the line itself (step, batch, batch_idx, metrics.step)
-    Metrics, // metrics.jsonl step boundaries, by the line's timestamp
-    Arrival, // live: after the last metrics line seen, the step in progress
-    Assumed, // metrics.jsonl exists but is still empty: the first step (0)
+    None,        // unknown (-1)
+    Line,        // a field of the line itself (step, batch, batch_idx, metrics.step)
+    Metrics,     // metrics.jsonl step boundaries, by the line's timestamp
+    Arrival,     // live: after the last metrics line seen, the step in progress
+    Assumed,     // nothing written yet that ends a step: the first step (0, or where a resume starts)
+    Tensorboard, // TensorBoard event times: exact step ends per process, restarts included
+    Checkpoint,  // live: a checkpoints.jsonl line says which step runs now (a resume re-writes its start)
 };
 
 std::string_view stepSourceName(StepSource s);

@@ -108,7 +108,21 @@ EvalResult buildTraceResult(const TraceRecord& rec, const TraceLineSpans& spans,
     req.gpuType = ctx.gpuType;
     req.device = ctx.target;
     req.kernelPath = ctx.tracesPath;
+    // What the run asked for, not the request defaults; unknown settings say so in metadata.
+    if (ctx.timeoutS > 0)
+        req.timeoutS = ctx.timeoutS;
+    if (ctx.numCorrectTrials > 0)
+        req.numCorrectTrials = ctx.numCorrectTrials;
+    if (ctx.measurePerformance >= 0)
+        req.measurePerformance = ctx.measurePerformance == 1;
     r.request = std::move(req);
+    // kernel_rl's evaluator names the GPU in metadata.hardware (e.g. "NVIDIA A100-SXM4-40GB").
+    if (r.device.name.empty()) {
+        if (auto hw = r.metadata.find("hardware"); hw != r.metadata.end() && hw->is_string())
+            r.device.name = hw->get<std::string>();
+        else if (auto dev = r.metadata.find("device"); dev != r.metadata.end() && dev->is_string())
+            r.device.name = dev->get<std::string>();
+    }
     r.device.target = ctx.gpuType.empty() ? ctx.target : ctx.target + ":" + ctx.gpuType;
     if (r.worker.containerId.empty() && r.metadata.contains("container_id") &&
         r.metadata["container_id"].is_string())

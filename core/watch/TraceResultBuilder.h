@@ -17,6 +17,9 @@ struct TraceContext
     std::string tracesPath;       // traces.jsonl, for loading details later
     std::string target = "local"; // "local" or "modal" (config.json dataset_builder.use_modal)
     std::string gpuType;          // dataset_builder.modal_gpu_type, when on Modal
+    double timeoutS = -1;         // the run's modal_timeout (request.timeout_s), -1: unknown
+    int numCorrectTrials = -1;    // the run's num_correct_trials, -1: unknown
+    int measurePerformance = -1;  // the run's measure_performance (0/1), -1: unknown
 };
 
 // "run-" + 16 hex digits from the run's name and the line's content hash: the same evaluation

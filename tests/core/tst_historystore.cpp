@@ -57,6 +57,33 @@ private Q_SLOTS:
         QVERIFY(store.findByRowId(store.maxRowId()));
     }
 
+    void observedRowsFollowCorrections()
+    {
+        // A run's record stored with a live step estimate, then read again with its exact step
+        // (TensorBoard) and a fixed verdict: the stored row follows; "added" counts new rows only.
+        QTemporaryDir dir;
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")).toStdString());
+        EvalResult live = makeResult("run-1", EvalStatus::CompileError, 100, "level2/8", "run");
+        live.request.step = 3;
+        QCOMPARE(store.addMany({live}), std::size_t(1));
+        EvalResult exact = live;
+        exact.request.step = 2;
+        exact.status = EvalStatus::Timeout;
+        QCOMPARE(store.addMany({exact}), std::size_t(0));
+        auto r = store.find("run-1");
+        QVERIFY(r);
+        QCOMPARE(r->request.step, 2);
+        QCOMPARE(r->status, EvalStatus::Timeout);
+        const auto rows = store.rows({});
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].step, 2);
+        // Submitted evaluations are never rewritten.
+        QVERIFY(store.add(makeResult("s", EvalStatus::Correct, 100, "p", "gui")));
+        EvalResult other = makeResult("s", EvalStatus::Incorrect, 100, "p", "gui");
+        QVERIFY(!store.add(other));
+        QCOMPARE(store.find("s")->status, EvalStatus::Correct);
+    }
+
     void queries()
     {
         QTemporaryDir dir;
