@@ -31,6 +31,12 @@ void assignKnown(MetricsRecord& r, std::string_view key, double v)
         {"kernel/cheat_rate", &MetricsRecord::cheatRate},
         {"time/modal_eval_mean", &MetricsRecord::modalEvalMean},
         {"time/modal_eval_max", &MetricsRecord::modalEvalMax},
+        // Multi-turn runs log no reward/* or kernel/*: their rates and per-trajectory score.
+        {"multiturn/step_score_mean", &MetricsRecord::rewardMean},
+        {"multiturn/step_score_std", &MetricsRecord::rewardStd},
+        {"multiturn/format_rate", &MetricsRecord::formatRate},
+        {"multiturn/compile_rate", &MetricsRecord::compileRate},
+        {"multiturn/correct_rate", &MetricsRecord::correctRate},
         {"multiturn/best_speedup_mean", &MetricsRecord::bestSpeedupMean},
         {"multiturn/best_speedup_max", &MetricsRecord::bestSpeedupMax},
         {"time/total", &MetricsRecord::timeTotal},

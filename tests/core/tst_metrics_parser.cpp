@@ -63,6 +63,38 @@ private Q_SLOTS:
         QCOMPARE(expectStep, std::int64_t(3));
     }
 
+    void kernelRlModes_data()
+    {
+        // metrics.jsonl written by kernel_rl's own loop (tests/fixtures/kernel_rl): single-turn
+        // runs log reward/* and kernel/*, multi-turn runs multiturn/* and neither of those.
+        QTest::addColumn<QString>("run");
+        QTest::addColumn<QString>("reward");
+        QTest::addColumn<QString>("rates");
+        QTest::newRow("single") << "single_turn" << "reward/mean" << "kernel/";
+        QTest::newRow("multi") << "multi_turn" << "multiturn/step_score_mean" << "multiturn/";
+    }
+
+    void kernelRlModes()
+    {
+        QFETCH(QString, run);
+        QFETCH(QString, reward);
+        QFETCH(QString, rates);
+        std::ifstream in(fixturePath("kernel_rl/runs/" + run.toStdString() + "/metrics.jsonl"));
+        std::string line;
+        int n = 0;
+        while (std::getline(in, line)) {
+            MetricsRecord r = parse(line);
+            QCOMPARE(r.issue, TraceIssue::None);
+            const auto j = nlohmann::json::parse(line);
+            QCOMPARE(r.rewardMean, j[reward.toStdString()].get<double>());
+            QCOMPARE(r.compileRate, j[rates.toStdString() + "compile_rate"].get<double>());
+            QCOMPARE(r.correctRate, j[rates.toStdString() + "correct_rate"].get<double>());
+            QCOMPARE(r.formatRate, j[rates.toStdString() + "format_rate"].get<double>());
+            ++n;
+        }
+        QVERIFY(n >= 3);
+    }
+
     void pythonSpecials()
     {
         MetricsRecord r = parse("{\"step\": 4, \"reward/mean\": NaN, \"kernel/cheat_rate\": Infinity, "
