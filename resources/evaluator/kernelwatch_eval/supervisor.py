@@ -92,6 +92,7 @@ class Supervisor:
         out_r, out_w = os.pipe()
         res_r, res_w = os.pipe()
         me = os.getpid()
+        procutil.release_nvml()  # the child must initialise NVML itself (see procutil.release_nvml)
         pid = os.fork()
         if pid == 0:  # ---- child
             try:
