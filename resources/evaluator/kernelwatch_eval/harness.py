@@ -143,7 +143,11 @@ class Evaluation:
             self.device = torch.device("cuda", idx)
             props = torch.cuda.get_device_properties(self.device)
             arch = f"sm_{props.major}{props.minor}"
-            os.environ["TORCH_CUDA_ARCH_LIST"] = f"{props.major}.{props.minor}"
+            arch_list = _arch_list(f"{props.major}.{props.minor}", self.req.get("gpu_arch"))
+            os.environ["TORCH_CUDA_ARCH_LIST"] = arch_list  # this child only
+            self.md["torch_cuda_arch_list"] = arch_list
+            if arch_list != f"{props.major}.{props.minor}":
+                arch = arch + "+" + arch_list  # another build: another cache key
             self.res["device"].update(name=props.name, arch=arch)
             self.md["hardware"] = props.name
             self.md["memory_gib"] = round(props.total_memory / 2**30, 1)
@@ -291,6 +295,39 @@ class Evaluation:
         if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
             self.md["landlock"] = self.ctx.sandbox_error
         return res
+
+
+def _arch_list(own: str, requested) -> str:
+    """TORCH_CUDA_ARCH_LIST for an eval child: the device's own capability first, then what the
+    request's gpu_arch adds ('sm_90', '9.0+PTX', KernelBench names such as 'Hopper'; a string or
+    a list). A request never replaces the device's capability."""
+    named = {"maxwell": "5.0;5.2+PTX", "pascal": "6.0;6.1+PTX", "volta": "7.0+PTX", "turing": "7.5+PTX",
+             "ampere": "8.0;8.6+PTX", "ada": "8.9+PTX", "hopper": "9.0+PTX", "blackwell": "10.0;12.0+PTX"}
+    items = requested.replace(",", ";").split(";") if isinstance(requested, str) else list(requested or [])
+    entries = [own]
+    for it in items:
+        t = str(it).strip()
+        if t.lower() in named:
+            entries += named[t.lower()].split(";")
+            continue
+        ptx = t.upper().endswith("+PTX")
+        b = (t[:-4] if ptx else t).lower()
+        if b.startswith("sm_") or b.startswith("compute_"):
+            b = b.split("_", 1)[1]
+        if b.isdigit() and len(b) >= 2:
+            b = b[:-1] + "." + b[-1]
+        p = b.split(".")
+        if len(p) == 2 and all(x.isdigit() for x in p):
+            entries.append(b + ("+PTX" if ptx else ""))
+    out = []
+    for e in entries:
+        base = e[:-4] if e.endswith("+PTX") else e
+        hit = [i for i, o in enumerate(out) if (o[:-4] if o.endswith("+PTX") else o) == base]
+        if not hit:
+            out.append(e)
+        elif e.endswith("+PTX"):
+            out[hit[0]] = e
+    return ";".join(out)
 
 
 def _is_build_error(e: BaseException) -> bool:
