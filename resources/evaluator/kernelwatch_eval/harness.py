@@ -54,7 +54,7 @@ class Evaluation:
             "compiled": False, "correctness": False, "tests_passed": 0, "tests_total": self.n_correct,
             "speedup": None, "runtime_ms": None, "baseline_runtime_ms": None, "cheated": False,
             "error_message": "", "code_length": len(self.kernel_code), "status": None, "flags": [],
-            "runtime_stats": None, "baseline_stats": None,
+            "runtime_stats": None, "baseline_stats": None, "speedup_ci": None, "timing_quality": None,
             "timings": {"compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
             "device": {"name": "", "arch": "", "target": ctx.target},
             "worker": {"pid": os.getpid(), "gpu_index": ctx.gpu_index},

@@ -13,7 +13,7 @@ RESULT_KEYS_DEFAULTS = {
     "speedup": None, "runtime_ms": None, "baseline_runtime_ms": None, "cheated": False,
     "error_message": "", "code_length": 0, "metadata": {}, "id": "", "status": "infra_error",
     "flags": [], "runtime_stats": None, "baseline_stats": None, "log_tail": "",
-    "isolation": "", "cost_usd": None,
+    "isolation": "", "cost_usd": None, "speedup_ci": None, "timing_quality": None,
 }
 
 
