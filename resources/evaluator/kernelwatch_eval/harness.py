@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import re
+import shutil
 import sys
 import time
 
@@ -82,6 +84,11 @@ class Evaluation:
         if message and not self.res["error_message"]:
             self.res["error_message"] = message
         raise Stop()
+
+    def setup_error(self, message: str, kind: str = "setup"):
+        """Not the kernel's fault: the machine or the evaluator's settings (infra_error)."""
+        self.md["error_kind"] = kind
+        self.finish("infra_error", message)
 
     def reject(self, flag: str, detail: str):
         self.flag(flag, detail)
@@ -214,6 +221,9 @@ class Evaluation:
             self.native_threads_before = integrity.native_thread_count()
             from .timing import Timer
             self.timer = Timer(torch, self.device, self.cuda)
+        problem = cuda_setup_problem(self.kernel_code, self.ctx.mode, self.cuda)
+        if problem:
+            self.setup_error(problem)
         self.ctx.sandbox(self.slot.writable_dirs())
         self.ctx.progress("compiling", f"backend {self.backend}")
         t0 = _monotonic()
@@ -295,6 +305,53 @@ class Evaluation:
         if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
             self.md["landlock"] = self.ctx.sandbox_error
         return res
+
+
+# Source that compiles CUDA code through torch's extension builder (nvcc, and a CUDA arch).
+_CUDA_BUILD = re.compile(r"\bcuda_sources\s*=|\bCUDAExtension\b|['\"][^'\"\n]*\.cu['\"]")
+_INLINE_CUDA = re.compile(r"\bload_inline\b[\s\S]*__global__|__global__[\s\S]*\bload_inline\b")
+
+
+def builds_cuda(code: str) -> bool:
+    """Does this kernel build CUDA code with torch.utils.cpp_extension (load_inline with
+    cuda_sources, load() of .cu files, CUDAExtension)? Comments don't count; the CUDA source
+    itself is a string, so strings are searched."""
+    from .static_rules import _C_COMMENT
+    text = "\n".join(ln for ln in str(code or "").splitlines() if not ln.lstrip().startswith("#"))
+    text = _C_COMMENT.sub("", text)
+    return bool(_CUDA_BUILD.search(text) or _INLINE_CUDA.search(text))
+
+
+def _nvcc_path() -> str:
+    try:
+        from torch.utils import cpp_extension
+        home = cpp_extension.CUDA_HOME
+    except Exception:
+        home = None
+    if home:
+        p = os.path.join(home, "bin", "nvcc")
+        if os.access(p, os.X_OK):
+            return p
+    return shutil.which("nvcc") or ""
+
+
+def cuda_setup_problem(code: str, mode: str, cuda_device: bool, nvcc: str = None) -> str:
+    """Why a CUDA-building kernel cannot be built or run here ('' when it can): detected before
+    torch's builder fails deep inside (no GPU: "IndexError: list index out of range" from the
+    arch detection; no nvcc: a CUDA_HOME error)."""
+    if not builds_cuda(code):
+        return ""
+    if mode == "eval" and not cuda_device:
+        return ("setup: this kernel builds CUDA code (load_inline with cuda_sources / .cu files), but no CUDA "
+                "device is visible to this evaluation (it runs on the CPU). Pick a GPU target for it (a local "
+                "cuda:N device or Modal), or submit a CPU-capable kernel (C++ only: cpp_sources without "
+                "cuda_sources, or plain PyTorch).")
+    nvcc = _nvcc_path() if nvcc is None else nvcc
+    if not nvcc:
+        return ("setup: this kernel builds CUDA code, but the CUDA compiler nvcc was not found (no CUDA_HOME / "
+                "CUDA_PATH, none in /usr/local/cuda, none on PATH). Install the CUDA toolkit (nvcc) matching "
+                "torch's CUDA version and set CUDA_HOME, or run it on Modal.")
+    return ""
 
 
 def _arch_list(own: str, requested) -> str:
