@@ -37,3 +37,60 @@ def test_cuda_kernel_on_a_machine_without_gpu_is_a_setup_error(tmp_path):
     assert res["metadata"]["error_kind"] == "setup"
     assert "no CUDA device is visible" in res["error_message"]
     assert res["timings"]["compile"] < 5
+
+
+# ------------------------------------------------------------------ compile errors (issue 14)
+from conftest import FIXTURES, KERNELS  # noqa: E402
+
+BROKEN_CPP = (KERNELS / "honest" / "relu_cpp.py").read_text().replace(
+    "o[i] = v > 0.f ? v : 0.f;", "o[i] = v > 0.f ? v : undefined_thing;").replace("kw_relu_cpp", "kw_relu_cpp_broken")
+
+
+def _kernel_line(code, needle):
+    return next(i for i, ln in enumerate(code.splitlines(), 1) if needle in ln)
+
+
+def test_gcc_error_first_and_mapped_to_the_kernel_line():
+    from kernelwatch_eval import compile_errors
+    log = (FIXTURES / "compile_errors" / "gcc_main_cpp.txt").read_text()
+    msg, info = compile_errors.summarize(log, BROKEN_CPP)  # build dir gone: gcc's excerpt places it
+    line = _kernel_line(BROKEN_CPP, "undefined_thing")
+    assert msg.splitlines()[0] == f"kernel:{line}:30: error: ‘undefined_thing’ was not declared in this scope"
+    assert info["compile_error_line"] == line and info["compile_error_file"] == "main.cpp"
+    assert info["compile_error_source_line"] == 14
+    assert "-DTORCH_EXTENSION_NAME" not in msg and "FAILED:" not in msg  # no command lines
+
+
+def test_nvcc_error_mapped_through_the_generated_cuda_file(tmp_path):
+    """load_inline writes cuda.cu = 3 #include lines + the cuda_sources string."""
+    from kernelwatch_eval import compile_errors
+    code = (SAMPLES / "swish_cuda.py").read_text()
+    start = code.index('cuda_source = r"""') + len('cuda_source = r"""')
+    cuda_src = code[start:code.index('"""', start)]
+    cu = tmp_path / "cuda.cu"
+    cu.write_text("#include <torch/types.h>\n#include <cuda.h>\n#include <cuda_runtime.h>\n" + cuda_src)
+    gen = cu.read_text().splitlines()
+    bad = next(i for i, ln in enumerate(gen, 1) if "__global__" in ln) + 2
+    log = (f"[1/3] /usr/local/cuda/bin/nvcc -DTORCH_EXTENSION_NAME=kw -c {cu} -o cuda.cuda.o\nFAILED: cuda.cuda.o\n"
+           f"/usr/local/cuda/bin/nvcc -DTORCH_EXTENSION_NAME=kw -c {cu} -o cuda.cuda.o\n"
+           f"{cu}({bad}): error: identifier \"oops\" is undefined\n\n"
+           f"{cu}({bad + 3}): error: expected a \";\"\n\n2 errors detected in the compilation of \"{cu}\".\n"
+           "ninja: build stopped: subcommand failed.\n")
+    msg, info = compile_errors.summarize(log, code)
+    want = next(i for i, ln in enumerate(code.splitlines(), 1) if ln.strip() == gen[bad - 1].strip() and ln.strip())
+    assert info["compile_error_line"] == want and info["compile_errors"] == 2
+    assert msg.startswith(f"kernel:{want}: error: identifier \"oops\" is undefined")
+    assert "nvcc -D" not in msg
+
+
+def test_real_build_error_on_the_cpu(tmp_path):
+    """End to end with g++ (~30 s cold): the message starts with the mapped first error; the whole
+    log is in log_tail."""
+    from kernelwatch_eval.isolated import run_isolated
+    res = run_isolated(make_request("relu", BROKEN_CPP), 300, str(tmp_path), target="cpu")
+    assert res["status"] == "compile_error"
+    line = _kernel_line(BROKEN_CPP, "undefined_thing")
+    assert res["error_message"].startswith(f"kernel:{line}:"), res["error_message"][:500]
+    assert res["metadata"]["compile_error_line"] == line
+    assert res["error_message"].count("-DTORCH_EXTENSION_NAME") == 0
+    assert "ninja" in res["log_tail"] and "undefined_thing" in res["log_tail"]

@@ -253,6 +253,8 @@ class Evaluation:
             except BaseException as e:
                 self.res["timings"]["compile"] = _monotonic() - t0
                 msg = loader.format_exception(e)
+                if _is_build_error(e):
+                    msg = self._compile_message(e, msg)
                 if self.ctx.mode == "compile" and not _is_build_error(e):
                     self.finish("compile_skipped", "could not build ahead of time: " + msg)
                 self.finish("compile_error", msg)
@@ -264,6 +266,25 @@ class Evaluation:
         self.md["cache_artifacts"] = self.slot.has_artifacts()
         if self.ctx.mode == "eval":
             self.check_state("after the candidate loaded")
+
+    def _compile_message(self, e: BaseException, fallback: str) -> str:
+        """The compiler's first error first, in the kernel's own lines (compile_errors.py); the
+        whole build log goes to stderr, i.e. the result's log_tail."""
+        from . import compile_errors
+        text = str(e)
+        try:
+            summary, info = compile_errors.summarize(text, self.kernel_code)
+        except Exception:
+            return fallback
+        if not summary:
+            return fallback
+        self.md.update(info)
+        try:
+            sys.stderr.write("kernelwatch: the extension's build log:\n" + text + "\n")
+            sys.stderr.flush()
+        except Exception:
+            pass
+        return summary
 
     def check_state(self, when: str):
         """Patched functions, new threads, changed backend flags."""
