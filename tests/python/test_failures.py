@@ -94,3 +94,67 @@ def test_real_build_error_on_the_cpu(tmp_path):
     assert res["metadata"]["compile_error_line"] == line
     assert res["error_message"].count("-DTORCH_EXTENSION_NAME") == 0
     assert "ninja" in res["log_tail"] and "undefined_thing" in res["log_tail"]
+
+
+# ------------------------------------------------------------------ memory cap and size probe (issue 12)
+BIG_REF = '''import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.lin = nn.Linear(n, n)
+
+    def forward(self, x):
+        return torch.relu(x)
+
+
+def get_inputs():
+    return [torch.randn(1024, 1024, 1536)]  # 6 GiB of fp32, like the KernelBench problem of the issue
+
+
+def get_init_inputs():
+    return [4096]
+'''
+
+
+def test_size_probe_counts_bytes_without_allocating():
+    import resource
+
+    import torch  # noqa: F401  (its own memory is not the probe's)
+    from kernelwatch_eval import sizeprobe
+    sizeprobe.probe_sizes("import torch\nclass Model(torch.nn.Module): pass\n"
+                          "def get_inputs(): return []\ndef get_init_inputs(): return []\n")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = sizeprobe.probe_sizes(BIG_REF, "fp32", mem_limit_kb=1024 * 1024)
+    assert out["status"] == "probed", out["error_message"]
+    s = out["sizes"]
+    assert s["input_bytes"] == 6442450944 and s["n_inputs"] == 1
+    assert s["param_bytes"] == (4096 * 4096 + 4096) * 4
+    assert s["inputs"][0] == {"shape": [1024, 1024, 1536], "dtype": "float32", "bytes": 6442450944}
+    assert s["fits"] is False and "memory cap" in s["advice"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB: nothing allocated
+    half = sizeprobe.probe_sizes(BIG_REF, "bf16")["sizes"]
+    assert half["input_bytes"] == 6442450944 // 2 and half["fits"] is None
+
+
+def test_zygote_probe_op(zygote):
+    out = zygote.probe(make_request("relu", "class ModelNew: pass", ref_code=BIG_REF), 120)
+    assert out["status"] == "probed", out
+    assert out["sizes"]["input_bytes"] == 6442450944
+    assert out["sizes"]["mem_limit_bytes"] == 1536 * 2**20 and out["sizes"]["fits"] is False
+    bad = zygote.probe(make_request("relu", "class ModelNew: pass", ref_code="def get_inputs(:\n"), 120)
+    assert bad["status"] == "probe_failed" and "SyntaxError" in bad["error_message"]
+
+
+def test_inputs_over_the_memory_cap_name_the_cap(zygote):
+    """Was: "INFRA ERROR - evaluator internal error ... can't allocate 6442450944 bytes" with no word
+    on the evaluator's own cap. The session zygote runs with --mem-limit-mb 1536."""
+    ref = BIG_REF.replace("1024, 1024, 1536", "512, 1024, 1024")  # 2 GiB: over the 1.5 GiB cap
+    res = zygote.evaluate(make_request("relu", ref.replace("class Model(", "class ModelNew("), ref_code=ref), 120)
+    assert res["status"] == "infra_error" and res["metadata"]["error_kind"] == "setup", res["error_message"][:600]
+    msg = res["error_message"]
+    assert msg.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
+    assert "1536 MiB" in msg and "--mem-limit-mb" in msg and "KERNELWATCH_MEM_LIMIT_MB" in msg
+    assert res["metadata"]["memory_limit_mb"] == 1536

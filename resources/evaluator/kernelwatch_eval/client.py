@@ -100,12 +100,36 @@ class ZygoteClient:
         self.send({"op": "ping"})
         return self._wait_other("pong", timeout)
 
-    def submit(self, request: dict) -> dict:
+    def submit(self, request: dict, op: str = "eval") -> dict:
         job = f"j{next(self.ids)}"
         with self.lock:
             self.events.setdefault(job, queue.Queue())
-        self.send({"op": "eval", "job": job, "request": request})
+        self.send({"op": op, "job": job, "request": request})
         return {"job": job, "request": request, "submitted": time.monotonic(), "events": []}
+
+    def probe(self, request: dict, timeout_s: float = 60.0) -> dict:
+        """The size probe (op "probe"): the child's probe document, or {"status": "probe_failed"}
+        with the exit record when none came."""
+        handle = self.submit(request, op="probe")
+        q = self.events[handle["job"]]
+        result, exited, end = None, None, time.monotonic() + timeout_s
+        while exited is None and time.monotonic() < end:
+            try:
+                ev = q.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if ev["event"] == "started":
+                pid = ev["pid"]
+            elif ev["event"] == "result":
+                result = ev["result"]
+            elif ev["event"] == "exited":
+                exited = ev
+        if exited is None:
+            procutil.stop_and_kill(pid)
+        with self.lock:
+            self.events.pop(handle["job"], None)
+        return result if isinstance(result, dict) else {"status": "probe_failed", "exited": exited,
+                                                         "error_message": "the probe child gave no result"}
 
     def wait(self, handle: dict, timeout_s: float) -> dict:
         """Waits for the job, killing it at `timeout_s` after its `started` event."""

@@ -286,6 +286,36 @@ class Evaluation:
             pass
         return summary
 
+    def _blame_memory_cap(self):
+        """An allocation that failed under the evaluator's own memory cap names the cap and how to
+        raise it: a setup error when the problem (reference, inputs, harness) needed the memory,
+        a note on a kernel's runtime_error."""
+        res = self.res
+        msg = str(res.get("error_message") or "")
+        m = _ALLOC_FAILED.search(msg)
+        if not m or res["status"] not in ("infra_error", "runtime_error"):
+            return
+        cap_kb = self.ctx.mem_limit_kb
+        if not cap_kb:
+            return
+        tried = int(m.group(1)) if m.group(1) else 0
+        self.md["memory_limit_mb"] = cap_kb // 1024
+        self.md["alloc_failed_bytes"] = tried
+        what = f"allocating {_gib(tried)}" if tried else "an allocation"
+        how = (f"The cap is {cap_kb // 1024} MiB per evaluation (the zygote's --mem-limit-mb, or the environment "
+               f"variable KERNELWATCH_MEM_LIMIT_MB; default half of RAM), enforced as RLIMIT_AS on CPU slots"
+               + (f" ({_gib(self.ctx.as_limit_bytes)} of address space)" if self.ctx.as_limit_bytes else "")
+               + " and by the resident-memory poll. Raise it (e.g. KERNELWATCH_MEM_LIMIT_MB="
+               f"{max(2 * cap_kb // 1024, (2 * tried >> 20) + cap_kb // 1024)}; 0 = no cap) or evaluate this "
+               "problem on a machine with more memory; a size probe (op \"probe\") tells the inputs' and "
+               "parameters' bytes before a run.")
+        if res["status"] == "infra_error":
+            self.md["error_kind"] = "setup"
+            res["error_message"] = (f"setup: this problem needs more memory than the evaluator's memory cap allows: "
+                                    f"{what} failed. {how}\n\nOriginal error: {msg}")
+        else:
+            res["error_message"] = msg + f"\n\nNote: {what} failed under the evaluator's memory cap. {how}"
+
     def check_state(self, when: str):
         """Patched functions, new threads, changed backend flags."""
         patched = self.snapshot.changed()
@@ -323,6 +353,7 @@ class Evaluation:
         res["isolation"] = ",".join(self.ctx.isolation)
         if "landlock" in self.ctx.isolation:
             self.md["landlock_denied_roots"] = self.ctx.denied_roots
+        self._blame_memory_cap()
         if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
             self.md["landlock"] = self.ctx.sandbox_error
         return res
@@ -406,6 +437,14 @@ def _arch_list(own: str, requested) -> str:
         elif e.endswith("+PTX"):
             out[hit[0]] = e
     return ";".join(out)
+
+
+_ALLOC_FAILED = re.compile(r"can't allocate memory: you tried to allocate (\d+) bytes|"
+                           r"(?:^|\W)MemoryError\b|Cannot allocate memory|std::bad_alloc")
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
 def _is_build_error(e: BaseException) -> bool:

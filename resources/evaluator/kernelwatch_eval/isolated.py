@@ -52,7 +52,7 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
     timeout_s = float(timeout_s or request.get("timeout_s") or 300.0)
     if method == "spawn":
         return _run_spawn(request, timeout_s, cache_dir, target, threads, mem_limit_mb, landlock)
-    mem_kb = int(mem_limit_mb) * 1024 if mem_limit_mb is not None else procutil.available_memory_kb() // 2
+    mem_kb = procutil.default_mem_limit_kb(mem_limit_mb)
     cfg = {"target": target, "cache_dir": os.path.abspath(cache_dir), "mode": "eval", "threads": threads,
            "landlock": landlock, "mem_limit_kb": mem_kb}
     os.makedirs(cfg["cache_dir"], exist_ok=True)

@@ -241,6 +241,21 @@ def release_nvml(max_calls: int = 16) -> int:
     return n
 
 
+MEM_LIMIT_ENV = "KERNELWATCH_MEM_LIMIT_MB"
+
+
+def default_mem_limit_kb(mem_limit_mb=None) -> int:
+    """The per-evaluation memory cap in KiB: --mem-limit-mb / mem_limit_mb when given, else
+    $KERNELWATCH_MEM_LIMIT_MB, else half of RAM; 0 means no cap."""
+    if mem_limit_mb is None:
+        raw = os.environ.get(MEM_LIMIT_ENV, "").strip()
+        if raw.isdigit():
+            mem_limit_mb = int(raw)
+    if mem_limit_mb is not None:
+        return max(0, int(mem_limit_mb)) * 1024
+    return available_memory_kb() // 2
+
+
 def fork_is_cuda_poisoned() -> bool:
     """True when a child forked from this process could not use CUDA (torch has initialised the
     CUDA driver here and marks forks as bad). Checked in a throw-away forked child."""

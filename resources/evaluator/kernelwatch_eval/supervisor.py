@@ -85,8 +85,10 @@ class Supervisor:
         self.max_procs = int(cfg.get("max_procs") or DEFAULT_MAX_PROCS)
 
     # ------------------------------------------------------------------ spawning
-    def spawn(self, job_id: str, request: dict) -> Job:
+    def spawn(self, job_id: str, request: dict, mode: str = None) -> Job:
+        """Fork a child for one job; `mode` overrides the configured one ("probe": size probe)."""
         job = Job(job_id, request)
+        cfg = dict(self.cfg, mode=mode) if mode else self.cfg
         root = self.cfg.get("work_root") or None
         job.tmpdir = tempfile.mkdtemp(prefix="kw-job-", dir=root)
         out_r, out_w = os.pipe()
@@ -99,7 +101,7 @@ class Supervisor:
                 os.close(out_r)
                 os.close(res_r)
                 from .child import child_main
-                child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, self.cfg, me)
+                child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, cfg, me)
             finally:
                 os._exit(70)
         os.close(out_w)
