@@ -164,6 +164,7 @@ def empty_result(request: dict) -> dict:
         "baseline_runtime_ms": None, "cheated": False, "error_message": "",
         "code_length": len(request.get("kernel_code") or ""), "metadata": {}, "id": request.get("id", ""),
         "status": "infra_error", "flags": [], "runtime_stats": None, "baseline_stats": None,
+        "speedup_ci": None, "timing_quality": None,
         "timings": {"queued": 0.0, "compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
         "device": {"name": "", "arch": "", "target": "modal:" + str(request.get("gpu_type") or "")},
         "worker": {"pid": 0, "gpu_index": -1, "container_id": os.environ.get("MODAL_TASK_ID", "")},

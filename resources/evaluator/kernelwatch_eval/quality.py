@@ -10,6 +10,15 @@ from __future__ import annotations
 import os
 import random
 
+try:  # bound at import (the zygote imports this before any candidate loads): a kernel that
+    # patches numpy afterwards cannot change the interval
+    import numpy as _np
+    _NP = {"sort": _np.sort, "asarray": _np.asarray, "bincount": _np.bincount, "arange": _np.arange,
+           "cumsum": _np.cumsum, "argmax": _np.argmax, "maximum": _np.maximum, "quantile": _np.quantile,
+           "default_rng": _np.random.default_rng, "float64": _np.float64}
+except ImportError:  # pragma: no cover - numpy is a torch dependency in practice
+    _NP = None
+
 BOOTSTRAP_SEED = 20261207  # fixed: the same trials always give the same interval
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_MAX_ELEMENTS = 2_000_000  # resamples x trials per side (memory and time cap)
@@ -41,19 +50,19 @@ def _median(xs) -> float:
     return _quantile(sorted(xs), 0.5)
 
 
-def _boot_medians(np, rng, xs, b: int):
+def _boot_medians(np: dict, rng, xs, b: int):
     """Medians of `b` resamples of `xs`, without sorting each resample: draw the indices into the
     sorted data, count them per resample (one bincount), and find the middle rank by cumulative
     count. ~4x faster than np.median over a (b, n) matrix."""
-    s = np.sort(np.asarray(xs, dtype=np.float64))
+    s = np["sort"](np["asarray"](xs, dtype=np["float64"]))
     n = len(s)
     idx = rng.integers(0, n, size=(b, n))
-    counts = np.bincount((idx + (np.arange(b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n)
-    cum = np.cumsum(counts, axis=1)
-    lo = np.argmax(cum >= (n + 1) // 2, axis=1)  # rank (n+1)//2, 1-based: the middle (lower middle)
+    counts = np["bincount"]((idx + (np["arange"](b) * n)[:, None]).ravel(), minlength=b * n).reshape(b, n)
+    cum = np["cumsum"](counts, axis=1)
+    lo = np["argmax"](cum >= (n + 1) // 2, axis=1)  # rank (n+1)//2, 1-based: the middle (lower middle)
     if n % 2:
         return s[lo]
-    hi = np.argmax(cum >= n // 2 + 1, axis=1)
+    hi = np["argmax"](cum >= n // 2 + 1, axis=1)
     return 0.5 * (s[lo] + s[hi])
 
 
@@ -66,14 +75,12 @@ def speedup_ci(ref, cand, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOT
         return None
     b = max(200, min(resamples, BOOTSTRAP_MAX_ELEMENTS // max(len(ref), len(cand))))
     alpha = (1.0 - level) / 2
-    try:
-        import numpy as np
-        rng = np.random.default_rng(seed)
-        ratios = _boot_medians(np, rng, ref, b) / np.maximum(_boot_medians(np, rng, cand, b), 1e-300)
-        low, high = np.quantile(ratios, [alpha, 1.0 - alpha])
+    np = _NP
+    if np is not None:
+        rng = np["default_rng"](seed)
+        ratios = _boot_medians(np, rng, ref, b) / np["maximum"](_boot_medians(np, rng, cand, b), 1e-300)
+        low, high = np["quantile"](ratios, [alpha, 1.0 - alpha])
         return [float(low), float(high)]
-    except ImportError:
-        pass
     rng = random.Random(seed)
     b = min(b, max(200, 200_000 // max(len(ref), len(cand))))
     ratios = []
