@@ -22,7 +22,7 @@ import threading
 import time
 
 from . import procutil
-from .results import assemble
+from .results import STAGE_RANK, assemble
 
 PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,6 +31,7 @@ class ZygoteClient:
     def __init__(self, device: str = "cpu", cache_dir: str = "/tmp/kernelwatch-cache", *, mode: str = "eval",
                  extra_args=(), env: dict = None, python: str = None, ready_timeout: float = 120.0):
         self.device = device
+        self.mode = mode
         e = dict(os.environ if env is None else env)
         e["PYTHONPATH"] = PKG_PARENT + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
         if device == "cpu" or mode == "compile":
@@ -163,8 +164,10 @@ class ZygoteClient:
                 if timed_out:
                     procutil.killpg_quiet(pid)
         wall = time.monotonic() - (started_at or handle["submitted"])
+        stages = [e.get("stage") for e in handle["events"] if e.get("event") == "progress"]
+        last = max(stages, key=lambda s: STAGE_RANK.get(s, 0), default="") or ""
         res = assemble(handle["request"], self.device, result, exited, timed_out,
-                       timeout_s, wall)
+                       timeout_s, wall, last_stage=last if STAGE_RANK.get(last) else "", mode=self.mode)
         res["timings"]["queued"] = max(0.0, (started_at or handle["submitted"]) - handle["submitted"])
         with self.lock:
             self.events.pop(handle["job"], None)
