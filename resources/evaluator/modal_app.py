@@ -542,9 +542,12 @@ if modal is not None:
         def evaluate(self, ref_code, kernel_code, backend="cuda", num_correct_trials=5, measure_performance=True,
                      num_perf_trials=100, gpu_arch=None, precision="fp32") -> dict:
             child_timeout = legacy_child_timeout(SETTINGS)
+            # The caller chose the GPU through with_options, which the container cannot see: the
+            # request is labelled with the GPU it has (no false metadata.requested_gpu).
             req = request_from_legacy_args(ref_code, kernel_code, backend, num_correct_trials,
                                            measure_performance, num_perf_trials, gpu_arch, precision,
-                                           timeout_s=child_timeout, gpu_type=SETTINGS["gpu"])
+                                           timeout_s=child_timeout,
+                                           gpu_type=self.gpu.get("modal") or SETTINGS["gpu"])
             return strip_code(self._run(req, child_timeout, float(SETTINGS["legacy_deadline_s"])))
 
         @modal.method()
@@ -559,7 +562,6 @@ if modal is not None:
             # The GPU only: each distinct option set is a separate container pool. The request's
             # timeout is the child's deadline inside the deploy-time function timeout.
             cls = KernelEvaluator if gpu == SETTINGS["gpu"] else KernelEvaluator.with_options(gpu=gpu)
-            evaluator = cls
-            return evaluator().evaluate_request.remote(request, timeout_s)
+            return cls().evaluate_request.remote(request, timeout_s)
 
         return handle_http_body(body, SETTINGS, remote)

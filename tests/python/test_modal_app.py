@@ -406,3 +406,32 @@ def test_real_isolated_run_on_cpu(app, tmp_path):
     assert res["status"] in ("correct", "rejected"), res.get("error_message")
     assert res["worker"]["container_id"] == "ta-LOCAL"
     assert printed and printed[0].startswith("KERNELWATCH_EVAL ")
+
+
+def test_legacy_evaluate_method_as_deployed(monkeypatch):
+    """kernel_rl's call: evaluate(ref, kernel, ...) under with_options(timeout=60). The child gets the
+    legacy deadline, the result names the container's GPU (no false requested_gpu), format_ok true."""
+    log = []
+    monkeypatch.setitem(sys.modules, "modal", _fake_modal(log))
+    spec = importlib.util.spec_from_file_location("kw_modal_app_fake_legacy", APP_FILE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    from kernelwatch_eval import isolated
+    seen = {}
+
+    def fake_run_isolated(req, timeout_s, cache_dir):
+        seen.update(timeout=timeout_s, req=req)
+        return {"status": "timeout", "error_message": "exceeded the 52 s timeout (stage: checking)",
+                "compiled": True, "format_ok": True, "device": {}, "worker": {}, "metadata": {}}
+
+    monkeypatch.setattr(isolated, "run_isolated", fake_run_isolated)
+    ev = mod.KernelEvaluator()
+    ev.cache_dir, ev.container_id = "/tmp/kw-test-cache", "ta-LEGACY"
+    ev.gpu = {"name": "NVIDIA A100-SXM4-80GB", "modal": "A100-80GB", "capability": "8.0", "count": 1}
+    out = ev.evaluate("class Model: pass", "class ModelNew: pass", "cuda", 5, False, 100, ["Ampere"], "fp32")
+    assert seen["timeout"] == 52.0 and seen["req"]["gpu_arch"] == ["8.0", "8.6+PTX"]
+    assert out["status"] == "timeout" and out["format_ok"] is True and "KERNELWATCH_LEGACY_DEADLINE_S" in \
+        out["error_message"]
+    assert out["device"]["target"] == "modal:A100-80GB" and "requested_gpu" not in out["metadata"]
+    assert out["worker"]["container_id"] == "ta-LEGACY" and out["id"].startswith("modal-")
+    assert "kernel_code" not in out["request"]
