@@ -22,10 +22,10 @@ def trials(median, rel_sd, n, seed):
 def test_ci_brackets_the_speedup_and_is_fast_and_fixed():
     ref, cand = trials(2.0, 0.02, 1000, 1), trials(1.0, 0.02, 1000, 2)
     took = []
-    for _ in range(3):  # best of 3: the test machine is shared
-        t0 = time.perf_counter()
+    for _ in range(3):  # best of 3, in CPU time: the test machine is shared (wall time doubles under load)
+        t0 = time.process_time()
         ci = quality.speedup_ci(ref, cand)
-        took.append(time.perf_counter() - t0)
+        took.append(time.process_time() - t0)
     assert min(took) < 0.05, took
     low, high = ci
     assert low < 2.0 < high and high / low < 1.02
