@@ -167,3 +167,35 @@ def test_gpu_timing_spread(gpu_zygote):
                       f"spread={spreads[f'{name}_{backend}']:.2%} kernel_us={['%.1f' % u for u in cand_us]} "
                       f"host_call_us={['%.1f' % u for u in call_us]}")
     assert all(v <= 0.02 for v in spreads.values()), spreads
+
+
+def test_gpu_oom_reports_cuda_out_of_memory(gpu_zygote):
+    """Issue 15: a kernel that exhausts device memory must report CUDA's "out of memory", not
+    "NVML_SUCCESS == DriverAPI::get()->nvmlInit_v2_() INTERNAL ASSERT FAILED" (NVML initialised in
+    the zygote by torch's NVML-based CUDA check is unusable in the forked child; the supervisor now
+    shuts it down before fork). Checked on an H100 with torch 2.11: before the fix both the
+    zygote path and run_isolated gave the assert."""
+    code = ("import torch\nimport torch.nn as nn\n"
+            "from torch.utils.cpp_extension import load_inline  # noqa: F401\n\n"
+            "class ModelNew(nn.Module):\n"
+            "    def forward(self, x):\n"
+            "        free, total = torch.cuda.mem_get_info()\n"
+            "        big = torch.empty(int(total) * 2, dtype=torch.uint8, device=x.device)\n"
+            "        return torch.relu(x) + big[:1].float()\n")
+    res = gpu_zygote.evaluate(gpu_request("relu", code, num_perf_trials=5, perf_budget_s=1.0), 300)
+    REPORT.append(f"gpu oom: {res['status']} {res['error_message'][:120]!r}")
+    assert res["status"] == "runtime_error", res["error_message"][-2000:]
+    assert "out of memory" in res["error_message"], res["error_message"][-2000:]
+    assert "NVML" not in res["error_message"].split("\n")[0]
+
+
+def test_gpu_oom_run_isolated(gpu_arch, tmp_path):
+    """The same through run_isolated (the Modal path), in a process that ran torch's NVML check."""
+    import torch
+    from conftest import make_request
+    from kernelwatch_eval.isolated import run_isolated
+    assert torch.cuda.is_available()  # initialises NVML here (PYTORCH_NVML_BASED_CUDA_CHECK=1), not CUDA
+    src, h = read_fixture(KERNELS / "hostile" / "gpu_oom.py")
+    res = run_isolated(make_request(h["problem"], src, device="cuda:0", num_perf_trials=5), 120, str(tmp_path))
+    assert res["status"] == "runtime_error", res["error_message"][-2000:]
+    assert "out of memory" in res["error_message"], res["error_message"][-2000:]

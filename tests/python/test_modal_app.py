@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import pathlib
 import sys
 
@@ -48,21 +49,35 @@ def request(**kw):
 
 def test_settings_defaults_and_derivation(app):
     s = app.deploy_settings({})
-    assert s == {"gpu": "H100", "max_timeout_s": 300, "function_timeout_s": 420, "endpoint_timeout_s": 540}
-    s = app.deploy_settings({"KERNELWATCH_MODAL_GPU": "a100-80gb:2", "KERNELWATCH_MODAL_TIMEOUT": "900"})
+    assert s == {"gpu": "H100", "max_timeout_s": 300, "function_timeout_s": 420, "endpoint_timeout_s": 540,
+                 "max_containers": 32, "legacy_deadline_s": 60}
+    s = app.deploy_settings({"KERNELWATCH_MODAL_GPU": "a100-80gb:2", "KERNELWATCH_MODAL_TIMEOUT": "900",
+                             "KERNELWATCH_MODAL_MAX_CONTAINERS": "4"})
     assert s["gpu"] == "A100-80GB:2" and s["function_timeout_s"] == 900 + app.FUNCTION_MARGIN_S
+    assert s["max_containers"] == 4
+
+
+def test_deploy_timeout_range_matches_the_cli(app):
+    """`kernelwatch-cli modal deploy --timeout` takes 10..86400 s; the app took only up to 86160."""
+    s = app.deploy_settings({"KERNELWATCH_MODAL_TIMEOUT": "86400"})
+    assert s["function_timeout_s"] == 86400 and s["endpoint_timeout_s"] == 86400
+    assert s["max_timeout_s"] == 86400 - app.FUNCTION_MARGIN_S  # the child ends inside the function
 
 
 @pytest.mark.parametrize("env", [{"KERNELWATCH_MODAL_GPU": "V100"}, {"KERNELWATCH_MODAL_TIMEOUT": "5"},
-                                 {"KERNELWATCH_MODAL_TIMEOUT": "abc"}, {"KERNELWATCH_MODAL_TIMEOUT": "86400"},
-                                 {"KERNELWATCH_MODAL_GPU": "A100!"}, {"KERNELWATCH_MODAL_GPU": "H100:9"}])
+                                 {"KERNELWATCH_MODAL_TIMEOUT": "abc"}, {"KERNELWATCH_MODAL_TIMEOUT": "86401"},
+                                 {"KERNELWATCH_MODAL_GPU": "A100!"}, {"KERNELWATCH_MODAL_GPU": "H100:9"},
+                                 {"KERNELWATCH_MODAL_GPU": "A10:5"}, {"KERNELWATCH_MODAL_MAX_CONTAINERS": "0"},
+                                 {"KERNELWATCH_MODAL_MAX_CONTAINERS": "many"},
+                                 {"KERNELWATCH_LEGACY_DEADLINE_S": "3"}])
 def test_settings_rejected(app, env):
     with pytest.raises(ValueError):
         app.deploy_settings(env)
 
 
 @pytest.mark.parametrize("text,canonical", [("h100", "H100"), ("H100!", "H100!"), ("a10g", "A10"),
-                                            ("A100-40GB", "A100"), ("b200:8", "B200:8"), (" l40s ", "L40S")])
+                                            ("A100-40GB", "A100"), ("b200:8", "B200:8"), (" l40s ", "L40S"),
+                                            ("b200+", "B200+"), ("A10:4", "A10:4")])
 def test_normalize_gpu(app, text, canonical):
     assert app.normalize_gpu(text) == canonical
 
@@ -72,8 +87,189 @@ def test_legacy_signature(app):
     assert (r["ref_code"], r["kernel_code"], r["backend"], r["num_correct_trials"]) == ("ref", "kern", "triton", 3)
     assert r["measure_performance"] is False and r["num_perf_trials"] == 10 and r["precision"] == "bf16"
     assert r["gpu_arch"] == ["Hopper"] and r["target"] == "modal" and r["id"]
-    assert app.arch_list_for(["Hopper", "Ampere"]) == "9.0;8.0;8.6"
+
+
+def test_arch_list_keeps_the_device_capability(app):
+    """gpu_arch adds to the detected capability, never replaces it; named archs carry +PTX."""
+    assert app.arch_list_for(["Hopper", "Ampere"], "9.0") == "9.0+PTX;8.0;8.6+PTX"
+    assert app.arch_list_for(["Ampere"], "9.0") == "9.0;8.0;8.6+PTX"
     assert app.arch_list_for([], "8.9") == "8.9"
+    assert app.arch_list_for(["sm_80", "7.5+PTX"], "9.0") == "9.0;8.0;7.5+PTX"
+    assert app.arch_list_for("Ada", "") == "8.9+PTX"
+
+
+def test_arch_list_is_set_per_child_not_in_the_container(app, monkeypatch):
+    monkeypatch.delenv("TORCH_CUDA_ARCH_LIST", raising=False)
+    seen = []
+
+    def run_isolated(req, timeout_s, cache_dir):
+        seen.append(req["gpu_arch"])
+        return {"status": "correct", "device": {}, "worker": {}}
+
+    app.evaluate_in_container(request(gpu_arch=["Ampere"]), 30, run_isolated, detected={"capability": "9.0"},
+                              print_fn=lambda *a, **k: None)
+    assert seen == [["9.0", "8.0", "8.6+PTX"]]
+    assert "TORCH_CUDA_ARCH_LIST" not in os.environ  # nothing leaks into later requests
+
+
+def test_harness_arch_list(app):
+    from kernelwatch_eval.harness import _arch_list
+    assert _arch_list("9.0", None) == "9.0" and _arch_list("9.0", "sm_90") == "9.0"
+    assert _arch_list("9.0", ["Ampere"]) == "9.0;8.0;8.6+PTX"
+    assert _arch_list("8.0", ["Hopper", "8.0+PTX"]) == "8.0+PTX;9.0+PTX"
+
+
+def test_result_ids_are_unique_across_containers(app):
+    ids = {app.request_from_legacy_args("r", "k")["id"] for _ in range(200)}
+    assert len(ids) == 200
+    assert all(len(i) >= len("modal-") + 32 for i in ids)  # uuid4, not <ms>-<pid>
+
+
+@pytest.mark.parametrize("name,mem,modal_name", [
+    ("NVIDIA H100 80GB HBM3", 79.2, "H100"), ("NVIDIA H200", 139.8, "H200"), ("NVIDIA A100-SXM4-80GB", 79.3,
+                                                                               "A100-80GB"),
+    ("NVIDIA A100-SXM4-40GB", 39.4, "A100"), ("NVIDIA A10", 22.0, "A10"), ("NVIDIA L40S", 44.5, "L40S"),
+    ("NVIDIA L4", 22.0, "L4"), ("Tesla T4", 15.0, "T4"), ("NVIDIA B200", 178.0, "B200"),
+    ("NVIDIA RTX PRO 6000 Blackwell Server Edition", 95.0, "RTX-PRO-6000"), ("Something else", 1, "")])
+def test_modal_gpu_names(app, name, mem, modal_name):
+    assert app.modal_gpu_name(name, mem) == modal_name
+
+
+def test_results_name_the_gpu_the_container_has(app):
+    """An H100 request served by an H200 (Modal may upgrade plain H100) is labelled and priced H200."""
+    def run_isolated(req, timeout_s, cache_dir):
+        return {"status": "correct", "device": {"name": "NVIDIA H200", "arch": "sm_90"}, "worker": {},
+                "metadata": {"memory_gib": 139.8}}
+
+    res = app.evaluate_in_container(request(gpu_type="H100"), 30, run_isolated, gpu="H100",
+                                    print_fn=lambda *a, **k: None)
+    assert res["device"]["target"] == "modal:H200" and res["metadata"]["requested_gpu"] == "H100"
+    # No device name from the child (it failed early): what the container detected at start.
+    res = app.evaluate_in_container(request(), 30, lambda *a: {"status": "compile_error", "device": {}},
+                                    gpu="A100", detected={"name": "NVIDIA A100-SXM4-80GB", "modal": "A100-80GB"},
+                                    print_fn=lambda *a, **k: None)
+    assert res["device"]["target"] == "modal:A100-80GB" and res["device"]["name"] == "NVIDIA A100-SXM4-80GB"
+
+
+def test_legacy_child_deadline_ends_before_the_callers(app):
+    """kernel_rl calls evaluate through with_options(timeout=60): the child must end first."""
+    s = app.deploy_settings({})
+    assert app.legacy_child_timeout(s) == 60 - app.LEGACY_MARGIN_S
+    s = app.deploy_settings({"KERNELWATCH_LEGACY_DEADLINE_S": "600", "KERNELWATCH_MODAL_TIMEOUT": "300"})
+    assert app.legacy_child_timeout(s) == 300  # never past the class's own deadline
+
+    def run_isolated(req, timeout_s, cache_dir):
+        assert timeout_s == 52
+        return {"status": "timeout", "error_message": "exceeded the 52 s timeout", "compiled": True,
+                "device": {}, "worker": {}}
+
+    res = app.evaluate_in_container(request(), 52, run_isolated, print_fn=lambda *a, **k: None,
+                                    legacy_deadline_s=60)
+    assert res["status"] == "timeout" and "KERNELWATCH_LEGACY_DEADLINE_S" in res["error_message"]
+    assert res["metadata"]["legacy_deadline_s"] == 60
+
+
+def test_legacy_results_follow_kernel_rl(app):
+    """kernel_rl overwrites `cheated` with its own check and its app always says format_ok: the
+    rejection must be in error_message, format_ok true."""
+    def run_isolated(req, timeout_s, cache_dir):
+        return {"status": "rejected", "cheated": True, "compiled": True, "correctness": False,
+                "format_ok": True, "error_message": "", "flags": ["timed_output_mismatch"],
+                "metadata": {"flag_details": {"timed_output_mismatch": "a timed call returned a wrong result"}},
+                "device": {}, "worker": {}}
+
+    res = app.evaluate_in_container(request(), 52, run_isolated, print_fn=lambda *a, **k: None,
+                                    legacy_deadline_s=60)
+    assert res["error_message"].startswith("kernelwatch rejected (timed_output_mismatch)")
+    assert "a timed call returned a wrong result" in res["error_message"]
+    res = app.evaluate_in_container(request(kernel_code="no model here"), 52,
+                                    lambda *a: {"status": "compile_error", "format_ok": False, "device": {}},
+                                    print_fn=lambda *a, **k: None, legacy_deadline_s=60)
+    assert res["format_ok"] is True and res["metadata"]["kernelwatch_format_ok"] is False
+    # The web endpoint keeps kernelwatch's own format_ok.
+    res = app.evaluate_in_container(request(kernel_code="no model here"), 52,
+                                    lambda *a: {"status": "compile_error", "format_ok": False, "device": {}},
+                                    print_fn=lambda *a, **k: None)
+    assert res["format_ok"] is False
+
+
+class _FakeImage:
+    def __init__(self, log):
+        self.log = log
+
+    def __getattr__(self, name):
+        def call(*a, **k):
+            self.log.append((name, a, k))
+            return self
+        return call
+
+
+def _fake_modal(log):
+    import types
+    m = types.ModuleType("modal")
+
+    class App:
+        def __init__(self, name):
+            log.append(("App", name))
+
+        def cls(self, **kw):
+            log.append(("cls", kw))
+
+            def deco(c):
+                def with_options(**opts):
+                    log.append(("with_options", opts))
+                    return c
+                c.with_options = staticmethod(with_options)
+                return c
+            return deco
+
+        def function(self, **kw):
+            log.append(("function", kw))
+            return lambda f: f
+
+    class Image:
+        @staticmethod
+        def from_registry(*a, **k):
+            log.append(("from_registry", a, k))
+            return _FakeImage(log)
+
+        @staticmethod
+        def debian_slim(*a, **k):
+            return _FakeImage([])
+
+    m.App, m.Image = App, Image
+    m.enter = lambda **k: (lambda f: f)
+    m.method = lambda **k: (lambda f: f)
+    m.concurrent = lambda **k: (lambda f: f)
+    m.fastapi_endpoint = lambda **k: (lambda f: f)
+    return m
+
+
+def test_modal_objects_as_deployed(monkeypatch):
+    """The deploy-time wiring, through a stand-in `modal` module: one pool per GPU (no per-request
+    timeout), max_containers, restrict_modal_access, block_network, entrypoint([])."""
+    log = []
+    monkeypatch.setitem(sys.modules, "modal", _fake_modal(log))
+    monkeypatch.setenv("KERNELWATCH_MODAL_MAX_CONTAINERS", "7")
+    spec = importlib.util.spec_from_file_location("kw_modal_app_fake", APP_FILE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    (cls_kw,) = [e[1] for e in log if e[0] == "cls"]
+    assert cls_kw["max_containers"] == 7 and cls_kw["restrict_modal_access"] is True
+    assert cls_kw["block_network"] is True and cls_kw["timeout"] == 420
+    assert ("entrypoint", ([],), {}) in log
+
+    calls = []
+
+    class FakeMethod:
+        def remote(self, req, timeout_s):
+            calls.append(timeout_s)
+            return {"status": "correct"}
+
+    mod.KernelEvaluator.evaluate_request = FakeMethod()
+    out = mod.evaluate_http(request(gpu_type="L4", timeout_s=100))
+    assert out["status"] == "correct" and calls == [100.0]
+    assert [e[1] for e in log if e[0] == "with_options"] == [{"gpu": "L4"}]  # no timeout: one pool per GPU
 
 
 def test_ping(app, settings):
@@ -210,3 +406,32 @@ def test_real_isolated_run_on_cpu(app, tmp_path):
     assert res["status"] in ("correct", "rejected"), res.get("error_message")
     assert res["worker"]["container_id"] == "ta-LOCAL"
     assert printed and printed[0].startswith("KERNELWATCH_EVAL ")
+
+
+def test_legacy_evaluate_method_as_deployed(monkeypatch):
+    """kernel_rl's call: evaluate(ref, kernel, ...) under with_options(timeout=60). The child gets the
+    legacy deadline, the result names the container's GPU (no false requested_gpu), format_ok true."""
+    log = []
+    monkeypatch.setitem(sys.modules, "modal", _fake_modal(log))
+    spec = importlib.util.spec_from_file_location("kw_modal_app_fake_legacy", APP_FILE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    from kernelwatch_eval import isolated
+    seen = {}
+
+    def fake_run_isolated(req, timeout_s, cache_dir):
+        seen.update(timeout=timeout_s, req=req)
+        return {"status": "timeout", "error_message": "exceeded the 52 s timeout (stage: checking)",
+                "compiled": True, "format_ok": True, "device": {}, "worker": {}, "metadata": {}}
+
+    monkeypatch.setattr(isolated, "run_isolated", fake_run_isolated)
+    ev = mod.KernelEvaluator()
+    ev.cache_dir, ev.container_id = "/tmp/kw-test-cache", "ta-LEGACY"
+    ev.gpu = {"name": "NVIDIA A100-SXM4-80GB", "modal": "A100-80GB", "capability": "8.0", "count": 1}
+    out = ev.evaluate("class Model: pass", "class ModelNew: pass", "cuda", 5, False, 100, ["Ampere"], "fp32")
+    assert seen["timeout"] == 52.0 and seen["req"]["gpu_arch"] == ["8.0", "8.6+PTX"]
+    assert out["status"] == "timeout" and out["format_ok"] is True and "KERNELWATCH_LEGACY_DEADLINE_S" in \
+        out["error_message"]
+    assert out["device"]["target"] == "modal:A100-80GB" and "requested_gpu" not in out["metadata"]
+    assert out["worker"]["container_id"] == "ta-LEGACY" and out["id"].startswith("modal-")
+    assert "kernel_code" not in out["request"]

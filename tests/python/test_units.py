@@ -305,3 +305,23 @@ def test_stale_torch_baton_is_cleared(tmp_path):
         assert not os.path.exists(os.path.join(d, "lock"))
     finally:
         s.unlock()
+
+
+def test_nvml_released_before_every_fork(monkeypatch, tmp_path):
+    """Issue 15: an NVML initialised in the zygote (torch's NVML-based CUDA check) is unusable in
+    a child that closed its inherited fds, so CUDA OOM surfaced as an NVML INTERNAL ASSERT. The
+    parent shuts NVML down right before forking."""
+    from kernelwatch_eval import supervisor
+    assert procutil.release_nvml() == 0  # not loaded here: a no-op that never loads it
+    order = []
+    monkeypatch.setattr(supervisor.procutil, "release_nvml", lambda *a: order.append("release") or 0)
+
+    def no_fork():
+        order.append("fork")
+        raise OSError("fork refused by the test")
+    monkeypatch.setattr(supervisor.os, "fork", no_fork)
+    sup = supervisor.Supervisor({"target": "cpu", "cache_dir": str(tmp_path), "work_root": str(tmp_path)},
+                                lambda ev: None, own_all_children=False)
+    with pytest.raises(OSError):
+        sup.spawn("j", {})
+    assert order == ["release", "fork"]

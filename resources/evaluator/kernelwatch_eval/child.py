@@ -17,6 +17,10 @@ def child_main(request: dict, result_fd: int, out_fd: int, tmpdir: str, nonce: s
                            use_landlock=bool(cfg.get("landlock", True)))
         setup_child(ctx, result_fd, out_fd, int(cfg.get("mem_limit_kb") or 0), expected_parent)
         ctx.channel = ResultChannel(result_fd, nonce)
+        if ctx.mode == "probe":
+            from . import sizeprobe
+            ctx.sandbox([])
+            sizeprobe.main_in_child(request, ctx)  # exits
         from . import harness
         harness.main_in_child(request, ctx)  # exits
     except BaseException:

@@ -22,7 +22,7 @@ import threading
 import time
 
 from . import procutil
-from .results import assemble
+from .results import STAGE_RANK, assemble
 
 PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -31,6 +31,7 @@ class ZygoteClient:
     def __init__(self, device: str = "cpu", cache_dir: str = "/tmp/kernelwatch-cache", *, mode: str = "eval",
                  extra_args=(), env: dict = None, python: str = None, ready_timeout: float = 120.0):
         self.device = device
+        self.mode = mode
         e = dict(os.environ if env is None else env)
         e["PYTHONPATH"] = PKG_PARENT + (os.pathsep + e["PYTHONPATH"] if e.get("PYTHONPATH") else "")
         if device == "cpu" or mode == "compile":
@@ -100,12 +101,36 @@ class ZygoteClient:
         self.send({"op": "ping"})
         return self._wait_other("pong", timeout)
 
-    def submit(self, request: dict) -> dict:
+    def submit(self, request: dict, op: str = "eval") -> dict:
         job = f"j{next(self.ids)}"
         with self.lock:
             self.events.setdefault(job, queue.Queue())
-        self.send({"op": "eval", "job": job, "request": request})
+        self.send({"op": op, "job": job, "request": request})
         return {"job": job, "request": request, "submitted": time.monotonic(), "events": []}
+
+    def probe(self, request: dict, timeout_s: float = 60.0) -> dict:
+        """The size probe (op "probe"): the child's probe document, or {"status": "probe_failed"}
+        with the exit record when none came."""
+        handle = self.submit(request, op="probe")
+        q = self.events[handle["job"]]
+        result, exited, end = None, None, time.monotonic() + timeout_s
+        while exited is None and time.monotonic() < end:
+            try:
+                ev = q.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if ev["event"] == "started":
+                pid = ev["pid"]
+            elif ev["event"] == "result":
+                result = ev["result"]
+            elif ev["event"] == "exited":
+                exited = ev
+        if exited is None:
+            procutil.stop_and_kill(pid)
+        with self.lock:
+            self.events.pop(handle["job"], None)
+        return result if isinstance(result, dict) else {"status": "probe_failed", "exited": exited,
+                                                         "error_message": "the probe child gave no result"}
 
     def wait(self, handle: dict, timeout_s: float) -> dict:
         """Waits for the job, killing it at `timeout_s` after its `started` event."""
@@ -139,8 +164,10 @@ class ZygoteClient:
                 if timed_out:
                     procutil.killpg_quiet(pid)
         wall = time.monotonic() - (started_at or handle["submitted"])
+        stages = [e.get("stage") for e in handle["events"] if e.get("event") == "progress"]
+        last = max(stages, key=lambda s: STAGE_RANK.get(s, 0), default="") or ""
         res = assemble(handle["request"], self.device, result, exited, timed_out,
-                       timeout_s, wall)
+                       timeout_s, wall, last_stage=last if STAGE_RANK.get(last) else "", mode=self.mode)
         res["timings"]["queued"] = max(0.0, (started_at or handle["submitted"]) - handle["submitted"])
         with self.lock:
             self.events.pop(handle["job"], None)

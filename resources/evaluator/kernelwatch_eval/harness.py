@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import re
+import shutil
 import sys
 import time
 
@@ -54,7 +56,7 @@ class Evaluation:
             "compiled": False, "correctness": False, "tests_passed": 0, "tests_total": self.n_correct,
             "speedup": None, "runtime_ms": None, "baseline_runtime_ms": None, "cheated": False,
             "error_message": "", "code_length": len(self.kernel_code), "status": None, "flags": [],
-            "runtime_stats": None, "baseline_stats": None,
+            "runtime_stats": None, "baseline_stats": None, "speedup_ci": None, "timing_quality": None,
             "timings": {"compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
             "device": {"name": "", "arch": "", "target": ctx.target},
             "worker": {"pid": os.getpid(), "gpu_index": ctx.gpu_index},
@@ -82,6 +84,11 @@ class Evaluation:
         if message and not self.res["error_message"]:
             self.res["error_message"] = message
         raise Stop()
+
+    def setup_error(self, message: str, kind: str = "setup"):
+        """Not the kernel's fault: the machine or the evaluator's settings (infra_error)."""
+        self.md["error_kind"] = kind
+        self.finish("infra_error", message)
 
     def reject(self, flag: str, detail: str):
         self.flag(flag, detail)
@@ -143,7 +150,11 @@ class Evaluation:
             self.device = torch.device("cuda", idx)
             props = torch.cuda.get_device_properties(self.device)
             arch = f"sm_{props.major}{props.minor}"
-            os.environ["TORCH_CUDA_ARCH_LIST"] = f"{props.major}.{props.minor}"
+            arch_list = _arch_list(f"{props.major}.{props.minor}", self.req.get("gpu_arch"))
+            os.environ["TORCH_CUDA_ARCH_LIST"] = arch_list  # this child only
+            self.md["torch_cuda_arch_list"] = arch_list
+            if arch_list != f"{props.major}.{props.minor}":
+                arch = arch + "+" + arch_list  # another build: another cache key
             self.res["device"].update(name=props.name, arch=arch)
             self.md["hardware"] = props.name
             self.md["memory_gib"] = round(props.total_memory / 2**30, 1)
@@ -210,6 +221,9 @@ class Evaluation:
             self.native_threads_before = integrity.native_thread_count()
             from .timing import Timer
             self.timer = Timer(torch, self.device, self.cuda)
+        problem = cuda_setup_problem(self.kernel_code, self.ctx.mode, self.cuda)
+        if problem:
+            self.setup_error(problem)
         self.ctx.sandbox(self.slot.writable_dirs())
         self.ctx.progress("compiling", f"backend {self.backend}")
         t0 = _monotonic()
@@ -239,6 +253,8 @@ class Evaluation:
             except BaseException as e:
                 self.res["timings"]["compile"] = _monotonic() - t0
                 msg = loader.format_exception(e)
+                if _is_build_error(e):
+                    msg = self._compile_message(e, msg)
                 if self.ctx.mode == "compile" and not _is_build_error(e):
                     self.finish("compile_skipped", "could not build ahead of time: " + msg)
                 self.finish("compile_error", msg)
@@ -250,6 +266,55 @@ class Evaluation:
         self.md["cache_artifacts"] = self.slot.has_artifacts()
         if self.ctx.mode == "eval":
             self.check_state("after the candidate loaded")
+
+    def _compile_message(self, e: BaseException, fallback: str) -> str:
+        """The compiler's first error first, in the kernel's own lines (compile_errors.py); the
+        whole build log goes to stderr, i.e. the result's log_tail."""
+        from . import compile_errors
+        text = str(e)
+        try:
+            summary, info = compile_errors.summarize(text, self.kernel_code)
+        except Exception:
+            return fallback
+        if not summary:
+            return fallback
+        self.md.update(info)
+        try:
+            sys.stderr.write("kernelwatch: the extension's build log:\n" + text + "\n")
+            sys.stderr.flush()
+        except Exception:
+            pass
+        return summary
+
+    def _blame_memory_cap(self):
+        """An allocation that failed under the evaluator's own memory cap names the cap and how to
+        raise it: a setup error when the problem (reference, inputs, harness) needed the memory,
+        a note on a kernel's runtime_error."""
+        res = self.res
+        msg = str(res.get("error_message") or "")
+        m = _ALLOC_FAILED.search(msg)
+        if not m or res["status"] not in ("infra_error", "runtime_error"):
+            return
+        cap_kb = self.ctx.mem_limit_kb
+        if not cap_kb:
+            return
+        tried = int(m.group(1)) if m.group(1) else 0
+        self.md["memory_limit_mb"] = cap_kb // 1024
+        self.md["alloc_failed_bytes"] = tried
+        what = f"allocating {_gib(tried)}" if tried else "an allocation"
+        how = (f"The cap is {cap_kb // 1024} MiB per evaluation (the zygote's --mem-limit-mb, or the environment "
+               f"variable KERNELWATCH_MEM_LIMIT_MB; default half of RAM), enforced as RLIMIT_AS on CPU slots"
+               + (f" ({_gib(self.ctx.as_limit_bytes)} of address space)" if self.ctx.as_limit_bytes else "")
+               + " and by the resident-memory poll. Raise it (e.g. KERNELWATCH_MEM_LIMIT_MB="
+               f"{max(2 * cap_kb // 1024, (2 * tried >> 20) + cap_kb // 1024)}; 0 = no cap) or evaluate this "
+               "problem on a machine with more memory; a size probe (op \"probe\") tells the inputs' and "
+               "parameters' bytes before a run.")
+        if res["status"] == "infra_error":
+            self.md["error_kind"] = "setup"
+            res["error_message"] = (f"setup: this problem needs more memory than the evaluator's memory cap allows: "
+                                    f"{what} failed. {how}\n\nOriginal error: {msg}")
+        else:
+            res["error_message"] = msg + f"\n\nNote: {what} failed under the evaluator's memory cap. {how}"
 
     def check_state(self, when: str):
         """Patched functions, new threads, changed backend flags."""
@@ -288,9 +353,98 @@ class Evaluation:
         res["isolation"] = ",".join(self.ctx.isolation)
         if "landlock" in self.ctx.isolation:
             self.md["landlock_denied_roots"] = self.ctx.denied_roots
+        self._blame_memory_cap()
         if self.ctx.sandbox_error and "landlock" not in self.ctx.isolation:
             self.md["landlock"] = self.ctx.sandbox_error
         return res
+
+
+# Source that compiles CUDA code through torch's extension builder (nvcc, and a CUDA arch).
+_CUDA_BUILD = re.compile(r"\bcuda_sources\s*=|\bCUDAExtension\b|['\"][^'\"\n]*\.cu['\"]")
+_INLINE_CUDA = re.compile(r"\bload_inline\b[\s\S]*__global__|__global__[\s\S]*\bload_inline\b")
+
+
+def builds_cuda(code: str) -> bool:
+    """Does this kernel build CUDA code with torch.utils.cpp_extension (load_inline with
+    cuda_sources, load() of .cu files, CUDAExtension)? Comments don't count; the CUDA source
+    itself is a string, so strings are searched."""
+    from .static_rules import _C_COMMENT
+    text = "\n".join(ln for ln in str(code or "").splitlines() if not ln.lstrip().startswith("#"))
+    text = _C_COMMENT.sub("", text)
+    return bool(_CUDA_BUILD.search(text) or _INLINE_CUDA.search(text))
+
+
+def _nvcc_path() -> str:
+    try:
+        from torch.utils import cpp_extension
+        home = cpp_extension.CUDA_HOME
+    except Exception:
+        home = None
+    if home:
+        p = os.path.join(home, "bin", "nvcc")
+        if os.access(p, os.X_OK):
+            return p
+    return shutil.which("nvcc") or ""
+
+
+def cuda_setup_problem(code: str, mode: str, cuda_device: bool, nvcc: str = None) -> str:
+    """Why a CUDA-building kernel cannot be built or run here ('' when it can): detected before
+    torch's builder fails deep inside (no GPU: "IndexError: list index out of range" from the
+    arch detection; no nvcc: a CUDA_HOME error)."""
+    if not builds_cuda(code):
+        return ""
+    if mode == "eval" and not cuda_device:
+        return ("setup: this kernel builds CUDA code (load_inline with cuda_sources / .cu files), but no CUDA "
+                "device is visible to this evaluation (it runs on the CPU). Pick a GPU target for it (a local "
+                "cuda:N device or Modal), or submit a CPU-capable kernel (C++ only: cpp_sources without "
+                "cuda_sources, or plain PyTorch).")
+    nvcc = _nvcc_path() if nvcc is None else nvcc
+    if not nvcc:
+        return ("setup: this kernel builds CUDA code, but the CUDA compiler nvcc was not found (no CUDA_HOME / "
+                "CUDA_PATH, none in /usr/local/cuda, none on PATH). Install the CUDA toolkit (nvcc) matching "
+                "torch's CUDA version and set CUDA_HOME, or run it on Modal.")
+    return ""
+
+
+def _arch_list(own: str, requested) -> str:
+    """TORCH_CUDA_ARCH_LIST for an eval child: the device's own capability first, then what the
+    request's gpu_arch adds ('sm_90', '9.0+PTX', KernelBench names such as 'Hopper'; a string or
+    a list). A request never replaces the device's capability."""
+    named = {"maxwell": "5.0;5.2+PTX", "pascal": "6.0;6.1+PTX", "volta": "7.0+PTX", "turing": "7.5+PTX",
+             "ampere": "8.0;8.6+PTX", "ada": "8.9+PTX", "hopper": "9.0+PTX", "blackwell": "10.0;12.0+PTX"}
+    items = requested.replace(",", ";").split(";") if isinstance(requested, str) else list(requested or [])
+    entries = [own]
+    for it in items:
+        t = str(it).strip()
+        if t.lower() in named:
+            entries += named[t.lower()].split(";")
+            continue
+        ptx = t.upper().endswith("+PTX")
+        b = (t[:-4] if ptx else t).lower()
+        if b.startswith("sm_") or b.startswith("compute_"):
+            b = b.split("_", 1)[1]
+        if b.isdigit() and len(b) >= 2:
+            b = b[:-1] + "." + b[-1]
+        p = b.split(".")
+        if len(p) == 2 and all(x.isdigit() for x in p):
+            entries.append(b + ("+PTX" if ptx else ""))
+    out = []
+    for e in entries:
+        base = e[:-4] if e.endswith("+PTX") else e
+        hit = [i for i, o in enumerate(out) if (o[:-4] if o.endswith("+PTX") else o) == base]
+        if not hit:
+            out.append(e)
+        elif e.endswith("+PTX"):
+            out[hit[0]] = e
+    return ";".join(out)
+
+
+_ALLOC_FAILED = re.compile(r"can't allocate memory: you tried to allocate (\d+) bytes|"
+                           r"(?:^|\W)MemoryError\b|Cannot allocate memory|std::bad_alloc")
+
+
+def _gib(n: int) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
 def _is_build_error(e: BaseException) -> bool:

@@ -24,7 +24,7 @@ import sys
 import time
 
 from . import procutil
-from .results import assemble
+from .results import STAGE_RANK, assemble
 from .supervisor import Supervisor
 
 
@@ -52,19 +52,23 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
     timeout_s = float(timeout_s or request.get("timeout_s") or 300.0)
     if method == "spawn":
         return _run_spawn(request, timeout_s, cache_dir, target, threads, mem_limit_mb, landlock)
-    mem_kb = int(mem_limit_mb) * 1024 if mem_limit_mb is not None else procutil.available_memory_kb() // 2
+    mem_kb = procutil.default_mem_limit_kb(mem_limit_mb)
     cfg = {"target": target, "cache_dir": os.path.abspath(cache_dir), "mode": "eval", "threads": threads,
            "landlock": landlock, "mem_limit_kb": mem_kb}
     os.makedirs(cfg["cache_dir"], exist_ok=True)
     events = {}
+    stage = [""]  # the furthest stage the child reported
 
     def emit(ev):
         kind = ev.get("event")
-        if kind == "progress" and on_progress is not None:
-            try:
-                on_progress(ev.get("stage"), ev.get("detail"))
-            except Exception:
-                pass
+        if kind == "progress":
+            if STAGE_RANK.get(ev.get("stage"), 0) > STAGE_RANK.get(stage[0], 0):
+                stage[0] = ev.get("stage")
+            if on_progress is not None:
+                try:
+                    on_progress(ev.get("stage"), ev.get("detail"))
+                except Exception:
+                    pass
         events[kind] = ev
 
     sup = Supervisor(cfg, emit, own_all_children=False)
@@ -84,7 +88,8 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
     sup.drain_orphans(1.0)
     exited = events.get("exited", {"channel_error": "supervisor gave up", "pid": job.pid})
     result = events.get("result", {}).get("result")
-    return assemble(request, target, result, exited, timed_out, timeout_s, time.monotonic() - t0)
+    return assemble(request, target, result, exited, timed_out, timeout_s, time.monotonic() - t0,
+                    last_stage=stage[0])
 
 
 def _run_spawn(request, timeout_s, cache_dir, target, threads, mem_limit_mb, landlock) -> dict:

@@ -33,6 +33,8 @@ class ChildContext:
         self.isolation = []  # what is in force, in order
         self.denied_roots = []
         self.sandbox_error = ""
+        self.mem_limit_kb = 0  # the memory cap in force (RSS poll; RLIMIT_AS on CPU slots)
+        self.as_limit_bytes = 0  # RLIMIT_AS set for this child, 0 when none
 
     @property
     def is_cuda(self) -> bool:
@@ -107,6 +109,7 @@ def setup_child(ctx: ChildContext, result_fd: int, out_fd: int, mem_limit_kb: in
     """Runs first thing in the forked child. Never raises for optional steps."""
     os.setsid()
     ctx.isolation.append("setsid")
+    ctx.mem_limit_kb = int(mem_limit_kb or 0)
     if procutil.set_pdeathsig(signal.SIGKILL):
         ctx.isolation.append("pdeathsig")
     if expected_parent and os.getppid() != expected_parent:
@@ -153,6 +156,7 @@ def setup_child(ctx: ChildContext, result_fd: int, out_fd: int, mem_limit_kb: in
             with open("/proc/self/statm") as f:
                 vsz = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
             ok = _set_rlimit(resource.RLIMIT_AS, vsz + mem_limit_kb * 1024) and ok
+            ctx.as_limit_bytes = vsz + mem_limit_kb * 1024
         except (OSError, ValueError):
             pass
     if ok:
@@ -175,7 +179,7 @@ def setup_child(ctx: ChildContext, result_fd: int, out_fd: int, mem_limit_kb: in
     procutil.scrub_secrets()
     ctx.isolation.append("env_scrub")
 
-    if not ctx.is_cuda or ctx.mode == "compile":
+    if not ctx.is_cuda or ctx.mode in ("compile", "probe"):
         os.environ["CUDA_VISIBLE_DEVICES"] = ""  # CPU slots and compile children never see a GPU
     if ctx.threads and ctx.threads > 0:
         for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from . import checks, compare, integrity
+from . import checks, compare, integrity, quality
 from .timing import rel_std_err, stats
 
 _monotonic = time.monotonic
@@ -88,6 +88,7 @@ def measure(ev):
                     call[which].append(c_ms)
                     stream[which].append(s_ms)
 
+    procs_before, t_procs = quality.cpu_snapshot(), _monotonic()
     try:
         run("ref", WARMUP)
         run("cand", WARMUP)
@@ -116,6 +117,7 @@ def measure(ev):
         ev.check_state("after timing")
     finally:
         ev.res["timings"]["perf"] = _monotonic() - t0
+    busy = quality.busy_others(procs_before, quality.cpu_snapshot(), _monotonic() - t_procs)
 
     window = "current_stream"
     if ev.cuda:
@@ -136,6 +138,15 @@ def measure(ev):
     ev.md["host_median_ms"] = {"ref": _median(host["ref"]), "cand": _median(host["cand"])}
     ev.md["host_call_median_ms"] = {"ref": _median(call["ref"]), "cand": _median(call["cand"])}
     ev.md["input_guard"] = bool(guard)
+    ev.md["perf_trials_requested"] = base
+    if rs["median"] and cs["median"]:
+        ci = quality.speedup_ci(times["ref"], times["cand"])
+        tq = quality.assess(times["ref"], times["cand"], ci, cpu_timing=not ev.cuda,
+                            threads=int(ev.md.get("num_threads") or 1), busy=busy,
+                            stop=ev.md.get("timing_stop", ""), trials_requested=base)
+        ev.res["speedup_ci"], ev.res["timing_quality"] = ci, tq
+        # Mirrored in metadata: the C++ core keeps metadata whole but drops unknown top-level keys.
+        ev.md["speedup_ci"], ev.md["timing_quality"] = ci, tq
     if ev.res["speedup"] and ev.res["speedup"] > EXCESSIVE_SPEEDUP:
         ev.flag("excessive_speedup", f"speedup {ev.res['speedup']:.1f}x is above {EXCESSIVE_SPEEDUP:g}x")
 

@@ -209,6 +209,53 @@ def available_memory_kb() -> int:
     return 8 * 1024 * 1024
 
 
+NVML_ERROR_UNINITIALIZED = 1
+
+
+def release_nvml(max_calls: int = 16) -> int:
+    """Shut NVML down in this process (before a fork) when it is loaded and initialised.
+
+    torch's NVML-based CUDA check (PYTORCH_NVML_BASED_CUDA_CHECK=1, which keeps the zygote
+    CUDA-free) calls nvmlInit() and never nvmlShutdown(), so the zygote holds an initialised NVML
+    with open /dev/nvidia* descriptors. A forked child inherits that state, closes every inherited
+    fd (isolation.setup_child), and then nvmlInit_v2() fails in it with NVML_ERROR_OPERATING_SYSTEM
+    (17): torch's allocator calls it on CUDA out-of-memory to list processes, so the kernel's OOM
+    surfaced as "NVML_SUCCESS == DriverAPI::get()->nvmlInit_v2_() INTERNAL ASSERT FAILED" instead
+    of CUDA's message (seen on an H100 with torch 2.11). With NVML shut down in the parent, the
+    child initialises its own. Reference-counted: call until it answers UNINITIALIZED. Never
+    loads the library; returns the number of successful shutdowns."""
+    try:
+        lib = ctypes.CDLL("libnvidia-ml.so.1", mode=os.RTLD_NOLOAD | os.RTLD_LAZY)
+    except OSError:
+        return 0  # not loaded in this process: nothing to release
+    try:
+        fn = lib.nvmlShutdown
+    except AttributeError:
+        return 0
+    fn.restype = ctypes.c_int
+    n = 0
+    for _ in range(max_calls):
+        if fn() != 0:
+            break
+        n += 1
+    return n
+
+
+MEM_LIMIT_ENV = "KERNELWATCH_MEM_LIMIT_MB"
+
+
+def default_mem_limit_kb(mem_limit_mb=None) -> int:
+    """The per-evaluation memory cap in KiB: --mem-limit-mb / mem_limit_mb when given, else
+    $KERNELWATCH_MEM_LIMIT_MB, else half of RAM; 0 means no cap."""
+    if mem_limit_mb is None:
+        raw = os.environ.get(MEM_LIMIT_ENV, "").strip()
+        if raw.isdigit():
+            mem_limit_mb = int(raw)
+    if mem_limit_mb is not None:
+        return max(0, int(mem_limit_mb)) * 1024
+    return available_memory_kb() // 2
+
+
 def fork_is_cuda_poisoned() -> bool:
     """True when a child forked from this process could not use CUDA (torch has initialised the
     CUDA driver here and marks forks as bad). Checked in a throw-away forked child."""

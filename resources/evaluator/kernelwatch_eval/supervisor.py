@@ -85,20 +85,23 @@ class Supervisor:
         self.max_procs = int(cfg.get("max_procs") or DEFAULT_MAX_PROCS)
 
     # ------------------------------------------------------------------ spawning
-    def spawn(self, job_id: str, request: dict) -> Job:
+    def spawn(self, job_id: str, request: dict, mode: str = None) -> Job:
+        """Fork a child for one job; `mode` overrides the configured one ("probe": size probe)."""
         job = Job(job_id, request)
+        cfg = dict(self.cfg, mode=mode) if mode else self.cfg
         root = self.cfg.get("work_root") or None
         job.tmpdir = tempfile.mkdtemp(prefix="kw-job-", dir=root)
         out_r, out_w = os.pipe()
         res_r, res_w = os.pipe()
         me = os.getpid()
+        procutil.release_nvml()  # the child must initialise NVML itself (see procutil.release_nvml)
         pid = os.fork()
         if pid == 0:  # ---- child
             try:
                 os.close(out_r)
                 os.close(res_r)
                 from .child import child_main
-                child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, self.cfg, me)
+                child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, cfg, me)
             finally:
                 os._exit(70)
         os.close(out_w)

@@ -31,8 +31,7 @@ class Zygote:
         self.stdin_buf = bytearray()
         self.stop = False
         self.scrubbed = procutil.scrub_secrets()
-        mem_kb = int(args.mem_limit_mb) * 1024 if args.mem_limit_mb is not None else \
-            procutil.available_memory_kb() // 2
+        mem_kb = procutil.default_mem_limit_kb(args.mem_limit_mb)
         self.cfg = {"target": args.device, "cache_dir": os.path.abspath(args.cache_dir), "mode": args.mode,
                     "threads": args.threads, "landlock": not args.no_landlock, "mem_limit_kb": mem_kb,
                     "max_procs": args.max_procs, "work_root": args.work_root}
@@ -125,7 +124,7 @@ class Zygote:
             self.send({"event": "pong", "running": len(self.sup.jobs)})
         elif op == "shutdown":
             self.stop = True
-        elif op == "eval":
+        elif op in ("eval", "probe"):
             job_id = str(cmd.get("job", ""))
             req = cmd.get("request")
             if not job_id or not isinstance(req, dict):
@@ -134,7 +133,7 @@ class Zygote:
                 self.send({"event": "error", "job": job_id, "message": "job id already running"})
             else:
                 try:
-                    self.sup.spawn(job_id, req)
+                    self.sup.spawn(job_id, req, mode="probe" if op == "probe" else None)
                 except OSError as e:
                     self.send({"event": "exited", "job": job_id, "pid": None, "exit_code": None,
                                "signal": None, "log_tail": "", "log_bytes": 0, "result_received": False,
@@ -181,8 +180,8 @@ def main(argv=None):
     ap.add_argument("--cache-dir", required=True)
     ap.add_argument("--mode", choices=("eval", "compile"), default="eval")
     ap.add_argument("--threads", type=int, default=0, help="torch threads per child on cpu (0: torch default)")
-    ap.add_argument("--mem-limit-mb", type=int, default=None, help="resident memory cap per child "
-                    "(default: half of RAM; 0: none)")
+    ap.add_argument("--mem-limit-mb", type=int, default=None, help="memory cap per child "
+                    "(default: $KERNELWATCH_MEM_LIMIT_MB, else half of RAM; 0: none)")
     ap.add_argument("--max-procs", type=int, default=256)
     ap.add_argument("--no-landlock", action="store_true")
     ap.add_argument("--work-root", default=None, help="where job temp dirs go (default: $TMPDIR)")

@@ -1,0 +1,160 @@
+"""Failures blamed on the right party (issue C): setup errors that name the fix, compile errors
+mapped to the candidate's own lines, the memory cap, the size probe."""
+from __future__ import annotations
+
+import pytest
+
+from kernelwatch_eval import harness
+from conftest import SAMPLES, make_request
+
+CUDA_KERNEL = (SAMPLES / "swish_cuda.py").read_text()
+
+
+def test_builds_cuda_detection():
+    assert harness.builds_cuda(CUDA_KERNEL)
+    assert not harness.builds_cuda("import torch\nclass ModelNew: pass\n")
+    cpp_only = ("from torch.utils.cpp_extension import load_inline\n"
+                "m = load_inline(name='x', cpp_sources='int f(){return 1;}', functions=['f'])\nclass ModelNew: pass\n")
+    assert not harness.builds_cuda(cpp_only)
+    assert not harness.builds_cuda("# cuda_sources= in a comment\nclass ModelNew: pass\n")
+
+
+def test_cuda_setup_problem_messages():
+    assert harness.cuda_setup_problem(CUDA_KERNEL, "eval", True, nvcc="/usr/local/cuda/bin/nvcc") == ""
+    no_gpu = harness.cuda_setup_problem(CUDA_KERNEL, "eval", False, nvcc="/usr/bin/nvcc")
+    assert "no CUDA device is visible" in no_gpu and "GPU target" in no_gpu and "CPU-capable" in no_gpu
+    no_nvcc = harness.cuda_setup_problem(CUDA_KERNEL, "compile", False, nvcc="")
+    assert "nvcc was not found" in no_nvcc and "CUDA toolkit" in no_nvcc
+    assert harness.cuda_setup_problem("class ModelNew: pass", "eval", False, nvcc="") == ""
+
+
+def test_cuda_kernel_on_a_machine_without_gpu_is_a_setup_error(tmp_path):
+    """Was: compile_error "IndexError: list index out of range" from inside torch."""
+    from kernelwatch_eval.isolated import run_isolated
+    res = run_isolated(make_request("swish", CUDA_KERNEL, ref_code=(SAMPLES / "swish_ref.py").read_text()),
+                       120, str(tmp_path), target="cpu")
+    assert res["status"] == "infra_error", (res["status"], res["error_message"][:500])
+    assert res["metadata"]["error_kind"] == "setup"
+    assert "no CUDA device is visible" in res["error_message"]
+    assert res["timings"]["compile"] < 5
+
+
+# ------------------------------------------------------------------ compile errors (issue 14)
+from conftest import FIXTURES, KERNELS  # noqa: E402
+
+BROKEN_CPP = (KERNELS / "honest" / "relu_cpp.py").read_text().replace(
+    "o[i] = v > 0.f ? v : 0.f;", "o[i] = v > 0.f ? v : undefined_thing;").replace("kw_relu_cpp", "kw_relu_cpp_broken")
+
+
+def _kernel_line(code, needle):
+    return next(i for i, ln in enumerate(code.splitlines(), 1) if needle in ln)
+
+
+def test_gcc_error_first_and_mapped_to_the_kernel_line():
+    from kernelwatch_eval import compile_errors
+    log = (FIXTURES / "compile_errors" / "gcc_main_cpp.txt").read_text()
+    msg, info = compile_errors.summarize(log, BROKEN_CPP)  # build dir gone: gcc's excerpt places it
+    line = _kernel_line(BROKEN_CPP, "undefined_thing")
+    assert msg.splitlines()[0] == f"kernel:{line}:30: error: ‘undefined_thing’ was not declared in this scope"
+    assert info["compile_error_line"] == line and info["compile_error_file"] == "main.cpp"
+    assert info["compile_error_source_line"] == 14
+    assert "-DTORCH_EXTENSION_NAME" not in msg and "FAILED:" not in msg  # no command lines
+
+
+def test_nvcc_error_mapped_through_the_generated_cuda_file(tmp_path):
+    """load_inline writes cuda.cu = 3 #include lines + the cuda_sources string."""
+    from kernelwatch_eval import compile_errors
+    code = (SAMPLES / "swish_cuda.py").read_text()
+    start = code.index('cuda_source = r"""') + len('cuda_source = r"""')
+    cuda_src = code[start:code.index('"""', start)]
+    cu = tmp_path / "cuda.cu"
+    cu.write_text("#include <torch/types.h>\n#include <cuda.h>\n#include <cuda_runtime.h>\n" + cuda_src)
+    gen = cu.read_text().splitlines()
+    bad = next(i for i, ln in enumerate(gen, 1) if "__global__" in ln) + 2
+    log = (f"[1/3] /usr/local/cuda/bin/nvcc -DTORCH_EXTENSION_NAME=kw -c {cu} -o cuda.cuda.o\nFAILED: cuda.cuda.o\n"
+           f"/usr/local/cuda/bin/nvcc -DTORCH_EXTENSION_NAME=kw -c {cu} -o cuda.cuda.o\n"
+           f"{cu}({bad}): error: identifier \"oops\" is undefined\n\n"
+           f"{cu}({bad + 3}): error: expected a \";\"\n\n2 errors detected in the compilation of \"{cu}\".\n"
+           "ninja: build stopped: subcommand failed.\n")
+    msg, info = compile_errors.summarize(log, code)
+    want = next(i for i, ln in enumerate(code.splitlines(), 1) if ln.strip() == gen[bad - 1].strip() and ln.strip())
+    assert info["compile_error_line"] == want and info["compile_errors"] == 2
+    assert msg.startswith(f"kernel:{want}: error: identifier \"oops\" is undefined")
+    assert "nvcc -D" not in msg
+
+
+def test_real_build_error_on_the_cpu(tmp_path):
+    """End to end with g++ (~30 s cold): the message starts with the mapped first error; the whole
+    log is in log_tail."""
+    from kernelwatch_eval.isolated import run_isolated
+    res = run_isolated(make_request("relu", BROKEN_CPP), 300, str(tmp_path), target="cpu")
+    assert res["status"] == "compile_error"
+    line = _kernel_line(BROKEN_CPP, "undefined_thing")
+    assert res["error_message"].startswith(f"kernel:{line}:"), res["error_message"][:500]
+    assert res["metadata"]["compile_error_line"] == line
+    assert res["error_message"].count("-DTORCH_EXTENSION_NAME") == 0
+    assert "ninja" in res["log_tail"] and "undefined_thing" in res["log_tail"]
+
+
+# ------------------------------------------------------------------ memory cap and size probe (issue 12)
+BIG_REF = '''import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.lin = nn.Linear(n, n)
+
+    def forward(self, x):
+        return torch.relu(x)
+
+
+def get_inputs():
+    return [torch.randn(1024, 1024, 1536)]  # 6 GiB of fp32, like the KernelBench problem of the issue
+
+
+def get_init_inputs():
+    return [4096]
+'''
+
+
+def test_size_probe_counts_bytes_without_allocating():
+    import resource
+
+    import torch  # noqa: F401  (its own memory is not the probe's)
+    from kernelwatch_eval import sizeprobe
+    sizeprobe.probe_sizes("import torch\nclass Model(torch.nn.Module): pass\n"
+                          "def get_inputs(): return []\ndef get_init_inputs(): return []\n")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = sizeprobe.probe_sizes(BIG_REF, "fp32", mem_limit_kb=1024 * 1024)
+    assert out["status"] == "probed", out["error_message"]
+    s = out["sizes"]
+    assert s["input_bytes"] == 6442450944 and s["n_inputs"] == 1
+    assert s["param_bytes"] == (4096 * 4096 + 4096) * 4
+    assert s["inputs"][0] == {"shape": [1024, 1024, 1536], "dtype": "float32", "bytes": 6442450944}
+    assert s["fits"] is False and "memory cap" in s["advice"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024  # KiB: nothing allocated
+    half = sizeprobe.probe_sizes(BIG_REF, "bf16")["sizes"]
+    assert half["input_bytes"] == 6442450944 // 2 and half["fits"] is None
+
+
+def test_zygote_probe_op(zygote):
+    out = zygote.probe(make_request("relu", "class ModelNew: pass", ref_code=BIG_REF), 120)
+    assert out["status"] == "probed", out
+    assert out["sizes"]["input_bytes"] == 6442450944
+    assert out["sizes"]["mem_limit_bytes"] == 1536 * 2**20 and out["sizes"]["fits"] is False
+    bad = zygote.probe(make_request("relu", "class ModelNew: pass", ref_code="def get_inputs(:\n"), 120)
+    assert bad["status"] == "probe_failed" and "SyntaxError" in bad["error_message"]
+
+
+def test_inputs_over_the_memory_cap_name_the_cap(zygote):
+    """Was: "INFRA ERROR - evaluator internal error ... can't allocate 6442450944 bytes" with no word
+    on the evaluator's own cap. The session zygote runs with --mem-limit-mb 1536."""
+    ref = BIG_REF.replace("1024, 1024, 1536", "512, 1024, 1024")  # 2 GiB: over the 1.5 GiB cap
+    res = zygote.evaluate(make_request("relu", ref.replace("class Model(", "class ModelNew("), ref_code=ref), 120)
+    assert res["status"] == "infra_error" and res["metadata"]["error_kind"] == "setup", res["error_message"][:600]
+    msg = res["error_message"]
+    assert msg.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
+    assert "1536 MiB" in msg and "--mem-limit-mb" in msg and "KERNELWATCH_MEM_LIMIT_MB" in msg
+    assert res["metadata"]["memory_limit_mb"] == 1536
