@@ -54,8 +54,19 @@ void finishModalResult(EvalResult& r, const EvalRequest& req, double createdAt, 
         r.codeLength = static_cast<long long>(req.kernelCode.size());
     if (r.device.target.empty() || r.device.target.rfind("modal:", 0) != 0)
         r.device.target = "modal:" + req.gpuType;
-    if (!r.costUsd && r.status != EvalStatus::InfraError)
-        r.costUsd = modalCostUsd(req.gpuType, modalGpuSeconds(r));
+    // Priced with the GPU the container really had (the app reports it: H100 may run on H200),
+    // not the one asked for. What the figure covers is said with it: Modal also bills the cold
+    // start, @modal.enter, the idle tail up to scaledown_window, CPU and memory.
+    const std::string gpu = r.device.target.substr(6);
+    if (!r.costUsd && r.status != EvalStatus::InfraError) {
+        r.costUsd = modalCostUsd(gpu.empty() ? req.gpuType : gpu, modalGpuSeconds(r));
+        if (r.costUsd) {
+            if (!r.metadata.is_object())
+                r.metadata = nlohmann::json::object();
+            r.metadata["cost_covers"] = "GPU seconds of this evaluation at the list price; cold start, "
+                                        "idle time until scale-down, CPU and memory are billed on top";
+        }
+    }
 }
 
 } // namespace kw

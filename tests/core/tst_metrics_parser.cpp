@@ -70,8 +70,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("run");
         QTest::addColumn<QString>("reward");
         QTest::addColumn<QString>("rates");
-        QTest::newRow("single") << "single_turn" << "reward/mean" << "kernel/";
-        QTest::newRow("multi") << "multi_turn" << "multiturn/step_score_mean" << "multiturn/";
+        QTest::newRow("single") << "single_turn"
+                                << "reward/mean"
+                                << "kernel/";
+        QTest::newRow("multi") << "multi_turn"
+                               << "multiturn/step_score_mean"
+                               << "multiturn/";
     }
 
     void kernelRlModes()

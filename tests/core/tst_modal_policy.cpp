@@ -1,5 +1,6 @@
 // The pure retry policy and the endpoint answer conversions of ModalBackend.
 #include "ModalHttpPolicy.h"
+#include "ModalPricing.h"
 #include "ModalResponse.h"
 
 #include <QTest>
@@ -108,6 +109,21 @@ private slots:
         QCOMPARE(nostatus.status, EvalStatus::InfraError);
         finishModalResult(bad, req, 1, 2);
         QVERIFY(!bad.costUsd);
+    }
+
+    void pricedWithTheGpuThatRan()
+    {
+        // Asked for H100, the app reports the container's own GPU (Modal may upgrade H100 to H200).
+        EvalRequest req;
+        req.id = "h";
+        req.gpuType = "H100";
+        auto r = modalResultFromBody(
+            req,
+            R"({"status":"correct","compiled":true,"timings":{"total":10},"device":{"target":"modal:H200"}})");
+        finishModalResult(r, req, 1.0, 12.0);
+        QCOMPARE(r.device.target, std::string("modal:H200"));
+        QVERIFY(r.costUsd && qFuzzyCompare(*r.costUsd, *modalCostUsd("H200", 10)));
+        QVERIFY(r.metadata.value("cost_covers", std::string()).find("idle time") != std::string::npos);
     }
 
     void configValidation()
