@@ -44,6 +44,12 @@ public:
 
     virtual std::string describe() const = 0; // "Local: 2 GPUs", "Modal: H100"
 
+    // Lifecycle: start() does what may take seconds (the local backend imports torch and starts
+    // its zygotes; Modal needs nothing) and is never called on a UI thread; submit() starts
+    // lazily when nobody did. Empty on success, else one line saying what is wrong and the fix.
+    virtual std::string start() { return {}; }
+    virtual bool started() const { return true; }
+
     // Queues one evaluation. onDone is called exactly once.
     virtual Ticket submit(EvalRequest request, ResultFn onDone, ProgressFn onProgress = {}) = 0;
     // Cancels a queued or running evaluation; its result is reported with status infra_error

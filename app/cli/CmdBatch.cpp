@@ -151,8 +151,9 @@ int runBatch(const std::vector<std::string>& args)
         load(it.kernelPath, r.kernelCode, r.kernelPath);
         if (r.problem.empty() && !r.refPath.empty())
             r.problem = fs::path(r.refPath).stem().string();
-        if (err.empty())
-            err = validateRequest(r);
+        if (err.empty()) // a batch records a kernel's format failure instead of refusing it
+            err = admitRequest(r, it.refPath.empty() ? "reference" : it.refPath,
+                               it.kernelPath.empty() ? "kernel" : it.kernelPath, AdmissionMode::Batch);
         if (!err.empty())
             preset[i] = itemError(r, manifestPath + ": " + err);
     }
@@ -194,8 +195,9 @@ int runBatch(const std::vector<std::string>& args)
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (preset[i]) {
             preset[i]->metadata["manifest_id"] = items[i].id;
-            if (preset[i]->status == EvalStatus::InfraError)
-                store->add(*preset[i]);
+            if (std::string storeError; preset[i]->status == EvalStatus::InfraError &&
+                                        !recordResult(store.get(), *preset[i], &storeError))
+                std::fprintf(stderr, "kernelwatch-cli: could not store a result: %s\n", storeError.c_str());
             writer.put(i, *preset[i]);
         } else {
             todo.push_back(requests[i]);
@@ -208,7 +210,7 @@ int runBatch(const std::vector<std::string>& args)
 
     std::size_t finished = 0, failures = 0;
     if (!todo.empty()) {
-        auto evaluator = makeEvaluator(opts, error);
+        auto evaluator = makeStartedEvaluator(opts, error);
         if (!evaluator) {
             std::fprintf(stderr, "kernelwatch-cli: %s\n", error.c_str());
             if (out != stdout)
@@ -219,11 +221,9 @@ int runBatch(const std::vector<std::string>& args)
         evaluator->evaluateBatch(todo, [&](std::size_t k, const EvalResult& r) {
             EvalResult withId = r;
             withId.metadata["manifest_id"] = items[todoIndex[k]].id;
-            try {
-                store->add(withId); // committed before it is reported
-            } catch (const std::exception& e) {
-                std::fprintf(stderr, "kernelwatch-cli: could not store a result: %s\n", e.what());
-            }
+            if (std::string storeError;
+                !recordResult(store.get(), withId, &storeError)) // before it is reported
+                std::fprintf(stderr, "kernelwatch-cli: could not store a result: %s\n", storeError.c_str());
             writer.put(todoIndex[k], withId);
             std::lock_guard lock(m);
             ++finished;

@@ -49,7 +49,9 @@ int runEval(const std::vector<std::string>& args)
         std::fprintf(stderr, "kernelwatch-cli eval: %s\n", error.c_str());
         return ExitUsage;
     }
-    if (auto msg = checkReferenceSource(req.refCode, *p.value("ref")); !msg.empty()) {
+    // The Submit panel's admission and words: a kernel that cannot be a candidate is refused.
+    if (auto msg = admitRequest(req, *p.value("ref"), *p.value("kernel"), AdmissionMode::Interactive);
+        !msg.empty()) {
         std::fprintf(stderr, "kernelwatch-cli eval: %s\n", msg.c_str());
         return ExitUsage;
     }
@@ -57,25 +59,27 @@ int runEval(const std::vector<std::string>& args)
     auto store = openStore(opts.dbPath);
     if (!store)
         return ExitInfra;
-    auto evaluator = makeEvaluator(opts, error);
+    auto evaluator = makeStartedEvaluator(opts, error);
     if (!evaluator) {
         std::fprintf(stderr, "kernelwatch-cli: %s\n", error.c_str());
         return ExitInfra;
     }
 
     std::mutex printMutex;
-    EvalResult result = evaluator->evaluate(req, [&](const EvalProgress& pr) {
-        std::lock_guard lock(printMutex);
-        char line[160];
-        std::snprintf(line, sizeof line, "%s %s %.1f s", std::string(stageName(pr.stage)).c_str(),
-                      pr.detail.c_str(), pr.elapsedS);
-        printProgressLine(line);
-    });
+    std::string storeError;
+    EvalResult result = evaluateAndRecord(
+        *evaluator, store.get(), req,
+        [&](const EvalProgress& pr) {
+            std::lock_guard lock(printMutex);
+            char line[160];
+            std::snprintf(line, sizeof line, "%s %s %.1f s", std::string(stageName(pr.stage)).c_str(),
+                          pr.detail.c_str(), pr.elapsedS);
+            printProgressLine(line);
+        },
+        &storeError);
     printProgressLine("");
-    try {
-        store->add(result); // committed before it is reported
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "kernelwatch-cli: the result could not be stored: %s\n", e.what());
+    if (!storeError.empty()) { // recorded before it is reported: nothing is shown that is not kept
+        std::fprintf(stderr, "kernelwatch-cli: the result could not be stored: %s\n", storeError.c_str());
         return ExitInfra;
     }
     if (opts.json)

@@ -1,7 +1,5 @@
 #include "EvalOptions.h"
 
-#include "LocalBackend.h"
-#include "ModalBackend.h"
 #include "ModalConfig.h"
 
 #include <cmath>
@@ -75,30 +73,32 @@ std::unique_ptr<HistoryStore> openStore(const std::string& dbPath)
     }
 }
 
-std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& error)
+EvaluatorSettings evaluatorSettings(const EvalOptions& opts)
 {
-    if (opts.base.target == "modal") {
-        ModalConfig mc = ModalConfig::fromEnvironment();
-        if (!opts.endpoint.empty())
-            mc.endpoint = opts.endpoint;
-        if (!opts.base.gpuType.empty())
-            mc.gpuType = opts.base.gpuType;
-        if (opts.jobs > 0)
-            mc.maxInFlight = opts.jobs;
-        error = mc.validate();
-        if (!error.empty())
-            return nullptr;
-        return std::make_unique<ModalBackend>(mc);
-    }
-    LocalConfig cfg;
-    cfg.python = opts.python;
+    EvaluatorSettings s;
+    s.target = opts.base.target == "modal" ? "modal" : "local";
+    s.modal = ModalConfig::fromEnvironment();
+    if (!opts.endpoint.empty())
+        s.modal.endpoint = opts.endpoint;
+    if (!opts.base.gpuType.empty())
+        s.modal.gpuType = opts.base.gpuType;
     if (opts.jobs > 0)
-        cfg.cpuConcurrency = opts.jobs;
-    auto backend = std::make_unique<LocalBackend>(cfg);
-    error = backend->start();
+        s.modal.maxInFlight = opts.jobs;
+    s.local.python = opts.python;
+    if (opts.jobs > 0)
+        s.local.cpuConcurrency = opts.jobs;
+    return s;
+}
+
+std::unique_ptr<Evaluator> makeStartedEvaluator(const EvalOptions& opts, std::string& error)
+{
+    auto evaluator = makeEvaluator(evaluatorSettings(opts), error);
+    if (!evaluator)
+        return nullptr;
+    error = evaluator->start();
     if (!error.empty())
         return nullptr;
-    return backend;
+    return evaluator;
 }
 
 bool stderrIsTerminal()

@@ -2,6 +2,7 @@
 
 #include "ArgParser.h"
 #include "EvalRequest.h"
+#include "EvalSession.h"
 #include "Evaluator.h"
 #include "HistoryStore.h"
 
@@ -29,7 +30,10 @@ struct EvalOptions
 std::unique_ptr<HistoryStore> openStore(const std::string& dbPath);
 
 // Builds and starts the evaluator for the options. nullptr and a one-line `error` (infra).
-std::unique_ptr<Evaluator> makeEvaluator(const EvalOptions& opts, std::string& error);
+// The evaluator settings these options give (core/usecase/EvalSession), and an evaluator made from
+// them and started; nullptr with `error` set when it cannot work.
+EvaluatorSettings evaluatorSettings(const EvalOptions& opts);
+std::unique_ptr<Evaluator> makeStartedEvaluator(const EvalOptions& opts, std::string& error);
 
 // Human-readable multi-line summary of a result.
 std::string describeResult(const EvalResult& r);

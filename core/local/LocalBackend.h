@@ -22,8 +22,8 @@ public:
     // Finds the interpreter, probes devices and starts the zygotes. Returns an empty string on
     // success, else a one-line message that says what is wrong and how to fix it (no Python
     // with torch, a cuda device asked for where none exists, ...). Called by submit() lazily.
-    std::string start();
-    bool started() const;
+    std::string start() override;
+    bool started() const override;
     const PythonProbe& probe() const;
     std::vector<std::string> deviceSlots() const;
 

@@ -19,9 +19,9 @@ inline constexpr int kDefaultMaxContainers = 32; // kernel_rl capped its own app
 
 struct ModalDeployRequest
 {
-    std::string file;       // modal_app.py; empty: the installed / source evaluator's
+    std::string file; // modal_app.py; empty: the installed / source evaluator's
     std::string gpu = "H100";
-    int timeoutS = 300;     // the longest evaluation the app allows
+    int timeoutS = 300; // the longest evaluation the app allows
     int maxContainers = kDefaultMaxContainers;
 };
 
@@ -47,7 +47,8 @@ std::map<std::string, std::string> evaluatorDeployEnv(const ModalDeployRequest& 
 // modal's output to onLine, parses it and saves the endpoint. Blocking; no Qt. The CLI prints the
 // lines, the Deployment panel posts them to its thread.
 ModalDeployOutcome deployEvaluator(const ModalCli& cli, const ModalDeployRequest& request,
-                                   const ModalCli::LineFn& onLine = {}, const std::atomic<bool>* stop = nullptr);
+                                   const ModalCli::LineFn& onLine = {},
+                                   const std::atomic<bool>* stop = nullptr);
 
 // The checks deployEvaluator makes before it runs modal (also for `modal serve`): the app file and
 // the canonical GPU, or a diagnosis saying what is wrong.
