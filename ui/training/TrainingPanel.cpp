@@ -1,5 +1,6 @@
 #include "training/TrainingPanel.h"
 
+#include "RunAlerts.h"
 #include "TraceDetails.h"
 #include "app/AppContext.h"
 #include "app/Format.h"
@@ -500,46 +501,24 @@ bool TrainingPanel::alertVisible() const
 
 void TrainingPanel::checkAlerts()
 {
+    // The rules and their words are core's (RunAlerts), shared with `kernelwatch-cli watch`.
     QStringList alerts;
     const qint64 now = m_clock.elapsed();
+    RunAlertRules rules;
+    rules.stallSeconds = m_stallSeconds;
     for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
         const Run& run = it.value();
         if (!run.model || !run.indexed)
             continue;
         const double quietS = double(now - run.lastArrivalMs) / 1000.0;
-        if (quietS >= m_stallSeconds)
-            alerts << tr("<b>%1</b>: no new trace line for %2").arg(esc(it.key()), Format::seconds(quietS));
-        // Cheat and error rates of the latest 50 rows against the 200 before them.
         const auto& rows = run.model->rows();
-        constexpr std::size_t kRecent = 50, kBefore = 200;
-        if (rows.size() < kRecent + 20)
-            continue;
-        auto rates = [&rows](std::size_t from, std::size_t to) {
-            double n = 0, cheat = 0, err = 0;
-            for (std::size_t i = from; i < to; ++i) {
-                const TraceRow& r = rows[i];
-                n += 1;
-                cheat += r.cheated ? 1 : 0;
-                err += !r.valid || r.status == EvalStatus::RuntimeError || r.status == EvalStatus::Crashed ||
-                               r.status == EvalStatus::Timeout || r.status == EvalStatus::InfraError
-                           ? 1
-                           : 0;
-            }
-            return std::pair{cheat / n, err / n};
-        };
-        const std::size_t end = rows.size(), mid = end - kRecent, begin = mid > kBefore ? mid - kBefore : 0;
-        const auto [cheatNow, errNow] = rates(mid, end);
-        const auto [cheatBefore, errBefore] = rates(begin, mid);
-        if (cheatNow - cheatBefore >= 0.15)
-            alerts << tr("<b>%1</b>: cheat rate jumped to %2% (was %3%)")
-                          .arg(esc(it.key()))
-                          .arg(cheatNow * 100, 0, 'f', 0)
-                          .arg(cheatBefore * 100, 0, 'f', 0);
-        if (errNow - errBefore >= 0.25)
-            alerts << tr("<b>%1</b>: error rate jumped to %2% (was %3%)")
-                          .arg(esc(it.key()))
-                          .arg(errNow * 100, 0, 'f', 0)
-                          .arg(errBefore * 100, 0, 'f', 0);
+        const std::size_t keep = rules.recent + rules.before;
+        std::vector<AlertSample> samples;
+        samples.reserve(std::min(keep, rows.size()));
+        for (std::size_t i = rows.size() > keep ? rows.size() - keep : 0; i < rows.size(); ++i)
+            samples.push_back({rows[i].valid, rows[i].cheated, rows[i].status});
+        for (const RunAlert& a : runAlerts(it.key().toStdString(), quietS, samples, rules))
+            alerts << u"<b>%1</b>: %2"_s.arg(esc(it.key()), esc(QString::fromStdString(a.message())));
     }
     alerts.sort();
     const QString text = alerts.isEmpty()
