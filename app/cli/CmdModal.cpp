@@ -234,9 +234,8 @@ int cmdHistory(const ModalCli& cli, const std::vector<std::string>& pos, bool js
                            {"time_deployed", v.timeDeployed},
                            {"client", v.client},
                            {"deployed_by", v.deployedBy},
-                           {"commit_hash", v.commitHash},
-                           {"tag", v.tag},
-                           {"rollback", v.rollback}});
+                           {"commit", v.commit},
+                           {"tag", v.tag}});
         printJson(arr);
         return ExitOk;
     }
