@@ -356,6 +356,14 @@ ModalCliResult<ModalDeployResult> ModalCli::deploy(const std::string& file,
     r.value = parseModalDeployOutput(r.command.out + "\n" + r.command.err, r.command.exitCode);
     if (r.ok() && !r.value.success)
         r.diagnosis = parseFailure("no 'App deployed' line");
+    if (!r.ok() && r.diagnosis.cause == ModalCause::Unknown && !r.value.errorDetail.empty() &&
+        !r.value.error.empty()) {
+        // An exception while modal imported the app file: rich's traceback panel, then the
+        // exception line. Say the exception; the panel's frames are the detail.
+        r.diagnosis.summary = "modal deploy failed: " + r.value.error;
+        r.diagnosis.fix = "the app file raised this while modal loaded it; the traceback is in the detail";
+        r.diagnosis.detail = r.value.errorDetail;
+    }
     return r;
 }
 

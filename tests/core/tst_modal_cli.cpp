@@ -337,8 +337,10 @@ private slots:
             QVERIFY2(tb.value.error.rfind("ValueError: unknown GPU type 'V100': use one of ", 0) == 0,
                      tb.value.error.c_str());
             QVERIFY(tb.value.errorDetail.find("in normalize_gpu") != std::string::npos);
-            QVERIFY2(tb.diagnosis.detail.rfind("ValueError: unknown GPU type 'V100'", 0) == 0,
-                     tb.diagnosis.detail.c_str());
+            QCOMPARE(tb.diagnosis.summary, "modal deploy failed: " + tb.value.error);
+            QVERIFY2(tb.diagnosis.message().find("ValueError: unknown GPU type 'V100'") != std::string::npos,
+                     tb.diagnosis.message().c_str());
+            QCOMPARE(tb.diagnosis.detail, tb.value.errorDetail); // the traceback panel's frames
             auto skipped = ModalCli(fake("deploy_skipped", {}, v)).deploy(file);
             QVERIFY2(skipped.ok(), skipped.diagnosis.message().c_str());
             QVERIFY(skipped.value.success && skipped.value.skipped);
@@ -351,6 +353,7 @@ private slots:
             missingFile.value.error.rfind("FileNotFoundError: [Errno 2] No such file or directory: ", 0) == 0,
             missingFile.value.error.c_str());
         QVERIFY(missingFile.value.error.find("no_such_app.py") != std::string::npos);
+        QVERIFY(missingFile.diagnosis.summary.find("FileNotFoundError") != std::string::npos);
         auto noauth = ModalCli(fake("token_missing")).deploy(file);
         QCOMPARE(noauth.diagnosis.cause, ModalCause::TokenMissing);
     }
