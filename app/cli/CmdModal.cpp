@@ -234,9 +234,8 @@ int cmdHistory(const ModalCli& cli, const std::vector<std::string>& pos, bool js
                            {"time_deployed", v.timeDeployed},
                            {"client", v.client},
                            {"deployed_by", v.deployedBy},
-                           {"commit_hash", v.commitHash},
-                           {"tag", v.tag},
-                           {"rollback", v.rollback}});
+                           {"commit", v.commit},
+                           {"tag", v.tag}});
         printJson(arr);
         return ExitOk;
     }
@@ -303,7 +302,7 @@ int runModal(const std::vector<std::string>& args)
         .option("container", "ID", "logs: only lines of this container")
         .option("env", "ENV", "Modal environment (-e); default: the profile's")
         .option("modal", "PATH", "the modal program (default: $KERNELWATCH_MODAL_BIN or modal on PATH)")
-        .option("command-timeout", "S", "seconds one modal command may take (default 60)")
+        .option("command-timeout", "S", "seconds one modal command may take (default 120)")
         .option("endpoint", "URL", "status: web endpoint to probe (default: saved by deploy)")
         .option("app", "NAME", "status: app name (default kernel-rl-evaluator)")
         .option("gpu", "TYPE", "deploy/status: default GPU type (H100, A100-80GB, H100!, TYPE:N)")

@@ -19,17 +19,15 @@ ModalParsed<std::vector<ModalAppVersion>> parseModalAppHistory(std::string_view 
         if (!row.is_object())
             continue;
         ModalAppVersion v;
-        v.versionText =
-            modalStringField(row, {"app_version", "version", "App Version", "App version", "Version"});
+        v.versionText = modalStringField(row, {"version", "Version"});
         std::string_view num = v.versionText;
         if (!num.empty() && (num.front() == 'v' || num.front() == 'V'))
             num.remove_prefix(1);
         v.version = static_cast<int>(std::strtol(std::string(num).c_str(), nullptr, 10));
-        v.rollback = v.versionText.find("rollback") != std::string::npos;
-        v.timeDeployed = modalStringField(row, {"time_deployed", "Time deployed", "Time Deployed"});
+        v.timeDeployed = modalStringField(row, {"time_deployed", "Time deployed"});
         v.client = modalStringField(row, {"client", "Client"});
-        v.deployedBy = modalStringField(row, {"deployed_by", "Deployed by", "Deployed By"});
-        v.commitHash = modalStringField(row, {"commit_hash", "Commit Hash", "Commit hash", "commit"});
+        v.deployedBy = modalStringField(row, {"deployed_by", "Deployed by"});
+        v.commit = modalStringField(row, {"commit", "Commit"});
         v.tag = modalStringField(row, {"tag", "Tag"});
         out.push_back(std::move(v));
     }

@@ -9,7 +9,7 @@ namespace kw {
 bool ModalApp::isRunning() const
 {
     return state == "deployed" || state == "ephemeral" || state == "ephemeral (detached)" ||
-           state == "initializing..." || state == "running" || state == "running (detached)";
+           state == "initializing...";
 }
 
 ModalParsed<std::vector<ModalApp>> parseModalAppList(std::string_view text)
@@ -29,7 +29,7 @@ ModalParsed<std::vector<ModalApp>> parseModalAppList(std::string_view text)
             ++skipped;
             continue;
         }
-        a.description = modalStringField(row, {"description", "Description", "name", "Name"});
+        a.description = modalStringField(row, {"description", "Description"});
         a.state = modalStringField(row, {"state", "State"});
         const std::string tasks = modalStringField(row, {"tasks", "Tasks"});
         a.tasks = tasks.empty() ? 0 : static_cast<int>(std::strtol(tasks.c_str(), nullptr, 10));

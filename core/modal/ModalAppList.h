@@ -14,14 +14,15 @@ struct ModalApp
 {
     std::string appId;       // "ap-" + 22 alphanumerics
     std::string description; // the app's name
-    std::string state;       // deployed, ephemeral, ephemeral (detached), disabled, initializing...,
-                             // stopping..., stopped, unknown (as printed)
-    int tasks = 0;           // running tasks ("tasks" is a string in the JSON)
-    std::string createdAt;   // "2026-08-21 09:38:10-07:00"
-    std::string stoppedAt;   // empty while running
+    // As printed by modal 1.4.2 and 1.5.4: deployed, ephemeral, ephemeral (detached),
+    // initializing..., stopping..., disabled, stopped.
+    std::string state;
+    int tasks = 0;         // running tasks ("tasks" is a string in the JSON)
+    std::string createdAt; // "YYYY-MM-DD HH:MM:SS±HH:MM", in the client's time zone
+    std::string stoppedAt; // same form; empty (null) unless stopped
 
     bool isDeployed() const { return state == "deployed"; }
-    bool isRunning() const; // deployed, ephemeral, detached or initializing
+    bool isRunning() const; // deployed, ephemeral, ephemeral (detached) or initializing...
 };
 
 // Parses `modal app list --json`: snake_case keys (client ≥ 1.5) or the column titles used as

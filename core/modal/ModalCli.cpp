@@ -276,6 +276,18 @@ std::vector<std::string> logArgs(std::vector<std::string> base, const ModalLogOp
     return base;
 }
 
+// `modal app logs` without an app prints its help on stdout and exits 0 (1.4.2 and 1.5.4): the
+// help would read as log lines, so kernelwatch never runs it.
+template <typename T> ModalCliResult<T> noAppName()
+{
+    ModalCliResult<T> r;
+    r.diagnosis = modalDiagnosisFor(ModalCause::UsageError, "no app name for `modal app logs`");
+    r.diagnosis.summary = "no app name given for the logs";
+    r.diagnosis.fix = "name the app whose logs to show";
+    r.value = T{};
+    return r;
+}
+
 std::vector<ModalLogLine> parseLines(const std::string& text)
 {
     std::vector<ModalLogLine> lines;
@@ -292,6 +304,8 @@ std::vector<ModalLogLine> parseLines(const std::string& text)
 
 ModalCliResult<std::vector<ModalLogLine>> ModalCli::appLogs(const std::string& app, ModalLogOptions o) const
 {
+    if (app.empty())
+        return noAppName<std::vector<ModalLogLine>>();
     o.follow = false;
     auto r = fromCommand<std::vector<ModalLogLine>>(run(logArgs(withEnvironment({"app", "logs", app}), o)));
     if (r.ok())
@@ -314,6 +328,8 @@ ModalCliResult<long> ModalCli::followAppLogs(const std::string& app, ModalLogOpt
                                              const std::function<void(const ModalLogLine&)>& onLine,
                                              const std::atomic<bool>* stop) const
 {
+    if (app.empty())
+        return noAppName<long>();
     o.follow = true;
     long count = 0;
     auto cmd = run(
@@ -340,6 +356,14 @@ ModalCliResult<ModalDeployResult> ModalCli::deploy(const std::string& file,
     r.value = parseModalDeployOutput(r.command.out + "\n" + r.command.err, r.command.exitCode);
     if (r.ok() && !r.value.success)
         r.diagnosis = parseFailure("no 'App deployed' line");
+    if (!r.ok() && r.diagnosis.cause == ModalCause::Unknown && !r.value.errorDetail.empty() &&
+        !r.value.error.empty()) {
+        // An exception while modal imported the app file: rich's traceback panel, then the
+        // exception line. Say the exception; the panel's frames are the detail.
+        r.diagnosis.summary = "modal deploy failed: " + r.value.error;
+        r.diagnosis.fix = "the app file raised this while modal loaded it; the traceback is in the detail";
+        r.diagnosis.detail = r.value.errorDetail;
+    }
     return r;
 }
 

@@ -23,9 +23,12 @@ struct ModalCliOptions
     std::string environment;                // -e ENV for commands that take it; empty = modal's default
     std::map<std::string, std::string> env; // set in the child's environment (the rest is inherited)
     std::vector<std::string> unsetEnv;      // removed from the child's environment
-    double timeoutS = 60;                   // for one-shot commands
-    double deployTimeoutS = 1800;           // image builds take a while
-    std::string workDir;                    // empty = inherit
+    // For one-shot commands. Above the ~57 s the client spends retrying an unreachable server
+    // before it prints "Could not connect to the Modal server." (recorded), so that error is
+    // what the caller sees, not a timeout of ours.
+    double timeoutS = 120;
+    double deployTimeoutS = 1800; // image builds take a while
+    std::string workDir;          // empty = inherit
 
     // program from $KERNELWATCH_MODAL_BIN when set, else "modal".
     static ModalCliOptions fromEnvironment();
@@ -61,7 +64,8 @@ public:
     ModalCliResult<std::vector<ModalContainer>> listContainers() const;
     ModalCliResult<std::vector<ModalAppVersion>> appHistory(const std::string& app) const;
 
-    // The last entries (modal prints 100 and exits).
+    // The last entries (modal prints 100 and exits). An empty app name is refused without
+    // running modal: `modal app logs` without one prints its help and exits 0.
     ModalCliResult<std::vector<ModalLogLine>> appLogs(const std::string& app, ModalLogOptions o = {}) const;
     ModalCliResult<std::vector<ModalLogLine>> containerLogs(const std::string& containerId,
                                                             ModalLogOptions o = {}) const;

@@ -8,13 +8,15 @@
 
 namespace kw {
 
-// One row of `modal container list --json` (newest first, as Modal prints them).
+// One row of `modal container list --json`. The rows come in the client's order, which is no
+// particular one (the recordings show a running container before a pending one): sort them
+// where an order matters.
 struct ModalContainer
 {
     std::string containerId; // "ta-..."
     std::string appId;
     std::string appName;
-    std::string startTime; // empty while pending
+    std::string startTime; // "YYYY-MM-DD HH:MM:SS±HH:MM"; empty while pending
     bool pending = false;  // start_time was "Pending"
 };
 

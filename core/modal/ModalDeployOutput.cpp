@@ -32,6 +32,19 @@ std::string urlAfter(std::string_view line, std::string_view marker)
     return tok.rfind("http", 0) == 0 ? std::string(tok) : std::string{};
 }
 
+// " 🔑" (U+1F511) after a web function's URL: the endpoint requires proxy auth.
+constexpr std::string_view kProxyAuthKey = "\xf0\x9f\x94\x91";
+
+bool stripProxyAuthMark(std::string_view& s)
+{
+    s = text::trim(s);
+    if (s.size() < kProxyAuthKey.size() || s.substr(s.size() - kProxyAuthKey.size()) != kProxyAuthKey)
+        return false;
+    s.remove_suffix(kProxyAuthKey.size());
+    s = text::trim(s);
+    return true;
+}
+
 } // namespace
 
 ModalDeployStage modalDeployStageOf(std::string_view raw)
@@ -93,6 +106,7 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
         if (created == std::string_view::npos || line.find("Created objects") != std::string_view::npos)
             continue;
         std::string_view what = line.substr(created + 8);
+        const bool proxyAuth = stripProxyAuthMark(what);
         for (std::string_view prefix : {"web function ", "web endpoint "}) {
             if (what.rfind(prefix, 0) == 0) {
                 std::string_view spec = what.substr(prefix.size());
@@ -101,6 +115,7 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
                     ModalWebFunction f;
                     f.name = std::string(text::trim(spec.substr(0, arrow)));
                     f.url = std::string(tokenAt(spec, arrow + 2));
+                    f.proxyAuth = proxyAuth;
                     if (!f.name.empty() && f.url.rfind("http", 0) == 0)
                         r.webFunctions.push_back(std::move(f));
                 }
@@ -117,6 +132,7 @@ ModalDeployResult parseModalDeployOutput(std::string_view raw, int exitCode)
         r.error = extractModalErrorBox(text);
         if (r.error.empty())
             r.error = lastTracebackLine(text);
+        r.errorDetail = richTracebackPanel(text);
         if (r.error.empty())
             r.error = exitCode > 0 ? "modal deploy exited with code " + std::to_string(exitCode)
                                    : "modal deploy did not report a deployed app";

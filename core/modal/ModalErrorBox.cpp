@@ -76,15 +76,38 @@ std::string extractModalErrorBox(std::string_view raw)
     return {};
 }
 
+namespace {
+
+constexpr std::string_view kTracebackTitle = "Traceback (most recent call last)";
+
+// "╭──── Traceback (most recent call last) ────╮"
+bool isRichTracebackTop(std::string_view t)
+{
+    return startsWith(t, "\xe2\x95\xad") && t.find(kTracebackTitle) != std::string_view::npos;
+}
+
+} // namespace
+
 std::string lastTracebackLine(std::string_view raw)
 {
     const std::string text = stripAnsi(raw);
     const auto lines = splitLines(text);
     bool sawTraceback = false;
+    bool inPanel = false;
     std::string last;
     for (auto line : lines) {
         auto t = text::trim(line);
-        if (startsWith(t, "Traceback (most recent call last)")) {
+        if (inPanel) {
+            if (startsWith(t, "\xe2\x95\xb0")) // ╰ closes the panel
+                inPanel = false;
+            continue;
+        }
+        if (isRichTracebackTop(t)) {
+            sawTraceback = true;
+            inPanel = true;
+            continue;
+        }
+        if (startsWith(t, kTracebackTitle)) {
             sawTraceback = true;
             continue;
         }
@@ -92,6 +115,42 @@ std::string lastTracebackLine(std::string_view raw)
             last = std::string(t);
     }
     return last;
+}
+
+std::string richTracebackPanel(std::string_view raw)
+{
+    const std::string text = stripAnsi(raw);
+    constexpr std::string_view kSide = "\xe2\x94\x82"; // │
+    std::string out;
+    bool inPanel = false;
+    for (auto line : splitLines(text)) {
+        auto t = text::trim(line);
+        if (!inPanel) {
+            if (isRichTracebackTop(t)) {
+                inPanel = true;
+                out.clear();
+            }
+            continue;
+        }
+        if (startsWith(t, "\xe2\x95\xb0")) {
+            inPanel = false;
+            continue;
+        }
+        if (startsWith(t, kSide))
+            t.remove_prefix(kSide.size());
+        if (endsWith(t, kSide))
+            t.remove_suffix(kSide.size());
+        while (!t.empty() && t.back() == ' ')
+            t.remove_suffix(1);
+        if (!t.empty() && t.front() == ' ') // rich's one column of padding
+            t.remove_prefix(1);
+        if (t.empty())
+            continue;
+        if (!out.empty())
+            out += '\n';
+        out.append(t);
+    }
+    return out;
 }
 
 } // namespace kw

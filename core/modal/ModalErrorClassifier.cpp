@@ -225,8 +225,10 @@ ModalDiagnosis classifyModalOutput(std::string_view output, int exitCode)
     if (exitCode == 2 || text.find("usage: modal") != std::string::npos) {
         auto d = modalDiagnosisFor(ModalCause::UsageError, detailOf(output));
         // click's own words for an option or argument the command does not take: the command
-        // line kernelwatch built is wrong for this client, upgrading would not help.
-        for (const char* words : {"No such option", "Got unexpected extra argument", "no such option"}) {
+        // line kernelwatch built is wrong for this client, upgrading would not help. 1.5.4
+        // prints them as "Error: No such option: --x", 1.4.2 inside an "Error" box (`text` is
+        // lower case).
+        for (const char* words : {"no such option", "got unexpected extra argument"}) {
             if (text.find(words) == std::string::npos)
                 continue;
             d.summary = "kernelwatch passed an option this modal command does not take";

@@ -14,6 +14,7 @@ struct ModalGpuInfo
     std::string arch; // "Hopper"
     int sm = 0;       // 90
     double usdPerSecond = 0;
+    int maxCount = 8; // most GPUs of this type in one container (TYPE:N)
 };
 
 // A GPU request string split up: "h100!" → {H100, pinned}, "A100-80GB:4" → {A100-80GB, 4}.
@@ -31,7 +32,8 @@ struct ModalGpuSpec
 const std::vector<ModalGpuInfo>& modalGpuCatalogue();
 
 // Case-insensitive; accepts aliases ("A100" and "A100-40GB" are the 40 GB card, "A10G" is A10).
-// `TYPE:N` with N from 1 to 8; a trailing '!' only on H100.
+// `TYPE:N` with N from 1 to the type's maxCount (8; A10: 4); a trailing '!' only on H100.
+// "B200+" (modal 1.5) lets Modal run the function on a B200 or a B300.
 ModalGpuSpec parseModalGpu(std::string_view text);
 
 // The names a user may type, for messages and completion ("T4, L4, A10, ...").

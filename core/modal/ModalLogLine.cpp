@@ -64,12 +64,6 @@ std::size_t containerIdLength(std::string_view s)
     return i > 3 ? i : 0;
 }
 
-void skipSpaces(std::string_view& s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-}
-
 // Takes one prefix token (optionally in [] or ()), returns true when one was taken.
 bool takePrefix(std::string_view& rest, ModalLogLine& out)
 {
@@ -100,8 +94,11 @@ bool takePrefix(std::string_view& rest, ModalLogLine& out)
     if (!s.empty() && s.front() != ' ' && s.front() != '\t')
         return false;
     (isTs ? out.timestamp : out.containerId) = std::string(token);
+    // The client joins prefix and message with one space; more spaces belong to the message
+    // (an indented traceback line keeps its indentation).
+    if (!s.empty())
+        s.remove_prefix(1);
     rest = s;
-    skipSpaces(rest);
     return true;
 }
 
@@ -161,7 +158,6 @@ ModalLogLine parseModalLogLine(std::string_view line)
     while (!clean.empty() && (clean.back() == '\n' || clean.back() == '\r'))
         clean.pop_back();
     std::string_view rest = clean;
-    skipSpaces(rest);
     for (int i = 0; i < 2 && takePrefix(rest, out); ++i) {
     }
     out.message = std::string(rest);

@@ -7,12 +7,14 @@
 
 namespace kw {
 
-// One line of `modal app logs` / `modal container logs` output. With `--timestamps` and
-// `--show-container-id` the line starts with a timestamp and/or a container id ("ta-..."),
-// in either order, bare or in brackets; colour escapes are removed.
+// One line of `modal app logs` / `modal container logs` output. modal 1.4.2 and 1.5.4 print
+// "[TIMESTAMP ][CONTAINER_ID ]MESSAGE": `--timestamps` gives "2026-12-06 22:00:00-08:00" (the
+// client's time zone), `--show-container-id` (app logs only) "ta-…", each followed by one space.
+// Every line of a multi-line log entry carries the prefixes. The message keeps its own leading
+// spaces. Other orders and bracketed prefixes are read too; colour escapes are removed.
 struct ModalLogLine
 {
-    std::string timestamp;   // as printed, e.g. "2026-08-21T16:38:10.123456+00:00"
+    std::string timestamp;   // as printed, e.g. "2026-12-06 22:00:00-08:00"
     std::string containerId; // "ta-..." or empty
     std::string message;     // the rest of the line
 

@@ -3,23 +3,29 @@
 #include "ModalLogLine.h"
 #include "Text.h"
 
+#include <cctype>
+#include <tuple>
+
 namespace kw {
 
-namespace {
-
-std::string trimCell(std::string_view s)
+std::pair<std::string, std::string> splitModalNameAndId(std::string_view value)
 {
-    // Table borders from rich: │ ┃ ║ and plain '|'.
-    for (std::string_view border : {"\xe2\x94\x82", "\xe2\x94\x83", "\xe2\x95\x91", "|"}) {
-        while (s.substr(0, border.size()) == border)
-            s.remove_prefix(border.size());
-        while (s.size() >= border.size() && s.substr(s.size() - border.size()) == border)
-            s.remove_suffix(border.size());
+    value = text::trim(value);
+    const auto open = value.rfind(" (");
+    if (open == std::string_view::npos || value.empty() || value.back() != ')')
+        return {std::string(value), {}};
+    const std::string_view id = value.substr(open + 2, value.size() - open - 3);
+    // Modal ids: a short lower-case type, '-', then letters and digits ("ac-…", "us-…", "ws-…").
+    const auto dash = id.find('-');
+    if (dash == std::string_view::npos || dash == 0 || dash > 4 || dash + 1 >= id.size())
+        return {std::string(value), {}};
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        const auto c = static_cast<unsigned char>(id[i]);
+        if (i < dash ? !std::islower(c) : (i > dash && !std::isalnum(c) && c != '_'))
+            return {std::string(value), {}};
     }
-    return std::string(text::trim(s));
+    return {std::string(text::trim(value.substr(0, open))), std::string(id)};
 }
-
-} // namespace
 
 ModalParsed<ModalTokenInfo> parseModalTokenInfo(std::string_view raw)
 {
@@ -28,37 +34,38 @@ ModalParsed<ModalTokenInfo> parseModalTokenInfo(std::string_view raw)
     std::string_view rest = text;
     while (!rest.empty()) {
         const auto nl = rest.find('\n');
-        std::string line(rest.substr(0, nl));
+        const std::string_view line = text::trim(rest.substr(0, nl));
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        // "Key: value", or a table row "│ Key │ value │".
-        std::string key, value;
-        const auto colon = line.find(": ");
-        const auto bar = line.find("\xe2\x94\x82", 3); // a middle column border
-        if (colon != std::string::npos && (bar == std::string::npos || colon < bar)) {
-            key = trimCell(std::string_view(line).substr(0, colon));
-            value = trimCell(std::string_view(line).substr(colon + 2));
-        } else if (bar != std::string::npos) {
-            key = trimCell(std::string_view(line).substr(0, bar));
-            value = trimCell(std::string_view(line).substr(bar + 3));
-        } else {
+        if (line.rfind("(Using MODAL_TOKEN_", 0) == 0) {
+            info.source = ModalTokenSource::Environment;
             continue;
         }
+        const auto colon = line.find(": ");
+        if (colon == std::string_view::npos)
+            continue;
+        std::string key = text::asciiLower(text::trim(line.substr(0, colon)));
+        const std::string_view value = text::trim(line.substr(colon + 2));
         if (key.empty() || key.size() > 40)
             continue;
-        key = text::asciiLower(key);
-        info.fields[key] = value;
-        if (key == "token" || key == "token id" || key == "token_id")
-            info.tokenId = value;
-        else if (key == "workspace" || key == "workspace name")
-            info.workspace = value;
-        else if (key == "user" || key == "username" || key == "created by")
-            info.user = value;
-        else if (key == "created at" || key == "created")
-            info.createdAt = value;
-        else if (key == "expires at" || key == "expires")
-            info.expiresAt = value;
+        info.fields[key] = std::string(value);
+        if (key == "token") {
+            info.tokenId = std::string(value);
+        } else if (key == "name") {
+            info.name = std::string(value);
+        } else if (key == "workspace") {
+            std::tie(info.workspace, info.workspaceId) = splitModalNameAndId(value);
+        } else if (key == "user" || key == "service user") {
+            std::tie(info.user, info.userId) = splitModalNameAndId(value);
+            info.serviceUser = key == "service user";
+        } else if (key == "created by") {
+            info.createdBy = splitModalNameAndId(value).first;
+        } else if (key == "created at") {
+            info.createdAt = std::string(value);
+        } else if (key == "expires at") {
+            info.expiresAt = std::string(value);
+        }
     }
-    if (info.tokenId.rfind("ak-", 0) != 0 && info.tokenId.rfind("ak_", 0) != 0) {
+    if (info.tokenId.rfind("ak-", 0) != 0) {
         info.tokenId.clear();
         return ModalParsed<ModalTokenInfo>::failure("token info: no token id (ak-...) in the output", info);
     }

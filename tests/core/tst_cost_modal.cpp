@@ -42,6 +42,15 @@ private slots:
                              << "RTX-PRO-6000" << 1;
         QTest::newRow("spaces") << " B200 "
                                 << "B200" << 1;
+        // Modal's GPU guide: "B200/B200+" (modal 1.5: a B200 or a B300), A10 up to 4 GPUs.
+        QTest::newRow("B200+") << "b200+"
+                               << "B200+" << 1;
+        QTest::newRow("B200+ count") << "B200+:8"
+                                     << "B200+:8" << 8;
+        QTest::newRow("A10 four") << "A10:4"
+                                  << "A10:4" << 4;
+        QTest::newRow("A10G four") << "a10g:4"
+                                   << "A10:4" << 4;
     }
     void parseGpu()
     {
@@ -64,6 +73,10 @@ private slots:
         QTest::newRow("bang on A100") << "A100!";
         QTest::newRow("junk count") << "T4:x";
         QTest::newRow("empty count") << "T4:";
+        QTest::newRow("five A10") << "A10:5";
+        QTest::newRow("eight A10G") << "A10G:8";
+        QTest::newRow("bang on B200+") << "B200+!";
+        QTest::newRow("B200++") << "B200++";
     }
     void rejectsBadGpu()
     {
@@ -75,7 +88,8 @@ private slots:
 
     void prices()
     {
-        QCOMPARE(modalGpuCatalogue().size(), std::size_t(10));
+        QCOMPARE(modalGpuCatalogue().size(), std::size_t(11));
+        QVERIFY(near(*modalUsdPerSecond("B200+"), 0.001736)); // billed as a B200
         QVERIFY(near(*modalUsdPerSecond("T4"), 0.000164));
         QVERIFY(near(*modalUsdPerSecond("H100"), 0.001097));
         QVERIFY(near(*modalUsdPerSecond("H100!"), 0.001097));

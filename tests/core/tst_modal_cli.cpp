@@ -7,6 +7,7 @@
 #include <QTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 using namespace kw;
@@ -15,15 +16,40 @@ namespace {
 
 const std::string kTestsDir = std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/"));
 
-ModalCliOptions fake(const std::string& scenario = "ok", const std::string& logFile = {})
+ModalCliOptions fake(const std::string& scenario = "ok", const std::string& logFile = {},
+                     const std::string& version = "1.5.4")
 {
     ModalCliOptions o;
     o.program = kTestsDir + "/doubles/bin/modal";
     o.env["FAKE_MODAL_SCENARIO"] = scenario;
+    o.env["FAKE_MODAL_VERSION"] = version;
     if (!logFile.empty())
         o.env["FAKE_MODAL_LOG"] = logFile;
     o.timeoutS = 30;
     return o;
+}
+
+void bothVersions()
+{
+    QTest::addColumn<QString>("version");
+    QTest::newRow("1.5.4") << "1.5.4";
+    QTest::newRow("1.4.2") << "1.4.2";
+}
+
+// The seconds a recorded case took, from tests/fixtures/modal/<version>/MANIFEST
+// ("network   exit=1   57.2s  modal app list --json"); -1 when not listed.
+double recordedSeconds(const std::string& version, const std::string& name)
+{
+    std::ifstream f(kTestsDir + "/fixtures/modal/" + version + "/MANIFEST");
+    std::string line;
+    while (std::getline(f, line)) {
+        std::istringstream in(line);
+        std::string caseName, exitField, seconds;
+        if (in >> caseName >> exitField >> seconds && caseName == name && exitField.rfind("exit=", 0) == 0 &&
+            !seconds.empty() && seconds.back() == 's')
+            return std::stod(seconds.substr(0, seconds.size() - 1));
+    }
+    return -1;
 }
 
 std::vector<nlohmann::json> invocations(const std::string& logFile)
@@ -52,23 +78,63 @@ private slots:
     }
     void init() { std::remove(m_log.c_str()); }
 
+    void version_data() { bothVersions(); }
     void version()
     {
-        auto v = ModalCli(fake()).version();
+        QFETCH(QString, version);
+        auto v = ModalCli(fake("ok", {}, version.toStdString())).version();
         QVERIFY(v.ok());
-        QCOMPARE(v.value, std::string("1.5.2"));
+        QCOMPARE(QString::fromStdString(v.value), version); // "modal client version: 1.5.4"
     }
 
+    void tokenInfo_data() { bothVersions(); }
     void tokenInfo()
     {
-        auto t = ModalCli(fake()).tokenInfo();
+        QFETCH(QString, version);
+        const std::string ver = version.toStdString();
+        auto env = fake("ok", {}, ver);
+        env.env["MODAL_TOKEN_ID"] = "ak-AbCdEfGh12345678IjKlMn";
+        env.env["MODAL_TOKEN_SECRET"] = "as-NotARealSecret0000";
+        auto t = ModalCli(env).tokenInfo();
         QVERIFY2(t.ok(), t.diagnosis.message().c_str());
         QCOMPARE(t.value.tokenId, std::string("ak-AbCdEfGh12345678IjKlMn"));
-        auto missing = ModalCli(fake("token_missing")).tokenInfo();
+        QCOMPARE(t.value.workspace, std::string("kernel-lab")); // the id "(ac-…)" kept apart
+        QCOMPARE(t.value.workspaceId, std::string("ac-9Xy8Wv7Ut6Sr5Qp4"));
+        QCOMPARE(t.value.source, ModalTokenSource::Environment);
+        auto profile = fake("ok", {}, ver);
+        profile.unsetEnv = {"MODAL_TOKEN_ID", "MODAL_TOKEN_SECRET"};
+        auto p = ModalCli(profile).tokenInfo();
+        QVERIFY2(p.ok(), p.diagnosis.message().c_str());
+        QCOMPARE(p.value.source, ModalTokenSource::Profile);
+        QCOMPARE(p.value.workspace, std::string("kernel-lab"));
+        auto missing = ModalCli(fake("token_missing", {}, ver)).tokenInfo();
         QCOMPARE(missing.diagnosis.cause, ModalCause::TokenMissing);
         QCOMPARE(missing.command.exitCode, 1);
-        auto invalid = ModalCli(fake("token_invalid")).tokenInfo();
+        auto invalid = ModalCli(fake("token_invalid", {}, ver)).tokenInfo();
         QCOMPARE(invalid.diagnosis.cause, ModalCause::TokenInvalid);
+    }
+
+    void commandTimeoutOutlastsTheNetworkRetries()
+    {
+        // The real client retried an unreachable server for ~57 s before its "Could not connect
+        // to the Modal server." box (recorded, both versions): the default one-shot timeout must
+        // outlast that with room to spare, or the caller sees our timeout instead of Network.
+        double longest = 0;
+        for (const char* v : {"1.5.4", "1.4.2"})
+            for (const char* name : {"network", "network_token_info"}) {
+                const double s = recordedSeconds(v, name);
+                QVERIFY2(s > 0, name);
+                longest = std::max(longest, s);
+            }
+        QVERIFY(longest > 50);
+        QVERIFY(ModalCliOptions().timeoutS >= 90);
+        QVERIFY(ModalCliOptions().timeoutS >= longest * 1.5);
+        QVERIFY(ModalCliOptions::fromEnvironment().timeoutS >= longest * 1.5);
+        // What the client says then is classified as a network problem.
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            QCOMPARE(ModalCli(fake("network", {}, v)).listApps().diagnosis.cause, ModalCause::Network);
+            QCOMPARE(ModalCli(fake("network", {}, v)).tokenInfo().diagnosis.cause, ModalCause::Network);
+        }
     }
 
     void listsUseJson()
@@ -76,10 +142,11 @@ private slots:
         ModalCli cli(fake("ok", m_log));
         auto apps = cli.listApps();
         QVERIFY2(apps.ok(), apps.diagnosis.message().c_str());
-        QCOMPARE(apps.value.size(), std::size_t(3));
+        QCOMPARE(apps.value.size(), std::size_t(7)); // 1.5.4's app_list: one app per state
         auto containers = cli.listContainers();
         QVERIFY(containers.ok());
         QCOMPARE(containers.value.size(), std::size_t(2));
+        QVERIFY(!containers.value[0].pending && containers.value[1].pending); // as the client lists them
         auto inv = invocations(m_log);
         QCOMPARE(inv.size(), std::size_t(2));
         for (const auto& i : inv) {
@@ -87,9 +154,11 @@ private slots:
             QVERIFY(std::find(argv.begin(), argv.end(), "--json") != argv.end());
             QCOMPARE(i["no_color"].get<std::string>(), std::string("1"));
         }
-        auto legacy = ModalCli(fake("legacy_keys")).listApps();
+        auto legacy = ModalCli(fake("ok", {}, "1.4.2")).listApps(); // column titles as keys
         QVERIFY(legacy.ok());
+        QCOMPARE(legacy.value.size(), std::size_t(7));
         QCOMPARE(legacy.value[0].description, std::string("kernel-rl-evaluator"));
+        QCOMPARE(legacy.value[1].state, std::string("ephemeral (detached)"));
     }
 
     void garbageJsonIsAParseFailure()
@@ -127,31 +196,92 @@ private slots:
         QCOMPARE(raw.exitCode, 1);
     }
 
+    void logsParsed_data() { bothVersions(); }
     void logsParsed()
     {
-        auto r = ModalCli(fake("ok", m_log)).appLogs("kernel-rl-evaluator");
+        QFETCH(QString, version);
+        auto r = ModalCli(fake("ok", m_log, version.toStdString())).appLogs("kernel-rl-evaluator");
         QVERIFY(r.ok());
-        QCOMPARE(r.value.size(), std::size_t(4));
+        QCOMPARE(r.value.size(), std::size_t(5));
+        QCOMPARE(r.value[0].timestamp, std::string("2026-12-06 22:00:00-08:00"));
         QCOMPARE(r.value[1].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA"));
         QVERIFY(r.value[1].eval.has_value());
+        QCOMPARE(r.value[3].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
+        QCOMPARE(r.value[3].message, std::string("  File \"/root/modal_app.py\", line 372, in _run"));
         const auto argv = invocations(m_log).at(0)["argv"].get<std::vector<std::string>>();
         QCOMPARE(argv, (std::vector<std::string>{"app", "logs", "kernel-rl-evaluator", "--timestamps",
                                                  "--show-container-id"}));
-        auto missing = ModalCli(fake("app_not_found")).appLogs("kernel-rl-evaluator");
+        auto missing =
+            ModalCli(fake("app_not_found", {}, version.toStdString())).appLogs("kernel-rl-evaluator");
         QCOMPARE(missing.diagnosis.cause, ModalCause::AppNotFound);
     }
 
+    void logsWithoutAnAppNameAreRefused()
+    {
+        // `modal app logs` without a name prints its help on stdout and exits 0 (recorded): it
+        // must not be run, or the help would come back as log lines.
+        ModalCli cli(fake("ok", m_log));
+        auto r = cli.appLogs("");
+        QVERIFY(!r.ok());
+        QCOMPARE(r.diagnosis.cause, ModalCause::UsageError);
+        QVERIFY(r.value.empty());
+        auto f = cli.followAppLogs(
+            "", {}, [](const ModalLogLine&) { QFAIL("no lines expected"); }, nullptr);
+        QVERIFY(!f.ok());
+        QCOMPARE(f.value, 0L);
+        QVERIFY(invocations(m_log).empty());
+    }
+
+    void containerLogs_data() { bothVersions(); }
+    void containerLogs()
+    {
+        // `modal container logs` takes no --show-container-id (exit 2 in both versions): ModalCli
+        // leaves it out, and the container id is the one asked for.
+        QFETCH(QString, version);
+        ModalCli cli(fake("ok", m_log, version.toStdString()));
+        auto r = cli.containerLogs("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA");
+        QVERIFY2(r.ok(), r.diagnosis.message().c_str());
+        QCOMPARE(r.value.size(), std::size_t(2));
+        QCOMPARE(r.value[0].timestamp, std::string("2026-12-06 22:00:00-08:00"));
+        QCOMPARE(r.value[0].message, std::string("Loading evaluator (torch 2.7.1, cuda 12.8)"));
+        QVERIFY(r.value[1].eval.has_value());
+        const auto argv = invocations(m_log).at(0)["argv"].get<std::vector<std::string>>();
+        QCOMPARE(argv, (std::vector<std::string>{"container", "logs", "ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA",
+                                                 "--timestamps"}));
+
+        // Were the option passed, the recorded usage error (1.5.4 plain "Error: No such option:
+        // --show-container-id", 1.4.2 boxed) says it is kernelwatch's mistake, not the client's age.
+        auto usage = ModalCli(fake("container_logs_usage", {}, version.toStdString()))
+                         .containerLogs("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA");
+        QVERIFY(!usage.ok());
+        QCOMPARE(usage.command.exitCode, 2);
+        QCOMPARE(usage.diagnosis.cause, ModalCause::UsageError);
+        QCOMPARE(usage.diagnosis.summary,
+                 std::string("kernelwatch passed an option this modal command does not take"));
+        QCOMPARE(usage.diagnosis.detail, std::string("No such option: --show-container-id"));
+        QVERIFY(usage.diagnosis.fix.find("pip install") == std::string::npos);
+    }
+
+    void followEndsWhenAppStops_data() { bothVersions(); }
     void followEndsWhenAppStops()
     {
-        auto o = fake();
-        o.env["FAKE_MODAL_FOLLOW"] = "6";
+        // The recorded `app logs -f`: the five lines, then exit 0 with nothing more when the app stops.
+        QFETCH(QString, version);
+        auto o = fake("ok", {}, version.toStdString());
+        o.env["FAKE_MODAL_FOLLOW"] = "5";
         std::vector<ModalLogLine> lines;
         auto r = ModalCli(o).followAppLogs(
             "kernel-rl-evaluator", {}, [&](const ModalLogLine& l) { lines.push_back(l); }, nullptr);
         QVERIFY2(r.ok(), r.diagnosis.message().c_str());
-        QCOMPARE(r.value, 6L);
-        QCOMPARE(lines.size(), std::size_t(6));
+        QCOMPARE(r.command.exitCode, 0);
+        QVERIFY(!r.command.stopped);
+        QVERIFY(r.command.err.empty());
+        QCOMPARE(r.value, 5L);
+        QCOMPARE(lines.size(), std::size_t(5));
+        for (const auto& l : lines)
+            QCOMPARE(l.timestamp.size(), std::string("2026-12-06 22:00:00-08:00").size());
         QVERIFY(lines[1].eval.has_value());
+        QCOMPARE(lines[4].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
     }
 
     void followStopsOnRequest()
@@ -198,17 +328,51 @@ private slots:
         QVERIFY(!cuda.ok());
         QCOMPARE(cuda.diagnosis.cause, ModalCause::CudaArchMismatch);
         QVERIFY(!cuda.value.success);
-        auto tb = ModalCli(fake("deploy_fail")).deploy(file);
-        QVERIFY(!tb.ok());
-        QVERIFY(tb.value.error.find("InvalidError") != std::string::npos);
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            // An exception in the app file: rich's traceback panel, then "ValueError: …" (recorded
+            // with KERNELWATCH_MODAL_GPU=V100).
+            auto tb = ModalCli(fake("deploy_fail", {}, v)).deploy(file);
+            QVERIFY(!tb.ok());
+            QCOMPARE(tb.command.exitCode, 1);
+            QVERIFY2(tb.value.error.rfind("ValueError: unknown GPU type 'V100': use one of ", 0) == 0,
+                     tb.value.error.c_str());
+            QVERIFY(tb.value.errorDetail.find("in normalize_gpu") != std::string::npos);
+            QCOMPARE(tb.diagnosis.summary, "modal deploy failed: " + tb.value.error);
+            QVERIFY2(tb.diagnosis.message().find("ValueError: unknown GPU type 'V100'") != std::string::npos,
+                     tb.diagnosis.message().c_str());
+            QCOMPARE(tb.diagnosis.detail, tb.value.errorDetail); // the traceback panel's frames
+            auto skipped = ModalCli(fake("deploy_skipped", {}, v)).deploy(file);
+            QVERIFY2(skipped.ok(), skipped.diagnosis.message().c_str());
+            QVERIFY(skipped.value.success && skipped.value.skipped);
+            QCOMPARE(modalEndpointUrl(skipped.value),
+                     std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run"));
+        }
+        auto missingFile = ModalCli(fake()).deploy(kTestsDir + "/doubles/no_such_app.py");
+        QVERIFY(!missingFile.ok());
+        QVERIFY2(
+            missingFile.value.error.rfind("FileNotFoundError: [Errno 2] No such file or directory: ", 0) == 0,
+            missingFile.value.error.c_str());
+        QVERIFY(missingFile.value.error.find("no_such_app.py") != std::string::npos);
+        QVERIFY(missingFile.diagnosis.summary.find("FileNotFoundError") != std::string::npos);
         auto noauth = ModalCli(fake("token_missing")).deploy(file);
         QCOMPARE(noauth.diagnosis.cause, ModalCause::TokenMissing);
     }
 
     void serveUntilStopped()
     {
+        // serve() runs without a timeout of its own: a watchdog stops it should the URL line
+        // never come, so the test fails instead of hanging.
         std::atomic<bool> stop{false};
-        std::string url;
+        std::atomic<bool> done{false};
+        std::atomic<bool> watchdogFired{false};
+        std::thread watchdog([&] {
+            for (int i = 0; i < 200 && !done; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            if (!done) {
+                watchdogFired = true;
+                stop = true;
+            }
+        });
         const std::string file = kTestsDir + "/doubles/endpoint_double.py";
         auto r = ModalCli(fake()).serve(
             file, {},
@@ -217,9 +381,13 @@ private slots:
                     stop = true;
             },
             &stop);
+        done = true;
+        watchdog.join();
+        QVERIFY(!watchdogFired);
         QVERIFY(r.command.stopped);
         QCOMPARE(modalEndpointUrl(r.value),
                  std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http-dev.modal.run"));
+        QVERIFY(r.value.webFunctions.at(0).proxyAuth);
     }
 
     void missingProgram()

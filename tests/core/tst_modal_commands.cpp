@@ -133,7 +133,7 @@ private slots:
     {
         auto apps = cli({QStringLiteral("modal"), QStringLiteral("apps"), QStringLiteral("--json")});
         QVERIFY2(apps.code == 0, apps.err.constData());
-        QCOMPARE(QJsonDocument::fromJson(apps.out).array().size(), 3);
+        QCOMPARE(QJsonDocument::fromJson(apps.out).array().size(), 7); // 1.5.4's recorded app list
         auto containers = cli({QStringLiteral("modal"), QStringLiteral("containers")});
         QCOMPARE(containers.code, 0);
         QVERIFY(containers.out.contains("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
@@ -188,6 +188,16 @@ private slots:
         QVERIFY(!status.out.contains("ws-double-secret"));
         const auto checks = QJsonDocument::fromJson(status.out).object()[QStringLiteral("checks")].toArray();
         QCOMPARE(checks.size(), 6);
+        // The workspace by its name: modal prints "Workspace: kernel-lab (ac-9Xy8Wv7Ut6Sr5Qp4)".
+        bool sawToken = false;
+        for (const auto& c : checks) {
+            if (c.toObject()[QStringLiteral("id")].toString() != QStringLiteral("token"))
+                continue;
+            sawToken = true;
+            const QString detail = c.toObject()[QStringLiteral("detail")].toString();
+            QVERIFY2(detail.endsWith(QStringLiteral(" in workspace kernel-lab")), qPrintable(detail));
+        }
+        QVERIFY(sawToken);
 
         auto tooLong = cli({QStringLiteral("modal"), QStringLiteral("status"), QStringLiteral("--endpoint"),
                             endpoint, QStringLiteral("--timeout"), QStringLiteral("900")},
@@ -210,7 +220,8 @@ private slots:
         env.insert(QStringLiteral("KERNELWATCH_MODAL_BIN"),
                    kwtest::doublesDir() + QStringLiteral("/bin/modal"));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.path() + QStringLiteral("/config"));
-        env.insert(QStringLiteral("FAKE_MODAL_FOLLOW"), QStringLiteral("4")); // the stream ends: reconnects
+        env.insert(QStringLiteral("FAKE_MODAL_FOLLOW"),
+                   QStringLiteral("5")); // the recorded 5 lines, then the stream ends: reconnects
         p.setProcessEnvironment(env);
         p.start(m_cli, {QStringLiteral("watch"), QStringLiteral("--modal"), QStringLiteral("--json"),
                         QStringLiteral("--db"), db});

@@ -12,6 +12,7 @@
 #include "ModalTokenInfo.h"
 #include "ModalVersion.h"
 
+#include <QRegularExpression>
 #include <QTest>
 #include <fstream>
 #include <sstream>
@@ -34,6 +35,60 @@ std::string fixture(const std::string& name)
     return ss.str();
 }
 
+// One recorded case of the real client: tests/fixtures/modal/<version>/<name>.{stdout,stderr,exit}.
+struct Recorded
+{
+    std::string out, err;
+    int exitCode = -1;
+    std::string joined() const { return out + "\n" + err; } // what ModalCli hands the parsers
+};
+
+Recorded recorded(const QString& version, const std::string& name)
+{
+    const std::string base = version.toStdString() + "/" + name;
+    Recorded r;
+    r.out = fixture(base + ".stdout");
+    r.err = fixture(base + ".stderr");
+    const std::string code = fixture(base + ".exit");
+    if (!code.empty())
+        r.exitCode = std::stoi(code);
+    return r;
+}
+
+std::vector<std::string> linesOf(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        out.push_back(line);
+    return out;
+}
+
+std::string lastNonEmptyLine(const std::string& text)
+{
+    std::string last;
+    for (const auto& l : linesOf(text))
+        if (!l.empty())
+            last = l;
+    return last;
+}
+
+void bothVersions()
+{
+    QTest::addColumn<QString>("version");
+    QTest::newRow("1.5.4") << "1.5.4";
+    QTest::newRow("1.4.2") << "1.4.2";
+}
+
+// "YYYY-MM-DD HH:MM:SS±HH:MM": how both clients print times in --json and --timestamps.
+bool isClientTime(const std::string& s)
+{
+    static const QRegularExpression re(
+        QStringLiteral("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d[+-]\\d\\d:\\d\\d$"));
+    return re.match(QString::fromStdString(s)).hasMatch();
+}
+
 } // namespace
 
 class TestModalParsers : public QObject
@@ -43,37 +98,77 @@ class TestModalParsers : public QObject
 private slots:
     void initTestCase()
     {
-        if (fixture("app_list.json").empty())
+        if (fixture("app_list.json").empty() || fixture("1.5.4/app_list.stdout").empty() ||
+            fixture("1.4.2/app_list.stdout").empty())
             QSKIP("fixtures not found: set KW_TEST_FIXTURES");
     }
 
-    void appListBothKeyStyles_data()
+    void appList_data() { bothVersions(); }
+    void appList()
     {
-        QTest::addColumn<QString>("file");
-        QTest::newRow("snake_case (1.5)") << "app_list.json";
-        QTest::newRow("column titles (pre-1.5)") << "app_list_legacy.json";
-        QTest::newRow("warning line before the JSON") << "app_list_with_warning.txt";
-    }
-    void appListBothKeyStyles()
-    {
-        QFETCH(QString, file);
-        auto p = parseModalAppList(fixture(file.toStdString()));
+        // 1.5.4 prints snake_case keys, 1.4.2 the column titles; the same seven apps, one per
+        // state the client prints.
+        QFETCH(QString, version);
+        const auto rec = recorded(version, "app_list");
+        QCOMPARE(rec.exitCode, 0);
+        auto p = parseModalAppList(rec.out);
         QVERIFY2(p.ok(), p.error.c_str());
-        QCOMPARE(p.value.size(), std::size_t(3));
-        const ModalApp& a = p.value[0];
-        QCOMPARE(a.appId, std::string("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
-        QCOMPARE(a.description, std::string("kernel-rl-evaluator"));
-        QCOMPARE(a.state, std::string("deployed"));
-        QCOMPARE(a.tasks, 2);
-        QCOMPARE(a.createdAt, std::string("2026-08-21 09:38:10-07:00"));
-        QVERIFY(a.stoppedAt.empty());
-        QVERIFY(a.isDeployed() && a.isRunning());
-        QCOMPARE(p.value[1].stoppedAt, std::string("2026-08-21 08:30:44-07:00"));
-        QVERIFY(!p.value[1].isRunning());
-        QCOMPARE(p.value[2].state, std::string("ephemeral (detached)"));
+        struct Row
+        {
+            const char* name;
+            const char* state;
+            int tasks;
+            const char* createdAt;
+            const char* stoppedAt;
+            bool running;
+        };
+        const Row want[] = {
+            {"kernel-rl-evaluator", "deployed", 2, "2026-12-06 22:00:00-08:00", "", true},
+            {"kernelwatch-dev", "ephemeral (detached)", 1, "2026-12-06 22:24:45-08:00", "", true},
+            {"scratch-run", "ephemeral", 1, "2026-12-06 22:26:50-08:00", "", true},
+            {"warming-up", "initializing...", 0, "2026-12-06 22:27:50-08:00", "", true},
+            {"winding-down", "stopping...", 1, "2026-12-06 20:21:50-08:00", "", false},
+            {"old-evaluator", "disabled", 0, "2026-11-16 15:21:50-08:00", "", false},
+            {"scratch-notebook", "stopped", 0, "2026-12-06 20:21:51-08:00", "2026-12-06 20:52:34-08:00",
+             false},
+        };
+        QCOMPARE(p.value.size(), std::size(want));
+        for (std::size_t i = 0; i < std::size(want); ++i) {
+            const ModalApp& a = p.value[i];
+            QCOMPARE(a.description, std::string(want[i].name));
+            QCOMPARE(a.state, std::string(want[i].state));
+            QCOMPARE(a.tasks, want[i].tasks);
+            QCOMPARE(a.createdAt, std::string(want[i].createdAt));
+            QCOMPARE(a.stoppedAt, std::string(want[i].stoppedAt));
+            QVERIFY(isClientTime(a.createdAt));
+            QVERIFY(a.appId.rfind("ap-", 0) == 0 && a.appId.size() == 25);
+            QVERIFY2(a.isRunning() == want[i].running, a.state.c_str());
+            QCOMPARE(a.isDeployed(), i == 0);
+        }
+        QCOMPARE(p.value[0].appId, std::string("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
         auto found = findModalApp(p.value, "kernel-rl-evaluator");
         QVERIFY(found && found->isDeployed());
         QVERIFY(!findModalApp(p.value, "nope"));
+
+        // Not deployed: the evaluator missing, the others listed; no apps at all: "[]".
+        auto notDeployed = parseModalAppList(recorded(version, "app_list_not_deployed").out);
+        QVERIFY2(notDeployed.ok(), notDeployed.error.c_str());
+        QVERIFY(!notDeployed.value.empty());
+        QVERIFY(!findModalApp(notDeployed.value, "kernel-rl-evaluator"));
+        auto empty = parseModalAppList(recorded(version, "app_list_empty").out);
+        QVERIFY2(empty.ok(), empty.error.c_str());
+        QVERIFY(empty.value.empty());
+    }
+
+    void appListAfterAWarningLine()
+    {
+        // Not recorded (no recorded client prints a warning before its JSON): the JSON after a
+        // line of text is still read.
+        auto p = parseModalAppList(fixture("app_list_with_warning.txt"));
+        QVERIFY2(p.ok(), p.error.c_str());
+        QCOMPARE(p.value.size(), std::size_t(3));
+        QCOMPARE(p.value[0].description, std::string("kernel-rl-evaluator"));
+        QVERIFY(p.value[0].isDeployed());
     }
 
     void appListFailures()
@@ -91,42 +186,108 @@ private slots:
         QCOMPARE(numericTasks.value[0].tasks, 4);
     }
 
-    void containerList_data()
-    {
-        QTest::addColumn<QString>("file");
-        QTest::newRow("snake_case") << "container_list.json";
-        QTest::newRow("legacy") << "container_list_legacy.json";
-    }
+    void containerList_data() { bothVersions(); }
     void containerList()
     {
-        QFETCH(QString, file);
-        auto p = parseModalContainerList(fixture(file.toStdString()));
+        // The client lists the running container first and the pending one second: the parser
+        // keeps that order and assumes none.
+        QFETCH(QString, version);
+        auto p = parseModalContainerList(recorded(version, "container_list").out);
         QVERIFY2(p.ok(), p.error.c_str());
         QCOMPARE(p.value.size(), std::size_t(2));
-        QCOMPARE(p.value[0].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
-        QVERIFY(p.value[0].pending);
-        QVERIFY(p.value[0].startTime.empty());
-        QCOMPARE(p.value[1].startTime, std::string("2026-08-21 09:40:02-07:00"));
-        QCOMPARE(p.value[1].appName, std::string("kernel-rl-evaluator"));
+        QCOMPARE(p.value[0].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA"));
+        QVERIFY(!p.value[0].pending);
+        QCOMPARE(p.value[0].startTime, std::string("2026-12-06 22:01:52-08:00"));
+        QVERIFY(isClientTime(p.value[0].startTime));
+        QCOMPARE(p.value[1].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
+        QVERIFY(p.value[1].pending);
+        QVERIFY(p.value[1].startTime.empty());
+        for (const auto& c : p.value) {
+            QCOMPARE(c.appName, std::string("kernel-rl-evaluator"));
+            QCOMPARE(c.appId, std::string("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
+        }
+        auto empty = parseModalContainerList(recorded(version, "container_list_empty").out);
+        QVERIFY2(empty.ok(), empty.error.c_str());
+        QVERIFY(empty.value.empty());
+    }
+
+    void recordedLogs_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("timestamps");
+        QTest::addColumn<bool>("containerIds");
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            for (const char* follow : {"", "_follow"}) {
+                const std::string base = std::string("app_logs") + follow;
+                QTest::addRow("%s %s", v, base.c_str())
+                    << v << QString::fromStdString(base) << false << false;
+                QTest::addRow("%s %s_timestamps", v, base.c_str())
+                    << v << QString::fromStdString(base + "_timestamps") << true << false;
+                QTest::addRow("%s %s_show_container_id", v, base.c_str())
+                    << v << QString::fromStdString(base + "_show_container_id") << false << true;
+                QTest::addRow("%s %s_timestamps_show_container_id", v, base.c_str())
+                    << v << QString::fromStdString(base + "_timestamps_show_container_id") << true << true;
+            }
+            QTest::addRow("%s container_logs", v) << v << "container_logs" << false << false;
+            QTest::addRow("%s container_logs_timestamps", v)
+                << v << "container_logs_timestamps" << true << false;
+        }
+    }
+    void recordedLogs()
+    {
+        // Every prefixed recording, prefixes removed, is the plain recording line for line (the
+        // indented traceback line keeps its indentation); the prefixes are on every line.
+        QFETCH(QString, version);
+        QFETCH(QString, name);
+        QFETCH(bool, timestamps);
+        QFETCH(bool, containerIds);
+        const auto rec = recorded(version, name.toStdString());
+        QCOMPARE(rec.exitCode, 0); // -f ends with 0 when the app stops, and prints nothing more
+        QVERIFY(rec.err.empty());
+        const bool container = name.startsWith(QStringLiteral("container_logs"));
+        const auto plain = linesOf(recorded(version, container ? "container_logs" : "app_logs").out);
+        const auto raw = linesOf(rec.out);
+        QCOMPARE(raw.size(), container ? std::size_t(2) : std::size_t(5));
+        QCOMPARE(raw.size(), plain.size());
+        const char* ids[] = {"ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA", "ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA",
+                             "ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB", "ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB",
+                             "ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"};
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            const auto l = parseModalLogLine(raw[i]);
+            QCOMPARE(l.message, plain[i]);
+            QCOMPARE(isClientTime(l.timestamp), timestamps);
+            QCOMPARE(l.containerId, std::string(containerIds ? ids[i] : ""));
+        }
+        const auto first = parseModalLogLine(raw[0]);
+        QCOMPARE(first.timestamp, std::string(timestamps ? "2026-12-06 22:00:00-08:00" : ""));
+        QCOMPARE(first.message, std::string("Loading evaluator (torch 2.7.1, cuda 12.8)"));
+        const auto r1 = parseModalLogLine(raw[1]);
+        QVERIFY(r1.eval.has_value());
+        QCOMPARE((*r1.eval)["id"].get<std::string>(), std::string("r1"));
+        QCOMPARE((*r1.eval)["speedup"].get<double>(), 1.8);
+        if (!container) {
+            QCOMPARE(parseModalLogLine(raw[3]).message,
+                     std::string("  File \"/root/modal_app.py\", line 372, in _run"));
+            const auto r2 = parseModalLogLine(raw[4]);
+            QVERIFY(r2.eval.has_value());
+            QCOMPARE((*r2.eval)["status"].get<std::string>(), std::string("compile_error"));
+        }
     }
 
     void logLinesWithPrefixes()
     {
-        std::istringstream in(fixture("logs_prefixed.txt"));
-        std::string line;
-        std::vector<ModalLogLine> lines;
-        while (std::getline(in, line))
-            lines.push_back(parseModalLogLine(line));
-        QCOMPARE(lines.size(), std::size_t(4));
-        QCOMPARE(lines[0].timestamp, std::string("2026-08-21T16:38:10.120000+00:00"));
-        QCOMPARE(lines[0].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA"));
-        QCOMPARE(lines[0].message, std::string("Loading evaluator (torch 2.7.1, cuda 12.8)"));
-        QVERIFY(!lines[0].eval);
-        QVERIFY(lines[1].eval.has_value());
-        QCOMPARE((*lines[1].eval)["id"].get<std::string>(), std::string("r1"));
-        QCOMPARE((*lines[1].eval)["speedup"].get<double>(), 1.8);
-        QCOMPARE(lines[3].containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
-        QCOMPARE((*lines[3].eval)["status"].get<std::string>(), std::string("compile_error"));
+        // The named copy of 1.5.4's `app logs --timestamps --show-container-id`.
+        const auto lines = linesOf(fixture("logs_prefixed.txt"));
+        QCOMPARE(lines.size(), std::size_t(5));
+        const auto l0 = parseModalLogLine(lines[0]);
+        QCOMPARE(l0.timestamp, std::string("2026-12-06 22:00:00-08:00"));
+        QCOMPARE(l0.containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FA"));
+        QCOMPARE(l0.message, std::string("Loading evaluator (torch 2.7.1, cuda 12.8)"));
+        QVERIFY(!l0.eval);
+        const auto l4 = parseModalLogLine(lines[4]);
+        QCOMPARE(l4.containerId, std::string("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
+        QCOMPARE((*l4.eval)["status"].get<std::string>(), std::string("compile_error"));
     }
 
     void logLineVariants_data()
@@ -167,6 +328,14 @@ private slots:
                               << "2026-08-21T16:38:10Z"
                               << ""
                               << "text";
+        QTest::newRow("indented message") << "2026-12-06 22:00:03-08:00 ta-Q1   File \"x\""
+                                          << "2026-12-06 22:00:03-08:00"
+                                          << "ta-Q1"
+                                          << "  File \"x\"";
+        QTest::newRow("indented, no prefix") << "  File \"x\""
+                                             << ""
+                                             << ""
+                                             << "  File \"x\"";
         QTest::newRow("date only is message") << "2026-08-21 is a date"
                                               << ""
                                               << ""
@@ -213,54 +382,138 @@ private slots:
         QCOMPARE(got[3].first, std::string("last"));
     }
 
+    void deploySuccess_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<double>("seconds");
+        QTest::newRow("1.5.4") << "1.5.4" << 0.132; // "✓ App deployed in 0.132s! 🎉"
+        QTest::newRow("1.4.2") << "1.4.2" << 0.165;
+    }
     void deploySuccess()
     {
-        auto d = parseModalDeployOutput(fixture("deploy_success.txt"), 0);
+        QFETCH(QString, version);
+        QFETCH(double, seconds);
+        const auto rec = recorded(version, "deploy");
+        auto d = parseModalDeployOutput(rec.joined(), rec.exitCode);
         QVERIFY2(d.success, d.error.c_str());
+        QVERIFY(!d.skipped);
         QCOMPARE(d.webFunctions.size(), std::size_t(1));
         QCOMPARE(d.webFunctions[0].name, std::string("evaluate_http"));
         QCOMPARE(d.webFunctions[0].url,
                  std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run"));
+        QVERIFY(d.webFunctions[0].proxyAuth); // the line ends with " 🔑"
         QCOMPARE(modalEndpointUrl(d), d.webFunctions[0].url);
-        QVERIFY(d.deploySeconds && std::abs(*d.deploySeconds - 12.3) < 1e-9);
+        QVERIFY(d.deploySeconds && std::abs(*d.deploySeconds - seconds) < 1e-9);
         QCOMPARE(d.deploymentUrl,
                  std::string("https://modal.com/apps/kernel-lab/main/deployed/kernel-rl-evaluator"));
-        QCOMPARE(d.appPageUrl,
-                 std::string("https://modal.com/apps/kernel-lab/main/ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
-        QCOMPARE(d.createdObjects.size(), std::size_t(3));
-        QCOMPARE(d.createdObjects[1], std::string("function KernelEvaluator.*"));
+        QVERIFY(d.appPageUrl.empty()); // `modal deploy` prints no "View run at"
+        const std::vector<std::string> objects = {
+            "mount /work/wt-modalrec/resources/evaluator/modal_app.py",
+            "mount /work/wt-modalrec/resources/evaluator/kernelwatch_eval",
+            "web function evaluate_http => https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run",
+            "function KernelEvaluator.*",
+        };
+        QCOMPARE(d.createdObjects, objects);
         QVERIFY(d.error.empty());
+        // The named copy (1.5.4) reads the same.
+        if (version == QStringLiteral("1.5.4"))
+            QCOMPARE(parseModalDeployOutput(fixture("deploy_success.txt"), 0).createdObjects, objects);
+        // "App deployed" text but a failing exit code is a failure.
+        QVERIFY(!parseModalDeployOutput(rec.joined(), 1).success);
+    }
+
+    void deploySkipped_data() { bothVersions(); }
+    void deploySkipped()
+    {
+        // A redeploy that changes nothing: "✓ Deployment skipped: no changes detected! ⏭️", exit 0.
+        QFETCH(QString, version);
+        const auto rec = recorded(version, "deploy_skipped");
+        QCOMPARE(rec.exitCode, 0);
+        const auto d = parseModalDeployOutput(rec.joined(), rec.exitCode);
+        QVERIFY2(d.success, d.error.c_str());
+        QVERIFY(d.skipped);
+        QVERIFY(!d.deploySeconds);
+        QCOMPARE(modalEndpointUrl(d),
+                 std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run"));
+        QCOMPARE(d.deploymentUrl,
+                 std::string("https://modal.com/apps/kernel-lab/main/deployed/kernel-rl-evaluator"));
+        const auto skippedLine = linesOf(rec.out).at(linesOf(rec.out).size() - 3);
+        QCOMPARE(modalDeployStageOf(skippedLine), ModalDeployStage::Deployed);
+        QVERIFY(!parseModalDeployOutput(rec.joined(), 1).success);
+    }
+
+    void deployTracebackPanel_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("exception");
+        QTest::addColumn<QString>("frame");
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            QTest::addRow("%s raises", v) << v << "deploy_raises"
+                                          << "ValueError: unknown GPU type 'V100': "
+                                          << "modal_app.py:98 in deploy_settings";
+            QTest::addRow("%s missing file", v) << v << "deploy_missing_file"
+                                                << "FileNotFoundError: [Errno 2] No such file or directory: "
+                                                << "in import_file_or_module";
+        }
+    }
+    void deployTracebackPanel()
+    {
+        // An exception in the app file: rich's "Traceback (most recent call last)" panel on
+        // stderr, then the exception line, exit 1. The exception is the error, the panel the detail.
+        QFETCH(QString, version);
+        QFETCH(QString, name);
+        QFETCH(QString, exception);
+        QFETCH(QString, frame);
+        const auto rec = recorded(version, name.toStdString());
+        QCOMPARE(rec.exitCode, 1);
+        const std::string last = lastNonEmptyLine(rec.err); // the line after the panel
+        QVERIFY(last.rfind(exception.toStdString(), 0) == 0);
+        const auto d = parseModalDeployOutput(rec.joined(), rec.exitCode);
+        QVERIFY(!d.success);
+        QCOMPARE(d.error, last);
+        QVERIFY2(d.errorDetail.find(frame.toStdString()) != std::string::npos, d.errorDetail.c_str());
+        for (const auto& l : linesOf(d.errorDetail)) { // borders removed (│ inside is rich's indent guide)
+            QVERIFY2(l.rfind("\xe2\x94\x82", 0) != 0, l.c_str());
+            QVERIFY2(l.size() < 3 || l.substr(l.size() - 3) != "\xe2\x94\x82", l.c_str());
+        }
+        QVERIFY(d.errorDetail.find("Traceback") == std::string::npos);
+        QCOMPARE(lastTracebackLine(rec.err), last);
+        const auto diag = classifyModalOutput(rec.joined(), rec.exitCode);
+        QCOMPARE(diag.detail, last);
+        QCOMPARE(modalDeployStageOf(linesOf(rec.err).at(0)), ModalDeployStage::Failed);
     }
 
     void deployFailures()
     {
-        auto cuda = parseModalDeployOutput(fixture("deploy_cuda.txt"), 1);
-        QVERIFY(!cuda.success);
-        QVERIFY2(cuda.error.find("Image build") != std::string::npos, cuda.error.c_str());
-        QCOMPARE(classifyModalOutput(fixture("deploy_cuda.txt"), 1).cause, ModalCause::CudaArchMismatch);
+        // The named copies: deploy_traceback.txt is 1.5.4's deploy_raises, deploy_cuda.txt its
+        // deploy_image_build_failed (stdout, blank line, stderr).
         auto tb = parseModalDeployOutput(fixture("deploy_traceback.txt"), 1);
         QVERIFY(!tb.success);
-        QVERIFY2(tb.error.find("modal.exception.InvalidError") == 0, tb.error.c_str());
-        // "App deployed" text but a failing exit code is a failure.
-        QVERIFY(!parseModalDeployOutput(fixture("deploy_success.txt"), 1).success);
+        QVERIFY2(tb.error.rfind("ValueError: unknown GPU type 'V100'", 0) == 0, tb.error.c_str());
+        auto cuda = parseModalDeployOutput(fixture("deploy_cuda.txt"), 1);
+        QVERIFY(!cuda.success);
+        QVERIFY2(cuda.error.rfind("Image build for im-1 failed.", 0) == 0, cuda.error.c_str());
+        QCOMPARE(classifyModalOutput(fixture("deploy_cuda.txt"), 1).cause, ModalCause::CudaArchMismatch);
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            const auto rec = recorded(v, "deploy_image_build_failed");
+            const auto d = parseModalDeployOutput(rec.joined(), rec.exitCode);
+            QVERIFY(!d.success);
+            QVERIFY2(d.error.rfind("Image build for im-1 failed.", 0) == 0, d.error.c_str());
+            QVERIFY(d.errorDetail.empty());
+        }
         QVERIFY(!parseModalDeployOutput("", -1).success);
     }
 
-    void deploySkippedIsSuccess()
+    void serveOutput_data() { bothVersions(); }
+    void serveOutput()
     {
-        // modal >= 1.4 on a redeploy that changes nothing: exit 0, the web function line still there.
-        const std::string out =
-            "\xe2\x9c\x93 Created objects.\n"
-            "\xe2\x94\x94\xe2\x94\x80\xe2\x94\x80 \xf0\x9f\x94\xa8 Created web function "
-            "evaluate_http => https://ws--kernel-rl-evaluator-evaluate-http.modal.run\n"
-            "\xe2\x9c\x93 Deployment skipped: no changes detected! \xe2\x8f\xad\xef\xb8\x8f\n";
-        const auto d = parseModalDeployOutput(out, 0);
-        QVERIFY2(d.success, d.error.c_str());
-        QVERIFY(d.skipped);
-        QCOMPARE(modalEndpointUrl(d), std::string("https://ws--kernel-rl-evaluator-evaluate-http.modal.run"));
-        QCOMPARE(modalDeployStageOf("\xe2\x9c\x93 Deployment skipped: no changes detected!"),
-                 ModalDeployStage::Deployed);
-        QVERIFY(!parseModalDeployOutput(out, 1).success);
+        QFETCH(QString, version);
+        const auto rec = recorded(version, "serve");
+        const auto d = parseModalDeployOutput(rec.joined(), -1);
+        QCOMPARE(modalEndpointUrl(d),
+                 std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http-dev.modal.run"));
+        QCOMPARE(d.appPageUrl, std::string("https://modal.com/apps/kernel-lab/main/ap-1"));
     }
 
     void modalVersions()
@@ -279,18 +532,86 @@ private slots:
         QVERIFY(!parseModalVersion("py3.11-x").has_value() || parseModalVersion("py3.11-x")->minor == 11);
     }
 
-    void usageErrorBlamesKernelwatch()
+    void usageErrors_data()
     {
-        // click's words when a command does not take an option (what `modal container logs
-        // --show-container-id` printed).
-        const std::string err = "Usage: modal container logs [OPTIONS] CONTAINER_ID\n"
-                                "Try 'modal container logs -h' for help.\n"
-                                "\xe2\x95\xad\xe2\x94\x80 Error \xe2\x94\x80\xe2\x95\xae\n"
-                                "\xe2\x94\x82 No such option: --show-container-id \xe2\x94\x82\n";
-        const auto d = classifyModalOutput(err, 2);
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<bool>("kernelwatchsMistake");
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            QTest::addRow("%s unknown command", v) << v << "usage_unknown_command"
+                                                   << "No such command 'frobnicate'." << false;
+            QTest::addRow("%s container logs --show-container-id", v)
+                << v << "container_logs_show_container_id"
+                << "No such option: --show-container-id" << true;
+        }
+        QTest::newRow("1.5.4 app history without a name") << "1.5.4"
+                                                          << "app_history_missing_arg"
+                                                          << "Missing argument 'APP_IDENTIFIER'." << false;
+    }
+    void usageErrors()
+    {
+        // click's usage errors, exit 2: 1.5.4 plain ("Error: …" after "Usage:" and "Try …"),
+        // 1.4.2 in an "Error" box as wide as COLUMNS.
+        QFETCH(QString, version);
+        QFETCH(QString, name);
+        QFETCH(QString, message);
+        QFETCH(bool, kernelwatchsMistake);
+        const auto rec = recorded(version, name.toStdString());
+        QCOMPARE(rec.exitCode, 2);
+        QVERIFY(rec.err.rfind("Usage: modal ", 0) == 0);
+        const bool boxed = rec.err.find("\xe2\x95\xad\xe2\x94\x80 Error ") != std::string::npos;
+        QCOMPARE(boxed, version == QStringLiteral("1.4.2"));
+        QCOMPARE(extractModalErrorBox(rec.err), message.toStdString());
+        const auto d = classifyModalOutput(rec.joined(), rec.exitCode);
         QCOMPARE(d.cause, ModalCause::UsageError);
-        QVERIFY2(d.summary.find("kernelwatch passed an option") != std::string::npos, d.summary.c_str());
-        QVERIFY2(d.fix.find("pip install") == std::string::npos, d.fix.c_str());
+        QCOMPARE(d.detail, message.toStdString());
+        QCOMPARE(d.summary.find("kernelwatch passed an option this modal command does not take") == 0,
+                 kernelwatchsMistake);
+        QCOMPARE(d.fix.find("pip install") == std::string::npos, kernelwatchsMistake);
+    }
+
+    void appLogsWithoutANamePrintsHelp_data() { bothVersions(); }
+    void appLogsWithoutANamePrintsHelp()
+    {
+        // Why ModalCli never runs `modal app logs` without a name: help on stdout, exit 0.
+        QFETCH(QString, version);
+        const auto rec = recorded(version, "app_logs_missing_arg");
+        QCOMPARE(rec.exitCode, 0);
+        QVERIFY(rec.out.find("Usage: modal app logs [OPTIONS]") != std::string::npos);
+        QCOMPARE(classifyModalOutput(rec.joined(), rec.exitCode).cause, ModalCause::None);
+    }
+
+    void recordedFailures_data()
+    {
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<int>("cause");
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            QTest::addRow("%s network", v) << v << "network" << int(ModalCause::Network);
+            QTest::addRow("%s network token info", v)
+                << v << "network_token_info" << int(ModalCause::Network);
+            QTest::addRow("%s token missing", v) << v << "token_missing" << int(ModalCause::TokenMissing);
+            QTest::addRow("%s token invalid", v) << v << "token_invalid" << int(ModalCause::TokenInvalid);
+            QTest::addRow("%s app not found", v)
+                << v << "app_logs_not_found_env" << int(ModalCause::AppNotFound);
+            QTest::addRow("%s history not found", v)
+                << v << "app_history_not_found" << int(ModalCause::AppNotFound);
+            QTest::addRow("%s stop not found", v)
+                << v << "app_stop_not_found" << int(ModalCause::AppNotFound);
+        }
+    }
+    void recordedFailures()
+    {
+        QFETCH(QString, version);
+        QFETCH(QString, name);
+        QFETCH(int, cause);
+        const auto rec = recorded(version, name.toStdString());
+        QCOMPARE(rec.exitCode, 1);
+        const auto d = classifyModalOutput(rec.joined(), rec.exitCode);
+        QCOMPARE(int(d.cause), cause);
+        QVERIFY(!d.detail.empty());
+        QVERIFY(d.detail.find("\xe2\x94\x82") == std::string::npos);
     }
 
     void deployStages()
@@ -305,42 +626,113 @@ private slots:
 
     void tokenInfo_data()
     {
-        QTest::addColumn<QString>("file");
-        QTest::addColumn<QString>("token");
-        QTest::addColumn<QString>("workspace");
-        QTest::newRow("key: value") << "token_info.txt"
-                                    << "ak-AbCdEfGh12345678IjKlMn"
-                                    << "kernel-lab (ac-9Xy8Wv7Ut6Sr5Qp4)";
-        QTest::newRow("table") << "token_info_table.txt"
-                               << "ak-ZyXwVuTs98765432"
-                               << "kernel-lab";
+        QTest::addColumn<QString>("version");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<bool>("fromEnvironment");
+        for (const char* v : {"1.5.4", "1.4.2"}) {
+            QTest::addRow("%s environment", v) << v << "token_info" << true;
+            QTest::addRow("%s profile", v) << v << "token_info_profile" << false;
+        }
     }
     void tokenInfo()
     {
-        QFETCH(QString, file);
-        QFETCH(QString, token);
-        QFETCH(QString, workspace);
-        auto p = parseModalTokenInfo(fixture(file.toStdString()));
+        QFETCH(QString, version);
+        QFETCH(QString, name);
+        QFETCH(bool, fromEnvironment);
+        const auto rec = recorded(version, name.toStdString());
+        QCOMPARE(rec.exitCode, 0);
+        QCOMPARE(rec.out.rfind("(Using MODAL_TOKEN_ID and MODAL_TOKEN_SECRET environment variables)", 0) == 0,
+                 fromEnvironment);
+        auto p = parseModalTokenInfo(rec.joined());
         QVERIFY2(p.ok(), p.error.c_str());
-        QCOMPARE(QString::fromStdString(p.value.tokenId), token);
-        QCOMPARE(QString::fromStdString(p.value.workspace), workspace);
-        QVERIFY(!parseModalTokenInfo(fixture("errors/token_missing.txt")).ok());
+        const ModalTokenInfo& t = p.value;
+        QCOMPARE(t.tokenId, std::string("ak-AbCdEfGh12345678IjKlMn"));
+        QCOMPARE(t.workspace, std::string("kernel-lab")); // printed "kernel-lab (ac-9Xy8Wv7Ut6Sr5Qp4)"
+        QCOMPARE(t.workspaceId, std::string("ac-9Xy8Wv7Ut6Sr5Qp4"));
+        QCOMPARE(t.user, std::string("alice"));
+        QCOMPARE(t.userId, std::string("us-1a2b3c4d5e"));
+        QVERIFY(!t.serviceUser);
+        QCOMPARE(t.createdAt, std::string("2026-11-16 15:21:50 PST"));
+        QVERIFY(t.name.empty());
+        QVERIFY(t.expiresAt.empty());
+        QCOMPARE(t.source, fromEnvironment ? ModalTokenSource::Environment : ModalTokenSource::Profile);
+        if (version == QStringLiteral("1.5.4") && fromEnvironment) // the named copy
+            QCOMPARE(parseModalTokenInfo(fixture("token_info.txt")).value.workspace,
+                     std::string("kernel-lab"));
     }
 
+    void tokenInfoOptionalLines()
+    {
+        // Not recorded: the lines modal/cli/token.py (1.4.2 and 1.5.4) prints only for a named
+        // or expiring token, a service user, or one of the two variables.
+        const auto p = parseModalTokenInfo("(Using MODAL_TOKEN_ID environment variable)\n"
+                                           "Token: ak-Zz9\n"
+                                           "Name: ci-token\n"
+                                           "Workspace: kernel-lab (ac-9Xy8Wv7Ut6Sr5Qp4)\n"
+                                           "Service User: ci-bot (su-123abc)\n"
+                                           "Created By: alice (us-1a2b3c4d5e)\n"
+                                           "Created at: 2026-11-16 15:21:50 PST\n"
+                                           "Expires at: 2027-11-16 15:21:50 PST\n");
+        QVERIFY2(p.ok(), p.error.c_str());
+        QCOMPARE(p.value.source, ModalTokenSource::Environment);
+        QCOMPARE(p.value.name, std::string("ci-token"));
+        QCOMPARE(p.value.user, std::string("ci-bot"));
+        QCOMPARE(p.value.userId, std::string("su-123abc"));
+        QVERIFY(p.value.serviceUser);
+        QCOMPARE(p.value.createdBy, std::string("alice"));
+        QCOMPARE(p.value.expiresAt, std::string("2027-11-16 15:21:50 PST"));
+        // A name with parentheses of its own keeps them; only a trailing "(xx-…)" id is split off.
+        QCOMPARE(splitModalNameAndId("lab (old) (ac-1)"),
+                 (std::pair<std::string, std::string>{"lab (old)", "ac-1"}));
+        QCOMPARE(splitModalNameAndId("lab (old)"), (std::pair<std::string, std::string>{"lab (old)", ""}));
+        QCOMPARE(splitModalNameAndId("lab"), (std::pair<std::string, std::string>{"lab", ""}));
+    }
+
+    void tokenInfoFailures_data() { bothVersions(); }
+    void tokenInfoFailures()
+    {
+        QFETCH(QString, version);
+        for (const char* name : {"token_missing", "token_invalid", "network_token_info"})
+            QVERIFY(!parseModalTokenInfo(recorded(version, name).joined()).ok());
+    }
+
+    void appHistory_data() { bothVersions(); }
     void appHistory()
     {
-        auto p = parseModalAppHistory(fixture("app_history.json"));
+        // Newest first; 1.4.2 keys "Version", "Commit", "Tag", …, 1.5.4 "version", "commit", "tag".
+        QFETCH(QString, version);
+        const auto rec = recorded(version, "app_history");
+        QCOMPARE(rec.exitCode, 0);
+        auto p = parseModalAppHistory(rec.out);
         QVERIFY2(p.ok(), p.error.c_str());
-        QCOMPARE(p.value.size(), std::size_t(2));
-        QCOMPARE(p.value[0].version, 3);
-        QCOMPARE(p.value[0].client, std::string("1.5.2"));
-        QCOMPARE(p.value[0].commitHash, std::string("1a2b3c4"));
-        QVERIFY(p.value[1].rollback);
-        QCOMPARE(p.value[1].version, 2);
-        QCOMPARE(p.value[1].tag, std::string("stable"));
-        auto legacy = parseModalAppHistory(R"([{"App version":"v9","Time deployed":"t","Deployed by":"x"}])");
-        QCOMPARE(legacy.value[0].version, 9);
-        QCOMPARE(legacy.value[0].deployedBy, std::string("x"));
+        QCOMPARE(p.value.size(), std::size_t(3));
+        const int versions[] = {3, 2, 1};
+        const char* clients[] = {"1.5.4", "1.5.4", "1.4.2"};
+        const char* by[] = {"bob", "alice", "alice"};
+        const char* commits[] = {"", "1a2b3c4", ""};
+        const char* tags[] = {"", "stable", ""};
+        const char* times[] = {"2026-12-06 22:00:00-08:00", "2026-12-06 06:22:50-08:00",
+                               "2026-12-05 14:22:50-08:00"};
+        for (std::size_t i = 0; i < 3; ++i) {
+            QCOMPARE(p.value[i].version, versions[i]);
+            QCOMPARE(p.value[i].versionText, "v" + std::to_string(versions[i]));
+            QCOMPARE(p.value[i].client, std::string(clients[i]));
+            QCOMPARE(p.value[i].deployedBy, std::string(by[i]));
+            QCOMPARE(p.value[i].commit, std::string(commits[i]));
+            QCOMPARE(p.value[i].tag, std::string(tags[i]));
+            QCOMPARE(p.value[i].timeDeployed, std::string(times[i]));
+        }
+        // No deployment tagged: the key is left out.
+        const auto untagged = recorded(version, "app_history_untagged");
+        QVERIFY(untagged.out.find("ag\"") == std::string::npos);
+        auto u = parseModalAppHistory(untagged.out);
+        QVERIFY2(u.ok(), u.error.c_str());
+        QCOMPARE(u.value.size(), std::size_t(1));
+        QCOMPARE(u.value[0].version, 1);
+        QCOMPARE(u.value[0].deployedBy, std::string("alice"));
+        QVERIFY(u.value[0].tag.empty() && u.value[0].commit.empty());
+        if (version == QStringLiteral("1.5.4")) // the named copy
+            QCOMPARE(parseModalAppHistory(fixture("app_history.json")).value.size(), std::size_t(3));
     }
 
     void errorBox()

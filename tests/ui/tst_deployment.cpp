@@ -148,11 +148,20 @@ private Q_SLOTS:
         panel.show();
         QTRY_VERIFY_WITH_TIMEOUT(panel.apps()->rowCount() > 0, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.authText().contains(QStringLiteral("signed in")), 20000);
+        // The workspace by its name: modal prints "Workspace: kernel-lab (ac-9Xy8Wv7Ut6Sr5Qp4)".
+        QVERIFY2(panel.authText().contains(QStringLiteral("workspace kernel-lab (token ")),
+                 qPrintable(panel.authText()));
+        QVERIFY(!panel.authText().contains(QStringLiteral("ac-9Xy8Wv7Ut6Sr5Qp4")));
         QVERIFY(panel.apps()->rowOf(QStringLiteral("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG")) >= 0);
         const int row = panel.apps()->rowOf(QStringLiteral("ap-Q2VhYmJ4ZnNrZ2ZhcnR5NG"));
         QCOMPARE(panel.apps()->index(row, 0).data().toString(), QStringLiteral("kernel-rl-evaluator"));
         QCOMPARE(panel.apps()->index(row, 1).data().toString(), QStringLiteral("deployed"));
+        QCOMPARE(panel.apps()->rowCount(), 7); // 1.5.4's recorded list: one app per state it prints
         QTRY_VERIFY_WITH_TIMEOUT(panel.containers()->rowCount() > 0, 20000);
+        QCOMPARE(panel.containers()->rowCount(), 2);
+        const int pending = panel.containers()->rowOf(QStringLiteral("ta-01J5ZK3N8Q2W7RVBX4C6D9E0FB"));
+        QVERIFY(pending >= 0);
+        QCOMPARE(panel.containers()->index(pending, 2).data().toString(), QStringLiteral("Pending"));
 
         auto* deploy = panel.findChild<QPushButton*>(QStringLiteral("deployButton"));
         QVERIFY(deploy);
@@ -160,7 +169,9 @@ private Q_SLOTS:
         QVERIFY(panel.deploying());
         QTRY_VERIFY_WITH_TIMEOUT(!panel.deploying(), 30000);
         QVERIFY(panel.deployOutput().contains(QStringLiteral("App deployed")));
-        QVERIFY(panel.endpointUrl().startsWith(QStringLiteral("https://")));
+        // The recorded web function line ends with " 🔑" (proxy auth): not part of the URL.
+        QCOMPARE(panel.endpointUrl(),
+                 QStringLiteral("https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run"));
         ModalConfig saved;
         QVERIFY(loadSavedModalEndpoint(saved));
         QCOMPARE(QString::fromStdString(saved.endpoint), panel.endpointUrl());
