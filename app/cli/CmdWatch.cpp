@@ -4,6 +4,7 @@
 #include "ArgParser.h"
 #include "Command.h"
 #include "HistoryStore.h"
+#include "RunAlerts.h"
 #include "watch/ModalLogFollower.h"
 #include "watch/RunDirWatcher.h"
 #include "watch/RunsRootWatcher.h"
@@ -208,6 +209,7 @@ int runWatch(const std::vector<std::string>& args)
         .option("db", "PATH", "history store (default: " + HistoryStore::defaultPath() + ")")
         .flag("no-store", "do not write results to the history store")
         .option("interval", "MS", "poll interval when idle (default 250)")
+        .option("stall", "S", "alert when a live run writes no trace line for S seconds (default 300)")
         .flag("modal", "follow the deployed evaluator's log stream instead of a run directory")
         .option("app", "NAME", "with --modal: the Modal app (default kernel-rl-evaluator)")
         .flag("logs", "with --modal: also print the other log lines (stderr)")
@@ -250,6 +252,30 @@ int runWatch(const std::vector<std::string>& args)
         return ExitUsage;
     }
     const bool once = p.has("once"), json = p.has("json");
+    RunAlertRules alertRules;
+    if (p.has("stall")) {
+        const auto stall = p.intValue("stall", 10, 7 * 86400);
+        if (!stall) {
+            std::fprintf(stderr, "kernelwatch-cli watch: %s\n", p.error().c_str());
+            return ExitUsage;
+        }
+        alertRules.stallSeconds = *stall;
+    }
+    RunAlertMonitor alerts(alertRules); // the Training panel's rules and words
+    auto printAlerts = [&](bool withStalls) {
+        for (const RunAlert& a : alerts.poll(nowUnixSeconds())) {
+            if (!withStalls && a.kind == RunAlert::Kind::Stall)
+                continue;
+            if (json)
+                std::fprintf(
+                    stderr, "%s\n",
+                    dump(nlohmann::json{
+                             {"alert", {{"run", a.run}, {"key", a.key()}, {"message", a.message()}}}})
+                        .c_str());
+            else
+                std::fprintf(stderr, "alert: %s: %s\n", a.run.c_str(), a.message().c_str());
+        }
+    };
 
     bool storeFailedToOpen = false;
     std::unique_ptr<HistoryStore> store = openStore(p, storeFailedToOpen);
@@ -261,7 +287,14 @@ int runWatch(const std::vector<std::string>& args)
     bool storeFailed = false;
     RunDirWatcher::Callbacks cb;
     cb.onResults = [&](const ResultBatch& b) { printer.results(b.results); };
-    cb.onTraces = [&](const TraceBatch& b) { printer.rows(b); };
+    cb.onTraces = [&](const TraceBatch& b) {
+        printer.rows(b);
+        std::vector<AlertSample> samples;
+        samples.reserve(b.records.size());
+        for (const auto& r : b.records)
+            samples.push_back({r.valid(), r.cheated, r.status});
+        alerts.rowsArrived(b.run, samples, nowUnixSeconds());
+    };
     cb.onReset = [](const std::string& run, RunFile f, TailReset why) {
         std::fprintf(stderr, "%s: %s was %s; reading it again from the start\n", run.c_str(),
                      f == RunFile::Traces ? "traces.jsonl" : "metrics.jsonl",
@@ -311,6 +344,8 @@ int runWatch(const std::vector<std::string>& args)
         bool allCaughtUp = true;
         for (const auto& w : runs())
             allCaughtUp = allCaughtUp && w->caughtUp();
+        if (allCaughtUp)
+            printAlerts(!once); // a one-shot read has no notion of a stall
         if (once && allCaughtUp)
             break;
         if (allCaughtUp)
