@@ -273,6 +273,10 @@ std::vector<std::string> logArgs(std::vector<std::string> base, const ModalLogOp
         base.push_back("--timestamps");
     if (o.showContainerId)
         base.push_back("--show-container-id");
+    if (!o.since.empty() && !o.follow) {
+        base.push_back("--since");
+        base.push_back(o.since);
+    }
     return base;
 }
 

@@ -39,6 +39,7 @@ struct ModalLogOptions
     bool timestamps = true;
     bool showContainerId = true;
     bool follow = false;
+    std::string since; // `--since` (app logs, not with follow): ISO time as printed by --timestamps, or "2h"
 };
 
 // Thin runner for the `modal` command-line client: builds the command line (always --json

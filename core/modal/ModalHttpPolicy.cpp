@@ -38,8 +38,11 @@ ModalRetryDecision modalRetryDecision(const ModalAttempt& a, int attempt, const 
         }
     } else {
         const long s = a.httpStatus;
-        const bool postRetryable = s == 429 || s == 500 || s == 502 || s == 503;
-        const bool getRetryable = postRetryable || s == 504;
+        // A POST is re-sent only on answers Modal's proxy gives without reaching the function
+        // (429 rate limit, 503 no capacity). A 500 is the app's own error (the evaluation ran)
+        // and a 502 can follow a container that died mid-request: either may have run it.
+        const bool postRetryable = s == 429 || s == 503;
+        const bool getRetryable = postRetryable || s == 500 || s == 502 || s == 504;
         if (a.phase == ModalPhase::Post ? postRetryable : getRetryable) {
             d.retry = true;
             d.reason = "HTTP " + std::to_string(s);

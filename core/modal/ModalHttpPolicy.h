@@ -31,11 +31,11 @@ struct ModalRetryDecision
 };
 
 // Retries only where the evaluation surely did not run (POST): the connection was never made
-// (refused, DNS, TLS handshake), or Modal answered 429, 500, 502 or 503 — a status line that
-// came back instead of a result. A reset, a stall or a 504 after the request went out may
-// have started the evaluation: never re-POSTed. GETs of the result URL are retried on any
-// transport error and on 429/5xx. `attempt` counts re-sends already made; `jitter01` in [0,1)
-// spreads the backoff (0.5 = none).
+// (refused, DNS, TLS handshake), or Modal's proxy answered 429 or 503 without reaching the
+// function. A 500 (the app's own error), a 502 (a container that died mid-request), a reset, a
+// stall or a 504 after the request went out may have run the evaluation: never re-POSTed. GETs of the result
+// URL are retried on any transport error and on 429/5xx. `attempt` counts re-sends already made; `jitter01`
+// in [0,1) spreads the backoff (0.5 = none).
 ModalRetryDecision modalRetryDecision(const ModalAttempt& a, int attempt, const ModalConfig& c,
                                       double jitter01);
 

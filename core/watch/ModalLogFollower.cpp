@@ -80,6 +80,16 @@ void ModalLogFollower::onLine(const ModalLogLine& line)
         const double now = nowUnixSeconds();
         if (m_pendingResults.empty() && m_pendingLines.empty())
             m_pendingSince = now;
+        // `modal app logs -f` replays recent entries on each connect, and a backfill overlaps
+        // the stream: a line seen before (same timestamp, container and text) is not new.
+        if (!line.timestamp.empty() &&
+            seen("line|" + line.timestamp + "|" + line.containerId + "|" + line.message)) {
+            ++m_stats.replayedLines;
+            return;
+        }
+        ++m_newLines;
+        if (!line.timestamp.empty())
+            m_lastTimestamp = line.timestamp;
         if (line.eval) {
             if (auto r = modalLogLineToResult(line)) {
                 if (seen(r->id)) {
@@ -165,12 +175,36 @@ void ModalLogFollower::threadMain()
         ModalLogOptions o;
         o.timestamps = true;
         o.showContainerId = true;
+        std::string since;
+        {
+            std::lock_guard lock(m_mutex);
+            m_newLines = 0;
+            since = m_lastTimestamp;
+        }
+        // After a reconnect, first fetch what was logged while the stream was down (from the last
+        // line seen on): evaluations logged during the back-off are not lost.
+        if (!since.empty()) {
+            ModalLogOptions b = o;
+            b.since = since;
+            const auto back = m_cli.appLogs(m_opts.app, b);
+            for (const auto& line : back.value)
+                onLine(line);
+            std::lock_guard lock(m_mutex);
+            ++m_stats.backfills;
+        }
         const auto r = m_cli.followAppLogs(
             m_opts.app, o, [this](const ModalLogLine& line) { onLine(line); }, &m_stop);
         flush();
         if (m_stop.load())
             break;
-        backoff = r.value > 0 ? m_opts.minBackoffS : std::min(m_opts.maxBackoffS, backoff);
+        long newLines = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            newLines = m_newLines;
+        }
+        // Back to the shortest wait only after a stream that brought something new: one that ends
+        // at once after replaying old entries must not reconnect every second forever.
+        backoff = newLines > 0 ? m_opts.minBackoffS : std::min(m_opts.maxBackoffS, backoff);
         {
             std::lock_guard lock(m_mutex);
             m_stats.lastDiagnosis = r.diagnosis.ok() ? std::string("stream ended") : r.diagnosis.message();
@@ -180,7 +214,7 @@ void ModalLogFollower::threadMain()
             ev.diagnosis = r.diagnosis;
             ev.exitCode = r.command.exitCode;
             ev.retryInS = backoff;
-            ev.linesSeen = r.value;
+            ev.linesSeen = newLines;
             m_cb.onStream(ev);
         }
         if (!waitFor(backoff))

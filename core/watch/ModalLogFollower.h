@@ -24,8 +24,10 @@ class HistoryStore;
 // "modal", with their container id: modalLogLineToResult), are added to the history store and then
 // delivered in batches; every other line goes to onLines, also in batches. When the stream ends
 // (the app stopped, the network dropped, modal failed) it reconnects after a backoff that doubles
-// from minBackoffS to maxBackoffS (back to the minimum after a stream that delivered lines).
-// `modal app logs -f` replays recent entries on each connect: results already seen are dropped.
+// from minBackoffS to maxBackoffS (back to the minimum only after a stream that brought new lines).
+// After a reconnect it first fetches `modal app logs --since <last timestamp>` so that nothing logged
+// while the stream was down is lost. `modal app logs -f` replays recent entries on each connect:
+// lines and results already seen are dropped.
 class ModalLogFollower
 {
 public:
@@ -66,6 +68,8 @@ public:
     struct Stats
     {
         std::uint64_t lines = 0, results = 0, duplicates = 0, badPayloads = 0, connects = 0, storeErrors = 0;
+        std::uint64_t replayedLines = 0; // lines seen before (replays on reconnect, backfill overlap)
+        std::uint64_t backfills = 0;     // `app logs --since` fetches after a reconnect
         std::string lastDiagnosis;
     };
 
@@ -100,6 +104,8 @@ private:
     std::vector<ModalLogLine> m_pendingLines;
     double m_pendingSince = 0;
     std::unordered_set<std::string> m_seen;
+    std::string m_lastTimestamp; // of the newest line seen (for --since after a reconnect)
+    long m_newLines = 0;         // lines not seen before, in the current connection
     std::deque<std::string> m_seenOrder;
     Stats m_stats;
 };

@@ -200,7 +200,8 @@ private slots:
 
     void flakyRecovers()
     {
-        ModalBackend b(configFor(*m_double, "/flaky?fail=2&code=502"));
+        // 503 is the proxy's "no capacity": the function was not reached, so re-POSTing is safe.
+        ModalBackend b(configFor(*m_double, "/flaky?fail=2&code=503"));
         std::vector<EvalRequest> reqs;
         for (int i = 0; i < 10; ++i)
             reqs.push_back(makeRequest(i));
@@ -213,6 +214,16 @@ private slots:
         }
         QCOMPARE(ids.size(), std::size_t(10));
         QCOMPARE(b.stats().completed, std::uint64_t(10));
+    }
+
+    void aPostThatMayHaveRunIsNotRepeated()
+    {
+        // A 502 can follow a container that died mid-evaluation: re-POSTing could run it twice.
+        ModalBackend b(configFor(*m_double, "/flaky?fail=1&code=502"));
+        auto req = makeRequest();
+        auto r = b.evaluate(req);
+        QCOMPARE(postsFor(*m_double, req.id), 1);
+        QCOMPARE(r.status, EvalStatus::InfraError);
     }
 
     void rateLimitHonoursRetryAfter()

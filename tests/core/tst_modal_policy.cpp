@@ -26,8 +26,8 @@ private slots:
         QTest::newRow("deadline") << int(CURLE_OPERATION_TIMEDOUT) << 0 << false;
         QTest::newRow("truncated") << int(CURLE_PARTIAL_FILE) << 0 << false;
         QTest::newRow("429") << 0 << 429 << true;
-        QTest::newRow("500") << 0 << 500 << true;
-        QTest::newRow("502") << 0 << 502 << true;
+        QTest::newRow("500: the app's own error, it ran") << 0 << 500 << false;
+        QTest::newRow("502: the container may have died mid-run") << 0 << 502 << false;
         QTest::newRow("503") << 0 << 503 << true;
         QTest::newRow("504") << 0 << 504 << false;
         QTest::newRow("401") << 0 << 401 << false;

@@ -75,6 +75,7 @@ private Q_SLOTS:
         std::atomic<int> results{0}, lines{0}, ended{0};
         std::mutex mu;
         std::vector<EvalResult> got;
+        std::vector<double> retries;
         ModalLogFollower::Callbacks cb;
         cb.onResults = [&](const ModalLogFollower::ResultBatch& b) {
             std::lock_guard lock(mu);
@@ -83,19 +84,30 @@ private Q_SLOTS:
         };
         cb.onLines = [&](const std::vector<ModalLogLine>& ls) { lines += int(ls.size()); };
         cb.onStream = [&](const ModalLogFollower::StreamEvent& e) {
-            if (!e.connected)
+            if (!e.connected) {
+                std::lock_guard lock(mu);
+                retries.push_back(e.retryInS);
                 ++ended;
+            }
         };
         ModalLogFollower f(ModalCli(co), o, cb);
         f.start();
-        QTRY_VERIFY_WITH_TIMEOUT(ended.load() >= 3, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(ended.load() >= 5, 10000);
         f.stop();
         QCOMPARE(results.load(), 2); // ev-1 once, the timeout once, whatever the replays
-        QVERIFY(lines.load() >= 3);  // "Starting evaluation" on every connect
+        QCOMPARE(lines.load(),
+                 2); // "Starting evaluation" and the bad payload once each: replays are not appended again
         const auto s = f.stats();
-        QVERIFY(s.duplicates >= 2);
-        QVERIFY(s.badPayloads >= 3);
-        QVERIFY(s.connects >= 3);
+        QVERIFY(s.replayedLines >= 6);
+        QCOMPARE(s.badPayloads, std::uint64_t(1));
+        QVERIFY(s.connects >= 5);
+        QVERIFY(s.backfills >= 4); // every reconnect fetched --since the last line first
+        {
+            // Streams that bring nothing new back off up to the maximum instead of every 50 ms.
+            std::lock_guard lock(mu);
+            QCOMPARE(retries.back(), 0.2);
+            QVERIFY(std::is_sorted(retries.begin() + 2, retries.end()));
+        }
         QCOMPARE(store.count(), std::size_t(2));
         HistoryQuery q;
         q.source = "modal";
