@@ -64,7 +64,11 @@ int show(const std::string& file, bool json)
         return ExitUsage;
     }
     const auto warnings = warningsFor(view);
-    const auto notes = kernelRlWarnings(view);
+    auto notes = kernelRlWarnings(view);
+    for (const auto& [key, value] : view.values)
+        if (key == "modal_timeout" && value)
+            for (auto& n : legacyDeadlineNotes(std::atof(value->c_str()), savedLegacyDeadlineS()))
+                notes.push_back(std::move(n));
     if (json) {
         nlohmann::json settings = nlohmann::json::object();
         for (const auto& [k, v] : view.values)

@@ -10,6 +10,7 @@
 #include "ModalGpu.h"
 #include "ModalSecrets.h"
 #include "Paths.h"
+#include "TrainingConfig.h"
 
 #include <atomic>
 #include <csignal>
@@ -123,6 +124,9 @@ int cmdStatus(const ArgParser& p, const ModalCli& cli, bool json)
     o.appName = p.valueOr("app", kApp);
     if (auto t = p.value("timeout"))
         o.configuredTimeoutS = std::atoi(t->c_str());
+    if (auto y = p.value("training-config"))
+        o.trainingModalTimeoutS = trainingModalTimeoutS(*y);
+    o.legacyDeadlineS = savedLegacyDeadlineS();
     bool allOk = true;
     nlohmann::json arr = nlohmann::json::array();
     runModalChecks(cli, config, o, [&](const ModalCheck& c) {
@@ -252,12 +256,14 @@ int cmdDeploy(ArgParser& p, const ModalCli& cli, bool json)
     req.gpu = p.valueOr("gpu", ModalConfig::fromEnvironment().gpuType);
     const auto timeout = p.intValue("timeout", 10, 86400);
     const auto maxContainers = p.intValue("max-containers", 1, 1000);
+    const auto legacyDeadline = p.intValue("legacy-deadline", 18, 86400);
     if (!p.error().empty()) {
         std::fprintf(stderr, "kernelwatch-cli modal deploy: %s\n", p.error().c_str());
         return ExitUsage;
     }
     req.timeoutS = timeout.value_or(300);
     req.maxContainers = maxContainers.value_or(kDefaultMaxContainers);
+    req.legacyDeadlineS = legacyDeadline.value_or(60);
     if (const auto plan = planEvaluatorLaunch(req); !plan.ok()) {
         std::fprintf(stderr, "kernelwatch-cli modal deploy: %s\n", plan.diagnosis.message().c_str());
         return ExitUsage;
@@ -279,6 +285,7 @@ int cmdDeploy(ArgParser& p, const ModalCli& cli, bool json)
                    {"gpu", r.gpu},
                    {"max_timeout_s", req.timeoutS},
                    {"max_containers", req.maxContainers},
+                   {"legacy_deadline_s", req.legacyDeadlineS},
                    {"deploy_seconds",
                     r.result.deploySeconds ? nlohmann::json(*r.result.deploySeconds) : nlohmann::json()},
                    {"deployment_url", r.result.deploymentUrl},
@@ -305,9 +312,14 @@ int runModal(const std::vector<std::string>& args)
         .option("command-timeout", "S", "seconds one modal command may take (default 120)")
         .option("endpoint", "URL", "status: web endpoint to probe (default: saved by deploy)")
         .option("app", "NAME", "status: app name (default kernel-rl-evaluator)")
+        .option("training-config", "FILE",
+                "status: kernel_rl's training YAML: check its modal_timeout against the app's deadline")
         .option("gpu", "TYPE", "deploy/status: default GPU type (H100, A100-80GB, H100!, TYPE:N)")
         .option("timeout", "S", "deploy: longest evaluation the app allows; status: the timeout you use")
         .option("max-containers", "N", "deploy: most containers the app may run at once (default 32)")
+        .option("legacy-deadline", "S",
+                "deploy: the Modal timeout training code passes to the legacy evaluate (kernel_rl's "
+                "modal_timeout; default 60)")
         .option("file", "PATH", "deploy: the Modal app file (default: the bundled modal_app.py)")
         .flag("help", "show this help");
     if (!p.parse(args)) {

@@ -1,5 +1,6 @@
 #include "TrainingConfig.h"
 
+#include "AtomicFile.h"
 #include "ModalGpu.h"
 #include "Text.h"
 
@@ -229,6 +230,19 @@ std::vector<std::string> kernelRlWarnings(const TrainingSettingsView& view)
                       "A100 whatever is set here, unless the training code calls kernelwatch's deployed "
                       "app with the GPU it wants");
     return out;
+}
+
+double trainingModalTimeoutS(const std::string& yamlPath)
+{
+    std::string text;
+    if (yamlPath.empty() || !readWholeFile(yamlPath, text).empty())
+        return 0;
+    for (const auto& [key, value] : readTrainingSettings(text).values)
+        if (key == "modal_timeout" && value) {
+            const auto d = plainNumber(text::trim(*value));
+            return d ? *d : 0;
+        }
+    return 0;
 }
 
 } // namespace kw

@@ -56,6 +56,10 @@ TrainingSettingsView readTrainingSettings(std::string_view yamlText);
 std::vector<std::string> kernelRlWarnings(const TrainingSettingsView& view);
 const std::vector<std::string>& kernelRlGpuArchTable();
 
+// modal_timeout of the training config at `yamlPath` (the section kernel_rl uses); 0 when the
+// file, the key or a number is missing.
+double trainingModalTimeoutS(const std::string& yamlPath);
+
 // Applies the changes in order, in trainingSection(); the first refused one stops and reports, leaving `text`
 // as given.
 YamlEditOutcome applyTrainingChanges(std::string_view yamlText, const std::vector<TrainingChange>& changes);

@@ -3,6 +3,7 @@
 #include "ModalEndpointProbe.h"
 #include "ModalGpu.h"
 #include "ModalSecrets.h"
+#include "ModalTokenInfo.h"
 #include "ModalVersion.h"
 
 namespace kw {
@@ -35,8 +36,10 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
     report(cliCheck);
 
     ModalCheck token{"token", "Modal token valid", false, !cliCheck.ok, {}, {}};
+    ModalTokenSource tokenSource = ModalTokenSource::Profile;
     if (cliCheck.ok) {
         const auto info = cli.tokenInfo();
+        tokenSource = info.value.source;
         token.ok = info.ok();
         token.detail = info.ok()
                            ? maskModalToken(info.value.tokenId) + " in workspace " + info.value.workspace
@@ -46,6 +49,24 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
             token.fix = info.diagnosis.fix;
     }
     report(token);
+
+    // kernel_rl's own Modal client reads only MODAL_TOKEN_ID / MODAL_TOKEN_SECRET, also after
+    // `modal token new` wrote ~/.modal.toml.
+    ModalCheck trainEnv{"training_env", "Training code can authenticate", false, !token.ok, {}, {}};
+    if (token.ok && o.trainingModalTimeoutS > 0) { // only asked about when a training config is in use
+        const bool fromEnv = tokenSource == ModalTokenSource::Environment;
+        trainEnv.ok = fromEnv;
+        trainEnv.detail =
+            fromEnv ? "MODAL_TOKEN_ID and MODAL_TOKEN_SECRET are set"
+                    : "the token comes from ~/.modal.toml; MODAL_TOKEN_ID / MODAL_TOKEN_SECRET are not set";
+        if (!fromEnv)
+            trainEnv.fix =
+                "kernel_rl's Modal client needs them in its environment: export MODAL_TOKEN_ID and "
+                "MODAL_TOKEN_SECRET (token_id / token_secret of the active profile in ~/.modal.toml) "
+                "before starting training";
+    }
+    if (o.trainingModalTimeoutS > 0)
+        report(trainEnv);
 
     ModalCheck app{"app", "App '" + o.appName + "' deployed", false, !token.ok, {}, {}};
     if (token.ok) {
@@ -100,6 +121,19 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
         }
     }
     report(to);
+
+    if (o.trainingModalTimeoutS > 0) {
+        ModalCheck legacy{"legacy_deadline", "Training modal_timeout fits the app", true, false, {}, {}};
+        const auto notes = legacyDeadlineNotes(o.trainingModalTimeoutS, o.legacyDeadlineS);
+        legacy.ok = notes.empty();
+        legacy.detail =
+            "modal_timeout " + std::to_string(static_cast<int>(o.trainingModalTimeoutS)) + " s" +
+            (o.legacyDeadlineS > 0 ? ", legacy deadline " + std::to_string(o.legacyDeadlineS) + " s"
+                                   : ", legacy deadline unknown (deploy from kernelwatch to record it)");
+        for (const auto& n : notes)
+            legacy.fix += (legacy.fix.empty() ? "" : "; ") + n;
+        report(legacy);
+    }
 
     ModalCheck gpu{"gpu", "GPU type valid", false, false, {}, {}};
     const auto spec = parseModalGpu(config.gpuType);

@@ -24,6 +24,10 @@ struct ModalCheckOptions
 {
     std::string appName = std::string(kEvaluatorAppName);
     int configuredTimeoutS = 0; // the timeout the user wants (0 = don't check)
+    // kernel_rl's modal_timeout from the training config (0 = no config known): checked against the
+    // deployed app's legacy deadline and a cold CUDA build.
+    double trainingModalTimeoutS = 0;
+    int legacyDeadlineS = 0; // the deployed app's, as saved by the last deploy (0 = unknown)
 };
 
 // Runs every check in order, reporting each as it completes (onCheck may be empty).

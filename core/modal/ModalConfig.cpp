@@ -1,5 +1,7 @@
 #include "ModalConfig.h"
 
+#include <algorithm>
+
 #include "ModalGpu.h"
 #include "ModalSecrets.h"
 #include "Paths.h"
@@ -66,11 +68,56 @@ std::string modalSettingsPath()
     return paths::configDir() + "/modal.json";
 }
 
-bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS)
+int savedLegacyDeadlineS()
+{
+    std::ifstream f(modalSettingsPath());
+    if (!f)
+        return 0;
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const auto j = nlohmann::json::parse(ss.str(), nullptr, false);
+    return j.is_object() && j.value("legacy_deadline_s", nlohmann::json()).is_number_integer()
+               ? j["legacy_deadline_s"].get<int>()
+               : 0;
+}
+
+std::vector<std::string> legacyDeadlineNotes(double modalTimeoutS, int legacyDeadlineS)
+{
+    std::vector<std::string> out;
+    if (!(modalTimeoutS > 0))
+        return out;
+    const int t = static_cast<int>(modalTimeoutS);
+    if (legacyDeadlineS > 0 && t < legacyDeadlineS)
+        out.push_back(
+            "modal_timeout " + std::to_string(t) + " s is shorter than the deployed app's legacy deadline " +
+            std::to_string(legacyDeadlineS) +
+            " s: Modal kills the container before the app can return a timeout result (the caller gets "
+            "FunctionTimeoutError, no KERNELWATCH_EVAL line, the warm container is lost). Redeploy with "
+            "kernelwatch-cli modal deploy --legacy-deadline " +
+            std::to_string(t) + ", or raise modal_timeout");
+    else if (legacyDeadlineS > 0 && t > legacyDeadlineS + kLegacyMarginS)
+        out.push_back("modal_timeout " + std::to_string(t) +
+                      " s: the deployed app stops legacy evaluations at " +
+                      std::to_string(legacyDeadlineS - kLegacyMarginS) +
+                      " s anyway; redeploy with --legacy-deadline " + std::to_string(t) + " to use the time");
+    if (t < kColdCudaBuildS + kLegacyMarginS)
+        out.push_back(
+            "modal_timeout " + std::to_string(t) + " s leaves " +
+            std::to_string(std::max(0, t - kLegacyMarginS)) +
+            " s for an evaluation: a cold CUDA (load_inline) build alone takes 65-90 s, so CUDA kernels may "
+            "time out on a fresh container; " +
+            std::to_string(kColdCudaBuildS + kLegacyMarginS + 22) + " s or more is safer");
+    return out;
+}
+
+bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS,
+                       int legacyDeadlineS)
 {
     if (!paths::makeDirs(paths::configDir()))
         return false;
     nlohmann::json j{{"endpoint", endpoint}, {"gpu", gpuType}, {"timeout_s", timeoutS}};
+    if (legacyDeadlineS > 0)
+        j["legacy_deadline_s"] = legacyDeadlineS;
     const std::string path = modalSettingsPath();
     const std::string tmp = path + ".tmp";
     {

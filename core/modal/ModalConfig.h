@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kw {
 
@@ -45,7 +46,19 @@ struct ModalConfig
 
 // $XDG_CONFIG_HOME/kernelwatch/modal.json: {"endpoint": URL, "gpu": TYPE, "timeout_s": N}.
 std::string modalSettingsPath();
-bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS);
+bool saveModalEndpoint(const std::string& endpoint, const std::string& gpuType, int timeoutS,
+                       int legacyDeadlineS = 0);
+// The legacy `evaluate` deadline the deployed app was given (KERNELWATCH_LEGACY_DEADLINE_S), as
+// saved by the last deploy; 0 when unknown.
+int savedLegacyDeadlineS();
+
+// kernel_rl calls the legacy `evaluate` with Modal's function timeout set to its modal_timeout;
+// kernelwatch's app stops the evaluation kLegacyMarginS before its own legacy deadline so the call
+// returns a result instead of Modal killing the container. Notes on a modal_timeout that does not
+// fit the deployed deadline (0: unknown) or leaves no room for a cold CUDA build; empty when fine.
+inline constexpr int kLegacyMarginS = 8;
+inline constexpr int kColdCudaBuildS = 90; // a cold load_inline CUDA build: 65-90 s on an H100 host
+std::vector<std::string> legacyDeadlineNotes(double modalTimeoutS, int legacyDeadlineS);
 // Fills endpoint (and gpuType when saved) from modalSettingsPath(); false when absent/unreadable.
 bool loadSavedModalEndpoint(ModalConfig& config);
 

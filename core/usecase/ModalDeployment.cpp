@@ -47,7 +47,8 @@ std::map<std::string, std::string> evaluatorDeployEnv(const ModalDeployRequest& 
 {
     return {{"KERNELWATCH_MODAL_GPU", r.gpu},
             {"KERNELWATCH_MODAL_TIMEOUT", std::to_string(r.timeoutS)},
-            {"KERNELWATCH_MODAL_MAX_CONTAINERS", std::to_string(r.maxContainers)}};
+            {"KERNELWATCH_MODAL_MAX_CONTAINERS", std::to_string(r.maxContainers)},
+            {"KERNELWATCH_LEGACY_DEADLINE_S", std::to_string(r.legacyDeadlineS)}};
 }
 
 ModalLaunchPlan planEvaluatorLaunch(const ModalDeployRequest& request)
@@ -71,6 +72,12 @@ ModalLaunchPlan planEvaluatorLaunch(const ModalDeployRequest& request)
     if (request.timeoutS < 10 || request.timeoutS > 86400) {
         plan.diagnosis = refusal("the evaluation limit must be 10 to 86400 s (Modal's limit is 24 h)",
                                  "choose a timeout in that range");
+        return plan;
+    }
+    if (request.legacyDeadlineS < kLegacyMarginS + 10 || request.legacyDeadlineS > 86400) {
+        plan.diagnosis =
+            refusal("the legacy deadline must be " + std::to_string(kLegacyMarginS + 10) + " to 86400 s",
+                    "set it to the modal_timeout your training config passes (kernel_rl: 60)");
         return plan;
     }
     if (request.maxContainers < 1 || request.maxContainers > 1000) {
@@ -111,7 +118,8 @@ ModalDeployOutcome deployEvaluator(const ModalCli& cli, const ModalDeployRequest
         return out;
     }
     out.endpoint = modalEndpointUrl(r.value);
-    out.saved = !out.endpoint.empty() && saveModalEndpoint(out.endpoint, plan.gpu, request.timeoutS);
+    out.saved = !out.endpoint.empty() &&
+                saveModalEndpoint(out.endpoint, plan.gpu, request.timeoutS, request.legacyDeadlineS);
     return out;
 }
 

@@ -23,6 +23,8 @@ struct ModalDeployRequest
     std::string gpu = "H100";
     int timeoutS = 300; // the longest evaluation the app allows
     int maxContainers = kDefaultMaxContainers;
+    int legacyDeadlineS =
+        60; // the caller's Modal timeout on the legacy `evaluate` (kernel_rl's modal_timeout)
 };
 
 struct ModalDeployOutcome
@@ -40,7 +42,7 @@ struct ModalDeployOutcome
 };
 
 // The environment modal_app.py reads at deploy time (KERNELWATCH_MODAL_GPU, _TIMEOUT,
-// _MAX_CONTAINERS).
+// _MAX_CONTAINERS, KERNELWATCH_LEGACY_DEADLINE_S).
 std::map<std::string, std::string> evaluatorDeployEnv(const ModalDeployRequest& r);
 
 // Checks what can be checked first (app file, GPU type, client version), then deploys, streaming

@@ -126,6 +126,27 @@ private slots:
         QVERIFY(r.metadata.value("cost_covers", std::string()).find("idle time") != std::string::npos);
     }
 
+    void legacyDeadlineFitsTheCaller()
+    {
+        auto has = [](const std::vector<std::string>& v, const char* needle) {
+            for (const auto& s : v)
+                if (s.find(needle) != std::string::npos)
+                    return true;
+            return false;
+        };
+        // kernel_rl's shipped 60.0 against an app deployed for 120 s: Modal would kill it first.
+        QVERIFY(has(legacyDeadlineNotes(60.0, 120), "shorter than the deployed app's legacy deadline 120 s"));
+        QVERIFY(has(legacyDeadlineNotes(60.0, 120), "--legacy-deadline 60"));
+        // Matching, but 52 s is too short for a cold CUDA build.
+        const auto sixty = legacyDeadlineNotes(60.0, 60);
+        QCOMPARE(sixty.size(), std::size_t(1));
+        QVERIFY(has(sixty, "cold CUDA"));
+        // More time allowed than the app uses.
+        QVERIFY(has(legacyDeadlineNotes(300.0, 60), "stops legacy evaluations at 52 s"));
+        QVERIFY(legacyDeadlineNotes(180.0, 180).empty());
+        QVERIFY(legacyDeadlineNotes(0, 60).empty());
+    }
+
     void configValidation()
     {
         ModalConfig c;

@@ -188,10 +188,14 @@ private Q_SLOTS:
         DeploymentPanel panel(ctx);
         panel.setFollowing(true);
         QVERIFY(panel.following());
-        QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 6, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 3, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.followStatus().contains(QStringLiteral("reconnecting")), 20000);
         QVERIFY(panel.following()); // a stream that ends is reopened, not given up
-        QTRY_VERIFY_WITH_TIMEOUT(panel.logs()->rowCount() >= 12, 20000);
+        // Each reconnect replays the same entries (and backfills --since the last one): the view
+        // shows each line once, however often it is replayed (it used to append them again).
+        const int shown = panel.logs()->rowCount();
+        QTest::qWait(3500);
+        QCOMPARE(panel.logs()->rowCount(), shown);
         // The two KERNELWATCH_EVAL lines are stored once each, however often they are replayed.
         auto store = ctx.store();
         QTRY_VERIFY_WITH_TIMEOUT(store->contains("r1") && store->contains("r2"), 20000);

@@ -2,6 +2,7 @@
 
 #include "app/AppContext.h"
 #include "app/Settings.h"
+#include "config/TrainingConfig.h"
 #include "deployment/Async.h"
 
 #include <QHBoxLayout>
@@ -94,9 +95,12 @@ void TroubleshootPanel::runChecks()
     async::run(
         this,
         [cli = m_ctx.settings().modalCli(), config = m_ctx.settings().modalConfig(),
-         timeoutS = m_ctx.settings().modalTimeoutS(), guard, this] {
+         timeoutS = m_ctx.settings().modalTimeoutS(),
+         yaml = m_ctx.settings().trainingYamlPath().toStdString(), guard, this] {
             ModalCheckOptions o;
             o.configuredTimeoutS = timeoutS;
+            o.trainingModalTimeoutS = trainingModalTimeoutS(yaml);
+            o.legacyDeadlineS = savedLegacyDeadlineS();
             return runModalChecks(cli, config, o, [guard, this](const ModalCheck& c) {
                 async::post(guard, [this, c] { addCheck(c); });
             });
