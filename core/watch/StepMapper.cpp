@@ -96,8 +96,10 @@ void StepMapper::addLive(std::int64_t step, double wallTime, double total, doubl
 {
     addBulk(step, wallTime, total, rollout);
     Boundary& b = m_bounds.back();
-    if (!std::isfinite(b.end) && std::isfinite(seenAt))
+    if (!std::isfinite(b.end) && std::isfinite(seenAt)) {
         b.end = seenAt;
+        b.seen = true;
+    }
     if (std::isfinite(b.end))
         estimateBackwards(m_bounds.size() - 1, nullptr);
     rebuildLookup();
@@ -200,13 +202,15 @@ void StepMapper::rebuildLookup()
     for (const auto& b : m_bounds) {
         if (!std::isfinite(b.end))
             continue;
+        const StepSource src =
+            b.seen || std::isfinite(b.wallTime) ? StepSource::Metrics : StepSource::Estimated;
         if (firstBound && !tbHasSteps) {
             m_initial = b.step; // records before the first known end belong to that step
-            m_initialSource = StepSource::Metrics;
+            m_initialSource = src;
         }
         firstBound = false;
         if (b.end > m_tbEnd) // where TensorBoard has spoken, it decides
-            m_events.push_back({b.end, b.step + 1, StepSource::Metrics});
+            m_events.push_back({b.end, b.step + 1, src});
     }
     for (const auto& [at, batch] : m_restarts)
         if (at > m_tbEnd)

@@ -36,6 +36,7 @@ public:
         double total = TraceRecord::kNone; // time/total
         double rollout = TraceRecord::kNone;
         double wallTime = TraceRecord::kNone;
+        bool seen = false; // live: `end` is when the line was seen written, not an estimate
     };
 
     void clear()

@@ -48,6 +48,11 @@ std::string_view traceIssueReason(TraceIssue i)
     return "unknown";
 }
 
+bool stepIsExact(StepSource s)
+{
+    return s == StepSource::Line || s == StepSource::Tensorboard;
+}
+
 std::string_view stepSourceName(StepSource s)
 {
     switch (s) {
@@ -65,6 +70,8 @@ std::string_view stepSourceName(StepSource s)
         return "tensorboard";
     case StepSource::Checkpoint:
         return "checkpoint";
+    case StepSource::Estimated:
+        return "estimated";
     }
     return "none";
 }

@@ -37,7 +37,13 @@ enum class StepSource : std::uint8_t
     Assumed,     // nothing written yet that ends a step: the first step (0, or where a resume starts)
     Tensorboard, // TensorBoard event times: exact step ends per process, restarts included
     Checkpoint,  // live: a checkpoints.jsonl line says which step runs now (a resume re-writes its start)
+    Estimated, // after the fact without TensorBoard: metrics step durations and trace pauses (±1 step near a
+               // boundary)
 };
+
+// Whether a step is known exactly (a field of the line, TensorBoard event times) rather than
+// estimated or taken from when files were seen changing.
+bool stepIsExact(StepSource s);
 
 std::string_view stepSourceName(StepSource s);
 

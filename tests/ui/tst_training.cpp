@@ -63,8 +63,20 @@ private Q_SLOTS:
         QCOMPARE(model.columnCount(), int(TraceTableModel::ColumnCount));
         QCOMPARE(model.index(1, TraceTableModel::Problem).data().toString(), QStringLiteral("level1/19"));
         QCOMPARE(model.index(0, TraceTableModel::Speedup).data().toString(), QStringLiteral("—"));
-        model.setSteps(0, {5, 5, 6});
-        QCOMPARE(model.index(2, TraceTableModel::Step).data().toString(), QStringLiteral("6"));
+        model.setSteps(0,
+                       {{5, StepSource::Tensorboard}, {5, StepSource::Estimated}, {6, StepSource::Metrics}});
+        // Exact steps are plain; estimated ones say so, and the tooltip says how far to trust them.
+        QCOMPARE(model.index(0, TraceTableModel::Step).data().toString(), QStringLiteral("5"));
+        QCOMPARE(model.index(1, TraceTableModel::Step).data().toString(), QStringLiteral("≈5"));
+        QCOMPARE(model.index(2, TraceTableModel::Step).data().toString(), QStringLiteral("≈6"));
+        QVERIFY(model.index(1, TraceTableModel::Step)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("one step off")));
+        QVERIFY(model.index(0, TraceTableModel::Step)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("Exact")));
         for (int c = 0; c < model.columnCount(); ++c)
             QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
         model.clear();

@@ -134,10 +134,10 @@ void RunFeed::follow(const QString& path, int pollMs)
         }
         if (!w)
             return;
-        std::vector<std::int32_t> steps;
+        std::vector<TraceTableModel::StepValue> steps;
         steps.reserve(count);
         for (const TraceRecord& r : w->records(first, count))
-            steps.push_back(r.step);
+            steps.push_back({r.step, r.stepSource});
         {
             std::lock_guard lock(m_mutex);
             staged(run).steps.emplace_back(first, std::move(steps));

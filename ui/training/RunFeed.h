@@ -2,6 +2,7 @@
 
 #include "MetricsRecord.h"
 #include "training/TraceRow.h"
+#include "training/TraceTableModel.h"
 
 #include <QObject>
 #include <QString>
@@ -38,7 +39,7 @@ public:
         bool indexed = false;
         std::vector<TraceRow> rows;
         std::vector<MetricsRecord> metrics; // values dropped; the named fields stay
-        std::vector<std::pair<std::size_t, std::vector<std::int32_t>>> steps;
+        std::vector<std::pair<std::size_t, std::vector<TraceTableModel::StepValue>>> steps;
         std::vector<QString> errors;
     };
     using Updates = std::map<QString, RunUpdate>; // by run name

@@ -17,6 +17,7 @@ TraceRow TraceRow::from(const TraceRecord& r)
     row.idHash = r.idHash;
     row.length = r.length;
     row.step = r.step;
+    row.stepSource = r.stepSource;
     row.turn = r.turn;
     row.level = r.level;
     row.status = r.status;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TraceRecord.h"
+
 #include "EvalStatus.h"
 
 #include <QString>
@@ -26,6 +28,7 @@ struct TraceRow
     std::uint64_t offset = 0, idHash = 0;
     std::uint32_t length = 0;
     std::int32_t step = -1;
+    StepSource stepSource = StepSource::None;
     std::int16_t turn = -1, level = -1;
     EvalStatus status = EvalStatus::Unknown;
     bool valid = false, compiled = false, correct = false, cheated = false;

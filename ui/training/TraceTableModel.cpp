@@ -47,7 +47,8 @@ QVariant TraceTableModel::data(const QModelIndex& index, int role) const
         case Time:
             return std::isnan(r->time) ? Format::dash() : Format::shortTime(r->time);
         case Step:
-            return small(r->step);
+            // An estimated step says so: "≈3" (exact ones, from the line or TensorBoard, plain).
+            return r->step >= 0 && !stepIsExact(r->stepSource) ? u"≈"_s + small(r->step) : small(r->step);
         case Turn:
             return small(r->turn);
         case Level:
@@ -87,9 +88,37 @@ QVariant TraceTableModel::data(const QModelIndex& index, int role) const
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && c == Status && r->cheated)
         return tr("flagged as cheating");
+    if (role == Qt::ToolTipRole && c == Step)
+        return stepExplanation(r->stepSource);
     if (role == Qt::ForegroundRole && c == Status && r->cheated)
         return StatusStyle::color(EvalStatus::Rejected);
     return {};
+}
+
+QString TraceTableModel::stepExplanation(StepSource s)
+{
+    switch (s) {
+    case StepSource::Line:
+        return tr("Exact: the line names its step");
+    case StepSource::Tensorboard:
+        return tr("Exact: from the TensorBoard event times of the process that wrote it");
+    case StepSource::Metrics:
+        return tr("From when the step's metrics line was written (reliable; exact once the run is read "
+                  "again with its TensorBoard files)");
+    case StepSource::Checkpoint:
+        return tr("From when kernel_rl wrote the step's checkpoint (reliable; exact once the run is read "
+                  "again with its TensorBoard files)");
+    case StepSource::Arrival:
+        return tr("The step in progress when the line arrived");
+    case StepSource::Assumed:
+        return tr("No step has ended yet: the first step is assumed");
+    case StepSource::Estimated:
+        return tr("Estimated from step durations and pauses between lines (no TensorBoard files): may be "
+                  "one step off near a step boundary");
+    case StepSource::None:
+        break;
+    }
+    return tr("Unknown step");
 }
 
 QVariant TraceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -130,14 +159,17 @@ void TraceTableModel::appendRows(std::vector<TraceRow> rows)
     endInsertRows();
 }
 
-void TraceTableModel::setSteps(std::size_t first, const std::vector<std::int32_t>& steps)
+void TraceTableModel::setSteps(std::size_t first, const std::vector<StepValue>& steps)
 {
     if (first >= m_rows.size() || steps.empty())
         return;
     const std::size_t end = std::min(m_rows.size(), first + steps.size());
-    for (std::size_t i = first; i < end; ++i)
-        m_rows[i].step = steps[i - first];
-    Q_EMIT dataChanged(index(int(first), Step), index(int(end) - 1, Step), {Qt::DisplayRole, Qt::UserRole});
+    for (std::size_t i = first; i < end; ++i) {
+        m_rows[i].step = steps[i - first].step;
+        m_rows[i].stepSource = steps[i - first].source;
+    }
+    Q_EMIT dataChanged(index(int(first), Step), index(int(end) - 1, Step),
+                       {Qt::DisplayRole, Qt::UserRole, Qt::ToolTipRole, Qt::ForegroundRole});
 }
 
 void TraceTableModel::clear()

@@ -37,7 +37,14 @@ public:
 
     void appendRows(std::vector<TraceRow> rows);
     // Rows [first, first + steps.size()) get these steps (emits one dataChanged).
-    void setSteps(std::size_t first, const std::vector<std::int32_t>& steps);
+    struct StepValue
+    {
+        std::int32_t step = -1;
+        StepSource source = StepSource::None;
+    };
+    void setSteps(std::size_t first, const std::vector<StepValue>& steps);
+    // Where a step came from and how far to trust it, in words (the Step column's tooltip).
+    static QString stepExplanation(StepSource s);
     void clear();
 
     const std::vector<TraceRow>& rows() const { return m_rows; }
