@@ -193,7 +193,8 @@ private Q_SLOTS:
         const QString run = m_home.filePath(QStringLiteral("run-kill"));
         QVERIFY(QDir().mkpath(run));
         const QByteArray line =
-            readAll(kwtest::sourceDir() + QStringLiteral("/tests/fixtures/runs/small_run/traces.jsonl"))
+            readAll(kwtest::sourceDir() +
+                    QStringLiteral("/tests/fixtures/kernel_rl/runs/single_turn/traces.jsonl"))
                 .split('\n')
                 .first();
         QVERIFY2(!line.isEmpty(), "fixture traces line missing");

@@ -1,7 +1,9 @@
-// RunDirWatcher, RunsRootWatcher and WatchLoop on run directories in kernel_rl's format: indexing,
-// step resolution, storing (once), live appends, truncation and replacement while watching, bad
-// lines, runs appearing in a root.
+// RunDirWatcher, RunsRootWatcher and WatchLoop on run directories written by kernel_rl's own
+// training code (tests/fixtures/kernel_rl, KernelRlRuns.h): indexing, step resolution, storing
+// (once), live appends, truncation and replacement while watching, bad lines, runs appearing in a
+// root. Expected steps, statuses and counts come from each run's truth.jsonl.
 #include "HistoryStore.h"
+#include "KernelRlRuns.h"
 #include "watch/RunDirWatcher.h"
 #include "watch/RunsRootWatcher.h"
 #include "watch/StoreWriter.h"
@@ -23,34 +25,64 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// make_run.py's timeline: step s spans [start + 160 s, start + 160 s + 160), rollout first 120 s.
-constexpr double kStart = 1764000000.0;
-constexpr double kStepSeconds = 160.0;
+using kwcorpus::Record;
 
-std::string fixture(const std::string& rel)
-{
-    const char* dir = std::getenv("KW_TEST_FIXTURES");
-    return std::string(dir ? dir : "tests/fixtures") + "/" + rel;
-}
-
-void setMtime(const std::string& path, double t)
-{
-    struct utimbuf u;
-    u.actime = u.modtime = static_cast<time_t>(t);
-    QCOMPARE(::utime(path.c_str(), &u), 0);
-}
-
-// Copies a fixture run; `mtime` as a live run leaves it (end of its last step) unless NaN.
-std::string copyRun(const QTemporaryDir& tmp, const std::string& name, const std::string& as, double mtime)
+// Copies a corpus run to tmp/`as`: TensorBoard files or not, the recorded mtimes or the copy's.
+std::string copyRun(const QTemporaryDir& tmp, const std::string& run, const std::string& as, bool tensorboard,
+                    bool stamp = true)
 {
     const std::string dst = tmp.filePath(QString::fromStdString(as)).toStdString();
-    fs::create_directories(dst);
-    for (const auto& e : fs::directory_iterator(fixture("runs/" + name)))
-        fs::copy_file(e.path(), dst + "/" + e.path().filename().string(),
-                      fs::copy_options::overwrite_existing);
-    if (std::isfinite(mtime) && fs::exists(dst + "/metrics.jsonl"))
-        setMtime(dst + "/metrics.jsonl", mtime);
+    kwcorpus::copyRun(run, dst, tensorboard, stamp);
     return dst;
+}
+
+std::string configGpu(const std::string& run)
+{
+    const auto j = nlohmann::json::parse(kwcorpus::slurp(kwcorpus::runDir(run) + "/config.json"));
+    return j["dataset_builder"]["modal_gpu_type"].get<std::string>();
+}
+
+// Rows (file order, one per line) against the truth: a line holding only a crash's fragment is a
+// truncated row (or, the file's unfinished last line, no row: a watcher waits for its end); any
+// other row is the line's (last) record, with its offset, status and, unless `steps` is false, its
+// step. "" when all agree.
+std::string truthMismatches(const std::vector<TraceRecord>& rows, const std::vector<Record>& truth,
+                            bool steps = true)
+{
+    std::vector<const Record*> byLine; // the last record starting on each line
+    for (const Record& r : truth) {
+        byLine.resize(std::max<std::size_t>(byLine.size(), std::size_t(r.lineNo)));
+        byLine[std::size_t(r.lineNo) - 1] = &r;
+    }
+    if (!byLine.empty() && byLine.back()->cut)
+        byLine.pop_back(); // pending
+    if (rows.size() != byLine.size())
+        return std::to_string(rows.size()) + " rows, truth has " + std::to_string(byLine.size()) + " lines";
+    std::string bad;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Record& t = *byLine[i];
+        const std::string status(statusName(rows[i].status));
+        const bool ok =
+            t.cut ? rows[i].issue == TraceIssue::Truncated
+                  : rows[i].offset == t.offset && (!steps || rows[i].step == t.step) && status == t.status;
+        if (!ok)
+            bad += "line " + std::to_string(t.lineNo) + ": step " + std::to_string(rows[i].step) + " " +
+                   status + " @" + std::to_string(rows[i].offset) + ", truth step " + std::to_string(t.step) +
+                   " " + t.status + (t.cut ? " (cut)" : "") + " @" + std::to_string(t.offset) + "\n";
+    }
+    return bad;
+}
+
+// Rows a watcher shows: one per line, the unfinished last line (a crash's fragment) not yet.
+std::size_t lineCount(const std::vector<Record>& truth)
+{
+    return truth.empty() ? 0 : std::size_t(truth.back().lineNo) - (truth.back().cut ? 1 : 0);
+}
+
+// The bytes of the file's unfinished last line.
+std::uint64_t pendingBytes(const std::vector<Record>& truth)
+{
+    return !truth.empty() && truth.back().cut ? truth.back().length : 0;
 }
 
 std::vector<std::string> lines(const std::string& path)
@@ -132,10 +164,36 @@ class TestRunWatch : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!fs::exists(kwcorpus::runDir("single_turn") + "/truth.jsonl"))
+            QFAIL("kernel_rl corpus not found (tests/fixtures/kernel_rl/runs)");
+    }
+
+    void indexesResolvesStepsAndStoresOnce_data()
+    {
+        // TensorBoard files or not: the steps come from the event files, or are estimated from
+        // metrics.jsonl and its mtime (as the run left it); either way they are the truth's.
+        QTest::addColumn<QString>("run");
+        QTest::addColumn<bool>("tensorboard");
+        for (const char* run :
+             {"single_turn", "multi_turn", "crash_resume", "resume_from_batch", "partial_last_line"}) {
+            QTest::addRow("%s, metrics only", run) << QString::fromLatin1(run) << false;
+            QTest::addRow("%s, tensorboard", run) << QString::fromLatin1(run) << true;
+        }
+    }
+
     void indexesResolvesStepsAndStoresOnce()
     {
+        QFETCH(QString, run);
+        QFETCH(bool, tensorboard);
+        const std::string name = run.toStdString();
+        const auto truth = kwcorpus::truth(name);
+        const auto whole = kwcorpus::wholeRecords(name);
+        const std::size_t metricsLines =
+            kwcorpus::jsonLines(kwcorpus::runDir(name) + "/metrics.jsonl").size();
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "run1", kStart + 3 * kStepSeconds);
+        const std::string dir = copyRun(tmp, name, "run1", tensorboard);
         HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
         Events ev;
         RunDirWatcher::Options o;
@@ -148,38 +206,63 @@ private Q_SLOTS:
         QCOMPARE(ev.caughtUp, 1);
         QCOMPARE(ev.stepsChanged, 1);
         QVERIFY(ev.traceBatches > 1);
-        QCOMPARE(w.recordCount(), std::size_t(24));
-        QCOMPARE(ev.metrics.size(), std::size_t(3));
-        QCOMPARE(w.info().gpuType, std::string("H100"));
+        QCOMPARE(w.recordCount(), lineCount(truth));
+        QCOMPARE(w.stats().pendingBytes, pendingBytes(truth));
+        QCOMPARE(ev.metrics.size(), metricsLines);
+        QCOMPARE(w.info().gpuType, configGpu(name));
         const auto rows = w.records();
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            QCOMPARE(rows[i].step, int(i / 8));
-            QCOMPARE(rows[i].stepSource, StepSource::Metrics);
-        }
-        // Every row is in the store, once, with its run, step, turn, problem and reward.
-        QCOMPARE(ev.results.size(), std::size_t(24));
-        QCOMPARE(store.count(), std::size_t(24));
+        if (!tensorboard && (name == "crash_resume" || name == "resume_from_batch"))
+            QEXPECT_FAIL("",
+                         "core: without TensorBoard files a restart is not seen after the fact (StepMapper)",
+                         Continue);
+        const std::string bad = truthMismatches(rows, truth);
+        QVERIFY2(bad.empty(), bad.c_str());
+        for (const auto& r : rows)
+            if (r.valid())
+                QCOMPARE(r.stepSource, tensorboard ? StepSource::Tensorboard : StepSource::Metrics);
+        // Every record is in the store, once, with its run, step, turn, problem, status and reward.
+        QCOMPARE(ev.results.size(), whole.size());
+        QCOMPARE(store.count(), whole.size());
         HistoryQuery q;
         q.run = "run1";
         q.newestFirst = false;
         const auto stored = store.rows(q);
-        QCOMPARE(stored.size(), std::size_t(24));
-        for (const auto& r : stored) {
-            QCOMPARE(r.source, std::string("run"));
-            QVERIFY(r.step >= 0 && r.step <= 2);
-            QVERIFY(r.turn >= 0);
-            QVERIFY(r.problem.rfind("level", 0) == 0);
-            QVERIFY(r.reward.has_value());
-            QCOMPARE(r.target, std::string("modal:H100"));
+        QCOMPARE(stored.size(), whole.size());
+        std::map<std::string, const Record*> byId;
+        for (const EvalResult& r : ev.results) {
+            const std::uint64_t offset = r.metadata["trace"]["offset"].get<std::uint64_t>();
+            const auto t =
+                std::find_if(whole.begin(), whole.end(), [&](const Record& x) { return x.offset == offset; });
+            QVERIFY(t != whole.end());
+            byId[r.id] = &*t;
         }
-        QCOMPARE(w.stats().resultsNew, std::uint64_t(24));
+        QCOMPARE(byId.size(), whole.size());
+        int stepMismatches = 0;
+        for (const auto& r : stored) {
+            QVERIFY(byId.count(r.id));
+            const Record& t = *byId[r.id];
+            QCOMPARE(r.source, std::string("run"));
+            stepMismatches += r.step != t.step;
+            QCOMPARE(r.turn, t.turn);
+            QCOMPARE(r.problem, t.problem);
+            QCOMPARE(std::string(statusName(r.status)), t.status);
+            QVERIFY(r.reward.has_value());
+            QCOMPARE(*r.reward, t.reward);
+            QCOMPARE(r.target, "modal:" + configGpu(name));
+        }
+        if (!tensorboard && (name == "crash_resume" || name == "resume_from_batch"))
+            QEXPECT_FAIL("",
+                         "core: without TensorBoard files a restart is not seen after the fact (StepMapper)",
+                         Continue);
+        QCOMPARE(stepMismatches, 0);
+        QCOMPARE(w.stats().resultsNew, std::uint64_t(whole.size()));
 
         // Seen again (a restart): nothing new is stored.
         Events ev2;
         RunDirWatcher again(o, ev2.callbacks());
         pollUntilCaughtUp(again);
         QCOMPARE(again.stats().resultsNew, std::uint64_t(0));
-        QCOMPARE(store.count(), std::size_t(24));
+        QCOMPARE(store.count(), whole.size());
         QCOMPARE(ev2.results.front().id, ev.results.front().id);
 
         // Without onResults, rows the store has are not even re-read.
@@ -187,59 +270,114 @@ private Q_SLOTS:
         pollUntilCaughtUp(quiet);
         QCOMPARE(quiet.stats().resultsBuilt, std::uint64_t(0));
 
-        // Details are loaded lazily from the offsets.
-        const TraceRecord& r5 = rows[5];
-        TraceDetails d = loadTraceDetails(w.tracesPath(), r5.offset, r5.length, r5.idHash);
-        QVERIFY2(d.ok, d.error.c_str());
-        QCOMPARE(d.promptMessages.size(), std::size_t(2));
-        QVERIFY(d.kernel.find("class ModelNew") != std::string::npos || !r5.formatOk);
+        // Details are loaded lazily from the offsets: those of the record kernel_rl wrote there.
+        const std::string traces = kwcorpus::slurp(w.tracesPath());
+        for (const Record* t : {&whole.front(), &whole[whole.size() / 2], &whole.back()}) {
+            const auto r = std::find_if(rows.begin(), rows.end(),
+                                        [&](const TraceRecord& x) { return x.offset == t->offset; });
+            QVERIFY(r != rows.end());
+            TraceDetails d = loadTraceDetails(w.tracesPath(), r->offset, r->length, r->idHash);
+            QVERIFY2(d.ok, d.error.c_str());
+            const auto j = nlohmann::json::parse(kwcorpus::recordBytes(traces, *t));
+            QCOMPARE(d.promptMessages.size(), j["prompt_messages"].size());
+            QCOMPARE(d.promptMessages.back().content,
+                     j["prompt_messages"].back()["content"].get<std::string>());
+            QCOMPARE(d.kernel, j["response"]["kernel"].get<std::string>());
+        }
+    }
+
+    void stepsWithoutTrustworthyMtime_data()
+    {
+        QTest::addColumn<QString>("run");
+        for (const char* run :
+             {"single_turn", "multi_turn", "crash_resume", "resume_from_batch", "partial_last_line"})
+            QTest::newRow(run) << QString::fromLatin1(run);
     }
 
     void stepsWithoutTrustworthyMtime()
     {
-        // Files copied long after the run (mtime = now): anchored at the last trace instead.
+        // Files copied long after the run (mtime = now), no TensorBoard files: anchored at the
+        // last trace instead.
+        QFETCH(QString, run);
+        const auto truth = kwcorpus::truth(run.toStdString());
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "copied", nowUnixSeconds());
+        const std::string dir = copyRun(tmp, run.toStdString(), "copied", false, false);
         RunDirWatcher::Options o;
         o.runDir = dir;
         o.buildResults = false;
         RunDirWatcher w(o, {});
         pollUntilCaughtUp(w);
-        const auto rows = w.records();
-        QCOMPARE(rows.size(), std::size_t(24));
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            QCOMPARE(rows[i].step, int(i / 8));
+        // core/watch/StepMapper.cpp resolve(): the last trace is taken as the end of the last
+        // logged step. kernel_rl trains (time/total - time/rollout, ~20 s here) after a step's last
+        // trace, so every estimate backwards is that much early and snaps to a pause inside a step
+        // (single_turn); and the records after the last metrics line belong to the next step, which
+        // a crash cut short (partial_last_line), not to the logged one.
+        QEXPECT_FAIL("single_turn", "core: the last step's end is anchored at its last trace", Continue);
+        QEXPECT_FAIL("partial_last_line", "core: the last trace is taken as the last logged step's",
+                     Continue);
+        // A resumed process's steps restart: metrics lines alone do not say where (StepMapper).
+        QEXPECT_FAIL("crash_resume", "core: without TensorBoard files a restart is not seen after the fact",
+                     Continue);
+        QEXPECT_FAIL("resume_from_batch",
+                     "core: without TensorBoard files a restart is not seen after the fact", Continue);
+        const std::string bad = truthMismatches(w.records(), truth);
+        QVERIFY2(bad.empty(), bad.c_str());
     }
 
     void stepsWithoutMetrics()
     {
+        // The run as it stood during step 0: kernel_rl writes metrics.jsonl only at the end of step
+        // 0, so until then step 0 runs (assumed: nothing says so yet).
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "nometrics", NAN);
-        fs::remove(dir + "/metrics.jsonl");
+        const std::string dir = tmp.filePath(QStringLiteral("step0")).toStdString();
+        kwcorpus::Replay replay("single_turn", dir);
+        replay.applyWhile([](const kwcorpus::Replay::Event& e) { return e.path != "metrics.jsonl"; });
+        auto truth = kwcorpus::truth("single_turn");
+        truth.erase(std::remove_if(truth.begin(), truth.end(), [](const Record& r) { return r.step != 0; }),
+                    truth.end());
+        QVERIFY(!fs::exists(dir + "/metrics.jsonl"));
         RunDirWatcher::Options o;
         o.runDir = dir;
         o.buildResults = false;
         RunDirWatcher w(o, {});
         pollUntilCaughtUp(w);
-        // kernel_rl writes metrics.jsonl only at the end of step 0: until then step 0 runs.
-        for (const auto& r : w.records()) {
-            QCOMPARE(r.step, 0);
-            QCOMPARE(r.stepSource, StepSource::Assumed);
+        {
+            const std::string bad = truthMismatches(w.records(), truth);
+            QVERIFY2(bad.empty(), bad.c_str());
         }
+        for (const auto& r : w.records())
+            QCOMPARE(r.stepSource, StepSource::Assumed);
         // An empty metrics.jsonl: the first step is running.
         std::ofstream(dir + "/metrics.jsonl").close();
         RunDirWatcher w2(o, {});
         pollUntilCaughtUp(w2);
-        for (const auto& r : w2.records()) {
-            QCOMPARE(r.step, 0);
-            QCOMPARE(r.stepSource, StepSource::Assumed);
+        {
+            const std::string bad = truthMismatches(w2.records(), truth);
+            QVERIFY2(bad.empty(), bad.c_str());
         }
+        for (const auto& r : w2.records())
+            QCOMPARE(r.stepSource, StepSource::Assumed);
+    }
+
+    void followsLiveAppends_data()
+    {
+        QTest::addColumn<QString>("run");
+        QTest::newRow("single_turn") << QStringLiteral("single_turn");
+        QTest::newRow("multi_turn") << QStringLiteral("multi_turn");
     }
 
     void followsLiveAppends()
     {
+        // The run written again in kernel_rl's order (no TensorBoard files: the metrics lines and
+        // checkpoints decide), from the end of step 0 on, each record in two pieces.
+        QFETCH(QString, run);
+        const std::string name = run.toStdString();
+        const auto truth = kwcorpus::truth(name);
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "live", kStart + 3 * kStepSeconds);
+        const std::string dir = tmp.filePath(QStringLiteral("live")).toStdString();
+        kwcorpus::Replay replay(name, dir);
+        replay.applyWhile([](const kwcorpus::Replay::Event& e) { return e.path != "metrics.jsonl"; });
+        replay.apply(); // step 0's metrics line
         HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
         Events ev;
         RunDirWatcher::Options o;
@@ -247,54 +385,68 @@ private Q_SLOTS:
         o.store = &store;
         RunDirWatcher w(o, ev.callbacks());
         pollUntilCaughtUp(w);
-        const auto src = lines(fixture("runs/small_run/traces.jsonl"));
-        const auto metricsLines = lines(fixture("runs/small_run/metrics.jsonl"));
+        std::size_t seen = w.recordCount();
+        QVERIFY(seen > 0);
+        QCOMPARE(ev.metrics.size(), std::size_t(1));
         ev.results.clear();
-
-        // Step 3 is running: its lines arrive, some of them in pieces.
-        const double now = nowUnixSeconds();
-        std::string l0 = withTimestamp(src[0], now - 5) + "\n";
-        append(w.tracesPath(), l0.substr(0, 1000));
-        w.poll(1 << 20);
-        QCOMPARE(w.recordCount(), std::size_t(24)); // the partial line waits
-        QCOMPARE(w.stats().pendingBytes, std::uint64_t(1000));
-        append(w.tracesPath(), l0.substr(1000) + withTimestamp(src[1], now - 4) + "\n");
-        w.poll(1 << 20);
-        QCOMPARE(w.recordCount(), std::size_t(26));
-        QCOMPARE(ev.rows.back().step, 3);
-        QCOMPARE(ev.rows.back().stepSource, StepSource::Metrics); // after step 2's metrics line
-        QCOMPARE(ev.results.size(), std::size_t(2));
-        QCOMPARE(ev.results.back().request.step, 3);
-        QCOMPARE(store.count(), std::size_t(26));
-
-        // Step 3 ends (its metrics line); lines after it belong to step 4.
-        std::string m3 = metricsLines[2];
-        m3.replace(m3.find("\"step\": 2"), 9, "\"step\": 3");
-        append(w.metricsPath(), m3 + "\n");
-        w.poll(1 << 20);
-        QCOMPARE(ev.metrics.back().step, std::int64_t(3));
-        append(w.tracesPath(), withTimestamp(src[2], nowUnixSeconds() + 2) + "\n");
-        w.poll(1 << 20);
-        QCOMPARE(ev.rows.back().step, 4);
-        QCOMPARE(ev.results.back().request.step, 4);
+        std::size_t results = 0;
+        std::int64_t lastMetricsStep = 0;
+        while (!replay.done()) {
+            const kwcorpus::Replay::Event e = replay.peek();
+            if (e.record >= 0) {
+                // The record arrives in two pieces: the first waits.
+                const Record& t = truth[std::size_t(e.record)];
+                const std::size_t half = (e.end - e.start) / 2;
+                replay.apply(half);
+                w.poll(1 << 20);
+                QCOMPARE(w.recordCount(), seen);
+                QCOMPARE(w.stats().pendingBytes, std::uint64_t(half));
+                replay.apply();
+                w.poll(1 << 20);
+                QCOMPARE(w.recordCount(), ++seen);
+                const std::string where = name + " record " + std::to_string(e.record);
+                QVERIFY2(ev.rows.back().step == t.step,
+                         (where + ": step " + std::to_string(ev.rows.back().step) + ", truth " +
+                          std::to_string(t.step))
+                             .c_str());
+                QCOMPARE(std::string(statusName(ev.rows.back().status)), t.status);
+                // After step 0's metrics line: set by the last metrics line or by the checkpoint
+                // kernel_rl saves with it (which says which step runs next), never assumed.
+                QVERIFY(ev.rows.back().stepSource == StepSource::Metrics ||
+                        ev.rows.back().stepSource == StepSource::Checkpoint);
+                QCOMPARE(ev.results.size(), ++results);
+                QCOMPARE(ev.results.back().request.step, t.step);
+                QCOMPARE(store.count(), seen);
+                continue;
+            }
+            replay.apply();
+            w.poll(1 << 20);
+            if (e.path == "metrics.jsonl") {
+                QCOMPARE(ev.metrics.back().step, ++lastMetricsStep); // each step's line, read live
+            }
+        }
+        QCOMPARE(seen, truth.size());
+        QCOMPARE(ev.metrics.size(), kwcorpus::jsonLines(kwcorpus::runDir(name) + "/metrics.jsonl").size());
+        QVERIFY(ev.errors.empty());
     }
 
     void truncatedAndReplacedWhileWatching()
     {
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "trunc", kStart + 3 * kStepSeconds);
+        const std::string dir = copyRun(tmp, "single_turn", "trunc", true);
+        const auto truth = kwcorpus::truth("single_turn");
         Events ev;
         RunDirWatcher::Options o;
         o.runDir = dir;
         RunDirWatcher w(o, ev.callbacks());
         pollUntilCaughtUp(w);
-        const auto src = lines(w.tracesPath());
+        const std::string src = kwcorpus::slurp(w.tracesPath());
 
-        // Cut down to its first 3 lines (a restarted run that rewrote the file).
+        // Cut down to its first 3 records (a restarted run that rewrote the file).
         {
             std::ofstream out(w.tracesPath(), std::ios::binary | std::ios::trunc);
             for (int i = 0; i < 3; ++i)
-                out << src[i] << "\n";
+                out << kwcorpus::recordBytes(src, truth[std::size_t(i)]) << "\n";
         }
         pollUntilCaughtUp(w);
         QCOMPARE(ev.resets.size(), std::size_t(1));
@@ -303,13 +455,18 @@ private Q_SLOTS:
         QCOMPARE(w.recordCount(), std::size_t(3));
         QCOMPARE(ev.rows.size(), std::size_t(3));
         QCOMPARE(ev.indexed, 2); // indexed again from scratch
+        for (std::size_t i = 0; i < 3; ++i) {
+            QCOMPARE(ev.rows[i].offset, truth[i].offset);
+            QCOMPARE(ev.rows[i].length, truth[i].length);
+            QCOMPARE(std::string(statusName(ev.rows[i].status)), truth[i].status);
+        }
 
-        // Replaced by another file (rename over it).
+        // Replaced by another file (rename over it): records 10 to 14, now from offset 0.
         const std::string tmpFile = dir + "/traces.jsonl.new";
         {
             std::ofstream out(tmpFile, std::ios::binary);
-            for (int i = 0; i < 5; ++i)
-                out << src[10 + i] << "\n";
+            for (std::size_t i = 0; i < 5; ++i)
+                out << kwcorpus::recordBytes(src, truth[10 + i]) << "\n";
         }
         fs::rename(tmpFile, w.tracesPath());
         pollUntilCaughtUp(w);
@@ -318,12 +475,36 @@ private Q_SLOTS:
         QCOMPARE(w.recordCount(), std::size_t(5));
         QCOMPARE(ev.rows.size(), std::size_t(5));
         QCOMPARE(w.records().front().offset, std::uint64_t(0));
+        std::uint64_t offset = 0;
+        for (std::size_t i = 0; i < 5; ++i) {
+            QCOMPARE(ev.rows[i].offset, offset);
+            QCOMPARE(ev.rows[i].length, truth[10 + i].length);
+            QCOMPARE(std::string(statusName(ev.rows[i].status)), truth[10 + i].status);
+            offset += truth[10 + i].length + 1;
+        }
+    }
+
+    void badLinesAreCountedNotFatal_data()
+    {
+        QTest::addColumn<QString>("run");
+        QTest::newRow("single_turn") << QStringLiteral("single_turn");
+        QTest::newRow("crash_resume") << QStringLiteral("crash_resume");
+        QTest::newRow("partial_last_line") << QStringLiteral("partial_last_line");
     }
 
     void badLinesAreCountedNotFatal()
     {
+        QFETCH(QString, run);
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "bad_lines", "bad", NAN);
+        const std::string dir = tmp.filePath(QStringLiteral("bad")).toStdString();
+        const kwcorpus::BadRun b = kwcorpus::makeBadRun(run.toStdString(), dir);
+        // The run's own cut record: a fragment followed by the resumed writer's record on its
+        // line (recovered) or the file's unfinished last line (truncated).
+        int ownRecovered = 0, ownTruncated = 0;
+        for (std::size_t i = 0; i < b.truth.size(); ++i)
+            if (b.truth[i].cut)
+                (i + 1 < b.truth.size() && b.truth[i + 1].lineNo == b.truth[i].lineNo ? ownRecovered
+                                                                                      : ownTruncated)++;
         HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
         Events ev;
         RunDirWatcher::Options o;
@@ -333,49 +514,82 @@ private Q_SLOTS:
         pollUntilCaughtUp(w);
         const RunWatchStats s = w.stats();
         QCOMPARE(s.blankLines, std::uint64_t(1));
-        QCOMPARE(s.traceLines, std::uint64_t(17));
-        QCOMPARE(s.records, std::uint64_t(11)); // 8 good, non-UTF-8 + NaN, recovered, CRLF
+        QCOMPARE(s.traceLines, std::uint64_t(b.lines));
+        QCOMPARE(s.records, std::uint64_t(b.records)); // whole records, non-UTF-8 + NaN, recovered, CRLF
         auto reason = [&](TraceIssue i) {
             auto it = s.skipped.find(std::string(traceIssueReason(i)));
             return it == s.skipped.end() ? 0ull : static_cast<unsigned long long>(it->second);
         };
-        QCOMPARE(reason(TraceIssue::Truncated), 1ull);
+        QCOMPARE(reason(TraceIssue::Truncated), 1ull + ownTruncated);
         QCOMPARE(reason(TraceIssue::InvalidJson), 2ull);
         QCOMPARE(reason(TraceIssue::Binary), 1ull);
         QCOMPARE(reason(TraceIssue::NotObject), 1ull);
         QCOMPARE(reason(TraceIssue::MissingFields), 1ull);
-        QCOMPARE(reason(TraceIssue::Recovered), 1ull);
-        QCOMPARE(store.count(), std::size_t(11));
-        // Unknown rows stay in the table, in file order.
-        QCOMPARE(ev.rows.size(), std::size_t(17));
-        QCOMPARE(ev.rows[8].issue, TraceIssue::Truncated);
-        QCOMPARE(ev.rows[8].status, EvalStatus::Unknown);
-        QCOMPARE(s.metricsRecords, std::uint64_t(3));
-        QCOMPARE(s.metricsLines, std::uint64_t(5));
+        QCOMPARE(reason(TraceIssue::Recovered), 1ull + ownRecovered);
+        QCOMPARE(store.count(), b.records);
+        // Unknown rows stay in the table, in file order; the records keep the truth's status.
+        QCOMPARE(ev.rows.size(), b.lines);
+        QCOMPARE(ev.rows[b.firstBadRow].issue, TraceIssue::Truncated);
+        QCOMPARE(ev.rows[b.firstBadRow].status, EvalStatus::Unknown);
+        std::vector<std::vector<const Record*>> byLine; // the truth's records on each line
+        for (const Record& r : b.truth) {
+            byLine.resize(std::max<std::size_t>(byLine.size(), std::size_t(r.lineNo)));
+            byLine[std::size_t(r.lineNo) - 1].push_back(&r);
+        }
+        QCOMPARE(byLine.size(), b.firstBadRow);
+        for (std::size_t i = 0; i < b.firstBadRow; ++i) {
+            const Record& t = *byLine[i].back(); // after a fragment, the record that follows it
+            if (t.cut) {
+                QCOMPARE(ev.rows[i].issue, TraceIssue::Truncated);
+                continue;
+            }
+            QCOMPARE(ev.rows[i].issue, byLine[i].size() > 1 ? TraceIssue::Recovered : TraceIssue::None);
+            QCOMPARE(ev.rows[i].offset, t.offset);
+            QCOMPARE(std::string(statusName(ev.rows[i].status)), t.status);
+        }
+        const std::size_t n = ev.rows.size();
+        QCOMPARE(std::string(statusName(ev.rows[n - 3].status)), b.odd.status);
+        QVERIFY(!ev.rows[n - 3].hasSpeedup());
+        QCOMPARE(ev.rows[n - 2].issue, TraceIssue::Recovered);
+        QCOMPARE(ev.rows[n - 2].length, b.recovered.length);
+        QCOMPARE(std::string(statusName(ev.rows[n - 2].status)), b.recovered.status);
+        QCOMPARE(std::string(statusName(ev.rows[n - 1].status)), b.crlf.status);
+        QCOMPARE(s.metricsRecords, std::uint64_t(b.metricsRecords));
+        QCOMPARE(s.metricsLines, std::uint64_t(b.metricsLines));
         QVERIFY(ev.errors.empty());
     }
 
     void overlongLineIsAnUnknownRow()
     {
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "long", kStart + 3 * kStepSeconds);
-        append(dir + "/traces.jsonl", "{\"mode\": \"" + std::string(200000, 'x') + "\"}\n");
+        const std::string dir = copyRun(tmp, "single_turn", "long", true);
+        const auto truth = kwcorpus::truth("single_turn");
+        // A real record whose prompt grew past the limit.
+        std::string line = kwcorpus::recordBytes(kwcorpus::slurp(dir + "/traces.jsonl"), truth[0]);
+        const std::string key = "\"content\": \"";
+        line.insert(line.find(key) + key.size(), std::string(200000, 'x'));
+        append(dir + "/traces.jsonl", line + "\n");
         Events ev;
         RunDirWatcher::Options o;
         o.runDir = dir;
         o.maxLineBytes = 100000;
         RunDirWatcher w(o, ev.callbacks());
         pollUntilCaughtUp(w);
-        QCOMPARE(w.recordCount(), std::size_t(25));
+        QCOMPARE(w.recordCount(), truth.size() + 1);
         QCOMPARE(ev.rows.back().issue, TraceIssue::TooLong);
-        QCOMPARE(ev.rows.back().length, std::uint32_t(200012));
-        QCOMPARE(ev.results.size(), std::size_t(24));
+        QCOMPARE(ev.rows.back().length, std::uint32_t(line.size()));
+        QCOMPARE(ev.results.size(), truth.size());
+        auto rows = w.records();
+        rows.pop_back();
+        const std::string bad = truthMismatches(rows, truth);
+        QVERIFY2(bad.empty(), bad.c_str());
     }
 
     void storeWriterReportsOnlyStoredResults()
     {
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "writer", kStart + 3 * kStepSeconds);
+        const std::string dir = copyRun(tmp, "single_turn", "writer", true);
+        const auto truth = kwcorpus::truth("single_turn");
         HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
         StoreWriter writer(store);
         std::atomic<int> results{0}, notStored{0};
@@ -397,9 +611,9 @@ private Q_SLOTS:
             for (int i = 0; i < 5; ++i)
                 w.poll(1 << 20);
         } // the destructor waits for the writer
-        QCOMPARE(results.load(), 25);
+        QCOMPARE(results.load(), int(truth.size()) + 1);
         QCOMPARE(notStored.load(), 0);
-        QCOMPARE(store.count(), std::size_t(25));
+        QCOMPARE(store.count(), truth.size() + 1);
         QCOMPARE(writer.pending(), std::size_t(0));
     }
 
@@ -422,19 +636,22 @@ private Q_SLOTS:
         rw.poll(1 << 20);
         QVERIFY(added.empty());
 
-        copyRun(tmp, "small_run", "runs/alpha", kStart + 3 * kStepSeconds);
+        // A whole run (its tensorboard/ folders are no runs).
+        const int alphaRows = int(kwcorpus::truth("single_turn").size());
+        copyRun(tmp, "single_turn", "runs/alpha", true);
         for (int i = 0; i < 20; ++i)
             rw.poll(1 << 20);
         QCOMPARE(added, std::vector<std::string>{"alpha"});
-        QCOMPARE(rows.load(), 24);
+        QCOMPARE(rows.load(), alphaRows);
 
-        copyRun(tmp, "bad_lines", "runs/group/beta", NAN); // two levels down
+        // Two levels down: a multi-turn run with bad lines.
+        const kwcorpus::BadRun beta = kwcorpus::makeBadRun("multi_turn", root + "/group/beta");
         for (int i = 0; i < 20; ++i)
             rw.poll(1 << 20);
         QCOMPARE(added.size(), std::size_t(2));
         QCOMPARE(added[1], std::string("beta"));
         QCOMPARE(rw.runs().size(), std::size_t(2));
-        QCOMPARE(rows.load(), 24 + 17);
+        QCOMPARE(rows.load(), alphaRows + int(beta.lines));
 
         fs::remove_all(root + "/alpha");
         rw.poll(1 << 20);
@@ -444,8 +661,17 @@ private Q_SLOTS:
 
     void loopThreadFollowsGrowingRun()
     {
+        // A re-run with resume_from_batch, written as kernel_rl wrote it, followed by the loop's
+        // thread from its first step on; the rest arrives a few records at a time.
+        const std::string name = "resume_from_batch";
+        const auto truth = kwcorpus::truth(name);
         QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "small_run", "looped", kStart + 3 * kStepSeconds);
+        const std::string dir = tmp.filePath(QStringLiteral("looped")).toStdString();
+        kwcorpus::Replay replay(name, dir, true);
+        replay.applyWhile([](const kwcorpus::Replay::Event& e) { return e.path != "metrics.jsonl"; });
+        int written = 0;
+        for (const Record& r : truth)
+            written += r.step == 0;
         HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
         std::atomic<int> rows{0}, results{0}, caughtUp{0};
         RunDirWatcher::Options o;
@@ -462,19 +688,28 @@ private Q_SLOTS:
         loop.add(w);
         loop.start();
         QTRY_COMPARE_WITH_TIMEOUT(caughtUp.load(), 1, 10000);
-        QCOMPARE(rows.load(), 24);
-        const auto src = lines(w->tracesPath());
-        for (int round = 0; round < 5; ++round) {
-            std::string chunk;
-            for (int i = 0; i < 10; ++i)
-                chunk += withTimestamp(src[i], nowUnixSeconds() + round) + "\n";
-            append(w->tracesPath(), chunk);
-            QTRY_COMPARE_WITH_TIMEOUT(rows.load(), 24 + 10 * (round + 1), 5000);
+        QCOMPARE(rows.load(), written);
+        int rounds = 0;
+        while (!replay.done()) {
+            int records = 0; // up to 5 records, and what kernel_rl wrote between them
+            while (!replay.done() && (records < 5 || replay.peek().record < 0)) {
+                records += replay.peek().record >= 0;
+                replay.apply();
+            }
+            written += records;
+            ++rounds;
+            QTRY_COMPARE_WITH_TIMEOUT(rows.load(), written, 5000);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(results.load(), 24 + 50, 5000);
-        QCOMPARE(store.count(), std::size_t(74));
+        QCOMPARE(written, int(truth.size()));
+        QVERIFY(rounds >= 4);
+        QTRY_COMPARE_WITH_TIMEOUT(results.load(), int(truth.size()), 5000);
+        QCOMPARE(store.count(), truth.size());
         loop.stop();
         QVERIFY(loop.rounds() > 0);
+        // Offsets and statuses (not steps: the test writes a file, then stamps its recorded mtime, and
+        // the loop's thread may read it in between).
+        const std::string bad = truthMismatches(w->records(), truth, false);
+        QVERIFY2(bad.empty(), bad.c_str());
     }
 };
 

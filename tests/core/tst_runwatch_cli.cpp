@@ -1,6 +1,7 @@
 // kernelwatch-cli watch, end to end: --once output and summary, --json objects, usage errors, and
 // crash safety (issue 7): after kill -9, every evaluation it printed is in the history store.
 #include "HistoryStore.h"
+#include "KernelRlRuns.h"
 
 #include "TestPrinters.h"
 
@@ -21,21 +22,6 @@ QString cliPath()
 {
     const QByteArray bin = qgetenv("KW_BINARY_DIR");
     return bin.isEmpty() ? QString() : QString::fromLocal8Bit(bin) + QStringLiteral("/bin/kernelwatch-cli");
-}
-
-std::string fixture(const std::string& rel)
-{
-    const char* dir = std::getenv("KW_TEST_FIXTURES");
-    return std::string(dir ? dir : "tests/fixtures") + "/" + rel;
-}
-
-std::string copyRun(const QTemporaryDir& tmp, const std::string& name, const std::string& as)
-{
-    const std::string dst = tmp.filePath(QString::fromStdString(as)).toStdString();
-    fs::create_directories(dst);
-    for (const auto& e : fs::directory_iterator(fixture("runs/" + name)))
-        fs::copy_file(e.path(), dst + "/" + e.path().filename().string());
-    return dst;
 }
 
 std::vector<std::string> lines(const std::string& path)
@@ -65,7 +51,10 @@ private Q_SLOTS:
     void onceHumanAndJson()
     {
         QTemporaryDir tmp;
-        const std::string run = copyRun(tmp, "bad_lines", "bad");
+        // A kernel_rl run (tests/fixtures/kernel_rl) with bad lines made from its own lines.
+        const std::string run = tmp.filePath(QStringLiteral("bad")).toStdString();
+        const kwcorpus::BadRun bad = kwcorpus::makeBadRun("single_turn", run);
+        const int results = int(bad.records);
         const QString db = tmp.filePath(QStringLiteral("h.sqlite"));
         QProcess p;
         p.start(m_cli, {QStringLiteral("watch"), QString::fromStdString(run), QStringLiteral("--once"),
@@ -74,11 +63,11 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 0);
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         const QString err = QString::fromUtf8(p.readAllStandardError());
-        QVERIFY2(out.contains(QStringLiteral("summary: 11 evaluations")), qPrintable(out));
+        QVERIFY2(out.contains(QStringLiteral("summary: %1 evaluations").arg(results)), qPrintable(out));
         QVERIFY(out.contains(QStringLiteral("best speedup per problem")));
         QVERIFY(out.contains(QStringLiteral("truncated line")));
         QVERIFY2(err.contains(QStringLiteral("skipped, binary data")), qPrintable(err));
-        QCOMPARE(HistoryStore(db.toStdString()).count(), std::size_t(11));
+        QCOMPARE(HistoryStore(db.toStdString()).count(), std::size_t(results));
 
         QProcess j;
         j.start(m_cli, {QStringLiteral("watch"), QString::fromStdString(run), QStringLiteral("--once"),
@@ -86,6 +75,7 @@ private Q_SLOTS:
         QVERIFY(j.waitForFinished(60000));
         QCOMPARE(j.exitCode(), 0);
         int objects = 0;
+        std::vector<nlohmann::json> printed;
         for (const QByteArray& l : j.readAllStandardOutput().split('\n')) {
             if (l.isEmpty())
                 continue;
@@ -94,13 +84,25 @@ private Q_SLOTS:
                  {"run", "step", "turn", "problem", "reward", "status", "speedup", "id", "compiled"})
                 QVERIFY2(o.contains(k), k);
             QCOMPARE(o["run"].get<std::string>(), std::string("bad"));
+            printed.push_back(o);
             ++objects;
         }
-        QCOMPARE(objects, 11);
+        QCOMPARE(objects, results);
+        // kernel_rl's records first, in file order, with the truth's step, turn, problem and status.
+        QVERIFY(printed.size() >= bad.goodRecords);
+        for (std::size_t i = 0; i < bad.goodRecords; ++i) {
+            const kwcorpus::Record& t = bad.truth[i];
+            const nlohmann::json& o = printed[i];
+            QCOMPARE(o["step"].get<int>(), t.step);
+            QCOMPARE(o["turn"].get<int>(), t.turn);
+            QCOMPARE(o["problem"].get<std::string>(), t.problem);
+            QCOMPARE(o["status"].get<std::string>(), t.status);
+            QCOMPARE(o["reward"].get<double>(), t.reward);
+        }
         const QByteArray summaryLine = j.readAllStandardError().trimmed().split('\n').last();
         const auto summary = nlohmann::json::parse(summaryLine.toStdString())["summary"];
-        QCOMPARE(summary["results"].get<int>(), 11);
-        QCOMPARE(summary["skipped_lines"].get<int>(), 6);
+        QCOMPARE(summary["results"].get<int>(), results);
+        QCOMPARE(summary["skipped_lines"].get<int>(), int(bad.lines - bad.records));
     }
 
     void usageErrors()
@@ -120,7 +122,9 @@ private Q_SLOTS:
     void killedWhileFollowingLosesNothingPrinted()
     {
         QTemporaryDir tmp;
-        const std::string run = copyRun(tmp, "small_run", "live");
+        const std::string run = tmp.filePath(QStringLiteral("live")).toStdString();
+        kwcorpus::copyRun("single_turn", run);
+        const std::size_t records = kwcorpus::truth("single_turn").size();
         const QString db = tmp.filePath(QStringLiteral("h.sqlite"));
         QProcess p;
         p.start(m_cli, {QStringLiteral("watch"), QString::fromStdString(run), QStringLiteral("--json"),
@@ -134,7 +138,7 @@ private Q_SLOTS:
                     printed.push_back(nlohmann::json::parse(l.toStdString())["id"].get<std::string>());
             }
         };
-        QTRY_VERIFY_WITH_TIMEOUT((readPrinted(), printed.size() >= 24), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT((readPrinted(), printed.size() >= records), 30000);
         // The run goes on: new lines keep coming while we kill it mid-stream.
         const auto src = lines(run + "/traces.jsonl");
         for (int round = 0; round < 20; ++round) {
@@ -152,7 +156,7 @@ private Q_SLOTS:
         p.kill(); // SIGKILL
         QVERIFY(p.waitForFinished(10000));
         readPrinted();
-        QVERIFY(printed.size() > 24);
+        QVERIFY(printed.size() > records);
         HistoryStore store(db.toStdString());
         for (const auto& id : printed)
             QVERIFY2(store.contains(id), id.c_str());

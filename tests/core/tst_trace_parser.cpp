@@ -1,6 +1,7 @@
-// Parser tests for one traces.jsonl line: lines in kernel_rl's exact shape (fixtures written by
-// tests/fixtures/runs/make_run.py) checked field by field against a full JSON parse, and every
-// kind of bad input.
+// Parser tests for one traces.jsonl line: lines written by kernel_rl's own trace logger
+// (tests/fixtures/kernel_rl) checked field by field against a full JSON parse and their status
+// against the corpus's truth.jsonl, and every kind of bad input.
+#include "KernelRlRuns.h"
 #include "watch/JsonSanitizer.h"
 #include "watch/TraceDetails.h"
 #include "watch/TraceLineParser.h"
@@ -9,22 +10,18 @@
 #include "TestPrinters.h"
 
 #include <QElapsedTimer>
+#include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 using namespace kw;
 using nlohmann::json;
 
 namespace {
-
-std::string fixturePath(const std::string& rel)
-{
-    const char* dir = std::getenv("KW_TEST_FIXTURES");
-    return std::string(dir ? dir : "tests/fixtures") + "/" + rel;
-}
 
 std::vector<std::string> readLines(const std::string& path)
 {
@@ -84,20 +81,39 @@ private Q_SLOTS:
     void exactShapeMatchesFullParse_data()
     {
         QTest::addColumn<QString>("run");
-        QTest::newRow("small_run") << QStringLiteral("small_run");
-        QTest::newRow("bad_lines") << QStringLiteral("bad_lines");
+        QTest::addColumn<bool>("bad");
+        for (const char* run :
+             {"single_turn", "multi_turn", "crash_resume", "resume_from_batch", "partial_last_line"})
+            QTest::newRow(run) << QString::fromLatin1(run) << false;
+        QTest::newRow("single_turn, bad lines added") << QStringLiteral("single_turn") << true;
     }
 
     void exactShapeMatchesFullParse()
     {
         QFETCH(QString, run);
-        const auto lines = readLines(fixturePath("runs/" + run.toStdString() + "/traces.jsonl"));
-        QVERIFY(lines.size() >= 8);
-        int checked = 0;
+        QFETCH(bool, bad);
+        const std::string name = run.toStdString();
+        QTemporaryDir tmp;
+        std::string path = kwcorpus::runDir(name) + "/traces.jsonl";
+        if (bad) {
+            kwcorpus::makeBadRun(name, tmp.path().toStdString());
+            path = tmp.path().toStdString() + "/traces.jsonl";
+        }
+        std::map<std::uint64_t, kwcorpus::Record> truth; // whole records by offset
+        for (const auto& t : kwcorpus::wholeRecords(name))
+            truth[t.offset] = t;
+        const auto lines = readLines(path);
+        QVERIFY(lines.size() >= truth.size());
+        std::size_t checked = 0, withTruth = 0;
+        std::uint64_t offset = 0;
         for (const auto& raw : lines) {
+            const std::uint64_t lineOffset = offset;
+            offset += raw.size() + 1;
             std::string line = raw;
             if (!line.empty() && line.back() == '\r')
                 line.pop_back();
+            if (line.find('\0') != std::string::npos)
+                continue; // binary: checked elsewhere (sanitizeJson would make it parse)
             json j;
             try {
                 j = json::parse(sanitizeJson(line));
@@ -107,14 +123,14 @@ private Q_SLOTS:
             if (!j.is_object() || !j.contains("eval_result"))
                 continue;
             TraceLineSpans spans;
-            TraceRecord r = parse(line, &spans);
+            TraceRecord r = parse(line, &spans, lineOffset);
             QCOMPARE(r.issue, TraceIssue::None);
             QCOMPARE(std::string(r.mode), j["mode"].get<std::string>());
             QCOMPARE(std::string(r.backend), j["backend"].get<std::string>());
             QCOMPARE(int(r.level), j["level"].get<int>());
             QCOMPARE(std::string(r.problemId), std::to_string(j["problem_id"].get<int>()));
             QCOMPARE(int(r.turn), j["turn"].get<int>());
-            QCOMPARE(int(r.maxTurns), j["max_turns"].get<int>());
+            QCOMPARE(int(r.maxTurns), j.value("max_turns", -1)); // single-turn records have none
             QCOMPARE(r.timestamp, j["timestamp"].get<double>());
             QCOMPARE(r.reward, j["reward"].get<double>());
             QCOMPARE(double(r.breakdown.total),
@@ -125,7 +141,7 @@ private Q_SLOTS:
             QCOMPARE(r.cheated, ev["cheated"].get<bool>());
             QCOMPARE(int(r.testsPassed), ev["tests_passed"].get<int>());
             QCOMPARE(r.formatOk, j["response"]["format_ok"].get<bool>());
-            QCOMPARE(r.done, j["state"]["done"].get<bool>());
+            QCOMPARE(r.done, j.contains("state") && j["state"]["done"].get<bool>()); // multi-turn only
             if (ev["speedup"].is_number())
                 QCOMPARE(r.speedup, ev["speedup"].get<double>());
             else
@@ -140,21 +156,76 @@ private Q_SLOTS:
                 QCOMPARE(r.status, full.status);
             QVERIFY(!spans.evalResult.empty());
             QCOMPARE(json::parse(sanitizeJson(spans.evalResult)), ev);
+            // A record kernel_rl wrote at this offset: the truth's status.
+            if (auto t = truth.find(lineOffset); t != truth.end()) {
+                QCOMPARE(std::string(statusName(r.status)), t->second.status);
+                QCOMPARE(r.problem(), t->second.problem);
+                ++withTruth;
+            }
             ++checked;
         }
-        QVERIFY(checked >= 8);
+        // Every whole record parsed, but the one a crash's fragment starts the line of.
+        std::size_t afterFragment = 0;
+        const auto all = kwcorpus::truth(name);
+        for (std::size_t i = 1; i < all.size(); ++i)
+            afterFragment += all[i - 1].cut && all[i].lineNo == all[i - 1].lineNo;
+        QCOMPARE(withTruth, truth.size() - afterFragment);
+        QVERIFY(checked >= withTruth);
     }
 
-    void fixtureStatuses()
+    void corpusStatuses_data()
     {
-        // make_run.py cycles through every kind of verdict.
-        std::map<EvalStatus, int> seen;
-        for (const auto& line : readLines(fixturePath("runs/small_run/traces.jsonl")))
-            seen[parse(line).status]++;
-        for (EvalStatus s : {EvalStatus::Correct, EvalStatus::Incorrect, EvalStatus::CompileError,
-                             EvalStatus::RuntimeError, EvalStatus::Timeout, EvalStatus::Rejected})
-            QVERIFY2(seen[s] > 0, std::string(statusName(s)).c_str());
-        QCOMPARE(seen[EvalStatus::Unknown], 0);
+        QTest::addColumn<QString>("run");
+        for (const char* run :
+             {"single_turn", "multi_turn", "crash_resume", "resume_from_batch", "partial_last_line"})
+            QTest::newRow(run) << QString::fromLatin1(run);
+    }
+
+    void corpusStatuses()
+    {
+        // Every record's bytes (truth.jsonl's offset and length) parse to its true status; a
+        // crash's fragment is truncated, and the line it starts yields the record after it.
+        QFETCH(QString, run);
+        const std::string name = run.toStdString();
+        const std::string traces = kwcorpus::slurp(kwcorpus::runDir(name) + "/traces.jsonl");
+        const auto truth = kwcorpus::truth(name);
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < truth.size(); ++i) {
+            const auto& t = truth[i];
+            const std::string bytes = kwcorpus::recordBytes(traces, t);
+            const TraceRecord r = parse(bytes, nullptr, t.offset);
+            if (t.cut) {
+                QCOMPARE(r.issue, TraceIssue::Truncated);
+                QVERIFY(i + 1 == truth.size() || truth[i + 1].lineNo == t.lineNo);
+                if (i + 1 < truth.size()) {
+                    // The whole line: fragment, then the resumed process's record.
+                    const auto& next = truth[i + 1];
+                    const std::string line = traces.substr(t.offset, next.offset + next.length - t.offset);
+                    TraceLineSpans spans;
+                    const TraceRecord rec = parse(line, &spans, t.offset);
+                    QCOMPARE(rec.issue, TraceIssue::Recovered);
+                    QCOMPARE(rec.offset, next.offset);
+                    QCOMPARE(rec.length, next.length);
+                    QCOMPARE(std::string(statusName(rec.status)), next.status);
+                    QCOMPARE(rec.problem(), next.problem);
+                }
+                continue;
+            }
+            QCOMPARE(r.issue, TraceIssue::None);
+            QCOMPARE(std::string(statusName(r.status)), t.status);
+            QCOMPARE(r.problem(), t.problem);
+            QCOMPARE(int(r.turn), t.turn);
+            QCOMPARE(r.reward, t.reward);
+            QCOMPARE(r.hasSpeedup(), t.hasSpeedup);
+            if (t.hasSpeedup)
+                QCOMPARE(r.speedup, t.speedup);
+            seen.insert(t.status);
+        }
+        // The corpus's README: every run holds each outcome kernel_rl produces (crashed: never).
+        for (EvalStatus s :
+             {EvalStatus::Correct, EvalStatus::Incorrect, EvalStatus::CompileError, EvalStatus::RuntimeError,
+              EvalStatus::Timeout, EvalStatus::Rejected, EvalStatus::InfraError})
+            QVERIFY2(seen.count(std::string(statusName(s))), std::string(statusName(s)).c_str());
     }
 
     void goodLine()
