@@ -40,8 +40,14 @@ void StepMapper::resolve(std::vector<double> times, double metricsMtime)
         // last trace: then the last trace is the last step's (and ends it, near enough).
         if (!times.empty() && std::isfinite(anchor)) {
             const double slack = std::isfinite(last.total) ? std::max(last.total, 60.0) : 3600.0;
-            if (anchor > times.back() + slack)
-                anchor = times.back();
+            if (anchor > times.back() + slack) {
+                // The last step ended after its last trace by its training phase (kernel_rl trains
+                // for time/total - time/rollout after the rollouts).
+                const double training = std::isfinite(last.total) && std::isfinite(last.rollout)
+                                            ? std::max(0.0, last.total - last.rollout)
+                                            : 0.0;
+                anchor = times.back() + training;
+            }
         }
         if (!std::isfinite(last.end) && std::isfinite(anchor))
             last.end = anchor;
@@ -199,9 +205,13 @@ void StepMapper::rebuildLookup()
         }
     }
     bool firstBound = true;
-    for (const auto& b : m_bounds) {
+    for (std::size_t i = 0; i < m_bounds.size(); ++i) {
+        const Boundary& b = m_bounds[i];
         if (!std::isfinite(b.end))
             continue;
+        // After step s ends, the next metrics line says which step ran next: s + 1 normally, an
+        // earlier one after a resume_from_batch re-run (metrics steps 0 1 2 1 2).
+        const std::int64_t next = i + 1 < m_bounds.size() ? m_bounds[i + 1].step : b.step + 1;
         const StepSource src =
             b.seen || std::isfinite(b.wallTime) ? StepSource::Metrics : StepSource::Estimated;
         if (firstBound && !tbHasSteps) {
@@ -210,7 +220,7 @@ void StepMapper::rebuildLookup()
         }
         firstBound = false;
         if (b.end > m_tbEnd) // where TensorBoard has spoken, it decides
-            m_events.push_back({b.end, b.step + 1, src});
+            m_events.push_back({b.end, next, src});
     }
     for (const auto& [at, batch] : m_restarts)
         if (at > m_tbEnd)
