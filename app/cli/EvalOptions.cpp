@@ -146,7 +146,9 @@ std::string describeResult(const EvalResult& r)
            fmt("%.1f s", r.timings.correctness) + ", perf " + fmt("%.1f s", r.timings.perf) + ", total " +
            fmt("%.1f s", r.timings.total) + "\n";
     if (r.costUsd)
-        out += "cost: " + fmt("$%.5f", *r.costUsd) + "\n";
+        out += "cost: " + fmt("$%.5f", *r.costUsd) +
+               " (this evaluation's GPU seconds; a cold container's start and idle tail until scale-down "
+               "are billed on top)\n";
     if (!r.flags.empty()) {
         out += "flags:";
         for (const auto& f : r.flags)

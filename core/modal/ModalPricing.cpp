@@ -1,5 +1,7 @@
 #include "ModalPricing.h"
 
+#include <map>
+
 #include "ModalGpu.h"
 
 #include <cmath>
@@ -45,7 +47,10 @@ std::string modalGpuTypeOf(const EvalResult& r)
 ModalBatchCost modalBatchCost(const std::vector<EvalResult>& results)
 {
     ModalBatchCost c;
+    std::map<std::string, std::string> containerGpu; // container id -> GPU type
     for (const auto& r : results) {
+        if (!r.worker.containerId.empty())
+            containerGpu.emplace(r.worker.containerId, modalGpuTypeOf(r));
         const double secs = modalGpuSeconds(r);
         std::optional<double> usd = r.costUsd;
         if (!usd)
@@ -58,6 +63,11 @@ ModalBatchCost modalBatchCost(const std::vector<EvalResult>& results)
             ++c.unpriced;
         }
     }
+    for (const auto& [id, gpu] : containerGpu)
+        if (auto usd = modalCostUsd(gpu, kModalColdStartS + kModalScaledownS)) {
+            c.overheadUsd += *usd;
+            ++c.containers;
+        }
     return c;
 }
 

@@ -31,9 +31,18 @@ struct ModalBatchCost
     double gpuSeconds = 0;
     int priced = 0;   // results with a cost
     int unpriced = 0; // results without one (unknown GPU type, not a Modal result)
+    // What Modal bills besides the evaluations: each container that ran one starts cold (image
+    // start, @modal.enter) and idles until scale-down after its last one. Estimated per distinct
+    // container id at its GPU's rate: kModalColdStartS + kModalScaledownS.
+    int containers = 0;
+    double overheadUsd = 0;
 };
 
-// Sums `cost_usd` where a result has one, else prices it from its GPU type and seconds.
+inline constexpr double kModalColdStartS = 20;  // container start + @modal.enter (torch import), typical
+inline constexpr double kModalScaledownS = 300; // the app's scaledown_window
+
+// Sums `cost_usd` where a result has one, else prices it from its GPU type and seconds; adds the
+// containers' start and idle tail as overheadUsd.
 ModalBatchCost modalBatchCost(const std::vector<EvalResult>& results);
 
 } // namespace kw

@@ -132,6 +132,28 @@ private slots:
         QVERIFY(near(cost.gpuSeconds, 100 + 3 + 0 + 10));
         QCOMPARE(modalGpuTypeOf(a), std::string("H100"));
         QCOMPARE(modalGpuTypeOf(e), std::string("T4:2"));
+        QCOMPARE(cost.containers, 0); // no container ids: nothing known about starts and idle tails
+    }
+
+    void containersStartAndIdle()
+    {
+        // A lone 3 s H100 evaluation: its GPU seconds are a small part of what Modal bills; the
+        // container's start and its idle tail until scale-down come on top, once per container.
+        EvalResult lone;
+        lone.status = EvalStatus::Correct;
+        lone.device.target = "modal:H100";
+        lone.timings.total = 3;
+        lone.worker.containerId = "ta-01";
+        EvalResult again = lone;
+        again.worker.containerId = "ta-01"; // same container: one start, one tail
+        EvalResult other = lone;
+        other.worker.containerId = "ta-02";
+        auto cost = modalBatchCost({lone, again, other});
+        QCOMPARE(cost.containers, 2);
+        QVERIFY(near(cost.usd, 3 * 3 * 0.001097));
+        QVERIFY(near(cost.overheadUsd, 2 * (kModalColdStartS + kModalScaledownS) * 0.001097));
+        QVERIFY(modalBatchCost({lone}).overheadUsd >
+                100 * modalBatchCost({lone}).usd); // ~100x, as Modal bills
     }
 };
 
