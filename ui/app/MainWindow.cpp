@@ -216,6 +216,12 @@ void MainWindow::saveWindowState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    for (Panel* p : m_panels) {
+        if (!p->confirmClose()) {
+            event->ignore();
+            return;
+        }
+    }
     if (m_persistent)
         saveWindowState();
     QMainWindow::closeEvent(event);
