@@ -83,6 +83,10 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     });
     connect(m_measurePerf, &QCheckBox::toggled, m_perfTrials, &QWidget::setEnabled);
     applyDefaults();
+    for (QComboBox* c : findChildren<QComboBox*>()) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(12);
+    }
     WheelGuard::install(this);
     updateTargetRows();
 }

@@ -27,6 +27,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -135,7 +136,10 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(380);
+    // Wide enough for the column and a vertical scroll bar (a long result scrolls): nothing is
+    // cut off on the right, and with the sidebar and the editors it fits a 1024 px window.
+    scroll->setMinimumWidth(right->minimumSizeHint().width() +
+                            style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, scroll) + 4);
 
     m_browser->setMinimumWidth(150);
     m_outer->addWidget(m_browser);
@@ -144,7 +148,7 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     m_outer->setStretchFactor(0, 0);
     m_outer->setStretchFactor(1, 1);
     m_outer->setStretchFactor(2, 0);
-    m_outer->setSizes({210, 600, 420});
+    m_outer->setSizes({190, 620, 390});
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 8, 10, 6);

@@ -5,7 +5,7 @@
 
 #include <QEvent>
 #include <QFontDatabase>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -98,14 +98,14 @@ QString qualityText(const EvalResult& r)
 } // namespace
 
 ResultCard::ResultCard(QWidget* parent)
-    : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_speedupNote(new QLabel(this)),
-      m_placeholder(new QLabel(this)), m_body(new QWidget(this)), m_form(new QFormLayout(m_body)),
-      m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)), m_tests(new QLabel(m_body)),
-      m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)), m_device(new QLabel(m_body)),
-      m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)), m_cost(new QLabel(m_body)),
-      m_problem(new QLabel(m_body)), m_quality(new QLabel(m_body)), m_error(new QLabel),
-      m_errorArea(new QScrollArea(this)), m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)),
-      m_log(new QPlainTextEdit(this))
+    : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_interval(new QLabel(this)),
+      m_speedupNote(new QLabel(this)), m_placeholder(new QLabel(this)), m_body(new QWidget(this)),
+      m_form(new QGridLayout(m_body)), m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)),
+      m_tests(new QLabel(m_body)), m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)),
+      m_device(new QLabel(m_body)), m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)),
+      m_cost(new QLabel(m_body)), m_problem(new QLabel(m_body)), m_quality(new QLabel(m_body)),
+      m_error(new QLabel), m_errorArea(new QScrollArea(this)),
+      m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)), m_log(new QPlainTextEdit(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(u"resultCard"_s);
@@ -117,47 +117,64 @@ ResultCard::ResultCard(QWidget* parent)
     big.setPointSizeF(big.pointSizeF() * 2.0);
     big.setBold(true);
     m_speedup->setFont(big);
+    QFont mid = m_interval->font();
+    mid.setPointSizeF(mid.pointSizeF() * 1.25);
+    m_interval->setFont(mid);
+    m_interval->setObjectName(u"speedupInterval"_s);
+    m_interval->setToolTip(tr("95 % confidence interval of the speedup"));
     m_speedupNote->setForegroundRole(QPalette::PlaceholderText);
+    m_speedupNote->setWordWrap(true);
     m_placeholder->setWordWrap(true);
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setMinimumHeight(80);
 
-    auto* head = new QHBoxLayout;
-    head->addWidget(m_badge, 0, Qt::AlignVCenter);
-    head->addSpacing(12);
-    auto* sp = new QVBoxLayout;
-    sp->setSpacing(0);
-    sp->addWidget(m_speedup);
-    sp->addWidget(m_speedupNote);
-    head->addLayout(sp, 1);
+    // Badge, then the speedup with its interval, then the note: stacked, so that a long badge
+    // ("CORRECT · NOISY TIMING") and the interval fit a narrow column.
+    auto* head = new QVBoxLayout;
+    head->setSpacing(2);
+    auto* badgeRow = new QHBoxLayout;
+    badgeRow->addWidget(m_badge);
+    badgeRow->addStretch(1);
+    head->addLayout(badgeRow);
+    head->addSpacing(4);
+    auto* sp = new QHBoxLayout;
+    sp->setSpacing(8);
+    sp->addWidget(m_speedup, 0, Qt::AlignBaseline);
+    sp->addWidget(m_interval, 0, Qt::AlignBaseline);
+    sp->addStretch(1);
+    head->addLayout(sp);
+    head->addWidget(m_speedupNote);
 
+    // A grid, not a QFormLayout: Qt 6.4's QFormLayout::heightForWidth writes out of bounds when
+    // rows are hidden with setRowVisible (heap corruption seen with a cancelled result).
     m_form->setContentsMargins(0, 0, 0, 0);
-    m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     m_form->setVerticalSpacing(4);
+    m_form->setHorizontalSpacing(8);
+    m_form->setColumnStretch(1, 1);
     for (QLabel* v : {m_problem, m_quality, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device,
                       m_timings, m_hostCall, m_cost}) {
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
-    m_form->addRow(tr("Problem"), m_problem);
+    addRow(tr("Problem"), m_problem);
     m_quality->setObjectName(u"timingQuality"_s);
     m_quality->setToolTip(tr("The evaluator's judgement of its own timing: spread of the trials, "
                              "load on the host, other busy processes."));
-    m_form->addRow(tr("Timing"), m_quality);
-    m_form->addRow(tr("Kernel runtime"), m_runtime);
-    m_form->addRow(tr("Baseline runtime"), m_baseline);
-    m_form->addRow(tr("Tests passed"), m_tests);
-    m_form->addRow(tr("Max difference"), m_maxDiff);
-    m_form->addRow(tr("Flags"), m_flags);
-    m_form->addRow(tr("Device"), m_device);
-    m_form->addRow(tr("Time spent"), m_timings);
+    addRow(tr("Timing"), m_quality);
+    addRow(tr("Kernel runtime"), m_runtime);
+    addRow(tr("Baseline runtime"), m_baseline);
+    addRow(tr("Tests passed"), m_tests);
+    addRow(tr("Max difference"), m_maxDiff);
+    addRow(tr("Flags"), m_flags);
+    addRow(tr("Device"), m_device);
+    addRow(tr("Time spent"), m_timings);
     m_hostCall->setObjectName(u"hostCall"_s);
     m_hostCall->setToolTip(
         tr("Host (CPU) time until the call returned, median. On a GPU the runtimes count the "
            "GPU's work only: launch cost depends on the CPU the evaluation ran on."));
-    m_form->addRow(tr("Host per call"), m_hostCall);
-    m_form->addRow(tr("Cost"), m_cost);
+    addRow(tr("Host per call"), m_hostCall);
+    addRow(tr("Cost"), m_cost);
 
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -185,7 +202,8 @@ ResultCard::ResultCard(QWidget* parent)
     l->addWidget(m_body);
     l->addWidget(m_errorArea);
     l->addWidget(m_logTitle);
-    l->addWidget(m_log, 1);
+    l->addWidget(m_log, 100);
+    l->addStretch(1); // keeps the rows together when there is no log
     showPlaceholder(tr("No result yet."));
 }
 
@@ -231,7 +249,7 @@ QString ResultCard::badgeText() const
 
 QString ResultCard::speedupText() const
 {
-    return m_speedup->text();
+    return m_interval->text().isEmpty() ? m_speedup->text() : m_speedup->text() + u' ' + m_interval->text();
 }
 
 QString ResultCard::speedupNote() const
@@ -241,7 +259,7 @@ QString ResultCard::speedupNote() const
 
 QString ResultCard::timingText() const
 {
-    return m_form->isRowVisible(m_quality) ? m_quality->text() : QString();
+    return m_quality->isHidden() ? QString() : m_quality->text();
 }
 
 void ResultCard::showPlaceholder(const QString& text)
@@ -249,12 +267,14 @@ void ResultCard::showPlaceholder(const QString& text)
     m_hasResult = false;
     m_badge->setText(tr("NO RESULT"));
     m_speedup->setText(Format::dash());
+    m_interval->clear();
     m_speedupNote->setText({});
     m_placeholder->setText(text);
     m_placeholder->show();
     m_body->hide();
     m_win = false;
     m_speedup->setStyleSheet({});
+    m_interval->setStyleSheet({});
     m_errorArea->hide();
     m_logTitle->hide();
     m_log->hide();
@@ -266,10 +286,22 @@ void ResultCard::showLoading(const QString& text)
     showPlaceholder(text);
 }
 
+void ResultCard::addRow(const QString& name, QLabel* value)
+{
+    auto* label = new QLabel(name, m_body);
+    label->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    const int row = m_form->rowCount();
+    m_form->addWidget(label, row, 0);
+    m_form->addWidget(value, row, 1);
+    m_names.insert(value, label);
+}
+
 void ResultCard::setRow(QLabel* value, const QString& text)
 {
     value->setText(text);
-    m_form->setRowVisible(value, !text.isEmpty());
+    value->setVisible(!text.isEmpty());
+    if (QLabel* name = m_names.value(value))
+        name->setVisible(!text.isEmpty());
 }
 
 void ResultCard::showResult(const EvalResult& r)
@@ -290,15 +322,13 @@ void ResultCard::showResult(const EvalResult& r)
     m_placeholder->hide();
     m_body->show();
 
-    QString speedup = Format::speedup(r.speedup);
-    if (r.speedup && r.speedupCi)
-        speedup += u' ' + intervalText(*r.speedupCi);
-    m_speedup->setText(speedup);
-    m_speedup->setToolTip(r.speedupCi ? tr("Speedup with its 95 % confidence interval") : QString());
+    m_speedup->setText(Format::speedup(r.speedup));
+    m_interval->setText(r.speedup && r.speedupCi ? intervalText(*r.speedupCi) : QString());
     const WinVerdict win = significantWin(r);
     m_win = r.speedup && win == WinVerdict::Win;
     m_speedup->setStyleSheet(
         m_win ? u"QLabel { color: %1; }"_s.arg(StatusStyle::color(EvalStatus::Correct).name()) : QString());
+    m_interval->setStyleSheet(m_speedup->styleSheet());
     const bool untrusted = r.timingQuality && r.timingQuality->untrustworthy();
     if (r.speedup && r.status == EvalStatus::Correct && untrusted)
         m_speedupNote->setText(r.timingQuality->verdict == "noisy"

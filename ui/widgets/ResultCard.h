@@ -3,8 +3,9 @@
 #include "EvalResult.h"
 
 #include <QFrame>
+#include <QHash>
 
-class QFormLayout;
+class QGridLayout;
 class QLabel;
 class QPlainTextEdit;
 class QScrollArea;
@@ -36,15 +37,18 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void addRow(const QString& name, QLabel* value);
     void setRow(QLabel* value, const QString& text);
     void styleBadge();
 
     QLabel* m_badge;
     QLabel* m_speedup;
+    QLabel* m_interval;
     QLabel* m_speedupNote;
     QLabel* m_placeholder;
     QWidget* m_body;
-    QFormLayout* m_form;
+    QGridLayout* m_form;
+    QHash<QLabel*, QLabel*> m_names; // value → its name in the first column
     QLabel* m_runtime;
     QLabel* m_baseline;
     QLabel* m_tests;
