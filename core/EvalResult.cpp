@@ -31,7 +31,47 @@ EvalResult EvalResult::infraError(const EvalRequest& req, std::string message)
     r.codeLength = static_cast<long long>(req.kernelCode.size());
     r.createdAt = r.finishedAt = nowUnixSeconds();
     r.device.target = req.target == "modal" ? "modal:" + req.gpuType : req.device;
+    if (r.errorMessage == "cancelled" || r.errorMessage.rfind("cancelled:", 0) == 0)
+        r.metadata["cancelled"] = true;
     return r;
+}
+
+bool EvalResult::isCancelled() const
+{
+    if (status != EvalStatus::InfraError)
+        return false;
+    if (metadata.is_object()) {
+        const auto it = metadata.find("cancelled");
+        if (it != metadata.end() && it->is_boolean())
+            return it->get<bool>();
+    }
+    return errorMessage == "cancelled" || errorMessage.rfind("cancelled:", 0) == 0;
+}
+
+WinVerdict significantWin(const EvalResult& r)
+{
+    if (r.status != EvalStatus::Correct)
+        return WinVerdict::NotAWin;
+    if (r.timingQuality && r.timingQuality->untrustworthy())
+        return WinVerdict::NotAWin;
+    if (!r.speedupCi)
+        return WinVerdict::Unknown;
+    return r.speedupCi->low > 1.0 ? WinVerdict::Win : WinVerdict::NotAWin;
+}
+
+int significantlyFaster(const EvalResult& a, const EvalResult& b)
+{
+    const auto usable = [](const EvalResult& r) {
+        return r.status == EvalStatus::Correct && r.speedupCi &&
+               !(r.timingQuality && r.timingQuality->untrustworthy());
+    };
+    if (!usable(a) || !usable(b))
+        return 0;
+    if (a.speedupCi->low > b.speedupCi->high)
+        return -1;
+    if (b.speedupCi->low > a.speedupCi->high)
+        return 1;
+    return 0;
 }
 
 namespace {
@@ -88,6 +128,59 @@ std::optional<RuntimeStats> rdStats(const json& j, const char* key)
     return s;
 }
 
+std::optional<SpeedupInterval> rdInterval(const json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number())
+        return std::nullopt;
+    const double lo = (*it)[0].get<double>(), hi = (*it)[1].get<double>();
+    if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi)
+        return std::nullopt;
+    return SpeedupInterval{lo, hi};
+}
+
+std::vector<std::string> rdStrings(const json& j, const char* key)
+{
+    std::vector<std::string> out;
+    if (auto it = j.find(key); it != j.end() && it->is_array())
+        for (const auto& v : *it)
+            if (v.is_string())
+                out.push_back(v.get<std::string>());
+    return out;
+}
+
+std::optional<TimingQuality> rdQuality(const json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_object())
+        return std::nullopt;
+    TimingQuality q;
+    rd(*it, "verdict", q.verdict);
+    q.reasons = rdStrings(*it, "reasons");
+    rd(*it, "trials", q.trials);
+    rd(*it, "baseline_trials", q.baselineTrials);
+    if (auto la = it->find("load_avg"); la != it->end() && la->is_array())
+        for (const auto& v : *la)
+            if (v.is_number())
+                q.loadAvg.push_back(v.get<double>());
+    rd(*it, "cpu_count", q.cpuCount);
+    q.busyProcesses = rdStrings(*it, "busy_processes");
+    return q;
+}
+
+json qualityJson(const std::optional<TimingQuality>& q)
+{
+    if (!q)
+        return nullptr;
+    return json{{"verdict", q->verdict},
+                {"reasons", q->reasons},
+                {"trials", q->trials},
+                {"baseline_trials", q->baselineTrials},
+                {"load_avg", q->loadAvg},
+                {"cpu_count", q->cpuCount},
+                {"busy_processes", q->busyProcesses}};
+}
+
 } // namespace
 
 json toJson(const EvalResult& r, bool withCode)
@@ -130,6 +223,8 @@ json toJson(const EvalResult& r, bool withCode)
         {"finished_at", r.finishedAt},
         {"cost_usd", optNum(r.costUsd)},
         {"isolation", r.isolation},
+        {"speedup_ci", r.speedupCi ? json::array({r.speedupCi->low, r.speedupCi->high}) : json(nullptr)},
+        {"timing_quality", qualityJson(r.timingQuality)},
         {"request", std::move(req)}};
     return j;
 }
@@ -184,6 +279,8 @@ EvalResult resultFromJson(const json& j)
     rd(j, "finished_at", r.finishedAt);
     rdNum(j, "cost_usd", r.costUsd);
     rd(j, "isolation", r.isolation);
+    r.speedupCi = rdInterval(j, "speedup_ci");
+    r.timingQuality = rdQuality(j, "timing_quality");
     if (auto it = j.find("request"); it != j.end() && it->is_object()) {
         try {
             r.request = it->get<EvalRequest>();

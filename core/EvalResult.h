@@ -35,6 +35,35 @@ struct WorkerInfo
     std::string containerId;
 };
 
+// The evaluator's judgement of its own timing (result JSON "timing_quality"). Absent in
+// results stored before the evaluator reported it.
+struct TimingQuality
+{
+    std::string verdict;              // "reliable", "noisy" or "unreliable" (other words: unknown)
+    std::vector<std::string> reasons; // sentences, for people
+    int trials = 0;                   // kernel timing trials that ran
+    int baselineTrials = 0;
+    std::vector<double> loadAvg; // host load averages (1, 5, 15 min) while timing
+    int cpuCount = 0;
+    std::vector<std::string> busyProcesses;
+
+    bool untrustworthy() const { return verdict == "noisy" || verdict == "unreliable"; }
+};
+
+// 95 % confidence interval of the speedup (result JSON "speedup_ci": [low, high]).
+struct SpeedupInterval
+{
+    double low = 0, high = 0;
+};
+
+// Whether a result is a speedup worth counting (see significantWin).
+enum class WinVerdict
+{
+    Win,
+    NotAWin,
+    Unknown
+};
+
 // The outcome of one evaluation. A superset of the dict that kernel_rl's training code
 // consumes (format_ok ... metadata), so JSON produced here is a drop-in replacement.
 struct EvalResult
@@ -68,11 +97,27 @@ struct EvalResult
     std::optional<double> costUsd;
     std::string isolation; // what isolation was in force, e.g. "setsid,rlimits,subreaper"
     EvalRequest request;   // the request, code included (seed_secret never kept)
+    std::optional<SpeedupInterval> speedupCi;
+    std::optional<TimingQuality> timingQuality;
 
     bool hasFlag(std::string_view f) const;
-    // A result for an evaluation that never reached a kernel (bad input, no Python, ...).
+    // Stopped because someone asked (Cancel): still status infra_error, with metadata
+    // "cancelled": true (or, in rows stored before that key, the message "cancelled…").
+    bool isCancelled() const;
+    // A result for an evaluation that never reached a kernel (bad input, no Python, ...). A
+    // message "cancelled" or "cancelled: …" marks it as cancelled (isCancelled).
     static EvalResult infraError(const EvalRequest& req, std::string message);
 };
+
+// A significant win: correct, timing not judged noisy or unreliable, and the whole 95 %
+// interval of the speedup above 1. A correct, trustworthy result without an interval (stored
+// before intervals existed) is Unknown, never a Win.
+WinVerdict significantWin(const EvalResult& r);
+
+// Which of two results is significantly faster: -1 for a, 1 for b, 0 when the difference is
+// not significant or unknown (either not correct, either timing noisy or unreliable, either
+// without an interval, or the two 95 % intervals of the speedup overlap).
+int significantlyFaster(const EvalResult& a, const EvalResult& b);
 
 // Full JSON (code included). `withCode=false` drops ref/kernel code from `request`, as in
 // KERNELWATCH_EVAL log lines and exports.

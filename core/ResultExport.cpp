@@ -42,10 +42,10 @@ std::string formatTime(double unixSeconds)
 std::string csvHeader()
 {
     return "time,id,source,run,step,turn,problem,backend,target,gpu,status,speedup,runtime_ms,baseline_ms,"
-           "duration_s,cost_usd,reward,cheated\n";
+           "duration_s,cost_usd,reward,cheated,speedup_ci_low,speedup_ci_high,timing_verdict,error\n";
 }
 
-std::string csvRow(const HistoryRow& r)
+std::string csvRow(const HistoryRow& r, const EvalResult* full)
 {
     std::string line;
     auto add = [&line](const std::string& f) {
@@ -71,6 +71,11 @@ std::string csvRow(const HistoryRow& r)
     add(num(r.costUsd, 4));
     add(num(r.reward));
     add(r.cheated ? "true" : "false");
+    const bool ci = full && full->speedupCi;
+    add(ci ? num(full->speedupCi->low) : std::string());
+    add(ci ? num(full->speedupCi->high) : std::string());
+    add(full && full->timingQuality ? full->timingQuality->verdict : std::string());
+    add(full ? full->errorMessage : std::string());
     return line + "\n";
 }
 

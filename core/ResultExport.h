@@ -7,9 +7,11 @@
 
 namespace kw::exportfmt {
 
-// CSV (RFC 4180 quoting) of the light rows, for spreadsheets. Header first.
+// CSV (RFC 4180 quoting) of the light rows, for spreadsheets. Header first. The last columns
+// (speedup interval, timing verdict, error message) come from the full result; without it
+// (`full` null) they are empty.
 std::string csvHeader();
-std::string csvRow(const HistoryRow& row);
+std::string csvRow(const HistoryRow& row, const EvalResult* full = nullptr);
 std::string csvField(const std::string& s);
 
 // One JSON object per line: the full result without code (code stays in the store).

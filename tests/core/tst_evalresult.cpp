@@ -3,6 +3,7 @@
 
 #include "TestPrinters.h"
 
+#include <QFile>
 #include <QtTest>
 #include <cmath>
 #include <set>
@@ -74,6 +75,95 @@ private Q_SLOTS:
                  EvalStatus::CompileError);
         QCOMPARE(resultFromJson(nlohmann::json::parse("[]")).status, EvalStatus::Unknown);
         QCOMPARE(resultFromJson(nlohmann::json::parse(R"({"status": "weird"})")).status, EvalStatus::Unknown);
+    }
+
+    static nlohmann::json fixture(const char* name)
+    {
+        QFile f(qEnvironmentVariable("KW_TEST_FIXTURES") + QStringLiteral("/timing/") + QLatin1String(name));
+        if (!f.open(QIODevice::ReadOnly))
+            return nullptr;
+        return nlohmann::json::parse(f.readAll().toStdString(), nullptr, false);
+    }
+
+    void timingQualityAndInterval()
+    {
+        const auto noisyJson = fixture("noisy.json");
+        QVERIFY(noisyJson.is_object());
+        const EvalResult noisy = resultFromJson(noisyJson);
+        QVERIFY(noisy.speedupCi);
+        QCOMPARE(noisy.speedupCi->low, 0.74);
+        QCOMPARE(noisy.speedupCi->high, 1.58);
+        QVERIFY(noisy.timingQuality);
+        QCOMPARE(noisy.timingQuality->verdict, std::string("noisy"));
+        QCOMPARE(noisy.timingQuality->reasons.size(), std::size_t(2));
+        QCOMPARE(noisy.timingQuality->trials, 37);
+        QCOMPARE(noisy.timingQuality->baselineTrials, 100);
+        QCOMPARE(noisy.timingQuality->loadAvg.size(), std::size_t(3));
+        QCOMPARE(noisy.timingQuality->cpuCount, 16);
+        QCOMPARE(noisy.timingQuality->busyProcesses.size(), std::size_t(1));
+        QVERIFY(noisy.timingQuality->untrustworthy());
+
+        // Written back and read again: the same.
+        const EvalResult back = resultFromJson(nlohmann::json::parse(toJson(noisy).dump()));
+        QVERIFY(back.speedupCi && back.timingQuality);
+        QCOMPARE(back.speedupCi->high, 1.58);
+        QCOMPARE(back.timingQuality->reasons, noisy.timingQuality->reasons);
+        QCOMPARE(back.timingQuality->busyProcesses, noisy.timingQuality->busyProcesses);
+        QCOMPARE(back.timingQuality->loadAvg, noisy.timingQuality->loadAvg);
+
+        // Old rows have neither; they are written as null and read back as absent.
+        const EvalResult old =
+            resultFromJson(nlohmann::json::parse(R"({"status": "correct", "speedup": 2.0})"));
+        QVERIFY(!old.speedupCi && !old.timingQuality);
+        QVERIFY(toJson(old)["speedup_ci"].is_null());
+        QVERIFY(toJson(old)["timing_quality"].is_null());
+        // Malformed values are ignored.
+        QVERIFY(!resultFromJson(nlohmann::json::parse(R"({"speedup_ci": [2, 1]})")).speedupCi);
+        QVERIFY(!resultFromJson(nlohmann::json::parse(R"({"speedup_ci": [1, "x"]})")).speedupCi);
+        QVERIFY(!resultFromJson(nlohmann::json::parse(R"({"timing_quality": "noisy"})")).timingQuality);
+    }
+
+    void significantWins()
+    {
+        const EvalResult noisy = resultFromJson(fixture("noisy.json"));
+        QCOMPARE(significantWin(noisy), WinVerdict::NotAWin); // speedup 1.31, but noise
+
+        const EvalResult win = resultFromJson(fixture("reliable_win.json"));
+        QCOMPARE(significantWin(win), WinVerdict::Win);
+
+        EvalResult straddles = win;
+        straddles.speedupCi = SpeedupInterval{0.97, 1.2};
+        QCOMPARE(significantWin(straddles), WinVerdict::NotAWin);
+
+        EvalResult unreliable = win;
+        unreliable.timingQuality->verdict = "unreliable";
+        QCOMPARE(significantWin(unreliable), WinVerdict::NotAWin);
+
+        EvalResult old = win; // stored before intervals existed
+        old.speedupCi.reset();
+        old.timingQuality.reset();
+        QCOMPARE(significantWin(old), WinVerdict::Unknown);
+
+        EvalResult wrong = win;
+        wrong.status = EvalStatus::Incorrect;
+        QCOMPARE(significantWin(wrong), WinVerdict::NotAWin);
+    }
+
+    void cancelledIsNotAnInfraFailure()
+    {
+        EvalRequest q;
+        q.id = "c1";
+        const EvalResult c = EvalResult::infraError(q, "cancelled");
+        QCOMPARE(c.status, EvalStatus::InfraError); // the status set stays as it is
+        QVERIFY(c.isCancelled());
+        QCOMPARE(toJson(c)["metadata"]["cancelled"], nlohmann::json(true));
+        QVERIFY(resultFromJson(toJson(c)).isCancelled());
+        QVERIFY(EvalResult::infraError(q, "cancelled: the local evaluator shut down").isCancelled());
+        QVERIFY(!EvalResult::infraError(q, "no Python found").isCancelled());
+        // Rows stored before the key: the message says it.
+        QVERIFY(resultFromJson(
+                    nlohmann::json::parse(R"({"status": "infra_error", "error_message": "cancelled"})"))
+                    .isCancelled());
     }
 
     void nanSpeedupIsNull()

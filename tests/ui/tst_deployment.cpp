@@ -9,10 +9,14 @@
 #include "deployment/ModalTableModels.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace kw;
 using namespace kw::ui;
@@ -208,6 +212,52 @@ private Q_SLOTS:
         panel.setFollowing(false);
         QVERIFY(!panel.following());
         qunsetenv("FAKE_MODAL_FOLLOW");
+    }
+
+    void stopContainerAsksAndTheOutcomeStays()
+    {
+        DeploymentPanel panel(*m_ctx);
+        panel.resize(1200, 800);
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.containers()->rowCount() > 0, 20000);
+        // Ids share their prefix: both ends stay visible.
+        QCOMPARE(panel.containerView()->textElideMode(), Qt::ElideMiddle);
+        const QString id = panel.containers()->keyAt(0);
+        panel.containerView()->selectRow(0);
+        auto* stop = panel.findChild<QPushButton*>();
+        for (auto* b : panel.findChildren<QPushButton*>())
+            if (b->text() == QStringLiteral("Stop container"))
+                stop = b;
+        QVERIFY(stop && stop->isEnabled());
+
+        // Answers the question with the button whose role is `role`; counts the questions.
+        int asked = 0;
+        auto answer = [&asked](QMessageBox::ButtonRole role) {
+            QTimer::singleShot(50, [&asked, role] {
+                auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                QVERIFY(box && box->objectName() == QStringLiteral("stopContainerPrompt"));
+                ++asked;
+                for (QAbstractButton* b : box->buttons())
+                    if (box->buttonRole(b) == role) {
+                        b->click();
+                        return;
+                    }
+            });
+        };
+        answer(QMessageBox::RejectRole);
+        stop->click();
+        QCOMPARE(asked, 1);
+        QVERIFY(panel.containerActionText().isEmpty()); // cancelled: nothing was stopped
+
+        answer(QMessageBox::DestructiveRole);
+        stop->click();
+        QCOMPARE(asked, 2);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.containerActionText().startsWith(QStringLiteral("Stopped ") + id),
+                                 20000);
+        // The poll that follows rewrites its own status, not the outcome of the stop.
+        QTest::qWait(1500);
+        QVERIFY2(panel.containerActionText().startsWith(QStringLiteral("Stopped ")),
+                 qPrintable(panel.containerActionText()));
     }
 
     void authFailureShowsFixAndPollBacksOff()

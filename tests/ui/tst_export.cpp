@@ -87,6 +87,11 @@ private Q_SLOTS:
         QVERIFY(lines.front().startsWith(QStringLiteral("time,id,source")));
         QVERIFY(!text.contains(QStringLiteral("level2/1_Conv")));
         QVERIFY(!text.contains(QStringLiteral("kwtestsecretvalue42")));
+        // The error message is a column of its own (quoted: it holds commas and quotes), redacted.
+        QVERIFY2(lines.front().endsWith(QStringLiteral(",error")), qPrintable(lines.front()));
+        QVERIFY2(lines.at(1).contains(QStringLiteral("auth failed with token")), qPrintable(lines.at(1)));
+        QVERIFY(lines.at(1).contains(QStringLiteral("\"\"quotes\"\", commas\"")));
+        QVERIFY(!text.contains(QStringLiteral("as-AbCdEfGh12345678XYZ")));
     }
 
     void jsonlWithoutSecretsOrCode()
@@ -146,6 +151,9 @@ private Q_SLOTS:
         panel.exportTo(path, HistoryExporter::Format::Csv);
         QTRY_COMPARE(done.count(), 1);
         QCOMPARE(done.at(0).at(0).toInt(), 10);
+        // The banner says so, then goes away by itself.
+        QVERIFY(panel.messageText().contains(QStringLiteral("Exported 10")));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.messageText().isEmpty(), EvaluationsPanel::kMessageMs + 2000);
         const QString text = readAll(path);
         QCOMPARE(text.count(QStringLiteral("compile_error")), 10);
         QVERIFY(!text.contains(QStringLiteral(",correct,")));

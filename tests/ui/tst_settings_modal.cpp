@@ -121,6 +121,20 @@ private Q_SLOTS:
                  AppContext::modalUnavailableReason(half));
     }
 
+    void statusBarSaysWhenTheProxyTokenIsMissing()
+    {
+        auto ctx = makeContext();
+        StatusSummary statusBar(*ctx);
+        ctx->settings().setModalEndpoint(
+            QStringLiteral("https://ws--kernel-rl-evaluator-evaluate-http.modal.run"));
+        // Usable as far as validate() goes, but the endpoint would answer 401: not "ready".
+        QTRY_COMPARE(statusBar.modalText(), QStringLiteral("Modal: proxy token missing"));
+        QVERIFY(!statusBar.modalText().contains(QStringLiteral("ready")));
+        ctx->settings().setModalProxyKey(QStringLiteral("wk-abc"));
+        ctx->settings().setModalProxySecret(QStringLiteral("ws-def"));
+        QTRY_VERIFY(statusBar.modalText().endsWith(QStringLiteral("ready")));
+    }
+
     void filledSettingsMakeModalEvaluate()
     {
         kwtest::EndpointDouble dbl;

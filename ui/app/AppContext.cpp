@@ -11,6 +11,9 @@
 #include "models/HistoryModel.h"
 #include "models/HistoryPoller.h"
 
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +34,12 @@ AppContext::AppContext(const Options& options, QObject* parent)
       m_evals(new EvalService(this)), m_devices(new DeviceInventory(this))
 {
     initKwuiResources();
+    m_draftsPath = options.draftsFile;
+    if (m_draftsPath.isEmpty() && !options.settingsFile.isEmpty())
+        m_draftsPath = QFileInfo(options.settingsFile).dir().filePath(u"unsaved-editors.json"_s);
+    if (m_draftsPath.isEmpty())
+        m_draftsPath =
+            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/unsaved-editors.json"_s;
     m_filtered->setSourceModel(m_history);
     installLocalBackend();
     installModalBackend();

@@ -34,6 +34,9 @@ public:
         QString settingsFile;      // empty: the user's QSettings
         QString historyPath;       // empty: from settings
         bool startServices = true; // open the store, poll it, query devices
+        // Unsaved editor text kept across restarts. Empty: beside settingsFile when that is
+        // set (tests, screenshots), else under QStandardPaths::AppDataLocation.
+        QString draftsFile;
     };
 
     explicit AppContext(const Options& options, QObject* parent = nullptr);
@@ -48,6 +51,7 @@ public:
     std::shared_ptr<HistoryStore> store() const { return m_store; }
     QString storeError() const { return m_storeError; }
     QString historyPath() const { return m_historyPath; }
+    QString draftsPath() const { return m_draftsPath; }
     bool storeReady() const { return m_storeOpened; }
 
     // Opens (or re-opens) the store off the UI thread; emits storeOpened or storeFailed.
@@ -87,6 +91,7 @@ private:
     std::shared_ptr<HistoryStore> m_store;
     QFutureWatcher<Opened> m_opening;
     QString m_historyPath;
+    QString m_draftsPath;
     QString m_storeError;
     bool m_storeOpened = false;
     bool m_customFactory = false;

@@ -30,7 +30,7 @@ MainWindow::MainWindow(AppContext& ctx, const PanelRegistry& registry, QWidget* 
     setWindowIcon(Icons::app());
 
     m_sidebar->setObjectName(u"sidebar"_s);
-    m_sidebar->setFixedWidth(176);
+    m_sidebar->setFixedWidth(160);
     m_sidebar->setIconSize(QSize(22, 22));
     m_sidebar->setFrameShape(QFrame::NoFrame);
     m_sidebar->setSpacing(2);
@@ -216,6 +216,12 @@ void MainWindow::saveWindowState()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    for (Panel* p : m_panels) {
+        if (!p->confirmClose()) {
+            event->ignore();
+            return;
+        }
+    }
     if (m_persistent)
         saveWindowState();
     QMainWindow::closeEvent(event);

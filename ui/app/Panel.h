@@ -35,6 +35,8 @@ public:
     QList<QAction*> panelActions() const { return m_actions; }
     // Called before the window closes: persist splitter sizes and the like through Settings.
     virtual void saveState() {}
+    // Asked before the main window closes; false keeps the window open (the user cancelled).
+    virtual bool confirmClose() { return true; }
     // Headless rendering with --demo: put something representative on screen.
     virtual void prepareScreenshot() {}
     // True while the panel is still loading what a screenshot should show.

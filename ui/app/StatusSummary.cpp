@@ -5,6 +5,7 @@
 #include "app/EvalService.h"
 #include "app/Format.h"
 #include "app/Settings.h"
+#include "modal/ModalConfig.h"
 
 #include <QFrame>
 #include <QHBoxLayout>
@@ -65,7 +66,15 @@ void StatusSummary::update()
     m_target->setText(target);
     // Modal: ready with its GPU type, or not set up (the tooltip says what to do).
     const QString reason = e->unavailableReason(u"modal"_s);
-    if (reason.isEmpty()) {
+    const ModalConfig modal = m_ctx.settings().modalConfig();
+    if (reason.isEmpty() && modal.proxyKey.empty() && modal.proxySecret.empty()) {
+        // The evaluator's endpoint requires proxy auth: without a token the first submit gets 401.
+        m_modal->setText(tr("Modal: proxy token missing"));
+        m_modal->setToolTip(
+            tr("The endpoint answers 401 without a proxy token. Create one in the Modal "
+               "dashboard (Settings › Proxy auth tokens) and enter its key and secret in "
+               "Settings › Modal, or set KERNELWATCH_PROXY_KEY and KERNELWATCH_PROXY_SECRET."));
+    } else if (reason.isEmpty()) {
         const QString d = e->targetDescription(u"modal"_s);
         m_modal->setText(d.isEmpty() ? tr("Modal: ready") : d.section(u" at "_s, 0, 0) + tr(" ready"));
         m_modal->setToolTip(d);

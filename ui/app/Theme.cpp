@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QWidget>
 
 using namespace Qt::StringLiterals;
 
@@ -93,6 +94,11 @@ void Theme::apply(Settings::Theme theme)
         QApplication::setPalette(platform);
         break;
     }
+    // Style sheets resolve palette(...) when they are applied: set them again so the sidebar,
+    // the result card and the banners follow the new palette instead of keeping the old one.
+    for (QWidget* w : QApplication::allWidgets())
+        if (!w->styleSheet().isEmpty())
+            w->setStyleSheet(w->styleSheet());
 }
 
 bool Theme::isDark()

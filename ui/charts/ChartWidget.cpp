@@ -31,7 +31,24 @@ ChartWidget::ChartWidget(const QString& title, QWidget* parent)
     m_empty->setPositionAlignment(Qt::AlignCenter);
     m_empty->setClipToAxisRect(false);
     m_empty->setVisible(false);
-    setToolTip(tr("Wheel: zoom · drag: pan · double-click: reset · right-click: save"));
+}
+
+QString ChartWidget::helpText()
+{
+    return tr("Wheel: zoom · drag: pan · double-click: reset · right-click: save");
+}
+
+bool ChartWidget::event(QEvent* event)
+{
+    // The pointer rested: a point's tooltip stays; the help shows only away from the data. (A
+    // widget tool tip here replaced the point's tooltip a second after the pointer stopped.)
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString tip = tooltipAt(help->pos());
+        QToolTip::showText(help->globalPos(), tip.isEmpty() ? helpText() : tip, this);
+        return true;
+    }
+    return QCustomPlot::event(event);
 }
 
 QColor ChartWidget::textColor() const

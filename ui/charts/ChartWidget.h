@@ -18,6 +18,7 @@ public:
     bool savePdfTo(const QString& path) { return savePdf(path); }
     void setEmptyMessage(const QString& text); // shown centred when there is nothing to plot
     QString title() const { return m_titleText; }
+    static QString helpText(); // shown when the pointer rests away from the data
 
 protected:
     virtual QString tooltipAt(const QPoint& pos) const;
@@ -27,6 +28,7 @@ protected:
     QColor gridColor() const;
     QColor backgroundColor() const;
 
+    bool event(QEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;

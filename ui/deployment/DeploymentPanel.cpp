@@ -10,9 +10,11 @@
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTime>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -90,9 +92,15 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     connect(m_stopContainer, &QPushButton::clicked, this, &DeploymentPanel::stopSelectedContainer);
     connect(m_containerView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             [this] { m_stopContainer->setEnabled(m_containerView->selectionModel()->hasSelection()); });
+    // The outcome of the last Stop stays until the next one (the poll status is rewritten every
+    // few seconds).
+    m_actionStatus = new QLabel(conBox);
+    m_actionStatus->setObjectName(QStringLiteral("containerActionStatus"));
+    makeWrapping(m_actionStatus);
+    m_actionStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* cr = new QHBoxLayout;
-    cr->addStretch(1);
-    cr->addWidget(m_stopContainer);
+    cr->addWidget(m_actionStatus, 1);
+    cr->addWidget(m_stopContainer, 0, Qt::AlignTop);
     cl->addLayout(cr);
     lists->addWidget(appBox);
     lists->addWidget(conBox);
@@ -221,19 +229,39 @@ void DeploymentPanel::pollNow()
         });
 }
 
+QString DeploymentPanel::containerActionText() const
+{
+    return m_actionStatus->text();
+}
+
 void DeploymentPanel::stopSelectedContainer()
 {
     const QModelIndexList sel = m_containerView->selectionModel()->selectedRows();
     if (sel.isEmpty())
         return;
     const std::string id = m_containers->keyAt(sel.first().row()).toStdString();
+    QMessageBox ask(QMessageBox::Question, tr("Stop container"), tr("Stop container %1?").arg(q(id)),
+                    QMessageBox::NoButton, this);
+    ask.setObjectName(QStringLiteral("stopContainerPrompt"));
+    ask.setInformativeText(tr("Evaluations running in it fail; Modal starts a new container for the next "
+                              "request."));
+    QPushButton* stop = ask.addButton(tr("Stop container"), QMessageBox::DestructiveRole);
+    ask.addButton(QMessageBox::Cancel);
+    ask.setDefaultButton(QMessageBox::Cancel);
+    ask.exec();
+    if (ask.clickedButton() != stop)
+        return;
     m_stopContainer->setEnabled(false);
-    m_pollStatus->setText(tr("Stopping %1…").arg(q(id)));
+    m_actionStatus->setStyleSheet({});
+    m_actionStatus->setText(tr("Stopping %1…").arg(q(id)));
     async::run(
         this, [cli = m_ctx.settings().modalCli(), id] { return cli.stopContainer(id); },
         [this, id](ModalCliResult<bool> r) {
-            m_pollStatus->setText(r.ok() ? tr("Stopped %1").arg(q(id))
-                                         : tr("✗ Stop %1: %2").arg(q(id), q(r.diagnosis.message())));
+            m_actionStatus->setText(
+                r.ok() ? tr("Stopped %1 at %2.")
+                             .arg(q(id), QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))
+                       : tr("✗ Stop %1: %2").arg(q(id), q(r.diagnosis.message())));
+            m_actionStatus->setStyleSheet(r.ok() ? QString() : QStringLiteral("color: #c0392b;"));
             pollNow();
         });
 }

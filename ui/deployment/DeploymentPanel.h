@@ -45,6 +45,8 @@ public:
     QString stageText() const { return m_launch->stageText(); }
     bool following() const { return m_logBox->following(); }
     QString followStatus() const { return m_logBox->followStatus(); }
+    QTableView* containerView() const { return m_containerView; }
+    QString containerActionText() const;
 
     static constexpr int kPollMs = 5000;
     static constexpr int kMaxPollMs = 60000;
@@ -74,6 +76,7 @@ private:
     QTableView* m_containerView = nullptr;
     QPushButton* m_stopContainer = nullptr;
     QLabel* m_pollStatus = nullptr;
+    QLabel* m_actionStatus = nullptr;
     ModalLogBox* m_logBox = nullptr;
 
     QTimer m_pollTimer;

@@ -17,6 +17,9 @@ QTableView* makeTable(QAbstractItemModel* model, QWidget* parent)
     v->horizontalHeader()->setStretchLastSection(true);
     v->setAlternatingRowColors(true);
     v->setWordWrap(false);
+    // Ids and names share long prefixes ("ta-01K…", "ap-Q2V…"): keep both ends visible; the
+    // tooltip has the whole text.
+    v->setTextElideMode(Qt::ElideMiddle);
     return v;
 }
 

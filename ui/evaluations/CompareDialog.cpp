@@ -158,17 +158,26 @@ void CompareDialog::fillNumbers()
         QString name, a, b;
         int better = 0; // -1: A, 1: B
     };
-    auto cmpLower = [](const std::optional<double>& x, const std::optional<double>& y) {
-        if (!x || !y || *x == *y)
-            return 0;
-        return *x < *y ? -1 : 1;
+    // Only a significant difference is marked: non-overlapping 95 % intervals, trustworthy timing.
+    const int faster = significantlyFaster(a, b);
+    auto speedupText = [](const EvalResult& r) {
+        QString t = Format::speedup(r.speedup);
+        if (r.speedup && r.speedupCi)
+            t += u" (%1\u2013%2)"_s.arg(QString::number(r.speedupCi->low, 'f', 2),
+                                        QString::number(r.speedupCi->high, 'f', 2));
+        return t;
+    };
+    auto timingVerdict = [](const EvalResult& r) {
+        return r.timingQuality && !r.timingQuality->verdict.empty()
+                   ? QString::fromStdString(r.timingQuality->verdict)
+                   : QObject::tr("not judged");
     };
     const std::vector<Row> rows = {
         {tr("Status"), StatusStyle::label(a.status), StatusStyle::label(b.status), 0},
-        {tr("Speedup"), Format::speedup(a.speedup), Format::speedup(b.speedup),
-         -cmpLower(a.speedup, b.speedup)},
+        {tr("Speedup"), speedupText(a), speedupText(b), faster},
+        {tr("Timing"), timingVerdict(a), timingVerdict(b), 0},
         {tr("Kernel runtime"), stats(a.runtimeMs, a.runtimeStats), stats(b.runtimeMs, b.runtimeStats),
-         cmpLower(a.runtimeMs, b.runtimeMs)},
+         faster},
         {tr("Baseline runtime"), stats(a.baselineRuntimeMs, a.baselineStats),
          stats(b.baselineRuntimeMs, b.baselineStats), 0},
         {tr("Tests passed"), tr("%1 / %2").arg(a.testsPassed).arg(a.testsTotal),
@@ -198,8 +207,13 @@ void CompareDialog::fillNumbers()
             w->setFont(f);
         }
         if (r.a != r.b) {
-            ia->setToolTip(tr("differs"));
-            ib->setToolTip(tr("differs"));
+            const bool timed = r.name == tr("Speedup") || r.name == tr("Kernel runtime");
+            const QString tip = timed && r.better == 0
+                                    ? tr("differs, but not significantly: the 95 % intervals overlap, one is "
+                                         "missing, or the timing was noisy")
+                                    : tr("differs");
+            ia->setToolTip(tip);
+            ib->setToolTip(tip);
         }
         m_numbers->setItem(i, 1, ia);
         m_numbers->setItem(i, 2, ib);

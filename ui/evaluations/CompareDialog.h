@@ -28,6 +28,7 @@ public:
 
     bool ready() const { return m_a.has_value() && m_b.has_value(); }
     int changedLines() const { return m_changed; }
+    QTableWidget* numbers() const { return m_numbers; }
 
 private:
     using Pair = std::pair<std::optional<EvalResult>, std::optional<EvalResult>>;

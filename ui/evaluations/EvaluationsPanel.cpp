@@ -77,6 +77,9 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     m_export->setMenu(exportMenu);
     m_message->setWordWrap(true);
     m_message->hide();
+    m_messageTimer.setSingleShot(true);
+    m_messageTimer.setInterval(kMessageMs);
+    connect(&m_messageTimer, &QTimer::timeout, m_message, &QWidget::hide);
 
     auto* actions = new QHBoxLayout;
     actions->addWidget(m_rerun);
@@ -181,6 +184,16 @@ void EvaluationsPanel::showMessage(const QString& text, bool error)
               : u"QLabel { border: 1px solid palette(mid); border-left: 4px solid palette(highlight);"
                 " border-radius: 4px; padding: 6px 8px; background: palette(base); }"_s);
     m_message->show();
+    // Done-messages (an export) go away by themselves; errors stay until the next message.
+    if (error)
+        m_messageTimer.stop();
+    else
+        m_messageTimer.start();
+}
+
+QString EvaluationsPanel::messageText() const
+{
+    return m_message->isHidden() ? QString() : m_message->text();
 }
 
 std::vector<std::int64_t> EvaluationsPanel::selectedRowIds() const

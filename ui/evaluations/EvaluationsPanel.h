@@ -4,6 +4,7 @@
 #include "evaluations/HistoryExporter.h"
 
 #include <QFutureWatcher>
+#include <QTimer>
 
 #include <atomic>
 #include <memory>
@@ -42,6 +43,9 @@ public:
     void exportTo(const QString& path, HistoryExporter::Format format);
     void rerunSelected();
     void compareSelected();
+    // The message line above the table (empty while hidden). Done-messages hide after kMessageMs.
+    QString messageText() const;
+    static constexpr int kMessageMs = 6000;
 
 Q_SIGNALS:
     void exportFinished(int written, const QString& error);
@@ -62,6 +66,7 @@ private:
     QPushButton* m_compare;
     QToolButton* m_export;
     QLabel* m_message;
+    QTimer m_messageTimer;
     std::int64_t m_currentRowId = 0;
     QFutureWatcher<HistoryExporter::Outcome> m_exportWatcher;
     std::shared_ptr<std::atomic<bool>> m_exportCancel;

@@ -38,7 +38,9 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
 {
     m_text->setPlaceholderText(tr("Search problem, run, GPU, backend, status…"));
     m_text->setClearButtonEnabled(true);
-    m_text->setMinimumWidth(220);
+    // Narrow enough that the bar fits a 1024 px window beside the sidebar; wider windows give
+    // the extra room to the search and problem fields (stretch 3 and 2).
+    m_text->setMinimumWidth(150);
 
     m_status->setPopupMode(QToolButton::InstantPopup);
     m_status->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -69,12 +71,16 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
 
     m_problem->setEditable(true);
     m_problem->setInsertPolicy(QComboBox::NoInsert);
-    m_problem->setMinimumWidth(200);
+    m_problem->setMinimumWidth(140);
     m_problem->lineEdit()->setPlaceholderText(tr("All problems"));
     m_problem->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_problem->completer()->setFilterMode(Qt::MatchContains);
     m_problem->completer()->setCaseSensitivity(Qt::CaseInsensitive);
-    m_source->setMinimumWidth(110);
+    m_source->setMinimumWidth(90);
+    for (QComboBox* c : {m_problem, m_source, m_range}) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(8);
+    }
     for (int r = 0; r <= static_cast<int>(HistoryFilterSpec::TimeRange::Custom); ++r)
         m_range->addItem(HistoryFilterSpec::rangeLabel(static_cast<HistoryFilterSpec::TimeRange>(r)), r);
     for (QDateTimeEdit* e : {m_from, m_to}) {

@@ -55,9 +55,8 @@ HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::ve
             const std::vector<HistoryRow> rows = store.rows(q);
             if (rows.empty())
                 break;
-            std::vector<EvalResult> results;
-            if (format != Format::Csv)
-                results = store.results(q); // same query, same rows, same order
+            // Same query, same rows, same order. CSV needs them for the error and the interval.
+            const std::vector<EvalResult> results = store.results(q);
             for (std::size_t i = 0; i < rows.size(); ++i) {
                 const HistoryRow& r = rows[i];
                 while (next < rowIds.size() && rowIds[next] < r.rowId)
@@ -69,7 +68,8 @@ HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::ve
                 ++next;
                 bool ok = true;
                 if (format == Format::Csv) {
-                    ok = write(kw::exportfmt::csvRow(r));
+                    const bool same = i < results.size() && results[i].id == r.id;
+                    ok = write(kw::exportfmt::csvRow(r, same ? &results[i] : nullptr));
                 } else if (i < results.size() && results[i].id == r.id) {
                     if (format == Format::Jsonl)
                         ok = write(kw::exportfmt::jsonlLine(results[i]));

@@ -1,4 +1,5 @@
 #include "settings/SettingsPanel.h"
+#include "widgets/WheelGuard.h"
 
 #include "app/AppContext.h"
 #include "app/DeviceInventory.h"
@@ -90,6 +91,7 @@ SettingsPanel::SettingsPanel(AppContext& ctx, QWidget* parent)
 
     connect(ctx.devices(), &DeviceInventory::changed, this, &SettingsPanel::updateGpus);
     updateGpus();
+    WheelGuard::install(this);
 }
 
 void SettingsPanel::addSection(const QString& title, QWidget* content)
@@ -231,6 +233,8 @@ QWidget* SettingsPanel::defaultsSection()
     perf->setRange(1, 10000);
     perf->setValue(s.perfTrials());
     connect(perf, &QSpinBox::valueChanged, &s, &Settings::setPerfTrials);
+    perf->setToolTip(tr("An upper bound: trials are added until the relative standard error of the median is "
+                        "≤ 0.5 % or the time budget ends; the number that ran is shown with the result."));
     auto* precision = new QComboBox(w);
     precision->addItems({u"fp32"_s, u"fp16"_s, u"bf16"_s});
     precision->setCurrentText(s.precision());

@@ -10,7 +10,10 @@ namespace kw::ui {
 
 class CodeEditor;
 
-// A titled code editor that loads files (Open…, drag and drop) off the UI thread.
+// A titled code editor that loads files (Open…, drag and drop) off the UI thread and saves
+// them (Save, Save As…: Ctrl+S, Ctrl+Shift+S while the editor has focus). The header shows the
+// file name with " •" while the text has unsaved changes. Opening or dropping a file over
+// unsaved text asks first (UnsavedPrompt).
 class EditorPane : public QWidget
 {
     Q_OBJECT
@@ -19,16 +22,34 @@ public:
     ~EditorPane() override;
 
     CodeEditor* editor() const { return m_editor; }
+    QString title() const;
     QString text() const;
     QString path() const { return m_path; }
+    // Replaces the text; the pane is unmodified afterwards.
     void setText(const QString& text, const QString& path = {});
+    // Puts back text that was never saved (after a restart): the pane is modified afterwards.
+    void restoreUnsaved(const QString& text, const QString& path);
     void loadFile(const QString& path); // async: fileLoaded or loadFailed follows
     void openDialog();
     bool loading() const { return m_watcher.isRunning(); }
 
+    bool isModified() const;
+    // A name for prompts and the header: the file name, or the title when there is no file.
+    QString displayName() const;
+    // Save writes to path() (Save As… for a built-in sample or a text without a file).
+    // Both return false when nothing was written (cancelled or failed; saveFailed says why).
+    bool save();
+    bool saveAs();
+    bool saveTo(const QString& path);
+    QString headerText() const;
+
 Q_SIGNALS:
     void fileLoaded(const QString& path);
     void loadFailed(const QString& message);
+    void saved(const QString& path);
+    void saveFailed(const QString& message);
+    void modifiedChanged(bool modified);
+    void textEdited();
 
 private:
     struct Loaded
@@ -40,11 +61,13 @@ private:
     QLabel* m_title;
     QLabel* m_pathLabel;
     QToolButton* m_open;
+    QToolButton* m_save;
     CodeEditor* m_editor;
     QString m_path;
     QString m_placeholder;
     QString m_pending;
     QFutureWatcher<Loaded> m_watcher;
+    bool m_settingText = false;
 };
 
 } // namespace kw::ui

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QObject>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -69,6 +70,16 @@ KernelBenchScan KernelBenchScanner::scan(const QString& dir)
     if (out.problems.empty())
         out.error = QObject::tr("The level folders in %1 hold no .py problem files.").arg(out.root);
     return out;
+}
+
+QString KernelBenchScanner::problemIdForPath(const QString& path)
+{
+    const QFileInfo f(path);
+    const QString dir = f.absoluteDir().dirName();
+    static const QRegularExpression level(u"^level[1-9]$"_s);
+    if (level.match(dir).hasMatch())
+        return dir + u'/' + f.completeBaseName();
+    return f.completeBaseName();
 }
 
 } // namespace kw::ui

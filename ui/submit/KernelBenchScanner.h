@@ -28,6 +28,9 @@ class KernelBenchScanner
 {
 public:
     static KernelBenchScan scan(const QString& dir);
+    // The problem id of a file: "level1/19_ReLU" for …/level1/19_ReLU.py (as in the browser),
+    // else the file's base name. The same file gets the same id however it was opened.
+    static QString problemIdForPath(const QString& path);
 };
 
 } // namespace kw::ui

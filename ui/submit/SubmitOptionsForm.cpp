@@ -1,4 +1,5 @@
 #include "submit/SubmitOptionsForm.h"
+#include "widgets/WheelGuard.h"
 
 #include "app/Settings.h"
 #include "modal/ModalGpu.h"
@@ -46,7 +47,10 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     m_correctTrials->setRange(1, 100);
     m_correctTrials->setToolTip(tr("Seeded correctness trials (KernelBench's num_correct_trials)"));
     m_perfTrials->setRange(1, 10000);
-    m_perfTrials->setToolTip(tr("Timed runs for kernel and baseline (num_perf_trials)"));
+    m_perfTrials->setToolTip(
+        tr("Timed runs for kernel and baseline (num_perf_trials), an upper bound: trials are added until "
+           "the relative standard error of the median is ≤ 0.5 % or the time budget ends; the number that "
+           "ran is shown with the result."));
     m_measurePerf->setChecked(true);
     m_precision->addItem(u"fp32"_s);
     m_precision->addItem(u"fp16"_s);
@@ -70,6 +74,7 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     form->addRow(tr("Timeout"), m_timeout);
     form->addRow(tr("Correctness trials"), m_correctTrials);
     form->addRow(tr("Performance trials"), perfRow);
+    form->labelForField(perfRow)->setToolTip(m_perfTrials->toolTip());
     form->addRow(tr("Precision"), m_precision);
 
     connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
@@ -78,6 +83,11 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     });
     connect(m_measurePerf, &QCheckBox::toggled, m_perfTrials, &QWidget::setEnabled);
     applyDefaults();
+    for (QComboBox* c : findChildren<QComboBox*>()) {
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        c->setMinimumContentsLength(12);
+    }
+    WheelGuard::install(this);
     updateTargetRows();
 }
 

@@ -7,10 +7,13 @@
 #include "app/Format.h"
 #include "app/Settings.h"
 #include "app/StatusStyle.h"
+#include "submit/EditorDrafts.h"
 #include "submit/EditorPane.h"
+#include "submit/KernelBenchScanner.h"
 #include "submit/ProblemBrowser.h"
 #include "submit/StageIndicator.h"
 #include "submit/SubmitOptionsForm.h"
+#include "submit/UnsavedPrompt.h"
 #include "widgets/CodeEditor.h"
 #include "widgets/ResultCard.h"
 
@@ -19,10 +22,13 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStyle>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -72,6 +78,9 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
       m_stage(new StageIndicator(this)), m_card(new ResultCard(this)),
       m_outer(new QSplitter(Qt::Horizontal, this)), m_editors(new QSplitter(Qt::Vertical, this))
 {
+    m_ref->setObjectName(u"reference"_s);
+    m_kernel->setObjectName(u"kernel"_s);
+    m_drafts = new EditorDrafts(ctx.draftsPath(), {m_ref, m_kernel}, this);
     // Toolbar: samples and file loading.
     auto* samples = new QToolButton(this);
     samples->setText(tr("Samples"));
@@ -127,7 +136,10 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(380);
+    // Wide enough for the column and a vertical scroll bar (a long result scrolls): nothing is
+    // cut off on the right, and with the sidebar and the editors it fits a 1024 px window.
+    scroll->setMinimumWidth(right->minimumSizeHint().width() +
+                            style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, scroll) + 4);
 
     m_browser->setMinimumWidth(150);
     m_outer->addWidget(m_browser);
@@ -136,7 +148,7 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     m_outer->setStretchFactor(0, 0);
     m_outer->setStretchFactor(1, 1);
     m_outer->setStretchFactor(2, 0);
-    m_outer->setSizes({210, 600, 420});
+    m_outer->setSizes({190, 620, 390});
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(10, 8, 10, 6);
@@ -156,19 +168,24 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
     connect(m_cancel, &QPushButton::clicked, this, &SubmitPanel::cancel);
     connect(m_options, &SubmitOptionsForm::targetChanged, this, &SubmitPanel::onTargetChanged);
-    connect(m_browser, &ProblemBrowser::problemChosen, this, [this](const QString& path, const QString& id) {
-        m_problemId = id;
-        m_ref->loadFile(path);
-    });
+    connect(m_browser, &ProblemBrowser::problemChosen, this,
+            [this](const QString& path, const QString& id) { openProblem(path, id); });
     for (EditorPane* pane : {m_ref, m_kernel}) {
         connect(pane, &EditorPane::loadFailed, this,
                 [this](const QString& msg) { showBanner(tr("%1. Pick another file.").arg(msg), true); });
+        connect(pane, &EditorPane::saveFailed, this, [this](const QString& msg) { showBanner(msg, true); });
+        connect(pane, &EditorPane::saved, this, [this, pane](const QString& path) {
+            if (pane == m_ref)
+                m_ctx.settings().setLastReferencePath(path);
+            else
+                m_ctx.settings().setLastKernelPath(path);
+            Q_EMIT m_ctx.statusMessage(tr("Saved %1").arg(path), 4000);
+        });
         connect(pane, &EditorPane::fileLoaded, this, [this, pane](const QString& path) {
             hideBanner();
             if (pane == m_ref) {
                 m_ctx.settings().setLastReferencePath(path);
-                if (!m_problemId.startsWith(u"level"_s) || !path.contains(m_problemId.section(u'/', 1)))
-                    m_problemId.clear();
+                m_problemId.clear(); // named after the file from now on (problemName)
             } else {
                 m_ctx.settings().setLastKernelPath(path);
             }
@@ -177,8 +194,7 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     connect(ctx.evals(), &EvalService::progress, this, &SubmitPanel::onProgress);
     connect(ctx.evals(), &EvalService::finished, this, &SubmitPanel::onFinished);
     connect(&ctx, &AppContext::submitRequested, this, [this](const EvalRequest& r, bool runNow) {
-        load(r);
-        if (runNow)
+        if (load(r) && runNow)
             submit();
     });
     auto updateDevices = [this] {
@@ -206,21 +222,59 @@ void SubmitPanel::restoreSession()
     const QString ref = m_ctx.settings().lastReferencePath();
     const QString kernel = m_ctx.settings().lastKernelPath();
     if (!ref.isEmpty() && !kernel.isEmpty() && QFileInfo::exists(ref) && QFileInfo::exists(kernel)) {
-        m_ref->loadFile(ref);
-        m_kernel->loadFile(kernel);
+        // A pane with unsaved text is restored below, not reloaded from its file.
+        if (!m_drafts->has(m_ref))
+            m_ref->loadFile(ref);
+        if (!m_drafts->has(m_kernel))
+            m_kernel->loadFile(kernel);
     } else {
         loadSample(u"relu-cpu"_s);
     }
+    const QStringList restored = m_drafts->restore();
+    if (restored.isEmpty())
+        return;
+    const QString when = m_drafts->savedAt().isValid()
+                             ? QLocale().toString(m_drafts->savedAt().toLocalTime(), QLocale::ShortFormat)
+                             : tr("the last session");
+    const QString text = tr("Restored unsaved text of %1 from %2: kernelwatch closed before it was saved. "
+                            "Save it with Ctrl+S.")
+                             .arg(QLocale().createSeparatedList(restored), when);
+    showBanner(text, false);
+    // The status bar is connected once the main window has placed every panel.
+    QTimer::singleShot(0, this, [this, text] { Q_EMIT m_ctx.statusMessage(text, 15000); });
 }
 
 void SubmitPanel::saveState()
 {
     m_ctx.settings().setPanelState(info().id, u"splitter"_s, m_outer->saveState());
     m_ctx.settings().setPanelState(info().id, u"editors"_s, m_editors->saveState());
+    m_drafts->writeNow();
 }
 
-void SubmitPanel::loadSample(const QString& sampleId)
+bool SubmitPanel::confirmClose()
 {
+    if (!UnsavedPrompt::confirm(this, {m_ref, m_kernel}, tr("quit")))
+        return false;
+    // Saved, or the user chose Discard: nothing is left to restore on the next start.
+    for (EditorPane* pane : {m_ref, m_kernel})
+        pane->editor()->setModified(false);
+    m_drafts->writeNow();
+    return true;
+}
+
+bool SubmitPanel::openProblem(const QString& path, const QString& problemId)
+{
+    if (!UnsavedPrompt::confirm(this, {m_ref}, tr("open %1").arg(problemId)))
+        return false;
+    m_problemId = problemId;
+    m_ref->loadFile(path);
+    return true;
+}
+
+bool SubmitPanel::loadSample(const QString& sampleId)
+{
+    if (!UnsavedPrompt::confirm(this, {m_ref, m_kernel}, tr("load a sample")))
+        return false;
     for (const Sample& s : kSamples) {
         if (sampleId != QLatin1String(s.id))
             continue;
@@ -234,17 +288,22 @@ void SubmitPanel::loadSample(const QString& sampleId)
         m_ctx.settings().setLastReferencePath({});
         m_ctx.settings().setLastKernelPath({});
         hideBanner();
-        return;
+        return true;
     }
+    return false;
 }
 
-void SubmitPanel::load(const EvalRequest& r)
+bool SubmitPanel::load(const EvalRequest& r)
 {
+    if (!UnsavedPrompt::confirm(this, {m_ref, m_kernel},
+                                tr("load evaluation %1").arg(QString::fromStdString(r.problem))))
+        return false;
     m_ref->setText(QString::fromStdString(r.refCode), QString::fromStdString(r.refPath));
     m_kernel->setText(QString::fromStdString(r.kernelCode), QString::fromStdString(r.kernelPath));
     m_options->loadFrom(r);
     m_problemId = QString::fromStdString(r.problem);
     hideBanner();
+    return true;
 }
 
 QString SubmitPanel::problemName() const
@@ -252,7 +311,7 @@ QString SubmitPanel::problemName() const
     if (!m_problemId.isEmpty())
         return m_problemId;
     if (!m_ref->path().isEmpty())
-        return QFileInfo(m_ref->path()).completeBaseName();
+        return KernelBenchScanner::problemIdForPath(m_ref->path());
     return u"untitled"_s;
 }
 
@@ -355,8 +414,12 @@ void SubmitPanel::onFinished(const EvalResult& result)
     if (QString::fromStdString(result.id) != m_currentId)
         return;
     m_card->showResult(result);
-    QString verdict = StatusStyle::label(result.status);
-    if (result.status == EvalStatus::Correct && result.speedup)
+    QString verdict = result.isCancelled() ? tr("cancelled") : StatusStyle::label(result.status);
+    if (result.status == EvalStatus::Correct && result.speedup && result.timingQuality &&
+        result.timingQuality->untrustworthy())
+        verdict = tr("%1, speedup not reliable (%2 timing)")
+                      .arg(verdict, QString::fromStdString(result.timingQuality->verdict));
+    else if (result.status == EvalStatus::Correct && result.speedup)
         verdict = tr("%1, %2 speedup").arg(verdict, Format::speedup(result.speedup));
     m_stage->finish(tr("Finished: %1.").arg(verdict));
     updateButtons();

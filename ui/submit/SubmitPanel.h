@@ -10,6 +10,7 @@ class QToolButton;
 
 namespace kw::ui {
 
+class EditorDrafts;
 class EditorPane;
 class ProblemBrowser;
 class ResultCard;
@@ -26,13 +27,17 @@ public:
     static PanelInfo info();
 
     void saveState() override;
+    bool confirmClose() override;
     void prepareScreenshot() override;
     bool busy() const override;
 
     // Sample ids: relu-cpu, swish-cuda, swish-triton, softmax-cuda, softmax-triton, matmul-cuda,
     // matmul-triton
-    void loadSample(const QString& sampleId);
-    void load(const EvalRequest& request);
+    // Both ask first when an editor has unsaved changes; false when the user cancelled.
+    bool loadSample(const QString& sampleId);
+    bool load(const EvalRequest& request);
+    // Opens a problem file in the reference editor (as a double-click in the browser does).
+    bool openProblem(const QString& path, const QString& problemId);
     QString submit(); // returns the request id, empty when refused (the banner says why)
     void cancel();
     QString currentRequestId() const { return m_currentId; }
@@ -40,6 +45,8 @@ public:
     EditorPane* referencePane() const { return m_ref; }
     EditorPane* kernelPane() const { return m_kernel; }
     SubmitOptionsForm* options() const { return m_options; }
+    EditorDrafts* drafts() const { return m_drafts; }
+    QString problemName() const;
     QString bannerText() const;
 
 private:
@@ -49,7 +56,6 @@ private:
     void onProgress(const QString& id, kw::EvalStage stage, double elapsedS, const QString& detail);
     void onFinished(const kw::EvalResult& result);
     void updateButtons();
-    QString problemName() const;
     void restoreSession();
 
     ProblemBrowser* m_browser;
@@ -63,6 +69,7 @@ private:
     ResultCard* m_card;
     QSplitter* m_outer;
     QSplitter* m_editors;
+    EditorDrafts* m_drafts;
     QString m_currentId;
     QString m_problemId; // from the KernelBench browser or a sample
 };

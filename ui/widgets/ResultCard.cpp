@@ -5,10 +5,11 @@
 
 #include <QEvent>
 #include <QFontDatabase>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QVBoxLayout>
 
@@ -60,15 +61,50 @@ QString hostCallText(const EvalResult& r)
     return QObject::tr("kernel %1 · reference %2   (launch cost, not in the runtimes)")
         .arg(Format::milliseconds(cand), Format::milliseconds(ref));
 }
+QString intervalText(const SpeedupInterval& ci)
+{
+    return u"(%1\u2013%2)"_s.arg(QString::number(ci.low, 'f', 2), QString::number(ci.high, 'f', 2));
+}
+
+QString qualityText(const EvalResult& r)
+{
+    QStringList parts;
+    if (r.timingQuality) {
+        const auto& q = *r.timingQuality;
+        if (q.verdict == "noisy")
+            parts << QObject::tr("Noisy: the speedup is not reliable.");
+        else if (q.verdict == "unreliable")
+            parts << QObject::tr("Unreliable: the speedup cannot be trusted.");
+        else if (q.verdict == "reliable")
+            parts << QObject::tr("Reliable.");
+        for (const auto& reason : q.reasons)
+            parts << QString::fromStdString(reason);
+        if (!q.busyProcesses.empty()) {
+            QStringList busy;
+            for (const auto& b : q.busyProcesses)
+                busy << QString::fromStdString(b);
+            parts << QObject::tr("Busy at the time: %1.").arg(busy.join(u"; "_s));
+        }
+    }
+    // The trials that ran (adaptive: may differ from the number asked for).
+    const int kernelTrials =
+        r.runtimeStats ? r.runtimeStats->n : (r.timingQuality ? r.timingQuality->trials : 0);
+    const int baseTrials =
+        r.baselineStats ? r.baselineStats->n : (r.timingQuality ? r.timingQuality->baselineTrials : 0);
+    if (kernelTrials > 0)
+        parts << QObject::tr("%1 kernel and %2 baseline trials ran.").arg(kernelTrials).arg(baseTrials);
+    return parts.join(u' ');
+}
 } // namespace
 
 ResultCard::ResultCard(QWidget* parent)
-    : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_speedupNote(new QLabel(this)),
-      m_placeholder(new QLabel(this)), m_body(new QWidget(this)), m_form(new QFormLayout(m_body)),
-      m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)), m_tests(new QLabel(m_body)),
-      m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)), m_device(new QLabel(m_body)),
-      m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)), m_cost(new QLabel(m_body)),
-      m_problem(new QLabel(m_body)), m_error(new QLabel(this)),
+    : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_interval(new QLabel(this)),
+      m_speedupNote(new QLabel(this)), m_placeholder(new QLabel(this)), m_body(new QWidget(this)),
+      m_form(new QGridLayout(m_body)), m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)),
+      m_tests(new QLabel(m_body)), m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)),
+      m_device(new QLabel(m_body)), m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)),
+      m_cost(new QLabel(m_body)), m_problem(new QLabel(m_body)), m_quality(new QLabel(m_body)),
+      m_error(new QLabel), m_errorArea(new QScrollArea(this)),
       m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)), m_log(new QPlainTextEdit(this))
 {
     setFrameShape(QFrame::StyledPanel);
@@ -81,47 +117,76 @@ ResultCard::ResultCard(QWidget* parent)
     big.setPointSizeF(big.pointSizeF() * 2.0);
     big.setBold(true);
     m_speedup->setFont(big);
+    QFont mid = m_interval->font();
+    mid.setPointSizeF(mid.pointSizeF() * 1.25);
+    m_interval->setFont(mid);
+    m_interval->setObjectName(u"speedupInterval"_s);
+    m_interval->setToolTip(tr("95 % confidence interval of the speedup"));
     m_speedupNote->setForegroundRole(QPalette::PlaceholderText);
+    m_speedupNote->setWordWrap(true);
     m_placeholder->setWordWrap(true);
     m_placeholder->setForegroundRole(QPalette::PlaceholderText);
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setMinimumHeight(80);
 
-    auto* head = new QHBoxLayout;
-    head->addWidget(m_badge, 0, Qt::AlignVCenter);
-    head->addSpacing(12);
-    auto* sp = new QVBoxLayout;
-    sp->setSpacing(0);
-    sp->addWidget(m_speedup);
-    sp->addWidget(m_speedupNote);
-    head->addLayout(sp, 1);
+    // Badge, then the speedup with its interval, then the note: stacked, so that a long badge
+    // ("CORRECT · NOISY TIMING") and the interval fit a narrow column.
+    auto* head = new QVBoxLayout;
+    head->setSpacing(2);
+    auto* badgeRow = new QHBoxLayout;
+    badgeRow->addWidget(m_badge);
+    badgeRow->addStretch(1);
+    head->addLayout(badgeRow);
+    head->addSpacing(4);
+    auto* sp = new QHBoxLayout;
+    sp->setSpacing(8);
+    sp->addWidget(m_speedup, 0, Qt::AlignBaseline);
+    sp->addWidget(m_interval, 0, Qt::AlignBaseline);
+    sp->addStretch(1);
+    head->addLayout(sp);
+    head->addWidget(m_speedupNote);
 
+    // A grid, not a QFormLayout: Qt 6.4's QFormLayout::heightForWidth writes out of bounds when
+    // rows are hidden with setRowVisible (heap corruption seen with a cancelled result).
     m_form->setContentsMargins(0, 0, 0, 0);
-    m_form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
     m_form->setVerticalSpacing(4);
-    for (QLabel* v : {m_problem, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device, m_timings,
-                      m_hostCall, m_cost}) {
+    m_form->setHorizontalSpacing(8);
+    m_form->setColumnStretch(1, 1);
+    for (QLabel* v : {m_problem, m_quality, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device,
+                      m_timings, m_hostCall, m_cost}) {
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
-    m_form->addRow(tr("Problem"), m_problem);
-    m_form->addRow(tr("Kernel runtime"), m_runtime);
-    m_form->addRow(tr("Baseline runtime"), m_baseline);
-    m_form->addRow(tr("Tests passed"), m_tests);
-    m_form->addRow(tr("Max difference"), m_maxDiff);
-    m_form->addRow(tr("Flags"), m_flags);
-    m_form->addRow(tr("Device"), m_device);
-    m_form->addRow(tr("Time spent"), m_timings);
+    addRow(tr("Problem"), m_problem);
+    m_quality->setObjectName(u"timingQuality"_s);
+    m_quality->setToolTip(tr("The evaluator's judgement of its own timing: spread of the trials, "
+                             "load on the host, other busy processes."));
+    addRow(tr("Timing"), m_quality);
+    addRow(tr("Kernel runtime"), m_runtime);
+    addRow(tr("Baseline runtime"), m_baseline);
+    addRow(tr("Tests passed"), m_tests);
+    addRow(tr("Max difference"), m_maxDiff);
+    addRow(tr("Flags"), m_flags);
+    addRow(tr("Device"), m_device);
+    addRow(tr("Time spent"), m_timings);
     m_hostCall->setObjectName(u"hostCall"_s);
     m_hostCall->setToolTip(
         tr("Host (CPU) time until the call returned, median. On a GPU the runtimes count the "
            "GPU's work only: launch cost depends on the CPU the evaluation ran on."));
-    m_form->addRow(tr("Host per call"), m_hostCall);
-    m_form->addRow(tr("Cost"), m_cost);
+    addRow(tr("Host per call"), m_hostCall);
+    addRow(tr("Cost"), m_cost);
 
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setObjectName(u"errorBox"_s);
+    m_error->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    // A long traceback scrolls inside the card instead of pushing the buttons off the window.
+    m_errorArea->setWidget(m_error);
+    m_errorArea->setWidgetResizable(true);
+    m_errorArea->setFrameShape(QFrame::NoFrame);
+    m_errorArea->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_errorArea->setMaximumHeight(160);
+    m_errorArea->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_log->setFont(mono);
     m_log->setReadOnly(true);
@@ -135,9 +200,10 @@ ResultCard::ResultCard(QWidget* parent)
     l->addLayout(head);
     l->addWidget(m_placeholder);
     l->addWidget(m_body);
-    l->addWidget(m_error);
+    l->addWidget(m_errorArea);
     l->addWidget(m_logTitle);
-    l->addWidget(m_log, 1);
+    l->addWidget(m_log, 100);
+    l->addStretch(1); // keeps the rows together when there is no log
     showPlaceholder(tr("No result yet."));
 }
 
@@ -156,10 +222,15 @@ void ResultCard::styleBadge()
             " color: palette(mid); font-weight: 700; }"_s);
         return;
     }
-    const QColor c = StatusStyle::color(m_status);
+    // Correct, but the timing was noisy: no green, nothing that reads as a win.
+    // Cancelled by the user: neutral grey, not the red of an infrastructure failure.
+    const QColor c = m_cancelled   ? palette().color(QPalette::Dark)
+                     : m_untrusted ? QColor(0xb0, 0x6d, 0x12)
+                                   : StatusStyle::color(m_status);
     m_badge->setStyleSheet(u"QLabel { background: %1; color: white; border-radius: 6px; padding: 5px 12px;"
                            " font-weight: 700; letter-spacing: 1px; }"_s.arg(c.name()));
-    const QColor err = StatusStyle::color(EvalStatus::CompileError);
+    const QColor err =
+        m_cancelled ? palette().color(QPalette::Mid) : StatusStyle::color(EvalStatus::CompileError);
     QColor tint = err;
     tint.setAlpha(28);
     m_error->setStyleSheet(
@@ -176,16 +247,35 @@ QString ResultCard::badgeText() const
     return m_badge->text();
 }
 
+QString ResultCard::speedupText() const
+{
+    return m_interval->text().isEmpty() ? m_speedup->text() : m_speedup->text() + u' ' + m_interval->text();
+}
+
+QString ResultCard::speedupNote() const
+{
+    return m_speedupNote->text();
+}
+
+QString ResultCard::timingText() const
+{
+    return m_quality->isHidden() ? QString() : m_quality->text();
+}
+
 void ResultCard::showPlaceholder(const QString& text)
 {
     m_hasResult = false;
     m_badge->setText(tr("NO RESULT"));
     m_speedup->setText(Format::dash());
+    m_interval->clear();
     m_speedupNote->setText({});
     m_placeholder->setText(text);
     m_placeholder->show();
     m_body->hide();
-    m_error->hide();
+    m_win = false;
+    m_speedup->setStyleSheet({});
+    m_interval->setStyleSheet({});
+    m_errorArea->hide();
     m_logTitle->hide();
     m_log->hide();
     styleBadge();
@@ -196,32 +286,74 @@ void ResultCard::showLoading(const QString& text)
     showPlaceholder(text);
 }
 
+void ResultCard::addRow(const QString& name, QLabel* value)
+{
+    auto* label = new QLabel(name, m_body);
+    label->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    const int row = m_form->rowCount();
+    m_form->addWidget(label, row, 0);
+    m_form->addWidget(value, row, 1);
+    m_names.insert(value, label);
+}
+
 void ResultCard::setRow(QLabel* value, const QString& text)
 {
     value->setText(text);
-    m_form->setRowVisible(value, !text.isEmpty());
+    value->setVisible(!text.isEmpty());
+    if (QLabel* name = m_names.value(value))
+        name->setVisible(!text.isEmpty());
 }
 
 void ResultCard::showResult(const EvalResult& r)
 {
     m_hasResult = true;
     m_status = r.status;
-    m_badge->setText(StatusStyle::label(r.status).toUpper());
+    m_untrusted = r.status == EvalStatus::Correct && r.timingQuality && r.timingQuality->untrustworthy();
+    m_badge->setText(m_untrusted ? tr("%1 · %2 TIMING")
+                                       .arg(StatusStyle::label(r.status).toUpper(),
+                                            QString::fromStdString(r.timingQuality->verdict).toUpper())
+                                 : StatusStyle::label(r.status).toUpper());
     m_badge->setToolTip(StatusStyle::explanation(r.status));
+    m_cancelled = r.isCancelled();
+    if (m_cancelled) {
+        m_badge->setText(tr("CANCELLED"));
+        m_badge->setToolTip(tr("You stopped this evaluation before it finished."));
+    }
     m_placeholder->hide();
     m_body->show();
 
     m_speedup->setText(Format::speedup(r.speedup));
-    if (r.speedup && r.status == EvalStatus::Correct)
-        m_speedupNote->setText(*r.speedup >= 1.0 ? tr("faster than the PyTorch reference")
+    m_interval->setText(r.speedup && r.speedupCi ? intervalText(*r.speedupCi) : QString());
+    const WinVerdict win = significantWin(r);
+    m_win = r.speedup && win == WinVerdict::Win;
+    m_speedup->setStyleSheet(
+        m_win ? u"QLabel { color: %1; }"_s.arg(StatusStyle::color(EvalStatus::Correct).name()) : QString());
+    m_interval->setStyleSheet(m_speedup->styleSheet());
+    const bool untrusted = r.timingQuality && r.timingQuality->untrustworthy();
+    if (r.speedup && r.status == EvalStatus::Correct && untrusted)
+        m_speedupNote->setText(r.timingQuality->verdict == "noisy"
+                                   ? tr("not a reliable speedup: the timing was noisy (see Timing)")
+                                   : tr("not a reliable speedup: the timing was unreliable (see Timing)"));
+    else if (r.speedup && r.status == EvalStatus::Correct && r.speedupCi && win == WinVerdict::NotAWin)
+        m_speedupNote->setText(r.speedupCi->high < 1.0
+                                   ? tr("slower than the PyTorch reference")
+                                   : tr("no significant difference: the 95 % interval includes 1×"));
+    else if (r.speedup && r.status == EvalStatus::Correct && win == WinVerdict::Win)
+        m_speedupNote->setText(tr("faster than the PyTorch reference (95 % interval above 1×)"));
+    else if (r.speedup && r.status == EvalStatus::Correct)
+        m_speedupNote->setText(*r.speedup >= 1.0 ? tr("faster than the reference in this run; no confidence "
+                                                      "interval, so not counted as a win")
                                                  : tr("slower than the PyTorch reference"));
     else if (r.speedup)
         m_speedupNote->setText(tr("not counted: the result is not correct"));
+    else if (m_cancelled)
+        m_speedupNote->setText(tr("cancelled before it finished"));
     else
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
 
     setRow(m_problem, QString::fromStdString(r.request.problem));
+    setRow(m_quality, qualityText(r));
     setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
     setRow(m_baseline,
            r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
@@ -259,7 +391,7 @@ void ResultCard::showResult(const EvalResult& r)
     setRow(m_cost, r.costUsd ? Format::cost(r.costUsd)
                              : (r.request.target == "local" ? tr("free (local)") : QString()));
 
-    m_error->setVisible(!r.errorMessage.empty());
+    m_errorArea->setVisible(!r.errorMessage.empty());
     m_error->setText(QString::fromStdString(r.errorMessage));
     const bool showLog = !r.logTail.empty();
     m_logTitle->setVisible(showLog);

@@ -3,16 +3,19 @@
 #include "EvalResult.h"
 
 #include <QFrame>
+#include <QHash>
 
-class QFormLayout;
+class QGridLayout;
 class QLabel;
 class QPlainTextEdit;
+class QScrollArea;
 
 namespace kw::ui {
 
-// One evaluation at a glance: status badge, speedup, kernel and baseline runtimes with their
-// spread, tests passed, max difference, flags, the error with the log tail, device, host time
-// per call (GPU: shown, not counted in the runtimes), cost.
+// One evaluation at a glance: status badge, speedup with its 95 % interval (green only for a
+// significant win; noisy timing is said in words with the evaluator's reasons), kernel and baseline runtimes
+// with their spread, tests passed, max difference, flags, the error (scrolled when long) with the log tail,
+// device, host time per call (GPU: shown, not counted in the runtimes), cost.
 class ResultCard : public QFrame
 {
     Q_OBJECT
@@ -24,20 +27,28 @@ public:
     void showLoading(const QString& text);
     bool hasResult() const { return m_hasResult; }
     QString badgeText() const;
+    QString speedupText() const;
+    QString speedupNote() const;
+    QString timingText() const; // the timing-quality row: verdict, reasons, trials that ran
+    bool speedupShownAsWin() const { return m_win; }
+    QScrollArea* errorArea() const { return m_errorArea; }
 
 protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    void addRow(const QString& name, QLabel* value);
     void setRow(QLabel* value, const QString& text);
     void styleBadge();
 
     QLabel* m_badge;
     QLabel* m_speedup;
+    QLabel* m_interval;
     QLabel* m_speedupNote;
     QLabel* m_placeholder;
     QWidget* m_body;
-    QFormLayout* m_form;
+    QGridLayout* m_form;
+    QHash<QLabel*, QLabel*> m_names; // value → its name in the first column
     QLabel* m_runtime;
     QLabel* m_baseline;
     QLabel* m_tests;
@@ -48,11 +59,16 @@ private:
     QLabel* m_hostCall;
     QLabel* m_cost;
     QLabel* m_problem;
+    QLabel* m_quality;
     QLabel* m_error;
+    QScrollArea* m_errorArea;
     QLabel* m_logTitle;
     QPlainTextEdit* m_log;
     EvalStatus m_status = EvalStatus::Unknown;
     bool m_hasResult = false;
+    bool m_win = false;
+    bool m_untrusted = false;
+    bool m_cancelled = false;
 };
 
 } // namespace kw::ui

@@ -1,0 +1,80 @@
+// The window fits a 1024×700 screen: no panel asks for more, and at that size the Submit
+// buttons stay on the window even with a long traceback in the result card.
+#include "EvalResult.h"
+#include "app/AppContext.h"
+#include "app/MainWindow.h"
+#include "app/PanelRegistry.h"
+#include "submit/SubmitPanel.h"
+#include "widgets/ResultCard.h"
+
+#include <QPushButton>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace kw;
+using namespace kw::ui;
+
+class TestLayout : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void windowFits1024x700()
+    {
+        QTemporaryDir dir;
+        AppContext::Options o;
+        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
+        o.startServices = false;
+        AppContext ctx(o);
+        const PanelRegistry registry = PanelRegistry::builtin();
+        MainWindow window(ctx, registry);
+        window.setPersistent(false);
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // Each panel fits beside the sidebar.
+        QStringList tooWide;
+        for (const auto& entry : registry.entries()) {
+            const QSize m = window.panel(entry.info.id)->minimumSizeHint();
+            if (m.width() > 1024 - 160 || m.height() > 620)
+                tooWide << QStringLiteral("%1 %2×%3").arg(entry.info.id).arg(m.width()).arg(m.height());
+        }
+        QVERIFY2(tooWide.isEmpty(), qPrintable(tooWide.join(QStringLiteral(", "))));
+        const QSize min = window.minimumSizeHint().expandedTo(window.minimumSize());
+        QVERIFY2(min.width() <= 1024 && min.height() <= 700,
+                 qPrintable(QStringLiteral("minimum %1×%2").arg(min.width()).arg(min.height())));
+        for (const auto& entry : registry.entries()) {
+            window.showPanel(entry.info.id);
+            QApplication::processEvents();
+            QVERIFY2(
+                window.width() <= 1024,
+                qPrintable(entry.info.id + QStringLiteral(" widened the window to %1").arg(window.width())));
+        }
+
+        // A long traceback: Submit, Cancel and the stage stay inside the window.
+        window.showPanel(QStringLiteral("submit"));
+        auto* submit = qobject_cast<SubmitPanel*>(window.panel(QStringLiteral("submit")));
+        EvalResult r;
+        r.status = EvalStatus::RuntimeError;
+        for (int i = 0; i < 300; ++i)
+            r.errorMessage += "  File \"/tmp/kernel.py\", line " + std::to_string(i) + ", in forward\n";
+        r.logTail = r.errorMessage;
+        submit->resultCard()->showResult(r);
+        QApplication::processEvents();
+        // KW_SCREENSHOT_DIR: keep what this test looked at (resources/screenshots/issue13/).
+        if (const QString out = qEnvironmentVariable("KW_SCREENSHOT_DIR"); !out.isEmpty())
+            window.grab().save(out + QStringLiteral("/submit-traceback-1024x700.png"));
+        for (QPushButton* b : submit->findChildren<QPushButton*>()) {
+            if (b->text() != QStringLiteral("Submit") && b->text() != QStringLiteral("Cancel"))
+                continue;
+            const QRect onWindow(b->mapTo(&window, QPoint(0, 0)), b->size());
+            QVERIFY2(window.rect().contains(onWindow) &&
+                         b->visibleRegion().boundingRect().size() == b->size(),
+                     qPrintable(b->text()));
+        }
+    }
+};
+
+QTEST_MAIN(TestLayout)
+#include "tst_layout.moc"
