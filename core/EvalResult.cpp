@@ -50,13 +50,18 @@ bool EvalResult::isCancelled() const
 
 WinVerdict significantWin(const EvalResult& r)
 {
+    return significantlyAbove(r, 1.0);
+}
+
+WinVerdict significantlyAbove(const EvalResult& r, double p)
+{
     if (r.status != EvalStatus::Correct)
         return WinVerdict::NotAWin;
     if (r.timingQuality && r.timingQuality->untrustworthy())
         return WinVerdict::NotAWin;
     if (!r.speedupCi)
         return WinVerdict::Unknown;
-    return r.speedupCi->low > 1.0 ? WinVerdict::Win : WinVerdict::NotAWin;
+    return r.speedupCi->low > p ? WinVerdict::Win : WinVerdict::NotAWin;
 }
 
 int significantlyFaster(const EvalResult& a, const EvalResult& b)

@@ -113,6 +113,8 @@ struct EvalResult
 // interval of the speedup above 1. A correct, trustworthy result without an interval (stored
 // before intervals existed) is Unknown, never a Win.
 WinVerdict significantWin(const EvalResult& r);
+// The same against p× (fast_p): the whole 95 % interval above p.
+WinVerdict significantlyAbove(const EvalResult& r, double p);
 
 // Which of two results is significantly faster: -1 for a, 1 for b, 0 when the difference is
 // not significant or unknown (either not correct, either timing noisy or unreliable, either

@@ -2,8 +2,10 @@
 #include "Command.h"
 #include "EvalOptions.h"
 #include "ResultExport.h"
+#include "Scores.h"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace kw::cli {
 namespace {
@@ -19,6 +21,7 @@ int runHistory(const std::vector<std::string>& args)
         .option("run", "NAME", "only this training run or batch")
         .flag("json", "one JSON object per line (code omitted)")
         .flag("csv", "CSV with a header")
+        .flag("summary", "fast_0/1/2 and the geometric-mean speedup of the selected results (--limit 0: all)")
         .flag("help", "show this help");
     if (!p.parse(args)) {
         std::fprintf(stderr, "kernelwatch-cli history: %s\n", p.error().c_str());
@@ -51,6 +54,24 @@ int runHistory(const std::vector<std::string>& args)
     auto store = openStore(p.valueOr("db", HistoryStore::defaultPath()));
     if (!store)
         return ExitInfra;
+    if (p.has("summary")) {
+        const auto results = store->results(q);
+        const SpeedupScores scores = scoreResults(results);
+        if (p.has("json")) {
+            nlohmann::json j{{"results", scores.results}, {"correct", scores.correct}};
+            for (std::size_t i = 0; i < SpeedupScores::kThresholds.size(); ++i) {
+                const std::string key = "fast_" + std::to_string(int(SpeedupScores::kThresholds[i]));
+                j[key] = scores.fastShare(i);
+                j[key + "_unverified"] = scores.unverified[i];
+            }
+            j["geomean_speedup"] =
+                scores.geomeanSpeedup ? nlohmann::json(*scores.geomeanSpeedup) : nlohmann::json();
+            std::printf("%s\n", j.dump().c_str());
+        } else {
+            std::fputs(scores.describe().c_str(), stdout);
+        }
+        return ExitOk;
+    }
     if (p.has("json")) {
         for (const auto& r : store->results(q))
             std::fputs(exportfmt::jsonlLine(r).c_str(), stdout);

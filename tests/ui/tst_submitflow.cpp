@@ -91,7 +91,11 @@ private Q_SLOTS:
         const QString id = f.submit->submit();
         QVERIFY2(!id.isEmpty(), qPrintable(f.submit->bannerText()));
         QTRY_VERIFY_WITH_TIMEOUT(f.submit->resultCard()->hasResult(), 300000);
-        QCOMPARE(f.submit->resultCard()->badgeText(), QStringLiteral("CORRECT"));
+        // Correct; on a busy machine (the test suite runs in parallel) the CPU timing is rightly
+        // called unreliable or noisy, and the badge says so.
+        const QString badge = f.submit->resultCard()->badgeText();
+        QVERIFY2(badge == QStringLiteral("CORRECT") || badge.startsWith(QStringLiteral("CORRECT · ")),
+                 qPrintable(badge));
         QCOMPARE(f.ctx->evals()->finishedCount(), 1);
         // The stored result reaches the Evaluations table through the poller.
         QTRY_COMPARE_WITH_TIMEOUT(f.evals->table()->model()->rowCount(), 1, 10000);
