@@ -11,6 +11,7 @@
 #include "app/ScreenshotRunner.h"
 #include "app/Settings.h"
 #include "app/Theme.h"
+#include "training/TrainingPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -54,7 +55,11 @@ int main(int argc, char** argv)
                                    u"light"_s);
     const QCommandLineOption icons(u"render-icons"_s, u"Write the application icon as PNG files into DIR."_s,
                                    u"DIR"_s);
-    parser.addOptions({screenshot, panel, demo, theme, icons});
+    const QCommandLineOption follow(u"follow"_s,
+                                    u"Open the Training panel following this kernel_rl run directory (or a "
+                                    u"directory of runs)."_s,
+                                    u"DIR"_s);
+    parser.addOptions({screenshot, panel, demo, theme, icons, follow});
     parser.process(app);
 
     if (parser.isSet(icons))
@@ -73,5 +78,11 @@ int main(int argc, char** argv)
     kw::ui::Theme::apply(ctx.settings().theme());
     kw::ui::MainWindow window(ctx, kw::ui::PanelRegistry::builtin());
     window.show();
+    if (parser.isSet(follow)) {
+        if (auto* training = qobject_cast<kw::ui::TrainingPanel*>(window.panel(u"training"_s))) {
+            window.showPanel(u"training"_s);
+            training->follow(parser.value(follow));
+        }
+    }
     return app.exec();
 }
