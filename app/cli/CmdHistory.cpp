@@ -80,8 +80,11 @@ int runHistory(const std::vector<std::string>& args)
     const auto rows = store->rows(q);
     if (p.has("csv")) {
         std::fputs(exportfmt::csvHeader().c_str(), stdout);
-        for (const auto& r : rows)
-            std::fputs(exportfmt::csvRow(r).c_str(), stdout);
+        for (const auto& r : rows) {
+            const auto full =
+                store->find(r.id); // the interval, timing verdict and error live in the full result
+            std::fputs(exportfmt::csvRow(r, full ? &*full : nullptr).c_str(), stdout);
+        }
         return ExitOk;
     }
     std::printf("%-19s %-7s %-28s %-16s %-14s %9s %10s %10s\n", "time", "source", "problem", "target",

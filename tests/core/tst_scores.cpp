@@ -1,8 +1,13 @@
 // KernelBench-style scores (core/Scores): fast_0/1/2 count only correct results whose whole 95 %
 // speedup interval is above p with trustworthy timing; results without an interval are reported as
 // unverified, never counted; the geometric mean covers the correct results with a speedup.
+#include "HistoryStore.h"
 #include "Scores.h"
 
+#include "CliTestUtils.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
 
@@ -56,6 +61,36 @@ private Q_SLOTS:
         QVERIFY(std::fabs(*s.geomeanSpeedup - std::pow(2.5 * 1.5 * 1.2 * 9.9 * 3.0, 1.0 / 5)) < 1e-9);
         QVERIFY(s.describe().find("not counted") != std::string::npos);
         QVERIFY(!scoreResults({}).geomeanSpeedup);
+    }
+
+    void cliSummaryAndCsvCarryTheInterval()
+    {
+        const QString cli = kwtest::cliPath();
+        if (!QFile::exists(cli))
+            QSKIP("kernelwatch-cli is not built");
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("h.sqlite"));
+        {
+            HistoryStore store(db.toStdString());
+            EvalResult a = result(EvalStatus::Correct, 2.5, SpeedupInterval{2.4, 2.6});
+            a.id = a.request.id = "a";
+            a.createdAt = 100;
+            EvalResult b = result(EvalStatus::Correct, 1.2, SpeedupInterval{0.9, 1.5}, "noisy");
+            b.id = b.request.id = "b";
+            b.createdAt = 101;
+            store.addMany({a, b});
+        }
+        auto run = [&](const QStringList& args) {
+            QProcess p;
+            p.start(cli, QStringList{QStringLiteral("history"), QStringLiteral("--db"), db} + args);
+            p.waitForFinished(30000);
+            return p.readAllStandardOutput();
+        };
+        const QByteArray summary = run({QStringLiteral("--summary"), QStringLiteral("--json")});
+        QVERIFY2(summary.contains("\"fast_1\":0.5") && summary.contains("\"fast_2\":0.5"),
+                 summary.constData());
+        const QByteArray csv = run({QStringLiteral("--csv")});
+        QVERIFY2(csv.contains("2.4") && csv.contains("noisy"), csv.constData()); // columns filled, not empty
     }
 
     void aboveAThreshold()
