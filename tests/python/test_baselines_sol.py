@@ -187,9 +187,11 @@ def test_measured_above_the_table_replaces_it():
 def test_floor_leaves_out_inputs_the_outputs_do_not_depend_on():
     work = {"flops": 1.0, "flops_estimated": True, "input_bytes": 1 << 30, "output_bytes": 1 << 10,
             "param_bytes": 0, "bytes": float((1 << 30) + (1 << 10)), "precision": "fp32"}
-    s = sol.compute(_facts(work), 1.0, inputs_needed=False)
-    assert s["floor_ms"] == 0.0 and "no inputs" in s["floor_rule"]
+    s = sol.compute(_facts(work), 1.0, needed_input_bytes=0)
+    assert s["floor_ms"] == 0.0 and "depend on (0 of 1.02e+03 MiB)" in s["floor_rule"]
     assert not sol.faster_than_light(1e-6, s["floor_ms"])
+    half = sol.compute(_facts(work), 1.0, needed_input_bytes=1 << 29)
+    assert half["floor_bytes"] == 1 << 29 and half["time_ms"] == s["time_ms"]  # sol time: all bytes
 
 
 def test_faster_than_light_decision():
@@ -318,6 +320,28 @@ class _ScaledTimer(timing.Timer):
         return out, ms, h, s, c
 
 
+TWO_INPUTS_ONE_USED = """
+import torch
+import torch.nn as nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x, unused):
+        return torch.relu(x)
+
+
+def get_inputs():
+    return [torch.randn(64, 1024), torch.randn(256, 1024)]
+
+
+def get_init_inputs():
+    return []
+"""
+
+
 @pytest.fixture
 def in_process(tmp_path, monkeypatch):
     """Runs harness.Evaluation in this process (no fork, no sandbox) with faked device facts."""
@@ -330,7 +354,7 @@ def in_process(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sol, "device_facts", facts)
 
-    def run(scaled: bool):
+    def run(scaled: bool, ref=BIG_RELU):
         if scaled:
             monkeypatch.setattr(timing, "Timer", _ScaledTimer)
         else:
@@ -339,7 +363,7 @@ def in_process(tmp_path, monkeypatch):
         tmp.mkdir()
         ctx = ChildContext(target="cpu", cache_dir=str(tmp_path / "cache"), tmpdir=str(tmp), use_landlock=False,
                            threads=1)
-        req = make_request("relu", BIG_RELU.replace("class Model(", "class ModelNew("), ref_code=BIG_RELU,
+        req = make_request("relu", ref.replace("class Model(", "class ModelNew("), ref_code=ref,
                            num_perf_trials=20, perf_budget_s=3.0, seed_secret="ftl")
         try:
             return harness.Evaluation(req, ctx).run()
@@ -372,3 +396,14 @@ def test_timer_reporting_a_tenth_is_faster_than_light(in_process):
     assert "not physically possible" in cheat["error_message"]
     assert cheat["sol"]["floor_ms"] == pytest.approx(0.7 * t)
     assert cheat["runtime_ms"] < 0.8 * cheat["sol"]["floor_ms"]
+
+
+def test_floor_counts_only_the_inputs_the_outputs_depend_on(in_process):
+    run, _state = in_process
+    r = run(scaled=False, ref=TWO_INPUTS_ONE_USED)
+    assert r["status"] == "correct", r["error_message"]
+    s = r["sol"]
+    assert s["input_bytes"] == 4 * (64 + 256) * 1024
+    assert s["floor_bytes"] == 4 * 64 * 1024 * 2  # x read, output written (no L2 in the fake device)
+    assert "the inputs the outputs depend on" in s["floor_rule"]
+    assert s["bytes"] == 4 * (64 + 256 + 64) * 1024  # the roofline time still counts every input

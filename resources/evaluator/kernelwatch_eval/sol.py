@@ -314,10 +314,11 @@ def _tf(x: float) -> str:
     return f"{x / 1e12:.4g} TFLOP/s"
 
 
-def compute(facts: dict, runtime_ms: float, inputs_needed: bool = True) -> dict:
+def compute(facts: dict, runtime_ms: float, needed_input_bytes=None) -> dict:
     """The result's "sol" object from prepare()'s facts and the candidate's median runtime.
-    `inputs_needed`: false when the reference's outputs did not change with its inputs (two input
-    sets, same outputs): then no kernel needs to read them, and floor_ms leaves them out."""
+    `needed_input_bytes`: the bytes of the input tensors the outputs depend on (perf.py finds an
+    input unneeded when replacing it alone leaves the reference's outputs unchanged; no kernel has
+    to read such an input, so floor_ms leaves it out); None: all inputs."""
     if not facts or "unavailable" in facts:
         return {"unavailable": (facts or {}).get("unavailable", "no device facts")}
     dev, work = facts["device"], facts["work"]
@@ -346,7 +347,8 @@ def compute(facts: dict, runtime_ms: float, inputs_needed: bool = True) -> dict:
     t_cmp = work["flops"] / peak_flops
     time_ms = 1e3 * max(t_mem, t_cmp)
     l2 = int(dev.get("l2_bytes") or 0)
-    floor_bytes = (work["input_bytes"] if inputs_needed else 0) + max(0, work["output_bytes"] - l2)
+    need_in = work["input_bytes"] if needed_input_bytes is None else min(work["input_bytes"], needed_input_bytes)
+    floor_bytes = need_in + max(0, work["output_bytes"] - l2)
     floor_bw = max(row["bw"], m_bw)
     rt_s = float(runtime_ms) * 1e-3 if runtime_ms else 0.0
     out = {"device": dev["name"], "precision": prec, "flops": work["flops"],
@@ -359,7 +361,8 @@ def compute(facts: dict, runtime_ms: float, inputs_needed: bool = True) -> dict:
            "achieved_bytes_per_s": work["bytes"] / rt_s if rt_s else None,
            "floor_ms": 1e3 * floor_bytes / floor_bw,
            "floor_bytes": float(floor_bytes),
-           "floor_rule": ("inputs" if inputs_needed else "no inputs (the outputs do not depend on them)")
+           "floor_rule": ("inputs" if need_in == work["input_bytes"] else
+                          f"the inputs the outputs depend on ({need_in / 2**20:.3g} of {work['input_bytes'] / 2**20:.3g} MiB)")
            + f" + outputs beyond L2 ({l2 / 2**20:.0f} MiB) at {_tb(floor_bw)}; no FLOP term",
            "input_bytes": float(work["input_bytes"]), "output_bytes": float(work["output_bytes"]),
            "param_bytes": float(work["param_bytes"]), "flop_counter": work.get("flop_counter", ""),
