@@ -12,16 +12,20 @@
 from __future__ import annotations
 
 import os
+import sys
 import types
 
 import pytest
 
-from conftest import SAMPLES, make_request, problem_source
+from conftest import ROOT, SAMPLES, make_request, problem_source
 
 torch = pytest.importorskip("torch")
 
 from kernelwatch_eval import baselines, harness, sol, timing  # noqa: E402
 from kernelwatch_eval.isolation import ChildContext  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+from sol_check import ScaledTimer  # noqa: E402  (the candidate's calls reported at a tenth)
 
 H100 = "NVIDIA H100 80GB HBM3"
 HAS_COMPILE = hasattr(torch, "compile")
@@ -310,16 +314,6 @@ def get_init_inputs():
 """
 
 
-class _ScaledTimer(timing.Timer):
-    """What a kernel that patched the timer would achieve: its own calls reported at 1/10."""
-
-    def time_call(self, fn, args, flush=True, guard=None):
-        out, ms, h, s, c = super().time_call(fn, args, flush=flush, guard=guard)
-        if type(fn).__name__ == "ModelNew":
-            ms, h, s, c = ms * 0.1, h * 0.1, s * 0.1, c * 0.1
-        return out, ms, h, s, c
-
-
 TWO_INPUTS_ONE_USED = """
 import torch
 import torch.nn as nn
@@ -356,9 +350,9 @@ def in_process(tmp_path, monkeypatch):
 
     def run(scaled: bool, ref=BIG_RELU):
         if scaled:
-            monkeypatch.setattr(timing, "Timer", _ScaledTimer)
+            monkeypatch.setattr(timing, "Timer", ScaledTimer)
         else:
-            monkeypatch.setattr(timing, "Timer", _ScaledTimer.__mro__[1])
+            monkeypatch.setattr(timing, "Timer", ScaledTimer.__mro__[1])
         tmp = tmp_path / f"run{len(os.listdir(tmp_path))}"
         tmp.mkdir()
         ctx = ChildContext(target="cpu", cache_dir=str(tmp_path / "cache"), tmpdir=str(tmp), use_landlock=False,
