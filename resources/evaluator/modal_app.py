@@ -39,6 +39,11 @@ GPU type and timeout (decision)
 - TORCH_CUDA_ARCH_LIST is set per child by the harness: the device's own capability plus the
   archs a caller names in `gpu_arch` (KernelBench names such as "Hopper" expand as torch's
   named archs do, with +PTX); the container's environment is never changed.
+- Baselines and speed of light (issue 17): a request's "baselines" / "compile_mode" are checked
+  before a container starts (kernelwatch_eval.baselines owns the rule) and passed to the child
+  unchanged; the container adds "served_gpu" (its GPU's Modal name) so the speed-of-light table
+  row is found even for a device name the table does not spell; results carry "baselines" and
+  "sol" like local ones (PROTOCOL.md).
 - The class runs with restrict_modal_access=True (untrusted kernels must not hold the workspace
   identity) and block_network=True (compilation and evaluation need no network).
 

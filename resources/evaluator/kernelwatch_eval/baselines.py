@@ -121,6 +121,7 @@ def prepare(ev, example_inputs, mode: str, clone) -> CompiledReference:
     cr = CompiledReference(mode)
     if not hasattr(torch, "compile"):
         cr.failed(f"torch.compile failed: torch {torch.__version__} has no torch.compile (it needs torch >= 2.0)")
+        ev.md["compile_baseline"] = {"mode": mode, "error": cr.error}
         return cr
     cr.root = inductor_root(ev.slot.cache_dir, ev.res["device"]["name"], ev.res["device"]["arch"], torch.__version__)
     saved = {k: os.environ.get(k) for k in _ENV}
