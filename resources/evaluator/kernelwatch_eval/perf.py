@@ -5,7 +5,8 @@ Two secret-seeded input sets are copied into fixed input buffers in turn before 
 values; every timed candidate output is checked against the reference output for its set.
 Reference and candidate alternate in blocks (ref,cand / cand,ref / ...) to cancel drift; the
 reference under torch.compile, when asked for (baselines.py), joins the rotation as a third model
-(ref,cand,compile / cand,compile,ref / compile,ref,cand). Each model: 3 warm-up calls; cache flushed before every trial; the first timed trial discarded;
+(ref,cand,compile / cand,compile,ref / compile,ref,cand). Each model: 3 warm-up calls; cache
+flushed before every trial; the first timed trial discarded;
 trials added until both have >= num_perf_trials and a relative standard error <= 0.5 %, or the
 time budget or trial cap is reached. runtime_ms / baseline_runtime_ms are MEDIANS.
 """

@@ -221,7 +221,7 @@ def measure_device(torch, device) -> dict:
     b = torch.empty_like(a)
     ms = best(lambda: b.copy_(a), 10)
     out["copy_bytes_per_s"] = 2 * n * 4 / (ms * 1e-3)
-    del a, b
+    a = b = None  # freed before the matmuls
     old = torch.backends.cuda.matmul.allow_tf32
     m = 8192
     flops = {}
@@ -233,7 +233,7 @@ def measure_device(torch, device) -> dict:
             y = torch.randn(m, m, device=device, dtype=dt)
             ms = best(lambda: torch.mm(x, y), 3)
             flops[name] = 2 * m ** 3 / (ms * 1e-3)
-            del x, y
+            x = y = None
     finally:
         torch.backends.cuda.matmul.allow_tf32 = old
     out["matmul_flops_per_s"] = flops
@@ -362,7 +362,8 @@ def compute(facts: dict, runtime_ms: float, needed_input_bytes=None) -> dict:
            "floor_ms": 1e3 * floor_bytes / floor_bw,
            "floor_bytes": float(floor_bytes),
            "floor_rule": ("inputs" if need_in == work["input_bytes"] else
-                          f"the inputs the outputs depend on ({need_in / 2**20:.3g} of {work['input_bytes'] / 2**20:.3g} MiB)")
+                          f"the inputs the outputs depend on ({need_in / 2**20:.3g} of "
+                          f"{work['input_bytes'] / 2**20:.3g} MiB)")
            + f" + outputs beyond L2 ({l2 / 2**20:.0f} MiB) at {_tb(floor_bw)}; no FLOP term",
            "input_bytes": float(work["input_bytes"]), "output_bytes": float(work["output_bytes"]),
            "param_bytes": float(work["param_bytes"]), "flop_counter": work.get("flop_counter", ""),
