@@ -249,3 +249,19 @@ def test_gpu_compile_baseline_cached_on_the_second_run(gpu_zygote):
         if landlock_abi() > 0:
             assert "landlock" in r["isolation"]  # compiled before the sandbox, timed inside it
     assert runs[1]["baselines"]["compile"]["cache_hit"] is True, runs[1]["metadata"].get("compile_baseline")
+
+
+def test_gpu_timer_scaled_by_a_tenth_is_faster_than_light(gpu_arch, cache_dir, tmp_path):
+    """tests/bench/sol_check.py on the swish CUDA sample: the honest evaluation passes; the same
+    kernel evaluated by the harness with the timer reporting its calls at a tenth of their time is
+    rejected as faster_than_light (the H100: ~0.15 ms honest, floor ~0.065 ms)."""
+    out = tmp_path / "sol.jsonl"
+    r = subprocess.run([sys.executable, str(EVAL_DIR.parents[1] / "tests" / "bench" / "sol_check.py"), str(out),
+                        "--device", "cuda:0", "--only", "swish_cuda", "--trials", "30", "--budget", "5",
+                        "--cache-dir", cache_dir], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    honest, scaled = [json.loads(line) for line in out.read_text().splitlines()]
+    REPORT.append("faster_than_light demo: " + scaled["error_message"][:200])
+    assert honest["status"] == "correct" and "faster_than_light" not in honest["flags"], honest["error_message"]
+    assert scaled["status"] == "rejected" and "faster_than_light" in scaled["flags"], scaled["error_message"]
+    assert scaled["runtime_ms"] < 0.8 * scaled["sol"]["floor_ms"] < 0.8 * honest["runtime_ms"]
