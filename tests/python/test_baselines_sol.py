@@ -373,22 +373,24 @@ def test_timer_reporting_a_tenth_is_faster_than_light(in_process):
     honest = run(scaled=False)
     assert honest["status"] == "correct", honest["error_message"]
     assert honest["sol"]["floor_ms"] < 1e-6  # huge bandwidth: no floor to speak of
-    t = honest["runtime_ms"]
-    # CPU timing on a shared machine varies between runs (mostly slower), so each check keeps a wide
-    # margin. Honest again, with the floor at 40 % of the first honest time (rejection below 32 %):
-    state["bw"] = honest["sol"]["floor_bytes"] / (0.4 * t * 1e-3)
+    t, t_min = honest["runtime_ms"], honest["runtime_stats"]["min"]
+    # CPU timing on this shared 2-core machine varies a lot between runs (load averages of 10 seen),
+    # so each check keeps a wide margin of its own (on a GPU, tests/python/test_gpu.py checks both
+    # at the device's real floor). Honest again, with the floor at 40 % of the fastest honest trial
+    # (rejection below 32 % of it):
+    state["bw"] = honest["sol"]["floor_bytes"] / (0.4 * t_min * 1e-3)
     again = run(scaled=False)
     assert again["status"] == "correct" and "faster_than_light" not in again["flags"], again["error_message"]
-    assert again["sol"]["floor_ms"] == pytest.approx(0.4 * t)
-    # The timer reporting a tenth, with the floor at 70 % of the honest time (rejection below 56 %,
-    # i.e. unless the run was 5.6 x slower than the honest one):
-    state["bw"] = honest["sol"]["floor_bytes"] / (0.7 * t * 1e-3)
+    assert again["sol"]["floor_ms"] == pytest.approx(0.4 * t_min)
+    # The timer reporting a tenth, with the floor at the honest median (rejection below 80 % of it,
+    # i.e. unless this run's kernel was 8 x slower than the honest one):
+    state["bw"] = honest["sol"]["floor_bytes"] / (t * 1e-3)
     cheat = run(scaled=True)
     assert cheat["status"] == "rejected" and "faster_than_light" in cheat["flags"], cheat["error_message"]
     assert cheat["cheated"] is True and cheat["correctness"] is False
     assert "rejected (faster_than_light): measured" in cheat["error_message"]
     assert "not physically possible" in cheat["error_message"]
-    assert cheat["sol"]["floor_ms"] == pytest.approx(0.7 * t)
+    assert cheat["sol"]["floor_ms"] == pytest.approx(t)
     assert cheat["runtime_ms"] < 0.8 * cheat["sol"]["floor_ms"]
 
 

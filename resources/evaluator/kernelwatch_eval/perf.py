@@ -134,13 +134,10 @@ def measure(ev):
     window = "current_stream"
     if ev.cuda:
         window = side_stream_check(ev, times, stream, host)
-        ev.md["stream_median_ms"] = {"ref": _median(stream["ref"]), "cand": _median(stream["cand"])}
-        ev.md["device_sync_median_ms"] = {"ref": _median(times["ref"]), "cand": _median(times["cand"])}
+        ev.md["stream_median_ms"] = {w: _median(stream[w]) for w in names}
+        ev.md["device_sync_median_ms"] = {w: _median(times[w]) for w in names}
         if window == "current_stream":
             times = stream
-        if "compile" in names:
-            ev.md["stream_median_ms"]["compile"] = _median(stream["compile"])
-            ev.md["device_sync_median_ms"]["compile"] = _median(times["compile"])
     ev.md["timing_window"] = window if ev.cuda else "host"
     rs, cs = stats(times["ref"]), stats(times["cand"])
     ev.res["baseline_stats"], ev.res["runtime_stats"] = rs, cs
@@ -149,7 +146,7 @@ def measure(ev):
         ev.res["speedup"] = rs["median"] / cs["median"]
     ev.md["timing_method"] = timer.method
     ev.md["l2_flush_bytes"] = timer.flush_bytes
-    ev.md["rse"] = {"ref": rel_std_err(times["ref"]), "cand": rel_std_err(times["cand"])}
+    ev.md["rse"] = {w: rel_std_err(times[w]) for w in names}
     ev.md["host_median_ms"] = {"ref": _median(host["ref"]), "cand": _median(host["cand"])}
     ev.md["host_call_median_ms"] = {"ref": _median(call["ref"]), "cand": _median(call["cand"])}
     ev.md["input_guard"] = bool(guard)
