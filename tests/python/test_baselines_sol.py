@@ -348,7 +348,7 @@ def in_process(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sol, "device_facts", facts)
 
-    def run(scaled: bool, ref=BIG_RELU):
+    def run(scaled: bool, ref=BIG_RELU, **extra):
         if scaled:
             monkeypatch.setattr(timing, "Timer", ScaledTimer)
         else:
@@ -358,7 +358,7 @@ def in_process(tmp_path, monkeypatch):
         ctx = ChildContext(target="cpu", cache_dir=str(tmp_path / "cache"), tmpdir=str(tmp), use_landlock=False,
                            threads=1)
         req = make_request("relu", ref.replace("class Model(", "class ModelNew("), ref_code=ref,
-                           num_perf_trials=20, perf_budget_s=3.0, seed_secret="ftl")
+                           num_perf_trials=20, perf_budget_s=3.0, seed_secret="ftl", **extra)
         try:
             return harness.Evaluation(req, ctx).run()
         finally:
@@ -403,3 +403,75 @@ def test_floor_counts_only_the_inputs_the_outputs_depend_on(in_process):
     assert s["floor_bytes"] == 4 * 64 * 1024 * 2  # x read, output written (no L2 in the fake device)
     assert "the inputs the outputs depend on" in s["floor_rule"]
     assert s["bytes"] == 4 * (64 + 256 + 64) * 1024  # the roofline time still counts every input
+
+
+# --------------------------------------------------------------------------- the compile path, faked
+
+class _FakeCompiled(torch.nn.Module):
+    """What the fake torch.compile returns: the reference itself, optionally failing after `fail_after`
+    calls (to test a compiled reference that breaks while being timed)."""
+
+    def __init__(self, model, fail_after=None):
+        super().__init__()
+        self.model, self.fail_after, self.calls = model, fail_after, 0
+
+    def forward(self, *args):
+        self.calls += 1
+        if self.fail_after is not None and self.calls > self.fail_after:
+            raise RuntimeError("compiled graph fell over")
+        return self.model(*args)
+
+
+@pytest.fixture
+def fake_compile(monkeypatch):
+    """torch.compile and torch._dynamo.utils.counters for a torch that has neither (1.13 here):
+    lets the CPU suite run the compile baseline's path through the harness and perf.py. Where torch
+    has torch.compile, test_compile_baseline_measured_and_cached runs the real thing instead."""
+    if HAS_COMPILE:
+        pytest.skip("torch has torch.compile: the real path is tested")
+    import collections
+    dyn, utils = types.ModuleType("torch._dynamo"), types.ModuleType("torch._dynamo.utils")
+    utils.counters = collections.defaultdict(collections.Counter)
+    dyn.utils, dyn.reset = utils, (lambda: None)
+    monkeypatch.setitem(sys.modules, "torch._dynamo", dyn)
+    monkeypatch.setitem(sys.modules, "torch._dynamo.utils", utils)
+    monkeypatch.setattr(torch, "_dynamo", dyn, raising=False)
+    seen = {"fail_after": None}
+
+    def compile(model, mode="default"):
+        seen.update(mode=mode, cache_dir=os.environ.get("TORCHINDUCTOR_CACHE_DIR"),
+                    threads=os.environ.get("TORCHINDUCTOR_COMPILE_THREADS"))
+        utils.counters["inductor"]["fxgraph_cache_hit"] += 1
+        return _FakeCompiled(model, seen["fail_after"])
+
+    monkeypatch.setattr(torch, "compile", compile, raising=False)
+    return seen
+
+
+def test_compile_baseline_is_timed_as_a_third_model(in_process, fake_compile):
+    run, _state = in_process
+    r = run(scaled=False, baselines=["eager", "compile"], compile_mode="max-autotune-no-cudagraphs")
+    assert r["status"] == "correct", r["error_message"]
+    assert fake_compile["mode"] == "max-autotune-no-cudagraphs" and fake_compile["threads"] == "1"
+    # compiled with the per-device inductor cache of the evaluator's cache dir
+    assert os.sep + os.path.join("cache", "inductor", "cpu") in fake_compile["cache_dir"]
+    assert fake_compile["cache_dir"].endswith("-cpu-torch" + torch.__version__)
+    c = r["baselines"]["compile"]
+    assert c["mode"] == "max-autotune-no-cudagraphs" and c["cache_hit"] is True and c["compile_s"] >= 0
+    assert c["stats"]["n"] >= 3 and c["runtime_ms"] == c["stats"]["median"]
+    assert c["speedup"] == pytest.approx(c["runtime_ms"] / r["runtime_ms"])
+    lo, hi = c["speedup_ci"]
+    assert lo <= c["speedup"] <= hi
+    assert set(r["metadata"]["rse"]) == {"ref", "cand", "compile"}
+    assert r["metadata"]["compile_baseline"]["cache"]["fxgraph_cache_hit"] == 1
+    assert r["baselines"]["eager"]["speedup"] == r["speedup"]
+
+
+def test_compiled_reference_failing_while_timed_is_dropped(in_process, fake_compile):
+    run, _state = in_process
+    fake_compile["fail_after"] = 5  # warm-up in prepare() takes 3 calls, timing's warm-up fails
+    r = run(scaled=False, baselines=["eager", "compile"])
+    assert r["status"] == "correct", r["error_message"]
+    c = r["baselines"]["compile"]
+    assert c["error"].startswith("torch.compile failed while timing: RuntimeError('compiled graph fell over')")
+    assert "runtime_ms" not in c and r["baselines"]["eager"]["runtime_ms"] == r["baseline_runtime_ms"]
