@@ -25,7 +25,7 @@ from . import compare, integrity
 _monotonic = time.monotonic
 NAMES = ("eager", "compile")
 MODES = ("default", "max-autotune-no-cudagraphs")
-_ENV = ("TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR", "TORCHINDUCTOR_COMPILE_THREADS",
+_ENV = ("TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR", "TORCHINDUCTOR_COMPILE_THREADS", "TORCH_WARM_POOL",
         "TORCHINDUCTOR_FX_GRAPH_CACHE", "TORCHINDUCTOR_AUTOGRAD_CACHE")
 
 
@@ -127,7 +127,7 @@ def prepare(ev, example_inputs, mode: str, clone) -> CompiledReference:
     saved = {k: os.environ.get(k) for k in _ENV}
     os.environ.update({"TORCHINDUCTOR_CACHE_DIR": cr.root, "TRITON_CACHE_DIR": os.path.join(cr.root, "triton"),
                        # in-process compilation: no worker pool to start (or to leave behind)
-                       "TORCHINDUCTOR_COMPILE_THREADS": "1",
+                       "TORCHINDUCTOR_COMPILE_THREADS": "1", "TORCH_WARM_POOL": "0",
                        "TORCHINDUCTOR_FX_GRAPH_CACHE": "1", "TORCHINDUCTOR_AUTOGRAD_CACHE": "1"})
     t0 = _monotonic()
     try:
