@@ -161,6 +161,7 @@ ProfileReport runProfile(const EvalRequest& request, const ProfileOptions& o)
     const ProgramOutput run = runProgram(so, {}, o.timeoutS);
     r.log = tail(run.out + (run.err.empty() ? "" : "\n" + run.err), 12000);
     std::filesystem::remove(requestPath, ec);
+    std::filesystem::remove_all(o.outDir + "/tmp", ec);
     if (!run.startError.empty())
         return finish(
             failed(r, ProfileError::NcuMissing, "could not start ncu (" + ncu.path + "): " + run.startError));

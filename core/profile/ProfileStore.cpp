@@ -34,8 +34,13 @@ std::string ProfileStore::save(const ProfileReport& report) const
     const std::string dir = dirFor(report.resultId);
     if (dir.empty())
         return "the result id '" + report.resultId + "' cannot name a profile folder";
+    return saveIn(dir, report);
+}
+
+std::string ProfileStore::saveIn(const std::string& dir, const ProfileReport& report)
+{
     if (!paths::makeDirs(dir))
-        return "cannot create " + dir + ": check that the data folder is writable";
+        return "cannot create " + dir + ": check that the folder is writable";
     return writeFileAtomically(dir + "/profile.json", toJson(report).dump(2) + "\n");
 }
 

@@ -23,6 +23,8 @@ public:
     // Writes DIR/profile.json atomically (the report itself is already in DIR: the runner wrote
     // it there). Returns "" or why it failed.
     std::string save(const ProfileReport& report) const;
+    // The same into any folder (kernelwatch-cli profile --out DIR).
+    static std::string saveIn(const std::string& dir, const ProfileReport& report);
     std::optional<ProfileReport> load(const std::string& resultId) const;
 
 private:

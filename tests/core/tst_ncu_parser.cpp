@@ -158,8 +158,8 @@ private Q_SLOTS:
         const KernelProfile& mm = m.launches[0];
         QCOMPARE(mm.name, std::string("sgemm_tiled(const float *, const float *, float *, int, int, int)"));
         QCOMPARE(mm.gridSize, std::string("(32, 32, 1)"));
-        QVERIFY(near(mm.durationNs, 1.20e6));        // "ms","1.20"
-        QVERIFY(near(mm.memoryBytesPerS, 46.69e9));  // "Gbyte/s","46.69"
+        QVERIFY(near(mm.durationNs, 1.20e6));              // "ms","1.20"
+        QVERIFY(near(mm.memoryBytesPerS, 46.69e9));        // "Gbyte/s","46.69"
         QVERIFY(near(mm.staticSharedBytesPerBlock, 8190)); // "Kbyte/block","8.19"
         QVERIFY(near(mm.registersPerThread, 40));
         QVERIFY(near(mm.achievedOccupancyPct, 55.57));
@@ -184,7 +184,8 @@ private Q_SLOTS:
     {
         const NcuDetails d = parseNcuDetails(recorded("no_kernels.out"), recorded("no_kernels.err"));
         QCOMPARE(d.error, ProfileError::NoKernels);
-        QVERIFY2(contains(d.message, "profiled no kernels") && contains(d.message, "vectorized_elementwise_kernel"),
+        QVERIFY2(contains(d.message, "profiled no kernels") &&
+                     contains(d.message, "vectorized_elementwise_kernel"),
                  d.message.c_str());
         const NcuDiagnosis g = diagnoseNcuOutput(recorded("no_kernels.out"));
         QCOMPARE(g.availableKernels, std::vector<std::string>{"vectorized_elementwise_kernel"});
@@ -266,9 +267,10 @@ private Q_SLOTS:
         k.computePct = 90;
         classifyLimiter(k);
         QCOMPARE(k.limiter, std::string("compute"));
-        k.rules.push_back({"SpeedOfLight", "SOLBottleneck", "OPT",
-                           "Memory is more heavily utilized than Compute: Look at the Memory Workload Analysis "
-                           "section to identify the DRAM bottleneck."});
+        k.rules.push_back(
+            {"SpeedOfLight", "SOLBottleneck", "OPT",
+             "Memory is more heavily utilized than Compute: Look at the Memory Workload Analysis "
+             "section to identify the DRAM bottleneck."});
         classifyLimiter(k);
         QCOMPARE(k.limiter, std::string("memory"));
         QCOMPARE(k.limiterDetail, std::string("DRAM"));

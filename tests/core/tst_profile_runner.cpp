@@ -112,7 +112,9 @@ private Q_SLOTS:
             calls.push_back(nlohmann::json::parse(line));
         QCOMPARE(calls.size(), std::size_t(3)); // --version, the profile, --import
         const auto argv = calls[1]["argv"].get<std::vector<std::string>>();
-        const auto has = [&](const std::string& a) { return std::find(argv.begin(), argv.end(), a) != argv.end(); };
+        const auto has = [&](const std::string& a) {
+            return std::find(argv.begin(), argv.end(), a) != argv.end();
+        };
         QVERIFY(has("--nvtx"));
         QVERIFY(has("kernelwatch_candidate/"));
         QVERIFY(has("kernelwatch_eval.profile_one"));
@@ -150,7 +152,8 @@ private Q_SLOTS:
                      contains(r.errorMessage, "--ncu") && contains(r.errorMessage, "/usr/local/cuda/bin/ncu"),
                  r.errorMessage.c_str());
         // A configured path is the only one tried.
-        QCOMPARE(findNcu("/nonexistent/ncu", {"PATH=" + sourceDir() + "/tests/doubles/bin"}).path, std::string());
+        QCOMPARE(findNcu("/nonexistent/ncu", {"PATH=" + sourceDir() + "/tests/doubles/bin"}).path,
+                 std::string());
         // PATH and CUDA_HOME are searched like nvcc's.
         QCOMPARE(findNcu("", {"PATH=/x:" + sourceDir() + "/tests/doubles/bin"}).path, fakeNcu());
         QCOMPARE(findNcu("", {"PATH=/x", "CUDA_HOME=" + sourceDir() + "/tests/doubles"}).path,
