@@ -261,6 +261,14 @@ private Q_SLOTS:
         k.computePct = 20;
         classifyLimiter(k);
         QCOMPARE(k.limiter, std::string("latency"));
+        k.memoryPct = 59.9; // just under ncu's 60 %
+        k.computePct = 45;
+        classifyLimiter(k);
+        QCOMPARE(k.limiter, std::string("latency"));
+        k.memoryPct = 60;
+        classifyLimiter(k);
+        QCOMPARE(k.limiter, std::string("memory"));
+        k.computePct = 20;
         k.memoryPct = 85;
         classifyLimiter(k);
         QCOMPARE(k.limiter, std::string("memory"));

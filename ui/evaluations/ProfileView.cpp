@@ -36,7 +36,9 @@ ProfileView::ProfileView(Settings& settings, QWidget* parent)
     m_table->setSortingEnabled(false);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(ProfileTableModel::Kernel, QHeaderView::Stretch);
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setWordWrap(false);
     m_log->setReadOnly(true);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
@@ -189,12 +191,13 @@ void ProfileView::showReport(const ProfileReport& r)
         m_log->setVisible(!r.log.empty());
         return;
     }
+    const int n = int(r.kernels().size());
     setMessage(
-        tr("%n CUDA kernel(s) profiled on %1 with Nsight Compute %2 in %3 s. Memory and compute are % of "
-           "the GPU's peak. Report: %4",
-           nullptr, int(r.kernels().size()))
-            .arg(QString::fromStdString(r.device), QString::fromStdString(r.ncuVersion),
-                 QString::number(r.wallS, 'f', 1), m_reportPath),
+        (n == 1 ? tr("1 CUDA kernel profiled") : tr("%1 CUDA kernels profiled").arg(n)) +
+            tr(" on %1 with Nsight Compute %2 in %3 s. Memory and compute are % of the GPU's peak; hover a "
+               "limiter for what it means. Report: %4")
+                .arg(QString::fromStdString(r.device), QString::fromStdString(r.ncuVersion),
+                     QString::number(r.wallS, 'f', 1), m_reportPath),
         false);
 }
 

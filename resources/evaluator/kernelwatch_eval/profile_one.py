@@ -49,7 +49,10 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
                      "(use cuda:N)", EXIT_BAD_INPUT)
     from . import checks, harness
     from .isolation import ChildContext
-    tmpdir = tempfile.mkdtemp(prefix="kw-profile-")
+    # The runner gives this run a private TMPDIR (PROFILE_DIR/tmp) that ncu's injected library may
+    # also write to: it is the sandbox's writable temp dir. Run by hand: a fresh one.
+    tmpdir = os.environ.get("TMPDIR") or tempfile.mkdtemp(prefix="kw-profile-")
+    os.makedirs(tmpdir, exist_ok=True)
     os.chdir(tmpdir)
     ctx = ChildContext(target=target, cache_dir=cache_dir, tmpdir=tmpdir, mode="eval", use_landlock=sandbox)
     ev = harness.Evaluation(request, ctx)
