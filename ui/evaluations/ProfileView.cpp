@@ -186,7 +186,10 @@ void ProfileView::showReport(const ProfileReport& r)
             what = tr("The profile failed.");
             break;
         }
-        setMessage(what + u' ' + QString::fromStdString(r.errorMessage), true);
+        QString why = QString::fromStdString(r.errorMessage);
+        if (!why.isEmpty())
+            why[0] = why[0].toUpper();
+        setMessage(what + u' ' + why, true);
         m_log->setPlainText(QString::fromStdString(r.log));
         m_log->setVisible(!r.log.empty());
         return;
