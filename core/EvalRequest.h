@@ -2,6 +2,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 namespace kw {
 
@@ -30,6 +31,10 @@ struct EvalRequest
     std::string refPath; // where the code came from, when from files
     std::string kernelPath;
     std::string seedSecret; // extra secret seed for correctness inputs (never stored)
+    // Baselines to time the candidate against: "eager" (always measured) and "compile" (the
+    // reference under torch.compile in compileMode: "default" | "max-autotune-no-cudagraphs").
+    std::vector<std::string> baselines{"eager"};
+    std::string compileMode = "default";
 
     static std::string makeId();
 };
