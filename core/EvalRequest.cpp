@@ -53,9 +53,14 @@ std::string validateRequest(const EvalRequest& r)
     for (const auto& b : r.baselines)
         if (b != "eager" && b != "compile")
             return "unknown baseline '" + b + "': use eager or compile";
-    if (r.compileMode != "default" && r.compileMode != "max-autotune-no-cudagraphs")
-        return "unknown compile mode '" + r.compileMode + "': use default or max-autotune-no-cudagraphs";
-    return {};
+    return checkCompileMode(r.compileMode);
+}
+
+std::string checkCompileMode(const std::string& mode)
+{
+    if (mode == "default" || mode == "max-autotune-no-cudagraphs")
+        return {};
+    return "unknown compile mode '" + mode + "': use default or max-autotune-no-cudagraphs";
 }
 
 void to_json(nlohmann::json& j, const EvalRequest& r)

@@ -43,6 +43,9 @@ struct EvalRequest
 // request is valid, else a one-line message saying what is wrong and what to do.
 std::string validateRequest(const EvalRequest& r);
 
+// Empty when `mode` is a torch.compile mode the evaluator knows; else what to use.
+std::string checkCompileMode(const std::string& mode);
+
 constexpr std::size_t kMaxSourceBytes = 1 << 20; // 1 MiB per source file
 
 void to_json(nlohmann::json& j, const EvalRequest& r);
