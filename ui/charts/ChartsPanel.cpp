@@ -112,7 +112,7 @@ void ChartsPanel::rebuild()
     points->reserve(f->sourceRows().size());
     for (int s : f->sourceRows()) {
         const CompactRow& r = h->row(s);
-        points->push_back({r.createdAt, r.speedup, r.problem, r.status});
+        points->push_back({r.createdAt, r.speedup, r.problem, r.status, static_cast<std::uint8_t>(r.win)});
     }
     auto names = std::make_shared<std::vector<QString>>(h->pool(HistoryModel::FProblem).strings());
     // Large histories: space refreshes out so the snapshot never eats the event loop.

@@ -167,7 +167,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
             return StatusStyle::dot(status);
         return {};
     case Qt::ForegroundRole:
-        if (col == Speedup && !std::isnan(r.speedup) && status == EvalStatus::Correct && r.speedup >= 1.0f)
+        // Green only for a significant win (issue 13): noise, an interval that reaches 1× and a
+        // time below the speed of light are never coloured as one.
+        if (col == Speedup && !std::isnan(r.speedup) && static_cast<WinVerdict>(r.win) == WinVerdict::Win)
             return QBrush(StatusStyle::color(EvalStatus::Correct));
         if (col == Status && status == EvalStatus::Rejected)
             return QBrush(StatusStyle::color(EvalStatus::Rejected));
@@ -180,6 +182,17 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         if (col == Status)
             return QString(StatusStyle::explanation(status) +
                            (r.cheated ? tr(" Flagged as cheating.") : QString()));
+        if (col == Speedup && !std::isnan(r.speedup) && status == EvalStatus::Correct)
+            switch (static_cast<WinVerdict>(r.win)) {
+            case WinVerdict::Win:
+                return tr("A significant speedup: the whole 95 % interval is above 1×.");
+            case WinVerdict::NotAWin:
+                return tr("Not a significant speedup: the timing was noisy or unreliable, the 95 % interval "
+                          "reaches 1×, or the time is below the speed of light.");
+            case WinVerdict::Unknown:
+                return tr("No confidence interval (an older result): whether this speedup is significant "
+                          "is unknown.");
+            }
         if (col == Problem && r.run != 0)
             return tr("%1 — run %2, step %3, turn %4")
                 .arg(text(row, FProblem), text(row, FRun))
@@ -196,6 +209,8 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         return std::isnan(r.speedup) ? QVariant() : QVariant(static_cast<double>(r.speedup));
     case ProblemRole:
         return text(row, FProblem);
+    case WinRole:
+        return static_cast<int>(r.win);
     case SortRole:
         switch (col) {
         case Time:
@@ -250,6 +265,7 @@ CompactRow HistoryModel::compact(const HistoryRow& h)
     r.gpu = intern16(FGpu, h.gpu);
     r.status = static_cast<std::uint8_t>(h.status);
     r.cheated = h.cheated;
+    r.win = static_cast<std::uint8_t>(h.win) & 3u;
     return r;
 }
 

@@ -54,6 +54,7 @@ public:
         SpeedupRole,   // double or invalid
         ProblemRole,   // QString
         SortRole,      // numeric or string key
+        WinRole,       // int (kw::WinVerdict): only Win is coloured or charted as a speedup
     };
 
     explicit HistoryModel(QObject* parent = nullptr);
