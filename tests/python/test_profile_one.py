@@ -16,7 +16,10 @@ def run_profile_one(tmp_path, request, *extra):
     req = tmp_path / "request.json"
     req.write_text(json.dumps(request))
     status = tmp_path / "status.json"
-    env = dict(os.environ, PYTHONPATH=str(EVAL_DIR))
+    # As ProfileRunner runs it: a private TMPDIR (the sandbox's writable temp dir) and the status
+    # file beside it, outside what the sandbox lets the candidate write.
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=str(EVAL_DIR), TMPDIR=str(tmp_path / "tmp"))
     r = subprocess.run([sys.executable, "-m", "kernelwatch_eval.profile_one", "--request", str(req),
                         "--status", str(status), "--cache-dir", str(tmp_path / "cache"), *extra],
                        capture_output=True, text=True, env=env, timeout=600)

@@ -27,25 +27,34 @@ NVTX_RANGE = "kernelwatch_candidate"
 EXIT_BAD_INPUT, EXIT_FAILED, EXIT_NO_GPU = 2, 3, 4
 
 
-def _write_status(path: str, status: dict):
-    if not path:
-        return
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(status, f)
-    os.replace(tmp, path)
+class _Status:
+    """The status file, opened before the evaluator's sandbox closes the file system (Landlock
+    would refuse to create it afterwards) and written once, at the end; the runner reads it after
+    the process exits."""
+
+    def __init__(self, path: str):
+        self._f = open(path, "w", encoding="utf-8") if path else None
+
+    def write(self, status: dict):
+        if self._f is None:
+            return
+        self._f.seek(0)
+        self._f.truncate()
+        json.dump(status, self._f)
+        self._f.flush()
 
 
-def _fail(path: str, kind: str, message: str, code: int) -> int:
-    _write_status(path, {"ok": False, "error_kind": kind, "message": message})
+def _fail(status: _Status, kind: str, message: str, code: int) -> int:
+    status.write({"ok": False, "error_kind": kind, "message": message})
     print(f"profile_one: {message}", file=sys.stderr)
     return code
 
 
 def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, sandbox: bool,
         status_path: str) -> int:
+    status = _Status(status_path)
     if not target.startswith("cuda"):
-        return _fail(status_path, "bad_input", f"target {target!r} is not a GPU: profiles are of CUDA kernels "
+        return _fail(status, "bad_input", f"target {target!r} is not a GPU: profiles are of CUDA kernels "
                      "(use cuda:N)", EXIT_BAD_INPUT)
     from . import checks, harness
     from .isolation import ChildContext
@@ -57,7 +66,7 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
     ctx = ChildContext(target=target, cache_dir=cache_dir, tmpdir=tmpdir, mode="eval", use_landlock=sandbox)
     ev = harness.Evaluation(request, ctx)
     if not ev.res["format_ok"]:
-        return _fail(status_path, "bad_input", "no `class ModelNew` found in the kernel source", EXIT_BAD_INPUT)
+        return _fail(status, "bad_input", "no `class ModelNew` found in the kernel source", EXIT_BAD_INPUT)
     try:
         ev._setup_device()
         ev._load_reference()
@@ -65,10 +74,10 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
     except harness.Stop:
         msg = ev.res.get("error_message") or "the candidate could not be loaded"
         if "CUDA is not available" in msg:
-            return _fail(status_path, "no_gpu", f"no CUDA device is usable here ({msg}): profile on a machine "
+            return _fail(status, "no_gpu", f"no CUDA device is usable here ({msg}): profile on a machine "
                          "with an NVIDIA GPU and a CUDA build of torch", EXIT_NO_GPU)
         kind = ev.res.get("status") or "infra_error"
-        return _fail(status_path, kind, f"{kind}: {msg}", EXIT_FAILED)
+        return _fail(status, kind, f"{kind}: {msg}", EXIT_FAILED)
     torch = ev.torch
     try:
         inputs = checks.make_inputs(ev, ev.secret)
@@ -83,9 +92,9 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
             torch.cuda.nvtx.range_pop()
     except Exception as e:  # the kernel's own failure
         from .loader import format_exception
-        return _fail(status_path, "runtime_error", "runtime_error: the candidate raised while being profiled: "
+        return _fail(status, "runtime_error", "runtime_error: the candidate raised while being profiled: "
                      + format_exception(e, 2000), EXIT_FAILED)
-    _write_status(status_path, {"ok": True, "calls": max(1, calls), "warmup": max(0, warmup),
+    status.write({"ok": True, "calls": max(1, calls), "warmup": max(0, warmup),
                                 "device": ev.res["device"], "isolation": ctx.isolation,
                                 "cache_hit": ev.md.get("cache_hit")})
     print(f"profile_one: {max(1, calls)} call(s) of the candidate in NVTX range {NVTX_RANGE}")
@@ -108,7 +117,7 @@ def main(argv=None) -> int:
         if not isinstance(request, dict):
             raise ValueError("the request is not a JSON object")
     except (OSError, ValueError) as e:
-        return _fail(args.status, "bad_input", f"cannot read the request {args.request}: {e}", EXIT_BAD_INPUT)
+        return _fail(_Status(args.status), "bad_input", f"cannot read the request {args.request}: {e}", EXIT_BAD_INPUT)
     return run(request, args.target, args.cache_dir, args.warmup, args.calls, not args.no_sandbox, args.status)
 
 
