@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 
 namespace kw {
@@ -30,6 +31,9 @@ struct EvalRequest
     std::string refPath; // where the code came from, when from files
     std::string kernelPath;
     std::string seedSecret; // extra secret seed for correctness inputs (never stored)
+    // Scaled-down inputs for a try on a smaller machine: the reference's module-level batch_size
+    // is set to this (evaluator key input_batch_size; the result's metadata.inputs_scaled).
+    std::optional<long long> inputBatchSize;
 
     static std::string makeId();
 };

@@ -35,7 +35,11 @@ CREATE INDEX IF NOT EXISTS results_run ON results(run);
 
 constexpr const char* kRowColumns =
     "rowid, id, created_at, duration_s, source, run, problem, backend, target, gpu, status, step, turn, "
-    "speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated";
+    "speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, "
+    // EvalResult::isCancelled in SQL: metadata.cancelled when present, else the message.
+    "CASE WHEN status != 'infra_error' THEN 0 ELSE coalesce(json_extract(result_json, "
+    "'$.metadata.cancelled'), "
+    "error = 'cancelled' OR error LIKE 'cancelled:%') END";
 
 class Stmt
 {
@@ -341,6 +345,7 @@ std::vector<HistoryRow> HistoryStore::rows(const HistoryQuery& query) const
         r.costUsd = s.optDouble(16);
         r.reward = s.optDouble(17);
         r.cheated = s.i64(18) != 0;
+        r.cancelled = s.i64(19) != 0;
         out.push_back(std::move(r));
     }
     return out;

@@ -39,6 +39,7 @@ struct HistoryRow
     int step = -1, turn = -1;
     std::optional<double> speedup, runtimeMs, baselineMs, costUsd, reward;
     bool cheated = false;
+    bool cancelled = false; // EvalResult::isCancelled
 };
 
 // Every result kernelwatch sees, in SQLite (WAL mode, safe for several processes: the GUI

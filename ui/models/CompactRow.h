@@ -28,7 +28,8 @@ struct CompactRow
     std::uint16_t target = 0;
     std::uint16_t gpu = 0;
     std::uint8_t status = 0; // kw::EvalStatus
-    bool cheated = false;
+    bool cheated : 1 = false;
+    bool cancelled : 1 = false; // stopped by Cancel: shown neutrally, not as an infra error
 };
 
 static_assert(sizeof(CompactRow) <= 64, "keep rows small: a million of them live in memory");
