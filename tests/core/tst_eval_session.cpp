@@ -49,7 +49,8 @@ InputSizes softmaxSizes()
         "input_bytes": 6442450944, "output_bytes": 6442450944, "param_bytes": 0, "buffer_bytes": 0,
         "batch_size": 4096, "scalable": true, "inputs_scaled": null,
         "inputs": [{"shape": [4096, 393216], "dtype": "float32", "bytes": 6442450944}],
-        "estimated_peak_bytes": 38654705664, "estimate_rule": "4 x inputs + 2 x (parameters + buffers) + 2 x outputs"}})"));
+        "compare_bytes": 77309411328, "estimated_peak_bytes": 115964116992,
+        "estimate_rule": "4 x inputs + 2 x (parameters + buffers) + 2 x outputs + 6 x outputs in float64"}})"));
 }
 
 } // namespace
@@ -129,22 +130,23 @@ private Q_SLOTS:
         cpu.raise = "raise it with KERNELWATCH_MEM_LIMIT_MB";
         const SizeCheck c = judgeSizes(softmaxSizes(), cpu);
         QVERIFY2(
-            c.line.find("inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB, estimated peak 36.0 GiB") !=
+            c.line.find("inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB, estimated peak 108.0 GiB") !=
                 std::string::npos,
             c.line.c_str());
-        QVERIFY(c.problem.rfind("setup: this problem needs about 36.0 GiB", 0) == 0);
+        QVERIFY(c.problem.rfind("setup: this problem needs about 108.0 GiB", 0) == 0);
         QVERIFY2(
             c.problem.find("over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)") !=
                 std::string::npos,
             c.problem.c_str());
         QVERIFY(c.problem.find("raise it with KERNELWATCH_MEM_LIMIT_MB") != std::string::npos);
-        // 9 MiB per batch row (4 input + 2 output copies of 1.5 MiB); 80 % of 2 GiB holds 182: 128.
-        QCOMPARE(c.suggestedBatchSize.value_or(0), 128);
-        QVERIFY(c.problem.find("batch_size 4096 → 128") != std::string::npos);
+        // 27 MiB per batch row (4 input + 2 output copies of 1.5 MiB, 6 float64 copies of the output
+        // of 3 MiB); 60 % of 2 GiB holds 45: 32.
+        QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
+        QVERIFY(c.problem.find("batch_size 4096 → 32") != std::string::npos);
         const EvalResult refused = sizeRefusal(request(kRef, "x"), c);
         QCOMPARE(refused.status, EvalStatus::InfraError);
         QCOMPARE(refused.metadata.value("error_kind", ""), std::string("setup"));
-        QCOMPARE(refused.metadata["size_check"].value("suggested_batch_size", 0), 128);
+        QCOMPARE(refused.metadata["size_check"].value("suggested_batch_size", 0), 32);
         QVERIFY(!refused.isCancelled());
 
         // Enough memory: runs, nothing offered.
@@ -187,13 +189,13 @@ private Q_SLOTS:
         QVERIFY2(c.problem.find("over the evaluator's memory cap of 2.0 GiB (--mem-limit-mb=2048)") !=
                      std::string::npos,
                  c.problem.c_str());
-        QCOMPARE(c.suggestedBatchSize.value_or(0), 128);
+        QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
         // The scaled request fits, and says so.
         r.inputBatchSize = *c.suggestedBatchSize;
         const SizeCheck s = checkSizes(backend, r);
         QVERIFY2(s.problem.empty(), s.problem.c_str());
-        QCOMPARE(s.sizes.inputBytes, 128LL * 393216 * 4);
-        QVERIFY2(s.line.find("inputs scaled (batch_size 4096 → 128)") != std::string::npos, s.line.c_str());
+        QCOMPARE(s.sizes.inputBytes, 32LL * 393216 * 4);
+        QVERIFY2(s.line.find("inputs scaled (batch_size 4096 → 32)") != std::string::npos, s.line.c_str());
     }
 
     void cliPrintsTheCheckAndRefusesWithTheSameWords()
@@ -232,7 +234,7 @@ private Q_SLOTS:
                      "over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048): raise it "
                      "with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb"),
                  err.constData());
-        QVERIFY(err.contains("kernelwatch-cli --input-batch-size 128"));
+        QVERIFY(err.contains("kernelwatch-cli --input-batch-size 32"));
         // Recorded as a setup error, not the kernel's.
         HistoryStore store(db.toStdString());
         const auto rows = store.results({});
