@@ -54,8 +54,13 @@ SizeCheck judgeSizes(const InputSizes& s, const MemoryBudget& b)
         return c;
     }
     c.line += "; available: " + b.what + ".";
-    const bool peakOver = s.estimatedPeakBytes > b.bytes;
+    // The estimate was measured on the CPU, where the cap is enforced; on a GPU only what must be
+    // there at once (inputs, outputs, parameters) refuses a run, the estimate only warns.
+    const long long needed = s.inputBytes + s.outputBytes.value_or(0) + s.paramBytes;
+    const bool peakOver = b.gpu ? needed > b.bytes : s.estimatedPeakBytes > b.bytes;
     const bool hostOver = b.gpu && b.hostCapBytes > 0 && s.inputBytes > b.hostCapBytes;
+    if (b.gpu && !peakOver && s.estimatedPeakBytes > b.bytes)
+        c.line += " The estimated peak is over the GPU's memory: it may run out of memory (running anyway).";
     if (!peakOver && !hostOver)
         return c;
     // Scaling: the estimate grows with batch_size except for the parameters (CPU budgets only:
@@ -74,6 +79,9 @@ SizeCheck judgeSizes(const InputSizes& s, const MemoryBudget& b)
                     ") are made in host memory before they go to the GPU, over " + b.hostWhat +
                     ": raise it with " + std::string(kMemLimitEnv) +
                     " or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap).";
+    else if (b.gpu)
+        c.problem = "setup: this problem's inputs, outputs and parameters alone take " + formatBytes(needed) +
+                    ", over " + b.what + ": " + b.raise;
     else
         c.problem = "setup: this problem needs about " + formatBytes(s.estimatedPeakBytes) + " (inputs " +
                     formatBytes(s.inputBytes) +

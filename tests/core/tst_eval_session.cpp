@@ -150,18 +150,25 @@ private Q_SLOTS:
         QVERIFY(!refused.isCancelled());
 
         // Enough memory: runs, nothing offered.
-        cpu.bytes = 64LL << 30;
+        cpu.bytes = 128LL << 30;
         QVERIFY(judgeSizes(softmaxSizes(), cpu).problem.empty());
         // A GPU too small: no CPU scaling offered, the GPU named.
         MemoryBudget gpu;
         gpu.gpu = true;
-        gpu.bytes = 16LL << 30;
-        gpu.what = "the memory of cuda:0 (Tesla T4, 16.0 GiB)";
+        gpu.bytes = 8LL << 30; // inputs and outputs alone (12 GiB) cannot be there at once
+        gpu.what = "the memory of cuda:0 (a GPU of 8.0 GiB)";
         gpu.raise = "pick a GPU with more memory";
         const SizeCheck g = judgeSizes(softmaxSizes(), gpu);
-        QVERIFY(g.problem.find("over the memory of cuda:0 (Tesla T4, 16.0 GiB): pick a GPU") !=
-                std::string::npos);
+        QVERIFY2(
+            g.problem.find("alone take 12.0 GiB, over the memory of cuda:0 (a GPU of 8.0 GiB): pick a GPU") !=
+                std::string::npos,
+            g.problem.c_str());
         QVERIFY(!g.suggestedBatchSize);
+        // An estimate over a GPU's memory (80 GiB) warns and runs: it was measured on the CPU.
+        gpu.bytes = 80LL << 30;
+        const SizeCheck h = judgeSizes(softmaxSizes(), gpu);
+        QVERIFY(h.problem.empty());
+        QVERIFY(h.line.find("may run out of memory (running anyway)") != std::string::npos);
         // Nothing measured: nothing refused.
         InputSizes unknown;
         unknown.error = "size probe failed at get_inputs(): RuntimeError";

@@ -56,6 +56,7 @@ private Q_SLOTS:
         e->getCursorPosition(&line, &index);
         QCOMPARE(line, 88);
         QCOMPARE(index, 4);
+        QCOMPARE(e->SendScintilla(QsciScintilla::SCI_GETXOFFSET), 0L); // the line shown from its start
 
         // Any edit clears it: the line number no longer holds.
         e->insertAt(QStringLiteral("# edit\n"), 0, 0);

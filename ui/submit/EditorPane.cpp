@@ -239,6 +239,7 @@ void EditorPane::markErrorLine(int line, int column, const QString& message)
     if (!message.isEmpty())
         m_editor->annotate(l, message.section(u'\n', 0, 0).left(300), 0);
     m_editor->setCursorPosition(l, std::max(0, column - 1));
+    m_editor->SendScintilla(QsciScintilla::SCI_SETXOFFSET, 0); // the line from its start
     const int onScreen = int(m_editor->SendScintilla(QsciScintilla::SCI_LINESONSCREEN));
     m_editor->setFirstVisibleLine(std::max(0, l - onScreen / 2));
 }
