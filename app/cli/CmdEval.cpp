@@ -80,7 +80,8 @@ int runEval(const std::vector<std::string>& args)
         // The same pre-run check and words as the Submit panel (core/usecase/EvalSession).
         [&](const SizeCheck& check) {
             std::lock_guard lock(printMutex);
-            std::fprintf(stderr, "%s\n", check.line.c_str());
+            if (check.sizes.probed || !check.problem.empty() || opts.base.target == "local")
+                std::fprintf(stderr, "%s\n", check.line.c_str());
         });
     printProgressLine("");
     if (!storeError.empty()) { // recorded before it is reported: nothing is shown that is not kept
