@@ -48,6 +48,8 @@ std::string validateRequest(const EvalRequest& r)
                         r.device.find_first_not_of("0123456789", 5) == std::string::npos);
     if (!devOk)
         return "unknown device '" + r.device + "': use auto, cpu, cuda or cuda:N";
+    if (r.inputBatchSize && *r.inputBatchSize < 1)
+        return "the scaled batch size must be 1 or more";
     if (r.target != "local" && r.target != "modal")
         return "unknown target '" + r.target + "': use local or modal";
     for (const auto& b : r.baselines)
@@ -88,6 +90,8 @@ void to_json(nlohmann::json& j, const EvalRequest& r)
                        {"compile_mode", r.compileMode}};
     if (!r.seedSecret.empty())
         j["seed_secret"] = r.seedSecret;
+    if (r.inputBatchSize)
+        j["input_batch_size"] = *r.inputBatchSize;
 }
 
 namespace {
@@ -130,6 +134,8 @@ void from_json(const nlohmann::json& j, EvalRequest& r)
     }
     if (auto it = j.find("compile_mode"); it != j.end() && it->is_string())
         r.compileMode = it->get<std::string>();
+    if (auto it = j.find("input_batch_size"); it != j.end() && it->is_number_integer())
+        r.inputBatchSize = it->get<long long>();
 }
 
 } // namespace kw

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct EvalRequest
     // reference under torch.compile in compileMode: "default" | "max-autotune-no-cudagraphs").
     std::vector<std::string> baselines{"eager"};
     std::string compileMode = "default";
+    // Scaled-down inputs for a try on a smaller machine: the reference's module-level batch_size
+    // is set to this (evaluator key input_batch_size; the result's metadata.inputs_scaled).
+    std::optional<long long> inputBatchSize;
 
     static std::string makeId();
 };

@@ -7,6 +7,18 @@
 
 namespace kw {
 
+InputSizes Evaluator::probeSizes(const EvalRequest&)
+{
+    InputSizes s;
+    s.error = "this evaluator cannot measure a problem before running it";
+    return s;
+}
+
+MemoryBudget Evaluator::memoryBudget(const EvalRequest&) const
+{
+    return {};
+}
+
 std::string_view stageName(EvalStage s)
 {
     switch (s) {

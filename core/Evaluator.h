@@ -2,6 +2,8 @@
 
 #include "EvalRequest.h"
 #include "EvalResult.h"
+#include "InputSizes.h"
+#include "MemoryBudget.h"
 
 #include <cstdint>
 #include <functional>
@@ -49,6 +51,13 @@ public:
     // lazily when nobody did. Empty on success, else one line saying what is wrong and the fix.
     virtual std::string start() { return {}; }
     virtual bool started() const { return true; }
+
+    // The pre-run check's two halves (core/usecase/EvalSession checkSizes): the problem's sizes,
+    // measured without running it (blocking, seconds: never on a UI thread), and the memory an
+    // evaluation of the request will have. Evaluators that cannot tell answer probed = false /
+    // bytes = 0 and nothing is refused (Modal: the GPU is the user's choice).
+    virtual InputSizes probeSizes(const EvalRequest& request);
+    virtual MemoryBudget memoryBudget(const EvalRequest& request) const;
 
     // Queues one evaluation. onDone is called exactly once.
     virtual Ticket submit(EvalRequest request, ResultFn onDone, ProgressFn onProgress = {}) = 0;

@@ -57,7 +57,11 @@ constexpr const char* kRowColumns =
     "rowid, id, created_at, duration_s, source, run, problem, backend, target, gpu, status, step, turn, "
     "speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, speedup_ci_low, speedup_ci_high, "
     "timing_verdict, compile_speedup, compile_ci_low, compile_ci_high, sol_percent, sol_bound, "
-    "arithmetic_intensity, achieved_flops_per_s, sol_time_ms, faster_than_light";
+    "arithmetic_intensity, achieved_flops_per_s, sol_time_ms, faster_than_light, "
+    // EvalResult::isCancelled in SQL: metadata.cancelled when present, else the message.
+    "CASE WHEN status != 'infra_error' THEN 0 ELSE coalesce(json_extract(result_json, "
+    "'$.metadata.cancelled'), "
+    "error = 'cancelled' OR error LIKE 'cancelled:%') END";
 
 class Stmt
 {
@@ -465,6 +469,7 @@ std::vector<HistoryRow> HistoryStore::rows(const HistoryQuery& query) const
         r.solTimeMs = s.optDouble(29);
         r.fasterThanLight = s.i64(30) != 0;
         r.win = rowWin(r);
+        r.cancelled = s.i64(31) != 0;
         out.push_back(std::move(r));
     }
     return out;

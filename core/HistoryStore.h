@@ -47,6 +47,7 @@ struct HistoryRow
     std::string solBound;                 // "memory" | "compute" | "" (no speed-of-light estimate)
     bool fasterThanLight = false;         // flagged faster_than_light
     WinVerdict win = WinVerdict::Unknown; // significantWin of the row (never for noise or FTL)
+    bool cancelled = false;               // EvalResult::isCancelled
 };
 
 // Every result kernelwatch sees, in SQLite (WAL mode, safe for several processes: the GUI

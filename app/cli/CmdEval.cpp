@@ -76,7 +76,13 @@ int runEval(const std::vector<std::string>& args)
                           pr.detail.c_str(), pr.elapsedS);
             printProgressLine(line);
         },
-        &storeError);
+        &storeError,
+        // The same pre-run check and words as the Submit panel (core/usecase/EvalSession).
+        [&](const SizeCheck& check) {
+            std::lock_guard lock(printMutex);
+            if (check.sizes.probed || !check.problem.empty() || opts.base.target == "local")
+                std::fprintf(stderr, "%s\n", check.line.c_str());
+        });
     printProgressLine("");
     if (!storeError.empty()) { // recorded before it is reported: nothing is shown that is not kept
         std::fprintf(stderr, "kernelwatch-cli: the result could not be stored: %s\n", storeError.c_str());

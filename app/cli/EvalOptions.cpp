@@ -25,6 +25,13 @@ void EvalOptions::declare(ArgParser& p)
                 "torch.compile mode for the compile baseline: default or max-autotune-no-cudagraphs "
                 "(default: default)")
         .option("python", "PATH", "Python interpreter with torch (default: discovered)")
+        .option(
+            "mem-limit-mb", "M",
+            "memory cap per local evaluation in MiB (default: $KERNELWATCH_MEM_LIMIT_MB, else half of RAM; "
+            "0 = none); the pre-run check compares the problem's sizes with it")
+        .option("input-batch-size", "N",
+                "scale the inputs down: the reference's batch_size becomes N (a try on a smaller machine; "
+                "the result says the inputs were scaled and its speedup is not the problem's)")
         .option("db", "PATH", "history store (default ~/.local/share/kernelwatch/history.sqlite)")
         .option("target", "local|modal", "where to evaluate (default local)")
         .option("gpu", "TYPE", "Modal GPU type: T4, L4, A10, L40S, A100, A100-80GB, H100, H200, B200, ...")
@@ -45,6 +52,10 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
         base.numPerfTrials = *v;
     if (auto v = p.doubleValue("timeout", 1, 86400))
         base.timeoutS = *v;
+    if (auto v = p.intValue("mem-limit-mb", 0, 1 << 30))
+        memLimitMb = *v;
+    if (auto v = p.intValue("input-batch-size", 1, 1 << 30))
+        base.inputBatchSize = *v;
     if (!p.error().empty()) {
         error = p.error();
         return false;
@@ -104,6 +115,7 @@ EvaluatorSettings evaluatorSettings(const EvalOptions& opts)
     if (opts.jobs > 0)
         s.modal.maxInFlight = opts.jobs;
     s.local.python = opts.python;
+    s.local.memLimitMb = opts.memLimitMb;
     if (opts.jobs > 0)
         s.local.cpuConcurrency = opts.jobs;
     return s;
@@ -193,6 +205,9 @@ std::string describeResult(const EvalResult& r, BaselineChoice headline)
     }
     if (!r.errorMessage.empty())
         out += "error: " + r.errorMessage + "\n";
+    if (auto it = r.metadata.find("inputs_scaled"); it != r.metadata.end() && it->is_object())
+        out += "inputs scaled: batch_size " + std::to_string(it->value("original_batch_size", 0LL)) + " -> " +
+               std::to_string(it->value("batch_size", 0LL)) + " (the speedup is not the problem's)\n";
     if (!r.logTail.empty() && r.status != EvalStatus::Correct) {
         std::string tail = r.logTail.size() > 2000 ? r.logTail.substr(r.logTail.size() - 2000) : r.logTail;
         out += "log tail:\n" + tail + (tail.back() == '\n' ? "" : "\n");

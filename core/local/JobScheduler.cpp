@@ -135,6 +135,10 @@ Worker& JobScheduler::addWorkerLocked(const std::string& device, const std::stri
                    m_options.plan.cpuOnDemand);
         wo.zygote.extraArgs = {"--threads", std::to_string(std::max(1, cores / cpuSlots))};
     }
+    if (m_options.memLimitMb >= 0) {
+        wo.zygote.extraArgs.push_back("--mem-limit-mb");
+        wo.zygote.extraArgs.push_back(std::to_string(m_options.memLimitMb));
+    }
     if (mode == "compile" && !childenv::get(wo.zygote.env, "MAX_JOBS"))
         childenv::set(wo.zygote.env, "MAX_JOBS", std::to_string(std::max(1, cores / m_options.compileJobs)));
     if (m_options.debug) {

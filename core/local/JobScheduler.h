@@ -27,6 +27,7 @@ struct SchedulerOptions
     childenv::Env baseEnv;                        // secrets are removed from it per zygote
     std::optional<std::string> parentCudaVisible; // this process's CUDA_VISIBLE_DEVICES
     int compileJobs = 1;
+    long long memLimitMb = -1; // --mem-limit-mb for every zygote; negative: not passed
     bool prebuild = true;
     double readyTimeoutS = 300;
     double killGraceS = 1.5; // keeps a timeout verdict within timeout + 2 s even when a zygote wedges

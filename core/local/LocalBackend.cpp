@@ -3,19 +3,49 @@
 #include "ChildEnv.h"
 #include "JobScheduler.h"
 #include "Paths.h"
+#include "Zygote.h"
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
 namespace kw {
 
+namespace {
+
+// What the probe zygote reported for the job in flight (its reader thread writes, the caller waits).
+struct ProbeState
+{
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::string job;
+    std::optional<nlohmann::json> result;
+    bool exited = false;
+    std::string failure; // the zygote died or refused the command
+};
+
+} // namespace
+
 class LocalBackend::Impl
 {
 public:
-    explicit Impl(LocalConfig c) : config(std::move(c)) {}
+    explicit Impl(LocalConfig c)
+        : config(std::move(c)),
+          cap(resolveMemoryCap(config.memLimitMb, childenv::get(childenv::current(), kMemLimitEnv),
+                               memTotalKb()))
+    {
+    }
 
     LocalConfig config;
+    const MemoryCap cap;
+    std::string evaluatorDir, cacheDir; // resolved by start()
+    std::mutex probeMutex;              // one probe at a time; guards the two below
+    std::unique_ptr<Zygote> probeZygote;
+    std::shared_ptr<ProbeState> probeState = std::make_shared<ProbeState>();
+    std::uint64_t probeSeq = 0;
     mutable std::mutex startMutex; // serialises start()
     mutable std::mutex stateMutex; // guards the fields below
     enum class State
@@ -36,6 +66,10 @@ LocalBackend::LocalBackend(LocalConfig config) : d(std::make_unique<Impl>(std::m
 
 LocalBackend::~LocalBackend()
 {
+    {
+        std::lock_guard lock(d->probeMutex);
+        d->probeZygote.reset(); // stops it
+    }
     d->scheduler.shutdown(); // every job gets its result; children and zygotes are killed
     if (d->starter.joinable())
         d->starter.join();
@@ -96,12 +130,15 @@ std::string LocalBackend::start()
     o.parentCudaVisible = childenv::get(o.baseEnv, "CUDA_VISIBLE_DEVICES");
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     o.compileJobs = c.compileJobs > 0 ? c.compileJobs : int(std::max(1u, cores / 2));
+    o.memLimitMb = d->cap.mb; // the number the pre-run check compares with, for every zygote
     o.prebuild = c.prebuild;
     const char* dbg = std::getenv("KERNELWATCH_DEBUG");
     o.debug = dbg && *dbg && std::string(dbg) != "0";
     {
         std::lock_guard lock(d->stateMutex);
         d->plan = plan;
+        d->evaluatorDir = evaluatorDir;
+        d->cacheDir = cacheDir;
     }
     d->scheduler.open(std::move(o));
     if (std::string err = d->scheduler.waitReady(300); !err.empty())
@@ -149,6 +186,125 @@ std::string LocalBackend::describe() const
         s += "cpu";
     s += ", torch " + d->probe.torchVersion;
     return s;
+}
+
+const MemoryCap& LocalBackend::memoryCap() const
+{
+    return d->cap;
+}
+
+InputSizes LocalBackend::probeSizes(const EvalRequest& request)
+{
+    InputSizes failed;
+    if (std::string err = start(); !err.empty()) {
+        failed.error = err;
+        return failed;
+    }
+    std::lock_guard probeLock(d->probeMutex);
+    auto state = d->probeState;
+    if (!d->probeZygote || !d->probeZygote->alive()) {
+        ZygoteOptions zo;
+        {
+            std::lock_guard lock(d->stateMutex);
+            zo.python = d->probe.path;
+            zo.cacheDir = d->cacheDir;
+            zo.env = childenv::forZygote(childenv::current(), d->evaluatorDir, "");
+        }
+        zo.device = "cpu";
+        zo.extraArgs = {"--threads", "1", "--mem-limit-mb", std::to_string(d->cap.mb)};
+        d->probeZygote.reset(); // a dead one is reaped first
+        d->probeZygote = std::make_unique<Zygote>(std::move(zo), [state](const ZygoteEvent& ev) {
+            std::lock_guard lock(state->mutex);
+            if (ev.type == ZygoteEvent::Type::ZygoteDied)
+                state->failure = ev.error;
+            else if (ev.job != state->job)
+                return;
+            else if (ev.type == ZygoteEvent::Type::Result)
+                state->result = ev.result;
+            else if (ev.type == ZygoteEvent::Type::Exited)
+                state->exited = true;
+            else if (ev.type == ZygoteEvent::Type::Error)
+                state->failure = "the evaluator refused the size probe: " + ev.error;
+            state->cv.notify_all();
+        });
+        std::string err = d->probeZygote->start();
+        if (err.empty())
+            err = d->probeZygote->waitReady(120);
+        if (!err.empty()) {
+            d->probeZygote.reset();
+            failed.error = err;
+            return failed;
+        }
+    }
+    nlohmann::json req = request;
+    req["device"] = "cpu";
+    {
+        std::lock_guard lock(state->mutex);
+        state->job = "probe-" + std::to_string(++d->probeSeq);
+        state->result.reset();
+        state->exited = false;
+        state->failure.clear();
+    }
+    if (!d->probeZygote->send(zygoteProbeCommand(state->job, req))) {
+        failed.error = "the size probe could not be sent to the evaluator";
+        return failed;
+    }
+    std::unique_lock lock(state->mutex);
+    const bool done = state->cv.wait_for(lock, std::chrono::seconds(60),
+                                         [&] { return state->exited || !state->failure.empty(); });
+    if (!done) {
+        const std::string job = state->job;
+        lock.unlock();
+        d->probeZygote->send(zygoteCancelCommand(job));
+        failed.error = "the size probe took over 60 s (the problem's get_inputs() may do real work): skipped";
+        return failed;
+    }
+    if (state->result)
+        return parseInputSizes(*state->result);
+    failed.error = !state->failure.empty() ? state->failure : "the size probe ended without a result";
+    return failed;
+}
+
+MemoryBudget LocalBackend::memoryBudget(const EvalRequest& request) const
+{
+    MemoryBudget b;
+    const MemoryCap& cap = d->cap;
+    const std::string raise =
+        "raise it with " + std::string(kMemLimitEnv) +
+        " or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap) if this machine has the memory";
+    std::lock_guard lock(d->stateMutex);
+    // Which device would take it: an explicit cuda:N, else the biggest GPU of the plan for
+    // auto/cuda, else the CPU.
+    const GpuDescription* gpu = nullptr;
+    const std::string& dev = request.device;
+    for (const auto& g : d->probe.gpus) {
+        const std::string name = "cuda:" + std::to_string(g.index);
+        const bool planned = std::find(d->plan.slotDevices.begin(), d->plan.slotDevices.end(), name) !=
+                             d->plan.slotDevices.end();
+        if (dev == name ||
+            ((dev == "auto" || dev == "cuda") && planned && (!gpu || g.memoryGiB > gpu->memoryGiB)))
+            gpu = &g;
+    }
+    if (gpu && dev != "cpu" && gpu->memoryGiB > 0) {
+        b.gpu = true;
+        b.bytes = static_cast<long long>(gpu->memoryGiB * 1024 * 1024 * 1024);
+        b.what = "the memory of cuda:" + std::to_string(gpu->index) + " (" + gpu->name + ", " +
+                 formatBytes(b.bytes) + ")";
+        b.raise = "pick a GPU with more memory (Modal: H200 141 GB, B200 192 GB)";
+        b.hostCapBytes = cap.mb * 1024 * 1024;
+        b.hostWhat = cap.describe();
+        return b;
+    }
+    if (cap.mb > 0) {
+        b.bytes = cap.mb * 1024 * 1024;
+        b.what = cap.describe();
+        b.raise = raise;
+    } else {
+        b.bytes = memTotalKb() * 1024;
+        b.what = "this machine's memory of " + formatBytes(b.bytes) + " (" + cap.describe() + ")";
+        b.raise = "run it on a machine or GPU with more memory";
+    }
+    return b;
 }
 
 Evaluator::Ticket LocalBackend::submit(EvalRequest request, ResultFn onDone, ProgressFn onProgress)

@@ -2,6 +2,7 @@
 
 #include "Evaluator.h"
 #include "LocalConfig.h"
+#include "MemoryCap.h"
 #include "PythonFinder.h"
 
 #include <memory>
@@ -26,6 +27,13 @@ public:
     bool started() const override;
     const PythonProbe& probe() const;
     std::vector<std::string> deviceSlots() const;
+
+    // The size probe in a CPU zygote of its own (started on first use, kept): see PROTOCOL.md.
+    InputSizes probeSizes(const EvalRequest& request) override;
+    // CPU: the memory cap every zygote gets (--mem-limit-mb, KERNELWATCH_MEM_LIMIT_MB, half of
+    // RAM); a GPU: its memory, with the cap as the host-side budget. After start().
+    MemoryBudget memoryBudget(const EvalRequest& request) const override;
+    const MemoryCap& memoryCap() const;
 
     std::string describe() const override;
     Ticket submit(EvalRequest request, ResultFn onDone, ProgressFn onProgress = {}) override;

@@ -17,6 +17,9 @@ struct LocalConfig
     int cpuConcurrency = 1; // parallel CPU evaluations when "cpu" is a device
     int compileJobs = 0;    // parallel ahead-of-time CUDA builds on the CPU; 0 = cores / 2
     bool prebuild = true;   // build CUDA extensions on the CPU before the GPU stage
+    // Memory cap per evaluation in MiB (zygote --mem-limit-mb; 0 = none). Negative: from
+    // KERNELWATCH_MEM_LIMIT_MB, else half of RAM (resolveMemoryCap).
+    long long memLimitMb = -1;
 };
 
 } // namespace kw

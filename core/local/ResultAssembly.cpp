@@ -58,9 +58,7 @@ EvalResult assembleResult(const EvalRequest& request, const ChildOutcome& o, dou
 
     const std::string where = o.mode == "compile" ? " while building on the CPU" : "";
     if (o.cancelled) {
-        EvalResult c;
-        c.status = EvalStatus::InfraError;
-        c.errorMessage = "cancelled";
+        EvalResult c = EvalResult::infraError(request, "cancelled"); // metadata.cancelled: true
         c.compiled = stageReached(o.lastStage, "checking");
         r = std::move(c);
     } else if (o.timedOut) {

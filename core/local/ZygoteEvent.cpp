@@ -153,6 +153,13 @@ ZygoteEvent parseZygoteEvent(std::string_view line)
     return invalid("unknown event \"" + name + "\"", line);
 }
 
+std::string zygoteProbeCommand(const std::string& job, const json& request)
+{
+    return json{{"op", "probe"}, {"job", job}, {"request", request}}.dump(-1, ' ', false,
+                                                                          json::error_handler_t::replace) +
+           "\n";
+}
+
 std::string zygoteEvalCommand(const std::string& job, const json& request)
 {
     // dump() escapes control characters, so the command stays one line; invalid UTF-8 in

@@ -66,6 +66,8 @@ ZygoteEvent parseZygoteEvent(std::string_view line);
 
 // Command lines for the zygote's stdin, each ending in '\n'.
 std::string zygoteEvalCommand(const std::string& job, const nlohmann::json& request);
+// The size probe (op "probe", PROTOCOL.md "Size probe"): answered like an eval job.
+std::string zygoteProbeCommand(const std::string& job, const nlohmann::json& request);
 std::string zygotePingCommand();
 std::string zygoteShutdownCommand();
 std::string zygoteCancelCommand(const std::string& job);

@@ -5,6 +5,8 @@
 #include "ModalBackend.h"
 #include "SourceFile.h"
 
+#include <algorithm>
+
 namespace kw {
 
 namespace {
@@ -14,7 +16,111 @@ bool blank(const std::string& s)
     return s.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
+// The largest power of two <= n (KernelBench's batch sizes are powers of two).
+long long floorPow2(long long n)
+{
+    long long p = 1;
+    while (p * 2 <= n)
+        p *= 2;
+    return p;
+}
+
 } // namespace
+
+SizeCheck judgeSizes(const InputSizes& s, const MemoryBudget& b)
+{
+    SizeCheck c;
+    c.sizes = s;
+    c.budget = b;
+    if (!s.probed) {
+        c.line = "Pre-run check: sizes not known (" + s.error.substr(0, 300) + "); running anyway.";
+        return c;
+    }
+    std::string shapes;
+    for (const auto& sh : s.inputShapes)
+        shapes += (shapes.empty() ? "" : ", ") + sh;
+    c.line =
+        "Pre-run check: inputs " + formatBytes(s.inputBytes) + (shapes.empty() ? "" : " (" + shapes + ")");
+    if (s.outputBytes)
+        c.line += ", outputs " + formatBytes(*s.outputBytes);
+    if (s.paramBytes > 0)
+        c.line += ", parameters " + formatBytes(s.paramBytes);
+    c.line += ", estimated peak " + formatBytes(s.estimatedPeakBytes);
+    if (s.scaledFrom && s.batchSize)
+        c.line += " with inputs scaled (batch_size " + std::to_string(*s.scaledFrom) + " → " +
+                  std::to_string(*s.batchSize) + ")";
+    if (b.bytes <= 0) {
+        c.line += "; no memory limit known here.";
+        return c;
+    }
+    c.line += "; available: " + b.what + ".";
+    // The estimate was measured on the CPU, where the cap is enforced; on a GPU only what must be
+    // there at once (inputs, outputs, parameters) refuses a run, the estimate only warns.
+    const long long needed = s.inputBytes + s.outputBytes.value_or(0) + s.paramBytes;
+    const bool peakOver = b.gpu ? needed > b.bytes : s.estimatedPeakBytes > b.bytes;
+    const bool hostOver = b.gpu && b.hostCapBytes > 0 && s.inputBytes > b.hostCapBytes;
+    if (b.gpu && !peakOver && s.estimatedPeakBytes > b.bytes)
+        c.line += " The estimated peak is over the GPU's memory: it may run out of memory (running anyway).";
+    if (!peakOver && !hostOver)
+        return c;
+    // Scaling: the estimate grows with batch_size except for the parameters (CPU budgets only:
+    // on a GPU the user picked, a smaller batch is a different problem there too, but the GPU
+    // path offers a bigger GPU first).
+    if (!b.gpu && s.batchSize && *s.batchSize > 1 && !s.scaledFrom) {
+        const long long fixed = 2 * s.paramBytes;
+        const long long perBatch = std::max<long long>(1, (s.estimatedPeakBytes - fixed) / *s.batchSize);
+        // 40 % for torch itself (~0.4 GB resident in a CPU child), the kernel and allocator slack.
+        const long long room = b.bytes * 6 / 10 - fixed;
+        if (room > perBatch)
+            c.suggestedBatchSize = std::min(*s.batchSize - 1, floorPow2(room / perBatch));
+    }
+    if (hostOver && !peakOver)
+        c.problem = "setup: this problem's inputs (" + formatBytes(s.inputBytes) +
+                    ") are made in host memory before they go to the GPU, over " + b.hostWhat +
+                    ": raise it with " + std::string(kMemLimitEnv) +
+                    " or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap).";
+    else if (b.gpu)
+        c.problem = "setup: this problem's inputs, outputs and parameters alone take " + formatBytes(needed) +
+                    ", over " + b.what + ": " + b.raise;
+    else
+        c.problem = "setup: this problem needs about " + formatBytes(s.estimatedPeakBytes) + " (inputs " +
+                    formatBytes(s.inputBytes) +
+                    (s.outputBytes ? ", outputs " + formatBytes(*s.outputBytes) : "") + "; " +
+                    s.estimateRule + "), over " + b.what + ": " + b.raise;
+    if (c.suggestedBatchSize)
+        c.problem += "; or try it on the CPU with the inputs scaled down (batch_size " +
+                     std::to_string(*s.batchSize) + " → " + std::to_string(*c.suggestedBatchSize) +
+                     ", kernelwatch-cli --input-batch-size " + std::to_string(*c.suggestedBatchSize) +
+                     "; the speedup is then not the problem's)";
+    else if (!b.gpu && !s.batchSize)
+        c.problem += "; its inputs cannot be scaled down (no module-level batch_size in the reference)";
+    c.problem += ".";
+    return c;
+}
+
+SizeCheck checkSizes(Evaluator& evaluator, const EvalRequest& request)
+{
+    InputSizes sizes = evaluator.probeSizes(request);
+    return judgeSizes(sizes, sizes.probed ? evaluator.memoryBudget(request) : MemoryBudget{});
+}
+
+EvalResult sizeRefusal(const EvalRequest& request, const SizeCheck& c)
+{
+    EvalResult r = EvalResult::infraError(request, c.problem);
+    r.metadata["error_kind"] = "setup";
+    nlohmann::json j{{"input_bytes", c.sizes.inputBytes},
+                     {"estimated_peak_bytes", c.sizes.estimatedPeakBytes},
+                     {"budget_bytes", c.budget.bytes},
+                     {"budget", c.budget.what}};
+    if (c.sizes.outputBytes)
+        j["output_bytes"] = *c.sizes.outputBytes;
+    if (c.sizes.batchSize)
+        j["batch_size"] = *c.sizes.batchSize;
+    if (c.suggestedBatchSize)
+        j["suggested_batch_size"] = *c.suggestedBatchSize;
+    r.metadata["size_check"] = std::move(j);
+    return r;
+}
 
 std::string admitRequest(const EvalRequest& r, const std::string& refLabel, const std::string& kernelLabel,
                          AdmissionMode mode)
@@ -84,8 +190,18 @@ bool recordResult(HistoryStore* store, const EvalResult& result, std::string* st
 }
 
 EvalResult evaluateAndRecord(Evaluator& evaluator, HistoryStore* store, const EvalRequest& request,
-                             const Evaluator::ProgressFn& onProgress, std::string* storeError)
+                             const Evaluator::ProgressFn& onProgress, std::string* storeError,
+                             const std::function<void(const SizeCheck&)>& onCheck)
 {
+    if (onCheck) {
+        const SizeCheck check = checkSizes(evaluator, request);
+        onCheck(check);
+        if (!check.problem.empty()) {
+            EvalResult refused = sizeRefusal(request, check);
+            recordResult(store, refused, storeError);
+            return refused;
+        }
+    }
     EvalResult result = evaluator.evaluate(request, onProgress);
     recordResult(store, result, storeError);
     return result;

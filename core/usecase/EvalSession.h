@@ -6,6 +6,7 @@
 #include "LocalConfig.h"
 #include "ModalConfig.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,32 @@ enum class BaselineChoice
 std::optional<BaselineChoice> parseBaselineChoice(const std::string& word, std::string& error);
 // The request's "baselines" for a choice (eager always measured).
 std::vector<std::string> baselinesFor(BaselineChoice choice);
+// The pre-run size check: the problem's sizes (the evaluator's size probe, nothing allocated)
+// against the memory the evaluation will have. One set of words for the CLI and the GUI.
+struct SizeCheck
+{
+    InputSizes sizes;
+    MemoryBudget budget;
+    // One line for the user: "Pre-run check: inputs 6.0 GiB (4096×393216 float32), outputs …,
+    // estimated peak 36.0 GiB; available: the evaluator's memory cap of 7.7 GiB (…)".
+    std::string line;
+    // The setup problem that refuses the run (names the cap and what to do); empty when it may
+    // run (it fits, or nothing could be measured: then the run goes ahead).
+    std::string problem;
+    // On the CPU, a batch_size whose estimate fits (EvalRequest::inputBatchSize), when the
+    // problem can be scaled (a module-level batch_size) and scaling would help.
+    std::optional<long long> suggestedBatchSize;
+};
+
+// Blocking (the probe takes seconds: never on a UI thread). Evaluators without a probe give a
+// check that refuses nothing.
+SizeCheck checkSizes(Evaluator& evaluator, const EvalRequest& request);
+// Pure: the verdict of a check from what was measured (what checkSizes returns).
+SizeCheck judgeSizes(const InputSizes& sizes, const MemoryBudget& budget);
+
+// The stored result of a refused run: infra_error with metadata.error_kind "setup" (not the
+// kernel's failure) and metadata.size_check (bytes, budget, suggestion).
+EvalResult sizeRefusal(const EvalRequest& request, const SizeCheck& check);
 
 // The settings an evaluator is made from, whichever front end holds them.
 struct EvaluatorSettings
@@ -63,8 +90,11 @@ std::unique_ptr<Evaluator> makeEvaluator(const EvaluatorSettings& settings, std:
 // Blocking: evaluates, stores the result (committed before it is returned, so nothing is
 // reported that is not kept), returns it. A store failure is reported in storeError and the result
 // is still returned.
+// With onCheck set, the pre-run size check runs first and is handed to it; a refused request is
+// recorded as sizeRefusal and returned without running.
 EvalResult evaluateAndRecord(Evaluator& evaluator, HistoryStore* store, const EvalRequest& request,
-                             const Evaluator::ProgressFn& onProgress, std::string* storeError);
+                             const Evaluator::ProgressFn& onProgress, std::string* storeError,
+                             const std::function<void(const SizeCheck&)>& onCheck = {});
 
 // The same record-before-report step for results that arrive by callback (the GUI's service, a
 // batch's items): true when stored (or nothing to store in); else storeError says why.

@@ -3,6 +3,8 @@
 // and the Submit panel refuse the same kernel with the same sentence; a batch records it instead.
 #include "EvalSession.h"
 #include "HistoryStore.h"
+#include "LocalBackend.h"
+#include "MemoryCap.h"
 
 #include "CliTestUtils.h"
 
@@ -26,6 +28,29 @@ EvalRequest request(const std::string& ref, const std::string& kernel)
     r.kernelCode = kernel;
     r.device = "cpu";
     return r;
+}
+
+// KernelBench level1/23_Softmax.py, verbatim (ScalingIntelligence/KernelBench 423217d): 4096 x
+// 393216 fp32 inputs, 6 GiB.
+std::string softmaxProblem()
+{
+    QFile f(kwtest::sourceDir() + QStringLiteral("/tests/fixtures/problems/kb_level1_23_Softmax.py"));
+    return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
+}
+
+const std::string kSoftmaxKernel = "import torch\nclass ModelNew(torch.nn.Module):\n"
+                                   "    def forward(self, x):\n        return torch.softmax(x, dim=1)\n";
+
+// What the probe measures of 23_Softmax at fp32 (tests/python/test_failures.py checks the same
+// numbers through the probe itself).
+InputSizes softmaxSizes()
+{
+    return parseInputSizes(nlohmann::json::parse(R"({"status": "probed", "sizes": {
+        "input_bytes": 6442450944, "output_bytes": 6442450944, "param_bytes": 0, "buffer_bytes": 0,
+        "batch_size": 4096, "scalable": true, "inputs_scaled": null,
+        "inputs": [{"shape": [4096, 393216], "dtype": "float32", "bytes": 6442450944}],
+        "compare_bytes": 77309411328, "estimated_peak_bytes": 115964116992,
+        "estimate_rule": "4 x inputs + 2 x (parameters + buffers) + 2 x outputs + 6 x outputs in float64"}})"));
 }
 
 } // namespace
@@ -178,6 +203,149 @@ private Q_SLOTS:
                          dir.filePath(QStringLiteral("k.py")).toStdString(), AdmissionMode::Interactive);
         const QByteArray err = p.readAllStandardError();
         QVERIFY2(err.contains(QByteArray::fromStdString(expected)), err.constData());
+    }
+
+    void memoryCapResolution()
+    {
+        QCOMPARE(resolveMemoryCap(4096, std::string("100"), 16 << 20).mb, 4096); // the option wins
+        const MemoryCap env = resolveMemoryCap(-1, std::string("2048"), 16 << 20);
+        QCOMPARE(env.mb, 2048);
+        QCOMPARE(env.describe(),
+                 std::string("the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)"));
+        const MemoryCap def = resolveMemoryCap(-1, std::nullopt, 16LL << 20); // 16 GiB of RAM
+        QCOMPARE(def.mb, 8192);
+        QVERIFY(def.describe().find("half of RAM") != std::string::npos);
+        const MemoryCap bad = resolveMemoryCap(-1, std::string("lots"), 16LL << 20);
+        QCOMPARE(bad.mb, 8192);
+        QVERIFY(bad.error.find("not a number") != std::string::npos);
+        QCOMPARE(resolveMemoryCap(0, std::nullopt, 1).mb, 0); // 0: no cap
+    }
+
+    void sizeCheckNamesTheCapAndOffersScaling()
+    {
+        MemoryBudget cpu;
+        cpu.bytes = 2048LL << 20;
+        cpu.what = "the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)";
+        cpu.raise = "raise it with KERNELWATCH_MEM_LIMIT_MB";
+        const SizeCheck c = judgeSizes(softmaxSizes(), cpu);
+        QVERIFY2(
+            c.line.find("inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB, estimated peak 108.0 GiB") !=
+                std::string::npos,
+            c.line.c_str());
+        QVERIFY(c.problem.rfind("setup: this problem needs about 108.0 GiB", 0) == 0);
+        QVERIFY2(
+            c.problem.find("over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)") !=
+                std::string::npos,
+            c.problem.c_str());
+        QVERIFY(c.problem.find("raise it with KERNELWATCH_MEM_LIMIT_MB") != std::string::npos);
+        // 27 MiB per batch row (4 input + 2 output copies of 1.5 MiB, 6 float64 copies of the output
+        // of 3 MiB); 60 % of 2 GiB holds 45: 32.
+        QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
+        QVERIFY(c.problem.find("batch_size 4096 → 32") != std::string::npos);
+        const EvalResult refused = sizeRefusal(request(kRef, "x"), c);
+        QCOMPARE(refused.status, EvalStatus::InfraError);
+        QCOMPARE(refused.metadata.value("error_kind", ""), std::string("setup"));
+        QCOMPARE(refused.metadata["size_check"].value("suggested_batch_size", 0), 32);
+        QVERIFY(!refused.isCancelled());
+
+        // Enough memory: runs, nothing offered.
+        cpu.bytes = 128LL << 30;
+        QVERIFY(judgeSizes(softmaxSizes(), cpu).problem.empty());
+        // A GPU too small: no CPU scaling offered, the GPU named.
+        MemoryBudget gpu;
+        gpu.gpu = true;
+        gpu.bytes = 8LL << 30; // inputs and outputs alone (12 GiB) cannot be there at once
+        gpu.what = "the memory of cuda:0 (a GPU of 8.0 GiB)";
+        gpu.raise = "pick a GPU with more memory";
+        const SizeCheck g = judgeSizes(softmaxSizes(), gpu);
+        QVERIFY2(
+            g.problem.find("alone take 12.0 GiB, over the memory of cuda:0 (a GPU of 8.0 GiB): pick a GPU") !=
+                std::string::npos,
+            g.problem.c_str());
+        QVERIFY(!g.suggestedBatchSize);
+        // An estimate over a GPU's memory (80 GiB) warns and runs: it was measured on the CPU.
+        gpu.bytes = 80LL << 30;
+        const SizeCheck h = judgeSizes(softmaxSizes(), gpu);
+        QVERIFY(h.problem.empty());
+        QVERIFY(h.line.find("may run out of memory (running anyway)") != std::string::npos);
+        // Nothing measured: nothing refused.
+        InputSizes unknown;
+        unknown.error = "size probe failed at get_inputs(): RuntimeError";
+        QVERIFY(judgeSizes(unknown, cpu).problem.empty());
+    }
+
+    void realProbeOfKernelBenchSoftmax()
+    {
+        // The real probe op, through LocalBackend's probe zygote, on this machine's CPU.
+        if (!kwtest::torchPython())
+            QSKIP("/usr/bin/python3 cannot import torch: the size probe needs it");
+        QTemporaryDir dir;
+        LocalConfig lc;
+        lc.python = "/usr/bin/python3";
+        lc.devices = {"cpu"};
+        lc.cacheDir = dir.filePath(QStringLiteral("cache")).toStdString();
+        lc.memLimitMb = 2048;
+        LocalBackend backend(lc);
+        EvalRequest r = request(softmaxProblem(), kSoftmaxKernel);
+        QVERIFY(!r.refCode.empty());
+        const SizeCheck c = checkSizes(backend, r);
+        QVERIFY2(c.sizes.probed, c.line.c_str());
+        QCOMPARE(c.sizes.inputBytes, 6442450944LL);
+        QCOMPARE(c.sizes.outputBytes.value_or(0), 6442450944LL);
+        QVERIFY2(c.problem.find("over the evaluator's memory cap of 2.0 GiB (--mem-limit-mb=2048)") !=
+                     std::string::npos,
+                 c.problem.c_str());
+        QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
+        // The scaled request fits, and says so.
+        r.inputBatchSize = *c.suggestedBatchSize;
+        const SizeCheck s = checkSizes(backend, r);
+        QVERIFY2(s.problem.empty(), s.problem.c_str());
+        QCOMPARE(s.sizes.inputBytes, 32LL * 393216 * 4);
+        QVERIFY2(s.line.find("inputs scaled (batch_size 4096 → 32)") != std::string::npos, s.line.c_str());
+    }
+
+    void cliPrintsTheCheckAndRefusesWithTheSameWords()
+    {
+        const QString cli = kwtest::cliPath();
+        if (!QFile::exists(cli))
+            QSKIP("kernelwatch-cli is not built");
+        if (!kwtest::torchPython())
+            QSKIP("/usr/bin/python3 cannot import torch: the size probe needs it");
+        QTemporaryDir dir;
+        const QString ref =
+            kwtest::sourceDir() + QStringLiteral("/tests/fixtures/problems/kb_level1_23_Softmax.py");
+        QFile k(dir.filePath(QStringLiteral("k.py")));
+        QVERIFY(k.open(QIODevice::WriteOnly));
+        k.write(kSoftmaxKernel.data(), qint64(kSoftmaxKernel.size()));
+        k.close();
+        QProcess p;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), dir.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), dir.path());
+        env.insert(QStringLiteral("XDG_CACHE_HOME"), dir.path());
+        env.insert(QStringLiteral("KERNELWATCH_MEM_LIMIT_MB"), QStringLiteral("2048"));
+        p.setProcessEnvironment(env);
+        const QString db = dir.filePath(QStringLiteral("h.sqlite"));
+        p.start(cli,
+                {QStringLiteral("eval"), QStringLiteral("--ref"), ref, QStringLiteral("--kernel"),
+                 k.fileName(), QStringLiteral("--device"), QStringLiteral("cpu"), QStringLiteral("--python"),
+                 QStringLiteral("/usr/bin/python3"), QStringLiteral("--db"), db});
+        QVERIFY(p.waitForFinished(180000));
+        const QByteArray err = p.readAllStandardError();
+        QCOMPARE(p.exitCode(), 3);
+        QVERIFY2(err.contains("Pre-run check: inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB"),
+                 err.constData());
+        // The use case's words: the cap named, how to raise it, the scaled try.
+        QVERIFY2(err.contains(
+                     "over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048): raise it "
+                     "with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb"),
+                 err.constData());
+        QVERIFY(err.contains("kernelwatch-cli --input-batch-size 32"));
+        // Recorded as a setup error, not the kernel's.
+        HistoryStore store(db.toStdString());
+        const auto rows = store.results({});
+        QCOMPARE(rows.size(), std::size_t(1));
+        QCOMPARE(rows[0].metadata.value("error_kind", ""), std::string("setup"));
     }
 };
 

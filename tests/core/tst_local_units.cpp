@@ -220,6 +220,8 @@ private Q_SLOTS:
         auto r = assembleResult({}, o, 0, 0);
         QCOMPARE(r.status, EvalStatus::InfraError);
         QCOMPARE(r.errorMessage, std::string("cancelled"));
+        QCOMPARE(r.metadata.value("cancelled", false), true); // stored rows show it as cancelled
+        QVERIFY(r.isCancelled());
         ChildOutcome z;
         z.zygoteDied = true;
         z.zygoteMessage = "exited with signal SIGKILL";

@@ -148,6 +148,60 @@ def test_zygote_probe_op(zygote):
     assert bad["status"] == "probe_failed" and "SyntaxError" in bad["error_message"]
 
 
+SOFTMAX_REF = BIG_REF.replace("return torch.relu(x)", "return torch.softmax(x, dim=1)").replace(
+    "def get_inputs():", "batch_size = 4096\n\n\ndef get_inputs():")
+
+
+def test_size_probe_outputs_and_scaling():
+    """KernelBench's convention: get_inputs() reads a module-level batch_size when called, so
+    input_batch_size scales a problem without touching its code (PROTOCOL.md, "Size probe")."""
+    from kernelwatch_eval import sizeprobe
+    ref = (SAMPLES / "relu_ref.py").read_text()
+    s = sizeprobe.probe_sizes(ref, "fp32", mem_limit_kb=1024)["sizes"]
+    assert s["batch_size"] == 16 and s["scalable"] is True and s["inputs_scaled"] is None
+    assert s["input_bytes"] == 16 * 16384 * 4 and s["output_bytes"] == 16 * 16384 * 4  # forward ran on meta
+    assert s["compare_bytes"] == 6 * 16 * 16384 * 8  # the comparison's float64 copies
+    assert s["estimated_peak_bytes"] == 4 * s["input_bytes"] + 2 * s["output_bytes"] + s["compare_bytes"]
+    out = sizeprobe.probe_sizes(ref, "fp32", mem_limit_kb=1024, batch_size=2)
+    assert out["status"] == "probed", out["error_message"]
+    t = out["sizes"]
+    assert t["input_bytes"] == 2 * 16384 * 4 and t["inputs"][0]["shape"] == [2, 16384]
+    assert t["inputs_scaled"]["batch_size"] == 2 and t["inputs_scaled"]["original_batch_size"] == 16
+    # No batch_size global: the probe says it cannot scale, and asking to scale fails with why.
+    no_batch = ref.replace("batch_size = 16", "rows = 16").replace("randn(batch_size", "randn(rows")
+    assert sizeprobe.probe_sizes(no_batch)["sizes"]["scalable"] is False
+    bad = sizeprobe.probe_sizes(no_batch, batch_size=2)
+    assert bad["status"] == "probe_failed" and "no module-level integer `batch_size`" in bad["error_message"]
+    assert sizeprobe.probe_sizes(ref, batch_size=0)["status"] == "probe_failed"
+
+
+def test_scaled_inputs_are_recorded_in_the_result(zygote):
+    kernel = (SAMPLES / "relu_kernel.py").read_text()
+    ref = (SAMPLES / "relu_ref.py").read_text()
+    res = zygote.evaluate(make_request("relu", kernel, ref_code=ref, input_batch_size=2, measure_performance=False), 120)
+    assert res["status"] == "correct", res["error_message"][:600]
+    assert res["metadata"]["inputs_scaled"] == {
+        "batch_size": 2, "original_batch_size": 16,
+        "note": "inputs scaled: batch_size 16 -> 2; the speedup is not the problem's"}
+    ref = ref.replace("batch_size = 16", "rows = 16").replace("randn(batch_size", "randn(rows")
+    res = zygote.evaluate(make_request("relu", kernel, ref_code=ref, input_batch_size=2,
+                                       measure_performance=False), 120)
+    assert res["status"] == "infra_error" and res["metadata"]["error_kind"] == "setup", res["error_message"][:600]
+    assert "cannot be scaled" in res["error_message"]
+
+
+def test_zygote_probe_of_a_softmax_over_the_cap_and_scaled(zygote):
+    """level1/23_Softmax's shape (4096 x 393216 fp32, 6 GiB) through the real probe op."""
+    out = zygote.probe(make_request("relu", "class ModelNew: pass", ref_code=SOFTMAX_REF.replace(
+        "torch.randn(1024, 1024, 1536)", "torch.rand(batch_size, 393216)")), 120)
+    assert out["status"] == "probed", out
+    s = out["sizes"]
+    assert s["input_bytes"] == 6442450944 and s["output_bytes"] == 6442450944 and s["fits"] is False
+    scaled = zygote.probe(make_request("relu", "class ModelNew: pass", input_batch_size=16, ref_code=SOFTMAX_REF.replace(
+        "torch.randn(1024, 1024, 1536)", "torch.rand(batch_size, 393216)")), 120)
+    assert scaled["sizes"]["input_bytes"] == 16 * 393216 * 4 and scaled["sizes"]["fits"] is True
+
+
 def test_inputs_over_the_memory_cap_name_the_cap(zygote):
     """Was: "INFRA ERROR - evaluator internal error ... can't allocate 6442450944 bytes" with no word
     on the evaluator's own cap. The session zygote runs with --mem-limit-mb 1536."""

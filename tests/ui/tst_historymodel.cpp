@@ -1,4 +1,6 @@
+#include "ResultAssembly.h"
 #include "UiTestUtils.h"
+#include <QTemporaryDir>
 
 #include "app/StatusStyle.h"
 #include "models/HistoryFilterModel.h"
@@ -207,6 +209,41 @@ private Q_SLOTS:
                      QStringLiteral("level1/19_ReLU"));
         model.clear();
         QCOMPARE(filter.rowCount(), 0);
+    }
+
+    void cancelledRowsAreNeutral()
+    {
+        // The local backend's cancelled result (ResultAssembly), stored and read back as a row:
+        // "cancelled" with a grey dot, not the infra error's label and colour.
+        QTemporaryDir dir;
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")).toStdString());
+        EvalRequest q;
+        q.id = "cancelled-1";
+        ChildOutcome o;
+        o.cancelled = true;
+        o.lastStage = "timing";
+        QVERIFY(store.add(assembleResult(q, o, 1.7e9, 0)));
+        EvalRequest q2;
+        q2.id = "infra-1";
+        QVERIFY(store.add(EvalResult::infraError(q2, "no Python found")));
+        HistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.appendNow(store.rows({}));
+        QCOMPARE(model.rowCount(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QModelIndex st = model.index(i, HistoryModel::Status);
+            const bool cancelled = model.index(i, 0).data(HistoryModel::RowIdRole).toLongLong() == 1;
+            const QColor dot =
+                st.data(Qt::DecorationRole).value<QIcon>().pixmap(12, 12).toImage().pixelColor(6, 6);
+            if (cancelled) {
+                QCOMPARE(st.data().toString(), QStringLiteral("cancelled"));
+                QVERIFY(st.data(Qt::ToolTipRole).toString().contains(QStringLiteral("not a failure")));
+                QCOMPARE(dot, StatusStyle::color(EvalStatus::Unknown));
+            } else {
+                QCOMPARE(st.data().toString(), StatusStyle::label(EvalStatus::InfraError));
+                QCOMPARE(dot, StatusStyle::color(EvalStatus::InfraError));
+            }
+        }
     }
 };
 

@@ -4,9 +4,11 @@
 #include "app/AppContext.h"
 #include "app/MainWindow.h"
 #include "app/PanelRegistry.h"
+#include "submit/EditorPane.h"
 #include "submit/SubmitPanel.h"
 #include "widgets/ResultCard.h"
 
+#include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -55,6 +57,20 @@ private Q_SLOTS:
         // A long traceback: Submit, Cancel and the stage stay inside the window.
         window.showPanel(QStringLiteral("submit"));
         auto* submit = qobject_cast<SubmitPanel*>(window.panel(QStringLiteral("submit")));
+        // The editors' headers: the file name elided in the middle (not clipped), whole in the tooltip.
+        QApplication::processEvents();
+        for (EditorPane* pane : {submit->referencePane(), submit->kernelPane()}) {
+            auto* label = pane->findChild<QLabel*>(QStringLiteral("pathLabel"));
+            QVERIFY(label);
+            const QString shown = pane->shownHeaderText();
+            QVERIFY2(label->fontMetrics().horizontalAdvance(shown) <= label->width(),
+                     qPrintable(shown + QStringLiteral(" in %1 px").arg(label->width())));
+            QVERIFY2(shown == pane->headerText() || shown.contains(QChar(0x2026)), qPrintable(shown));
+            QVERIFY2(shown.endsWith(QStringLiteral(".py")) && shown.size() >= 6,
+                     qPrintable(shown)); // "r…f.py" at least
+            QVERIFY(pane->headerToolTip().contains(
+                QString(pane->headerText()).remove(QStringLiteral(" \u2022"))));
+        }
         EvalResult r;
         r.status = EvalStatus::RuntimeError;
         for (int i = 0; i < 300; ++i)

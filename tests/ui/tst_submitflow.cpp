@@ -5,14 +5,20 @@
 #include "app/MainWindow.h"
 #include "app/PanelRegistry.h"
 #include "app/Settings.h"
+#include "app/StatusStyle.h"
 #include "evaluations/EvaluationsPanel.h"
 #include "models/HistoryFilterModel.h"
 #include "models/HistoryModel.h"
 #include "submit/EditorPane.h"
 #include "submit/SubmitOptionsForm.h"
 #include "submit/SubmitPanel.h"
+#include "widgets/CodeEditor.h"
 #include "widgets/ResultCard.h"
 
+#include "EnvGuard.h"
+
+#include <QFile>
+#include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -105,6 +111,100 @@ private Q_SLOTS:
                  QStringLiteral("submit"));
         QCOMPARE(f.evals->table()->model()->index(0, HistoryModel::Status).data().toString(),
                  QStringLiteral("correct"));
+    }
+
+    void compileErrorLineIsMarkedInTheKernelEditor()
+    {
+        if (!test::torchAvailable())
+            QSKIP("/usr/bin/python3 cannot import torch; install PyTorch there to run the end-to-end submit "
+                  "test");
+        // tests/fixtures/kernels/honest/relu_cpp.py with one name undefined: g++ fails on its line.
+        QFile f(qEnvironmentVariable("KW_TEST_FIXTURES") + QStringLiteral("/kernels/honest/relu_cpp.py"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QString code = QString::fromUtf8(f.readAll());
+        code.replace(QStringLiteral("o[i] = v > 0.f ? v : 0.f;"),
+                     QStringLiteral("o[i] = v > 0.f ? v : undefined_thing;"));
+        const int line = int(code.left(code.indexOf(QStringLiteral("undefined_thing"))).count(u'\n')) + 1;
+        Fixture f2;
+        QTRY_VERIFY(f2.ctx->storeReady());
+        f2.submit->loadSample(QStringLiteral("relu-cpu"));
+        f2.submit->kernelPane()->setText(code);
+        EvalRequest opts;
+        f2.submit->options()->fillRequest(opts);
+        opts.measurePerformance = false;
+        f2.submit->options()->loadFrom(opts);
+        const QString id = f2.submit->submit();
+        QVERIFY2(!id.isEmpty(), qPrintable(f2.submit->bannerText()));
+        QTRY_VERIFY_WITH_TIMEOUT(f2.submit->resultCard()->hasResult(), 300000);
+        QVERIFY2(f2.submit->resultCard()->badgeText().contains(QStringLiteral("COMPILE")),
+                 qPrintable(f2.submit->resultCard()->badgeText()));
+        EditorPane* k = f2.submit->kernelPane();
+        QCOMPARE(k->errorLine(), line);
+        QVERIFY(k->editor()->markersAtLine(line - 1) & (1u << EditorPane::kErrorMarker));
+        QVERIFY(k->editor()->annotation(line - 1).contains(QStringLiteral("undefined_thing")));
+        if (const QString out = qEnvironmentVariable("KW_SCREENSHOT_DIR"); !out.isEmpty()) {
+            f2.window->resize(1024, 700);
+            f2.window->show();
+            QTest::qWait(200);
+            f2.window->grab().save(out + QStringLiteral("/compile-error-line-1024x700.png"));
+        }
+        k->editor()->insertAt(QStringLiteral(" "), line - 1, 0); // an edit clears it
+        QCOMPARE(k->errorLine(), 0);
+    }
+
+    void problemOverTheMemoryCapIsRefusedThenScaled()
+    {
+        if (!test::torchAvailable())
+            QSKIP("/usr/bin/python3 cannot import torch; install PyTorch there to run the end-to-end submit "
+                  "test");
+        // KernelBench level1/23_Softmax: 6 GiB of inputs, under a 2 GiB cap.
+        EnvGuard env;
+        env.set("KERNELWATCH_MEM_LIMIT_MB", "2048");
+        QFile ref(qEnvironmentVariable("KW_TEST_FIXTURES") +
+                  QStringLiteral("/problems/kb_level1_23_Softmax.py"));
+        QVERIFY(ref.open(QIODevice::ReadOnly));
+        Fixture f;
+        QTRY_VERIFY(f.ctx->storeReady());
+        f.submit->referencePane()->setText(QString::fromUtf8(ref.readAll()));
+        f.submit->kernelPane()->setText(QStringLiteral("import torch\nclass ModelNew(torch.nn.Module):\n"
+                                                       "    def forward(self, x):\n"
+                                                       "        return torch.softmax(x, dim=1)\n"));
+        EvalRequest opts;
+        f.submit->options()->fillRequest(opts);
+        opts.numPerfTrials = 5;
+        opts.timeoutS = 120; // a timing budget of 36 s
+        f.submit->options()->loadFrom(opts);
+        QVERIFY(!f.submit->submit().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(f.submit->resultCard()->hasResult(), 180000);
+        const QString banner = f.submit->bannerText();
+        QVERIFY2(banner.startsWith(QStringLiteral("setup: this problem needs about 108.0 GiB")),
+                 qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral(
+                     "over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)")),
+                 qPrintable(banner));
+        QVERIFY(!f.submit->scaleButton()->isHidden());
+        QVERIFY2(f.submit->scaleButton()->text().contains(QStringLiteral("batch_size 4096 → 32")),
+                 qPrintable(f.submit->scaleButton()->text()));
+        QCOMPARE(f.submit->resultCard()->badgeText(), StatusStyle::label(EvalStatus::InfraError).toUpper());
+        // KW_SCREENSHOT_DIR: keep what this test looked at (resources/screenshots/issue13/).
+        if (const QString out = qEnvironmentVariable("KW_SCREENSHOT_DIR"); !out.isEmpty()) {
+            f.window->resize(1024, 700);
+            f.window->show();
+            QTest::qWait(200);
+            f.window->grab().save(out + QStringLiteral("/size-refusal-1024x700.png"));
+        }
+
+        // The offered try: scaled inputs, a result that says so and does not claim a win.
+        const QString id = f.submit->submitScaled();
+        QVERIFY(!id.isEmpty());
+        QVERIFY(f.submit->scaleButton()->isHidden());
+        QTRY_VERIFY_WITH_TIMEOUT(f.ctx->evals()->finishedCount() == 2, 200000);
+        QVERIFY2(f.submit->resultCard()->badgeText().startsWith(QStringLiteral("CORRECT")),
+                 qPrintable(f.submit->resultCard()->badgeText() + f.submit->bannerText()));
+        QVERIFY2(f.submit->resultCard()->speedupNote().contains(
+                     QStringLiteral("inputs scaled: batch_size 4096 → 32")),
+                 qPrintable(f.submit->resultCard()->speedupNote()));
+        QVERIFY(!f.submit->resultCard()->speedupShownAsWin());
     }
 };
 

@@ -1,5 +1,6 @@
 #include "app/EvalService.h"
 
+#include "EvalSession.h"
 #include "local/LocalBackend.h"
 
 #include <QPointer>
@@ -180,6 +181,15 @@ QString EvalService::submit(EvalRequest request)
         if (!error.empty()) {
             deliver(EvalResult::infraError(request, error));
             return;
+        }
+        // The pre-run check (core/usecase/EvalSession, the CLI's words): the problem's sizes
+        // against the memory the evaluation will have; a refusal is a setup error, recorded.
+        if (const SizeCheck check = checkSizes(*ev, request); check.sizes.probed || !check.problem.empty()) {
+            progress(EvalProgress{request.id, EvalStage::Queued, 0, check.line});
+            if (!check.problem.empty()) {
+                deliver(sizeRefusal(request, check));
+                return;
+            }
         }
         const std::string id = request.id;
         auto onDone = [deliver](const EvalResult& r) { deliver(r); };

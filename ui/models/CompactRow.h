@@ -30,8 +30,9 @@ struct CompactRow
     std::uint8_t status = 0; // kw::EvalStatus
     // One byte, every bit named and set (merge compares rows with memcmp).
     std::uint8_t cheated : 1 = 0;
-    std::uint8_t win : 2 = 2; // kw::WinVerdict of the eager speedup (2: Unknown)
-    std::uint8_t spareBits : 5 = 0;
+    std::uint8_t win : 2 = 2;       // kw::WinVerdict of the eager speedup (2: Unknown)
+    std::uint8_t cancelled : 1 = 0; // stopped by Cancel: shown neutrally, not as an infra error
+    std::uint8_t spareBits : 4 = 0;
 };
 
 static_assert(sizeof(CompactRow) <= 64, "keep rows small: a million of them live in memory");

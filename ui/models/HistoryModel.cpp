@@ -148,7 +148,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         case Gpu:
             return text(row, FGpu);
         case Status:
-            return StatusStyle::label(status);
+            return r.cancelled ? tr("cancelled") : StatusStyle::label(status);
         case Speedup:
             return Format::speedup(opt(r.speedup));
         case Runtime:
@@ -164,7 +164,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         }
     case Qt::DecorationRole:
         if (col == Status)
-            return StatusStyle::dot(status);
+            return StatusStyle::dot(r.cancelled ? EvalStatus::Unknown : status); // cancelled: grey
         return {};
     case Qt::ForegroundRole:
         // Green only for a significant win (issue 13): noise, an interval that reaches 1× and a
@@ -179,6 +179,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant::fromValue(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ToolTipRole:
+        if (col == Status && r.cancelled)
+            return tr(
+                "Cancelled: stopped because someone asked, not a failure of the kernel or the machine.");
         if (col == Status)
             return QString(StatusStyle::explanation(status) +
                            (r.cheated ? tr(" Flagged as cheating.") : QString()));
@@ -266,6 +269,7 @@ CompactRow HistoryModel::compact(const HistoryRow& h)
     r.status = static_cast<std::uint8_t>(h.status);
     r.cheated = h.cheated;
     r.win = static_cast<std::uint8_t>(h.win) & 3u;
+    r.cancelled = h.cancelled;
     return r;
 }
 

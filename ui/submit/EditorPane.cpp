@@ -5,14 +5,18 @@
 #include "widgets/CodeEditor.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSaveFile>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -30,17 +34,35 @@ EditorPane::EditorPane(const QString& title, const QString& placeholder, QWidget
     m_pathLabel->setForegroundRole(QPalette::PlaceholderText);
     m_pathLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_pathLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_pathLabel->installEventFilter(this); // re-elide the file name on resize
+
+    // The compile error's line: a margin marker (margin 1, shown only while marked), a squiggle
+    // and the compiler's message as an annotation under the line.
+    const QColor errorRed(0xd0, 0x30, 0x30);
+    m_editor->markerDefine(QsciScintilla::RightTriangle, kErrorMarker);
+    m_editor->setMarkerBackgroundColor(errorRed, kErrorMarker);
+    m_editor->setMarkerForegroundColor(errorRed, kErrorMarker);
+    m_editor->setMarginType(1, QsciScintilla::SymbolMargin);
+    m_editor->setMarginMarkerMask(1, 1 << kErrorMarker);
+    m_editor->indicatorDefine(QsciScintilla::SquiggleIndicator, kErrorIndicator);
+    m_editor->setIndicatorForegroundColor(errorRed, kErrorIndicator);
+    m_editor->setAnnotationDisplay(QsciScintilla::AnnotationBoxed);
     m_open->setText(tr("Open…"));
     m_open->setToolTip(tr("Load a Python file (or drop one on the editor)"));
     m_open->setAutoRaise(true);
     m_save->setText(tr("Save"));
     m_save->setAutoRaise(true);
     m_save->setPopupMode(QToolButton::MenuButtonPopup);
+    // Icons for the compact header (a narrow pane shows the buttons as icons: resizeEvent).
+    m_open->setIcon(style()->standardIcon(QStyle::SP_DirOpenIcon));
+    m_open->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_save->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
     auto* saveAction = new QAction(tr("Save"), this);
     saveAction->setShortcut(QKeySequence::Save);
     saveAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     saveAction->setToolTip(tr("Save %1 (Ctrl+S)").arg(title.toLower()));
+    saveAction->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton)); // shown when compact
     auto* saveAsAction = new QAction(tr("Save As…"), this);
     saveAsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
     saveAsAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -75,6 +97,8 @@ EditorPane::EditorPane(const QString& title, const QString& placeholder, QWidget
             Q_EMIT modifiedChanged(modified);
     });
     connect(m_editor, &QsciScintilla::textChanged, this, [this] {
+        if (m_errorLine > 0)
+            clearErrorMark(); // the line number no longer holds once the text changes
         if (!m_settingText)
             Q_EMIT textEdited();
     });
@@ -119,6 +143,7 @@ void EditorPane::setText(const QString& text, const QString& path)
 {
     m_settingText = true;
     m_path = path;
+    clearErrorMark();
     m_editor->setText(text);
     m_editor->setCursorPosition(0, 0);
     m_editor->setModified(false);
@@ -149,23 +174,108 @@ QString EditorPane::displayName() const
 
 QString EditorPane::headerText() const
 {
+    return m_header;
+}
+
+QString EditorPane::shownHeaderText() const
+{
     return m_pathLabel->text();
+}
+
+QString EditorPane::headerToolTip() const
+{
+    return m_pathLabel->toolTip();
+}
+
+void EditorPane::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    // Narrow (an editor in the window at 1024 px): Save and Open… as icons, so the file name has
+    // room; their words stay in the tooltips.
+    const Qt::ToolButtonStyle style =
+        width() < kCompactBelowPx ? Qt::ToolButtonIconOnly : Qt::ToolButtonTextOnly;
+    if (m_open->toolButtonStyle() != style) {
+        m_open->setToolButtonStyle(style);
+        m_save->setToolButtonStyle(style);
+    }
+}
+
+bool EditorPane::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_pathLabel && event->type() == QEvent::Resize)
+        elideHeader();
+    return QWidget::eventFilter(watched, event);
+}
+
+void EditorPane::elideHeader()
+{
+    // Elide the middle of the name and keep its extension and the modified dot ("relu…ref.py •"),
+    // unless even that does not fit.
+    const QFontMetrics fm = m_pathLabel->fontMetrics();
+    const int width = std::max(0, m_pathLabel->width());
+    QString shown = m_header;
+    if (fm.horizontalAdvance(m_header) > width) {
+        const qsizetype dot = m_header.lastIndexOf(u'.');
+        const QString tail = dot > 0 ? m_header.mid(dot) : QString();
+        const QString head = fm.elidedText(m_header.left(dot > 0 ? dot : m_header.size()), Qt::ElideMiddle,
+                                           width - fm.horizontalAdvance(tail));
+        shown = head.size() > 1 && !tail.isEmpty() ? head + tail
+                                                   : fm.elidedText(m_header, Qt::ElideMiddle, width);
+    }
+    if (shown != m_pathLabel->text())
+        m_pathLabel->setText(shown);
+}
+
+void EditorPane::markErrorLine(int line, int column, const QString& message)
+{
+    clearErrorMark();
+    if (line < 1 || line > m_editor->lines())
+        return;
+    m_errorLine = line;
+    const int l = line - 1;
+    m_editor->setMarginWidth(1, 14);
+    m_editor->markerAdd(l, kErrorMarker);
+    m_editor->fillIndicatorRange(l, 0, l, m_editor->text(l).size(), kErrorIndicator);
+    if (!message.isEmpty())
+        m_editor->annotate(l, message.section(u'\n', 0, 0).left(300), 0);
+    m_editor->setCursorPosition(l, std::max(0, column - 1));
+    m_editor->SendScintilla(QsciScintilla::SCI_SETXOFFSET, 0); // the line from its start
+    const int onScreen = int(m_editor->SendScintilla(QsciScintilla::SCI_LINESONSCREEN));
+    m_editor->setFirstVisibleLine(std::max(0, l - onScreen / 2));
+}
+
+void EditorPane::clearErrorMark()
+{
+    if (m_errorLine == 0)
+        return;
+    m_errorLine = 0;
+    m_editor->markerDeleteAll(kErrorMarker);
+    const int last = std::max(0, m_editor->lines() - 1);
+    m_editor->clearIndicatorRange(0, 0, last, m_editor->text(last).size(), kErrorIndicator);
+    m_editor->clearAnnotations();
+    m_editor->setMarginWidth(1, 0);
 }
 
 void EditorPane::updatePathLabel()
 {
     const QString dot = isModified() ? u" \u2022"_s : QString();
+    QString tip;
     if (m_path.isEmpty()) {
-        m_pathLabel->setText(isModified() ? tr("unsaved") + dot : m_placeholder);
-        m_pathLabel->setToolTip({});
+        m_header = isModified() ? tr("unsaved") + dot : m_placeholder;
     } else if (m_path.startsWith(u':')) {
-        m_pathLabel->setText(tr("built-in sample · %1").arg(QFileInfo(m_path).fileName()) + dot);
-        m_pathLabel->setToolTip(isModified() ? tr("Unsaved changes to a built-in sample: Save As… keeps them")
-                                             : QString());
+        // The name alone (a narrow pane has room for little more); "built-in sample" in the tooltip.
+        m_header = QFileInfo(m_path).fileName() + dot;
+        tip = tr("Built-in sample %1").arg(QFileInfo(m_path).fileName()) +
+              (isModified() ? u"\n"_s + tr("Unsaved changes to a built-in sample: Save As… keeps them")
+                            : QString());
     } else {
-        m_pathLabel->setText(QFileInfo(m_path).fileName() + dot);
-        m_pathLabel->setToolTip(isModified() ? tr("%1 (unsaved changes)").arg(m_path) : m_path);
+        m_header = QFileInfo(m_path).fileName() + dot;
+        tip = isModified() ? tr("%1 (unsaved changes)").arg(m_path) : m_path;
     }
+    // The whole name is always in the tooltip: the label elides it in the middle when narrow.
+    m_pathLabel->setToolTip(tip.isEmpty() ? m_header : tip);
+    m_pathLabel->setText(m_header);
+    elideHeader();
 }
 
 bool EditorPane::save()

@@ -41,7 +41,20 @@ public:
     bool save();
     bool saveAs();
     bool saveTo(const QString& path);
+    // The header's full text (file name and " •" when modified); the label shows it elided in
+    // the middle when the pane is narrow, with the whole of it in the tooltip.
     QString headerText() const;
+    QString shownHeaderText() const;
+    QString headerToolTip() const;
+
+    // The compiler's first error (a result's metadata.compile_error_line, 1-based, mapped to the
+    // kernel's lines): a marker in the margin, a squiggle under the line, the message under it,
+    // and the line scrolled into view. Cleared by any edit, by setText and by clearErrorMark().
+    void markErrorLine(int line, int column, const QString& message);
+    void clearErrorMark();
+    int errorLine() const { return m_errorLine; } // 0: none
+    static constexpr int kErrorMarker = 8;
+    static constexpr int kErrorIndicator = 8;
 
 Q_SIGNALS:
     void fileLoaded(const QString& path);
@@ -57,6 +70,10 @@ private:
         QString path, text, error;
     };
     void updatePathLabel();
+    void elideHeader();
+    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+    static constexpr int kCompactBelowPx = 360;
 
     QLabel* m_title;
     QLabel* m_pathLabel;
@@ -68,6 +85,8 @@ private:
     QString m_pending;
     QFutureWatcher<Loaded> m_watcher;
     bool m_settingText = false;
+    QString m_header; // full header text (the label may show it elided)
+    int m_errorLine = 0;
 };
 
 } // namespace kw::ui

@@ -1,5 +1,6 @@
 #include "submit/SubmitPanel.h"
 
+#include "EvalSession.h"
 #include "SourceFile.h"
 #include "app/AppContext.h"
 #include "app/DeviceInventory.h"
@@ -30,7 +31,9 @@
 #include <QStyle>
 #include <QTimer>
 #include <QToolButton>
+
 #include <QVBoxLayout>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -75,7 +78,7 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
       m_kernel(new EditorPane(tr("Kernel"), tr("class ModelNew"), this)),
       m_options(new SubmitOptionsForm(ctx.settings(), this)), m_banner(new QLabel(this)),
       m_submit(new QPushButton(tr("Submit"), this)), m_cancel(new QPushButton(tr("Cancel"), this)),
-      m_stage(new StageIndicator(this)), m_card(new ResultCard(this)),
+      m_scale(new QPushButton(this)), m_stage(new StageIndicator(this)), m_card(new ResultCard(this)),
       m_outer(new QSplitter(Qt::Horizontal, this)), m_editors(new QSplitter(Qt::Vertical, this))
 {
     m_ref->setObjectName(u"reference"_s);
@@ -117,6 +120,12 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_banner->hide();
     rl->addWidget(m_banner);
+    m_scale->setObjectName(u"scaleInputs"_s);
+    m_scale->setToolTip(tr("Runs the problem with a smaller batch_size so it fits this machine's memory. "
+                           "The result says the inputs were scaled: its speedup is not the problem's."));
+    m_scale->hide();
+    connect(m_scale, &QPushButton::clicked, this, [this] { submitScaled(); });
+    rl->addWidget(m_scale);
     m_submit->setDefault(true);
     m_submit->setToolTip(tr("Evaluate the kernel (Ctrl+Return)"));
     m_submit->setMinimumHeight(32);
@@ -332,6 +341,7 @@ void SubmitPanel::showBanner(const QString& text, bool error)
 
 void SubmitPanel::hideBanner()
 {
+    m_scale->hide();
     m_banner->hide();
     onTargetChanged(m_options->target());
 }
@@ -368,22 +378,17 @@ QString SubmitPanel::submit()
         m_ref->path().isEmpty() ? "Reference" : QFileInfo(m_ref->path()).fileName().toStdString();
     const std::string kLabel =
         m_kernel->path().isEmpty() ? "Kernel" : QFileInfo(m_kernel->path()).fileName().toStdString();
-    std::string problem =
-        r.refCode.find_first_not_of(" \t\r\n") == std::string::npos
-            ? "The reference is empty: open a problem file, pick one in the KernelBench list, or "
-              "load a sample."
-            : kw::checkReferenceSource(r.refCode, refLabel);
-    if (problem.empty())
-        problem = r.kernelCode.find_first_not_of(" \t\r\n") == std::string::npos
-                      ? "The kernel is empty: write class ModelNew, open a file, or load a sample."
-                      : kw::checkKernelSource(r.kernelCode, kLabel);
-    if (problem.empty())
-        problem = kw::validateRequest(r);
-    if (!problem.empty()) {
+    r.inputBatchSize = std::exchange(m_nextBatch, std::nullopt);
+    // One admission for every front end (core/usecase/EvalSession); the sizes are checked by
+    // the evaluation service off the UI thread.
+    if (const std::string problem = kw::admitRequest(r, refLabel, kLabel, AdmissionMode::Interactive);
+        !problem.empty()) {
         showBanner(QString::fromStdString(problem), true);
         return {};
     }
     hideBanner();
+    m_kernel->clearErrorMark();
+    m_submittedKernel = m_kernel->text();
     m_currentId = m_ctx.evals()->submit(r);
     m_stage->start();
     m_card->showLoading(tr("Evaluating %1 on %2…")
@@ -392,6 +397,14 @@ QString SubmitPanel::submit()
                                                                         : QString::fromStdString(r.gpuType)));
     updateButtons();
     return m_currentId;
+}
+
+QString SubmitPanel::submitScaled()
+{
+    if (m_offeredBatch <= 0)
+        return {};
+    m_nextBatch = m_offeredBatch;
+    return submit();
 }
 
 void SubmitPanel::cancel()
@@ -414,6 +427,27 @@ void SubmitPanel::onFinished(const EvalResult& result)
     if (QString::fromStdString(result.id) != m_currentId)
         return;
     m_card->showResult(result);
+    // A compile error mapped to the kernel's line: marked in the editor, unless it was edited since.
+    if (const auto ln = result.metadata.find("compile_error_line");
+        result.status == EvalStatus::CompileError && ln != result.metadata.end() && ln->is_number_integer() &&
+        m_kernel->text() == m_submittedKernel) {
+        const auto col = result.metadata.find("compile_error_column");
+        m_kernel->markErrorLine(
+            ln->get<int>(), col != result.metadata.end() && col->is_number_integer() ? col->get<int>() : 0,
+            QString::fromStdString(result.errorMessage));
+    }
+    // A size refusal with a batch_size that would fit: offer the scaled try.
+    m_offeredBatch = 0;
+    if (const auto sc = result.metadata.find("size_check"); sc != result.metadata.end() && sc->is_object()) {
+        showBanner(QString::fromStdString(result.errorMessage), true);
+        m_offeredBatch = sc->value("suggested_batch_size", 0LL);
+        if (m_offeredBatch > 0) {
+            m_scale->setText(tr("Try on the CPU with inputs scaled down (batch_size %1 → %2)")
+                                 .arg(sc->value("batch_size", 0LL))
+                                 .arg(m_offeredBatch));
+            m_scale->show();
+        }
+    }
     QString verdict = result.isCancelled() ? tr("cancelled") : StatusStyle::label(result.status);
     if (result.status == EvalStatus::Correct && result.speedup && result.timingQuality &&
         result.timingQuality->untrustworthy())

@@ -3,6 +3,8 @@
 #include "app/MetaTypes.h"
 #include "app/Panel.h"
 
+#include <optional>
+
 class QLabel;
 class QPushButton;
 class QSplitter;
@@ -39,6 +41,10 @@ public:
     // Opens a problem file in the reference editor (as a double-click in the browser does).
     bool openProblem(const QString& path, const QString& problemId);
     QString submit(); // returns the request id, empty when refused (the banner says why)
+    // After the pre-run check refused a problem too big for the CPU's memory: submits it again
+    // with the inputs scaled down to the offered batch_size (empty when none is offered).
+    QString submitScaled();
+    QPushButton* scaleButton() const { return m_scale; }
     void cancel();
     QString currentRequestId() const { return m_currentId; }
     ResultCard* resultCard() const { return m_card; }
@@ -65,13 +71,17 @@ private:
     QLabel* m_banner;
     QPushButton* m_submit;
     QPushButton* m_cancel;
+    QPushButton* m_scale;         // "Try on the CPU with batch_size N" after a size refusal
+    long long m_offeredBatch = 0; // what m_scale submits
+    std::optional<long long> m_nextBatch;
     StageIndicator* m_stage;
     ResultCard* m_card;
     QSplitter* m_outer;
     QSplitter* m_editors;
     EditorDrafts* m_drafts;
     QString m_currentId;
-    QString m_problemId; // from the KernelBench browser or a sample
+    QString m_submittedKernel; // the kernel text of the running request (to map its compile error)
+    QString m_problemId;       // from the KernelBench browser or a sample
 };
 
 } // namespace kw::ui

@@ -325,12 +325,20 @@ void ResultCard::showResult(const EvalResult& r)
     m_speedup->setText(Format::speedup(r.speedup));
     m_interval->setText(r.speedup && r.speedupCi ? intervalText(*r.speedupCi) : QString());
     const WinVerdict win = significantWin(r);
-    m_win = r.speedup && win == WinVerdict::Win;
+    // Inputs scaled down for a try (metadata.inputs_scaled): the speedup is not the problem's.
+    QString scaled;
+    if (const auto it = r.metadata.find("inputs_scaled"); it != r.metadata.end() && it->is_object())
+        scaled = tr("inputs scaled: batch_size %1 → %2")
+                     .arg(it->value("original_batch_size", 0LL))
+                     .arg(it->value("batch_size", 0LL));
+    m_win = r.speedup && win == WinVerdict::Win && scaled.isEmpty();
     m_speedup->setStyleSheet(
         m_win ? u"QLabel { color: %1; }"_s.arg(StatusStyle::color(EvalStatus::Correct).name()) : QString());
     m_interval->setStyleSheet(m_speedup->styleSheet());
     const bool untrusted = r.timingQuality && r.timingQuality->untrustworthy();
-    if (r.speedup && r.status == EvalStatus::Correct && untrusted)
+    if (r.speedup && !scaled.isEmpty())
+        m_speedupNote->setText(tr("%1: this speedup is not the problem's").arg(scaled));
+    else if (r.speedup && r.status == EvalStatus::Correct && untrusted)
         m_speedupNote->setText(r.timingQuality->verdict == "noisy"
                                    ? tr("not a reliable speedup: the timing was noisy (see Timing)")
                                    : tr("not a reliable speedup: the timing was unreliable (see Timing)"));
@@ -352,7 +360,8 @@ void ResultCard::showResult(const EvalResult& r)
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
 
-    setRow(m_problem, QString::fromStdString(r.request.problem));
+    setRow(m_problem, QString::fromStdString(r.request.problem) +
+                          (scaled.isEmpty() ? QString() : u" ("_s + scaled + u")"_s));
     setRow(m_quality, qualityText(r));
     setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
     setRow(m_baseline,

@@ -14,7 +14,7 @@ import shutil
 import sys
 import time
 
-from . import cache, integrity, loader, static_rules
+from . import cache, integrity, loader, sizeprobe, static_rules
 from .isolation import ChildContext
 
 _monotonic = time.monotonic
@@ -205,12 +205,19 @@ class Evaluation:
             for name in ("Model", "get_inputs", "get_init_inputs"):
                 if not hasattr(self.ref_mod, name):
                     raise RuntimeError(f"the reference program defines no `{name}`")
+            if self.req.get(sizeprobe.BATCH_KEY) is not None:
+                try:
+                    self.md["inputs_scaled"] = sizeprobe.apply_batch_size(self.ref_mod, self.req[sizeprobe.BATCH_KEY])
+                except ValueError as e:
+                    self.setup_error("setup: " + str(e))
             torch.manual_seed(INIT_SEED)
             self.init_inputs = list(self.ref_mod.get_init_inputs())
             torch.manual_seed(INIT_SEED)
             self.ref_model = self.ref_mod.Model(*self._to_dev(self.init_inputs))
             self.ref_model = self.ref_model.to(device=self.device, dtype=self.dtype)
             self.ref_model.eval()
+        except Stop:
+            raise
         except BaseException as e:
             self.finish("infra_error", "reference program failed: " + loader.format_exception(e))
 
