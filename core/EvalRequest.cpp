@@ -50,7 +50,17 @@ std::string validateRequest(const EvalRequest& r)
         return "unknown device '" + r.device + "': use auto, cpu, cuda or cuda:N";
     if (r.target != "local" && r.target != "modal")
         return "unknown target '" + r.target + "': use local or modal";
-    return {};
+    for (const auto& b : r.baselines)
+        if (b != "eager" && b != "compile")
+            return "unknown baseline '" + b + "': use eager or compile";
+    return checkCompileMode(r.compileMode);
+}
+
+std::string checkCompileMode(const std::string& mode)
+{
+    if (mode == "default" || mode == "max-autotune-no-cudagraphs")
+        return {};
+    return "unknown compile mode '" + mode + "': use default or max-autotune-no-cudagraphs";
 }
 
 void to_json(nlohmann::json& j, const EvalRequest& r)
@@ -73,7 +83,9 @@ void to_json(nlohmann::json& j, const EvalRequest& r)
                        {"step", r.step},
                        {"turn", r.turn},
                        {"ref_path", r.refPath},
-                       {"kernel_path", r.kernelPath}};
+                       {"kernel_path", r.kernelPath},
+                       {"baselines", r.baselines},
+                       {"compile_mode", r.compileMode}};
     if (!r.seedSecret.empty())
         j["seed_secret"] = r.seedSecret;
 }
@@ -109,6 +121,15 @@ void from_json(const nlohmann::json& j, EvalRequest& r)
     getOpt(j, "ref_path", r.refPath);
     getOpt(j, "kernel_path", r.kernelPath);
     getOpt(j, "seed_secret", r.seedSecret);
+    // Lenient: a list of names (other entries skipped); requests before baselines keep ["eager"].
+    if (auto it = j.find("baselines"); it != j.end() && it->is_array()) {
+        r.baselines.clear();
+        for (const auto& b : *it)
+            if (b.is_string())
+                r.baselines.push_back(b.get<std::string>());
+    }
+    if (auto it = j.find("compile_mode"); it != j.end() && it->is_string())
+        r.compileMode = it->get<std::string>();
 }
 
 } // namespace kw

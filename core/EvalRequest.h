@@ -2,6 +2,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 namespace kw {
 
@@ -30,6 +31,10 @@ struct EvalRequest
     std::string refPath; // where the code came from, when from files
     std::string kernelPath;
     std::string seedSecret; // extra secret seed for correctness inputs (never stored)
+    // Baselines to time the candidate against: "eager" (always measured) and "compile" (the
+    // reference under torch.compile in compileMode: "default" | "max-autotune-no-cudagraphs").
+    std::vector<std::string> baselines{"eager"};
+    std::string compileMode = "default";
 
     static std::string makeId();
 };
@@ -37,6 +42,9 @@ struct EvalRequest
 // Limits applied before a request reaches an evaluator. Returns an empty string when the
 // request is valid, else a one-line message saying what is wrong and what to do.
 std::string validateRequest(const EvalRequest& r);
+
+// Empty when `mode` is a torch.compile mode the evaluator knows; else what to use.
+std::string checkCompileMode(const std::string& mode);
 
 constexpr std::size_t kMaxSourceBytes = 1 << 20; // 1 MiB per source file
 

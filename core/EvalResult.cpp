@@ -48,6 +48,24 @@ bool EvalResult::isCancelled() const
     return errorMessage == "cancelled" || errorMessage.rfind("cancelled:", 0) == 0;
 }
 
+const BaselineTiming* EvalResult::baseline(std::string_view name) const
+{
+    for (const auto& b : baselines)
+        if (b.name == name)
+            return &b;
+    return nullptr;
+}
+
+WinVerdict significance(EvalStatus status, bool untrustworthyTiming, bool fasterThanLight,
+                        const std::optional<SpeedupInterval>& ci, double p)
+{
+    if (status != EvalStatus::Correct || untrustworthyTiming || fasterThanLight)
+        return WinVerdict::NotAWin;
+    if (!ci)
+        return WinVerdict::Unknown;
+    return ci->low > p ? WinVerdict::Win : WinVerdict::NotAWin;
+}
+
 WinVerdict significantWin(const EvalResult& r)
 {
     return significantlyAbove(r, 1.0);
@@ -55,13 +73,37 @@ WinVerdict significantWin(const EvalResult& r)
 
 WinVerdict significantlyAbove(const EvalResult& r, double p)
 {
-    if (r.status != EvalStatus::Correct)
-        return WinVerdict::NotAWin;
-    if (r.timingQuality && r.timingQuality->untrustworthy())
-        return WinVerdict::NotAWin;
-    if (!r.speedupCi)
-        return WinVerdict::Unknown;
-    return r.speedupCi->low > p ? WinVerdict::Win : WinVerdict::NotAWin;
+    return significantlyAbove(r, p, Baseline::Eager);
+}
+
+namespace {
+const BaselineTiming* measured(const EvalResult& r, const char* name)
+{
+    const BaselineTiming* b = r.baseline(name);
+    return b && b->error.empty() ? b : nullptr;
+}
+} // namespace
+
+std::optional<double> speedupAgainst(const EvalResult& r, Baseline b)
+{
+    if (b == Baseline::Eager && r.speedup)
+        return r.speedup;
+    const BaselineTiming* t = measured(r, b == Baseline::Compile ? "compile" : "eager");
+    return t ? t->speedup : std::nullopt;
+}
+
+std::optional<SpeedupInterval> speedupInterval(const EvalResult& r, Baseline b)
+{
+    if (b == Baseline::Eager && r.speedupCi)
+        return r.speedupCi;
+    const BaselineTiming* t = measured(r, b == Baseline::Compile ? "compile" : "eager");
+    return t ? t->speedupCi : std::nullopt;
+}
+
+WinVerdict significantlyAbove(const EvalResult& r, double p, Baseline b)
+{
+    return significance(r.status, r.timingQuality && r.timingQuality->untrustworthy(),
+                        r.hasFlag(kFasterThanLightFlag), speedupInterval(r, b), p);
 }
 
 int significantlyFaster(const EvalResult& a, const EvalResult& b)
@@ -186,6 +228,119 @@ json qualityJson(const std::optional<TimingQuality>& q)
                 {"busy_processes", q->busyProcesses}};
 }
 
+json intervalJson(const std::optional<SpeedupInterval>& ci)
+{
+    return ci ? json::array({ci->low, ci->high}) : json(nullptr);
+}
+
+json baselinesJson(const std::vector<BaselineTiming>& baselines)
+{
+    json out = json::object();
+    for (const auto& b : baselines) {
+        json e = json::object();
+        if (!b.mode.empty())
+            e["mode"] = b.mode;
+        if (!b.error.empty()) {
+            e["error"] = b.error;
+        } else {
+            e["runtime_ms"] = optNum(b.runtimeMs);
+            e["stats"] = statsJson(b.stats);
+            e["speedup"] = optNum(b.speedup);
+            e["speedup_ci"] = intervalJson(b.speedupCi);
+            if (b.compileS || b.name == "compile") {
+                e["compile_s"] = optNum(b.compileS);
+                e["cache_hit"] = b.cacheHit;
+            }
+        }
+        out[b.name] = std::move(e);
+    }
+    return out;
+}
+
+std::vector<BaselineTiming> rdBaselines(const json& j)
+{
+    std::vector<BaselineTiming> out;
+    if (!j.is_object())
+        return out;
+    for (const auto& [name, e] : j.items()) {
+        if (!e.is_object())
+            continue;
+        BaselineTiming b;
+        b.name = name;
+        rd(e, "mode", b.mode);
+        rd(e, "error", b.error);
+        rdNum(e, "runtime_ms", b.runtimeMs);
+        rdNum(e, "speedup", b.speedup);
+        rdNum(e, "compile_s", b.compileS);
+        b.speedupCi = rdInterval(e, "speedup_ci");
+        b.stats = rdStats(e, "stats");
+        rd(e, "cache_hit", b.cacheHit);
+        out.push_back(std::move(b));
+    }
+    // Eager first (the kernel_rl speedup), the rest in name order.
+    std::stable_partition(out.begin(), out.end(), [](const BaselineTiming& b) { return b.name == "eager"; });
+    return out;
+}
+
+json solJson(const std::optional<SpeedOfLight>& s)
+{
+    if (!s)
+        return nullptr;
+    if (!s->unavailable.empty())
+        return json{{"unavailable", s->unavailable}};
+    return json{{"device", s->device},
+                {"precision", s->precision},
+                {"flops", s->flops},
+                {"flops_estimated", s->flopsEstimated},
+                {"bytes", s->bytes},
+                {"peak_flops_per_s", s->peakFlopsPerS},
+                {"peak_bytes_per_s", s->peakBytesPerS},
+                {"peaks", s->peaks},
+                {"time_ms", s->timeMs},
+                {"bound", s->bound},
+                {"percent", s->percent},
+                {"arithmetic_intensity", s->arithmeticIntensity},
+                {"achieved_flops_per_s", s->achievedFlopsPerS},
+                {"achieved_bytes_per_s", s->achievedBytesPerS},
+                {"floor_ms", s->floorMs}};
+}
+
+std::optional<SpeedOfLight> rdSol(const json& j)
+{
+    if (!j.is_object())
+        return std::nullopt;
+    SpeedOfLight s;
+    rd(j, "unavailable", s.unavailable);
+    rd(j, "device", s.device);
+    rd(j, "precision", s.precision);
+    rd(j, "flops", s.flops);
+    rd(j, "flops_estimated", s.flopsEstimated);
+    rd(j, "bytes", s.bytes);
+    rd(j, "peak_flops_per_s", s.peakFlopsPerS);
+    rd(j, "peak_bytes_per_s", s.peakBytesPerS);
+    rd(j, "peaks", s.peaks);
+    rd(j, "time_ms", s.timeMs);
+    rd(j, "bound", s.bound);
+    rd(j, "percent", s.percent);
+    rd(j, "arithmetic_intensity", s.arithmeticIntensity);
+    rd(j, "achieved_flops_per_s", s.achievedFlopsPerS);
+    rd(j, "achieved_bytes_per_s", s.achievedBytesPerS);
+    rd(j, "floor_ms", s.floorMs);
+    return s;
+}
+
+// A key at the top level, else its copy in metadata (older cores keep metadata whole).
+const json& topOrMetadata(const json& j, const char* key)
+{
+    static const json kNull;
+    if (auto it = j.find(key); it != j.end() && !it->is_null())
+        return *it;
+    if (auto m = j.find("metadata"); m != j.end() && m->is_object())
+        if (auto it = m->find(key); it != m->end())
+            return *it;
+    return kNull;
+}
+
 } // namespace
 
 json toJson(const EvalResult& r, bool withCode)
@@ -228,8 +383,10 @@ json toJson(const EvalResult& r, bool withCode)
         {"finished_at", r.finishedAt},
         {"cost_usd", optNum(r.costUsd)},
         {"isolation", r.isolation},
-        {"speedup_ci", r.speedupCi ? json::array({r.speedupCi->low, r.speedupCi->high}) : json(nullptr)},
+        {"speedup_ci", intervalJson(r.speedupCi)},
         {"timing_quality", qualityJson(r.timingQuality)},
+        {"baselines", baselinesJson(r.baselines)},
+        {"sol", solJson(r.sol)},
         {"request", std::move(req)}};
     return j;
 }
@@ -286,6 +443,8 @@ EvalResult resultFromJson(const json& j)
     rd(j, "isolation", r.isolation);
     r.speedupCi = rdInterval(j, "speedup_ci");
     r.timingQuality = rdQuality(j, "timing_quality");
+    r.baselines = rdBaselines(topOrMetadata(j, "baselines"));
+    r.sol = rdSol(topOrMetadata(j, "sol"));
     if (auto it = j.find("request"); it != j.end() && it->is_object()) {
         try {
             r.request = it->get<EvalRequest>();

@@ -56,6 +56,47 @@ struct SpeedupInterval
     double low = 0, high = 0;
 };
 
+// One baseline the candidate was timed against (result JSON "baselines": {"eager": {...},
+// "compile": {...}}). "eager" duplicates baseline_runtime_ms/speedup/speedup_ci; "compile" is the
+// reference under torch.compile (inductor) in `mode`, compile time excluded from the timing. A
+// baseline that could not be measured has only `error` (a one-line reason).
+struct BaselineTiming
+{
+    std::string name;  // "eager" | "compile"
+    std::string mode;  // compile mode: "default" | "max-autotune-no-cudagraphs" (empty for eager)
+    std::string error; // why it could not be measured (then no runtime or speedup)
+    std::optional<double> runtimeMs, speedup, compileS;
+    std::optional<SpeedupInterval> speedupCi;
+    std::optional<RuntimeStats> stats;
+    bool cacheHit = false; // the compiled reference came from the cache (compileS is then the load)
+};
+
+// The least time the problem's work can take on the device (result JSON "sol"): bytes that must
+// move over the memory bandwidth, FLOPs over the peak for the precision. `unavailable` says why
+// there is none (CPU device, GPU not in the table, ...).
+struct SpeedOfLight
+{
+    std::string device, precision;
+    std::string bound; // "memory" | "compute"
+    std::string peaks; // where the peaks came from
+    std::string unavailable;
+    double flops = 0, bytes = 0, peakFlopsPerS = 0, peakBytesPerS = 0;
+    double timeMs = 0;  // max(bytes / peak bandwidth, flops / peak flops)
+    double floorMs = 0; // the most generous floor: faster_than_light below 0.8 of it
+    double percent = 0; // 100 * timeMs / runtime
+    double arithmeticIntensity = 0, achievedFlopsPerS = 0, achievedBytesPerS = 0;
+    bool flopsEstimated = false; // FlopCounterMode counted 0: one op per element assumed
+
+    bool available() const { return unavailable.empty() && timeMs > 0; }
+};
+
+// Which baseline a speedup is measured against.
+enum class Baseline
+{
+    Eager,
+    Compile
+};
+
 // Whether a result is a speedup worth counting (see significantWin).
 enum class WinVerdict
 {
@@ -99,7 +140,11 @@ struct EvalResult
     EvalRequest request;   // the request, code included (seed_secret never kept)
     std::optional<SpeedupInterval> speedupCi;
     std::optional<TimingQuality> timingQuality;
+    std::vector<BaselineTiming> baselines; // eager first; empty in results before baselines
+    std::optional<SpeedOfLight> sol;
 
+    // The named baseline ("eager", "compile"), or nullptr when not measured.
+    const BaselineTiming* baseline(std::string_view name) const;
     bool hasFlag(std::string_view f) const;
     // Stopped because someone asked (Cancel): still status infra_error, with metadata
     // "cancelled": true (or, in rows stored before that key, the message "cancelled…").
@@ -109,12 +154,24 @@ struct EvalResult
     static EvalResult infraError(const EvalRequest& req, std::string message);
 };
 
-// A significant win: correct, timing not judged noisy or unreliable, and the whole 95 %
-// interval of the speedup above 1. A correct, trustworthy result without an interval (stored
-// before intervals existed) is Unknown, never a Win.
+// A significant win: correct, timing not judged noisy or unreliable, not flagged
+// faster_than_light, and the whole 95 % interval of the speedup above 1. A correct, trustworthy
+// result without an interval (stored before intervals existed) is Unknown, never a Win.
 WinVerdict significantWin(const EvalResult& r);
 // The same against p× (fast_p): the whole 95 % interval above p.
 WinVerdict significantlyAbove(const EvalResult& r, double p);
+// The same against a baseline: Compile uses the compile baseline's interval (Unknown when the
+// compile baseline was not measured or failed); Eager is significantlyAbove(r, p).
+WinVerdict significantlyAbove(const EvalResult& r, double p, Baseline b);
+// The speedup and its 95 % interval against a baseline: Eager is the top-level speedup (else the
+// "eager" entry); Compile the compile baseline's, empty when it was not measured or failed.
+std::optional<double> speedupAgainst(const EvalResult& r, Baseline b);
+std::optional<SpeedupInterval> speedupInterval(const EvalResult& r, Baseline b);
+// The rule itself, on the values it reads (HistoryRow carries them without the full result).
+WinVerdict significance(EvalStatus status, bool untrustworthyTiming, bool fasterThanLight,
+                        const std::optional<SpeedupInterval>& ci, double p);
+
+constexpr std::string_view kFasterThanLightFlag = "faster_than_light";
 
 // Which of two results is significantly faster: -1 for a, 1 for b, 0 when the difference is
 // not significant or unknown (either not correct, either timing noisy or unreliable, either

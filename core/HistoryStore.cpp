@@ -2,8 +2,10 @@
 
 #include "Paths.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <sqlite3.h>
 #include <stdexcept>
 
@@ -33,9 +35,29 @@ CREATE INDEX IF NOT EXISTS results_source ON results(source);
 CREATE INDEX IF NOT EXISTS results_run ON results(run);
 )SQL";
 
+// Columns added after the first schema (user_version 0), filled on add and, for rows stored
+// before them, from result_json when the store is opened (migrate). Bound by bindDerived in
+// this order.
+struct AddedColumn
+{
+    const char* name;
+    const char* type;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"speedup_ci_low", "REAL"},       {"speedup_ci_high", "REAL"},
+    {"timing_verdict", "TEXT"},       {"compile_speedup", "REAL"},
+    {"compile_ci_low", "REAL"},       {"compile_ci_high", "REAL"},
+    {"sol_percent", "REAL"},          {"sol_bound", "TEXT"},
+    {"arithmetic_intensity", "REAL"}, {"achieved_flops_per_s", "REAL"},
+    {"sol_time_ms", "REAL"},          {"faster_than_light", "INTEGER NOT NULL DEFAULT 0"}};
+constexpr int kAddedCount = int(std::size(kAddedColumns));
+constexpr int kSchemaVersion = 1;
+
 constexpr const char* kRowColumns =
     "rowid, id, created_at, duration_s, source, run, problem, backend, target, gpu, status, step, turn, "
-    "speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated";
+    "speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, speedup_ci_low, speedup_ci_high, "
+    "timing_verdict, compile_speedup, compile_ci_low, compile_ci_high, sol_percent, sol_bound, "
+    "arithmetic_intensity, achieved_flops_per_s, sol_time_ms, faster_than_light";
 
 class Stmt
 {
@@ -55,6 +77,10 @@ public:
     }
     void bind(int i, double v) { sqlite3_bind_double(m_stmt, i, v); }
     void bind(int i, long long v) { sqlite3_bind_int64(m_stmt, i, v); }
+    void bindOpt(int i, const std::optional<SpeedupInterval>& ci, bool high)
+    {
+        bindOpt(i, ci ? std::optional<double>(high ? ci->high : ci->low) : std::nullopt);
+    }
     void bindOpt(int i, const std::optional<double>& v)
     {
         if (v && std::isfinite(*v))
@@ -113,6 +139,77 @@ std::optional<double> rewardOf(const EvalResult& r)
             return v;
     }
     return std::nullopt;
+}
+
+// The added columns' values (kAddedColumns order) from a result, bound from index `first`.
+void bindDerived(Stmt& s, int first, const EvalResult& r)
+{
+    const auto eagerCi = speedupInterval(r, Baseline::Eager);
+    const auto compileCi = speedupInterval(r, Baseline::Compile);
+    const bool sol = r.sol && r.sol->available();
+    auto solValue = [&](double v) { return sol ? std::optional<double>(v) : std::nullopt; };
+    int i = first;
+    s.bindOpt(i++, eagerCi, false);
+    s.bindOpt(i++, eagerCi, true);
+    s.bind(i++, r.timingQuality ? r.timingQuality->verdict : std::string());
+    s.bindOpt(i++, speedupAgainst(r, Baseline::Compile));
+    s.bindOpt(i++, compileCi, false);
+    s.bindOpt(i++, compileCi, true);
+    s.bindOpt(i++, solValue(r.sol ? r.sol->percent : 0));
+    s.bind(i++, sol ? r.sol->bound : std::string());
+    s.bindOpt(i++, solValue(r.sol ? r.sol->arithmeticIntensity : 0));
+    s.bindOpt(i++, solValue(r.sol ? r.sol->achievedFlopsPerS : 0));
+    s.bindOpt(i++, solValue(r.sol ? r.sol->timeMs : 0));
+    s.bind(i++, static_cast<long long>(r.hasFlag(kFasterThanLightFlag) ? 1 : 0));
+}
+
+int userVersion(sqlite3* db)
+{
+    Stmt s(db, "PRAGMA user_version");
+    return s.step() ? int(s.i64(0)) : 0;
+}
+
+// Brings a store of an older schema to kSchemaVersion in one transaction: adds the columns it
+// lacks and fills them for every stored row from its result_json. Several processes may open
+// the store at once; BEGIN IMMEDIATE lets one migrate and the others see the new version.
+void migrate(sqlite3* db)
+{
+    if (userVersion(db) >= kSchemaVersion)
+        return;
+    exec(db, "BEGIN IMMEDIATE");
+    try {
+        if (userVersion(db) < kSchemaVersion) {
+            std::vector<std::string> have;
+            {
+                Stmt info(db, "PRAGMA table_info(results)");
+                while (info.step())
+                    have.push_back(info.text(1));
+            }
+            std::string sets;
+            for (int c = 0; c < kAddedCount; ++c) {
+                const AddedColumn& col = kAddedColumns[c];
+                if (std::find(have.begin(), have.end(), col.name) == have.end())
+                    exec(
+                        db,
+                        (std::string("ALTER TABLE results ADD COLUMN ") + col.name + " " + col.type).c_str());
+                sets += (c ? ", " : "") + std::string(col.name) + " = ?" + std::to_string(c + 1);
+            }
+            Stmt read(db, "SELECT rowid, result_json FROM results");
+            Stmt update(db,
+                        "UPDATE results SET " + sets + " WHERE rowid = ?" + std::to_string(kAddedCount + 1));
+            while (read.step()) {
+                update.reset();
+                bindDerived(update, 1, resultFromJson(nlohmann::json::parse(read.text(1), nullptr, false)));
+                update.bind(kAddedCount + 1, static_cast<long long>(read.i64(0)));
+                update.step();
+            }
+            exec(db, ("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str());
+        }
+        exec(db, "COMMIT");
+    } catch (...) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
 }
 
 // WHERE clause and its bound values for a query.
@@ -212,6 +309,7 @@ HistoryStore::HistoryStore(std::string path) : m_path(std::move(path))
     try {
         exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
         exec(m_db, kSchema);
+        migrate(m_db);
     } catch (const std::runtime_error& e) {
         sqlite3_close(m_db);
         m_db = nullptr;
@@ -231,7 +329,9 @@ constexpr const char* kInsert =
     "INSERT OR IGNORE INTO results (id, created_at, finished_at, duration_s, source, run, step, turn, "
     "problem, "
     "backend, target, gpu, status, speedup, runtime_ms, baseline_ms, cost_usd, reward, cheated, error, "
-    "result_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "result_json, speedup_ci_low, speedup_ci_high, timing_verdict, compile_speedup, compile_ci_low, "
+    "compile_ci_high, sol_percent, sol_bound, arithmetic_intensity, achieved_flops_per_s, sol_time_ms, "
+    "faster_than_light) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 // A run's record read again with a better step or verdict (a step estimated live and later read
 // from TensorBoard, a status fixed by a newer kernelwatch): the stored row follows. Only rows
@@ -251,6 +351,16 @@ bool correctObserved(Stmt& u, const EvalResult& r)
     u.bind(4, r.id.empty() ? r.request.id : r.id);
     u.step();
     return sqlite3_changes(sqlite3_db_handle(u.get())) > 0;
+}
+
+WinVerdict rowWin(const HistoryRow& r)
+{
+    TimingQuality q;
+    q.verdict = r.timingVerdict;
+    std::optional<SpeedupInterval> ci;
+    if (r.speedupCiLow && r.speedupCiHigh)
+        ci = SpeedupInterval{*r.speedupCiLow, *r.speedupCiHigh};
+    return significance(r.status, q.untrustworthy(), r.fasterThanLight, ci, 1.0);
 }
 
 bool insertOne(Stmt& s, const EvalResult& r)
@@ -278,6 +388,7 @@ bool insertOne(Stmt& s, const EvalResult& r)
     s.bind(19, static_cast<long long>(r.cheated ? 1 : 0));
     s.bind(20, r.errorMessage);
     s.bind(21, toJson(r, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    bindDerived(s, 22, r);
     s.step();
     return sqlite3_changes(sqlite3_db_handle(s.get())) > 0;
 }
@@ -341,6 +452,19 @@ std::vector<HistoryRow> HistoryStore::rows(const HistoryQuery& query) const
         r.costUsd = s.optDouble(16);
         r.reward = s.optDouble(17);
         r.cheated = s.i64(18) != 0;
+        r.speedupCiLow = s.optDouble(19);
+        r.speedupCiHigh = s.optDouble(20);
+        r.timingVerdict = s.text(21);
+        r.compileSpeedup = s.optDouble(22);
+        r.compileCiLow = s.optDouble(23);
+        r.compileCiHigh = s.optDouble(24);
+        r.solPercent = s.optDouble(25);
+        r.solBound = s.text(26);
+        r.arithmeticIntensity = s.optDouble(27);
+        r.achievedFlopsPerS = s.optDouble(28);
+        r.solTimeMs = s.optDouble(29);
+        r.fasterThanLight = s.i64(30) != 0;
+        r.win = rowWin(r);
         out.push_back(std::move(r));
     }
     return out;

@@ -39,6 +39,14 @@ struct HistoryRow
     int step = -1, turn = -1;
     std::optional<double> speedup, runtimeMs, baselineMs, costUsd, reward;
     bool cheated = false;
+    // Filled from their own columns (stores from before them are migrated from result_json).
+    std::optional<double> speedupCiLow, speedupCiHigh; // eager speedup's 95 % interval
+    std::string timingVerdict;                         // "reliable" | "noisy" | "unreliable" | ""
+    std::optional<double> compileSpeedup, compileCiLow, compileCiHigh; // against torch.compile
+    std::optional<double> solPercent, arithmeticIntensity, achievedFlopsPerS, solTimeMs;
+    std::string solBound;                 // "memory" | "compute" | "" (no speed-of-light estimate)
+    bool fasterThanLight = false;         // flagged faster_than_light
+    WinVerdict win = WinVerdict::Unknown; // significantWin of the row (never for noise or FTL)
 };
 
 // Every result kernelwatch sees, in SQLite (WAL mode, safe for several processes: the GUI

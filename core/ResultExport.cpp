@@ -42,7 +42,8 @@ std::string formatTime(double unixSeconds)
 std::string csvHeader()
 {
     return "time,id,source,run,step,turn,problem,backend,target,gpu,status,speedup,runtime_ms,baseline_ms,"
-           "duration_s,cost_usd,reward,cheated,speedup_ci_low,speedup_ci_high,timing_verdict,error\n";
+           "duration_s,cost_usd,reward,cheated,speedup_ci_low,speedup_ci_high,timing_verdict,error,"
+           "compile_speedup,compile_ci_low,compile_ci_high,sol_percent,sol_bound,faster_than_light\n";
 }
 
 std::string csvRow(const HistoryRow& r, const EvalResult* full)
@@ -71,11 +72,20 @@ std::string csvRow(const HistoryRow& r, const EvalResult* full)
     add(num(r.costUsd, 4));
     add(num(r.reward));
     add(r.cheated ? "true" : "false");
-    const bool ci = full && full->speedupCi;
-    add(ci ? num(full->speedupCi->low) : std::string());
-    add(ci ? num(full->speedupCi->high) : std::string());
-    add(full && full->timingQuality ? full->timingQuality->verdict : std::string());
+    // Rows read from a store carry the interval and verdict; rows made by hand may only have them
+    // in the full result.
+    const bool ci = !r.speedupCiLow && full && full->speedupCi;
+    add(ci ? num(full->speedupCi->low) : num(r.speedupCiLow));
+    add(ci ? num(full->speedupCi->high) : num(r.speedupCiHigh));
+    add(r.timingVerdict.empty() && full && full->timingQuality ? full->timingQuality->verdict
+                                                               : r.timingVerdict);
     add(full ? full->errorMessage : std::string());
+    add(num(r.compileSpeedup));
+    add(num(r.compileCiLow));
+    add(num(r.compileCiHigh));
+    add(num(r.solPercent, 4));
+    add(r.solBound);
+    add(r.fasterThanLight ? "true" : "false");
     return line + "\n";
 }
 

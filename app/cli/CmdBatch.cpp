@@ -49,9 +49,16 @@ private:
             std::fprintf(m_out, "%s\n",
                          j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
-            std::string speed = r.speedup ? std::to_string(*r.speedup).substr(0, 6) + "x" : "-";
-            std::fprintf(m_out, "%-24s %-14s %-9s %s\n", r.metadata.value("manifest_id", "").c_str(),
-                         std::string(statusName(r.status)).c_str(), speed.c_str(),
+            auto times = [](const std::optional<double>& v) {
+                return v ? std::to_string(*v).substr(0, 6) + "x" : std::string("-");
+            };
+            std::string extra; // torch.compile speedup and % of speed of light when measured
+            if (auto c = speedupAgainst(r, Baseline::Compile))
+                extra += " vs compile " + times(c);
+            if (r.sol && r.sol->available())
+                extra += " " + std::to_string(int(r.sol->percent + 0.5)) + "% SOL";
+            std::fprintf(m_out, "%-24s %-14s %-9s%s %s\n", r.metadata.value("manifest_id", "").c_str(),
+                         std::string(statusName(r.status)).c_str(), times(r.speedup).c_str(), extra.c_str(),
                          r.errorMessage.substr(0, 120).c_str());
         }
     }

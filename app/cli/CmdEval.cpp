@@ -87,7 +87,7 @@ int runEval(const std::vector<std::string>& args)
             "%s\n",
             toJson(result, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     else
-        std::printf("%s", describeResult(result).c_str());
+        std::printf("%s", describeResult(result, opts.baselineChoice).c_str());
     std::fflush(stdout);
     if (result.status == EvalStatus::InfraError) {
         std::fprintf(stderr, "kernelwatch-cli: %s\n", result.errorMessage.c_str());

@@ -10,6 +10,20 @@
 namespace kw::cli {
 namespace {
 
+nlohmann::json scoresJson(const SpeedupScores& scores)
+{
+    nlohmann::json j{{"results", scores.results}, {"correct", scores.correct}, {"measured", scores.measured}};
+    for (std::size_t i = 0; i < SpeedupScores::kThresholds.size(); ++i) {
+        const std::string key = "fast_" + std::to_string(int(SpeedupScores::kThresholds[i]));
+        j[key] = scores.fastShare(i);
+        j[key + "_count"] = scores.fast[i];
+        j[key + "_unverified"] = scores.unverified[i];
+    }
+    j["geomean_speedup"] = scores.geomeanSpeedup ? nlohmann::json(*scores.geomeanSpeedup) : nlohmann::json();
+    j["geomean_of"] = scores.geomeanOf;
+    return j;
+}
+
 int runHistory(const std::vector<std::string>& args)
 {
     ArgParser p;
@@ -56,19 +70,26 @@ int runHistory(const std::vector<std::string>& args)
         return ExitInfra;
     if (p.has("summary")) {
         const auto results = store->results(q);
-        const SpeedupScores scores = scoreResults(results);
+        const SpeedupScores eager = scoreResults(results, Baseline::Eager);
+        const SpeedupScores compile = scoreResults(results, Baseline::Compile);
         if (p.has("json")) {
-            nlohmann::json j{{"results", scores.results}, {"correct", scores.correct}};
-            for (std::size_t i = 0; i < SpeedupScores::kThresholds.size(); ++i) {
-                const std::string key = "fast_" + std::to_string(int(SpeedupScores::kThresholds[i]));
-                j[key] = scores.fastShare(i);
-                j[key + "_unverified"] = scores.unverified[i];
-            }
-            j["geomean_speedup"] =
-                scores.geomeanSpeedup ? nlohmann::json(*scores.geomeanSpeedup) : nlohmann::json();
+            // The eager scores at the top level (as before baselines), each baseline under
+            // "baselines"; "compile" only when some result had it.
+            nlohmann::json j = scoresJson(eager);
+            j["baselines"] = {{"eager", scoresJson(eager)}};
+            if (compile.measured > 0)
+                j["baselines"]["compile"] = scoresJson(compile);
+            j["compile_measured"] = compile.measured;
             std::printf("%s\n", j.dump().c_str());
         } else {
-            std::fputs(scores.describe().c_str(), stdout);
+            std::fputs(eager.describe().c_str(), stdout);
+            if (compile.measured > 0)
+                std::fputs(compile.describe().c_str(), stdout);
+            else
+                std::printf("against torch.compile: none of the %zu correct results had a compile baseline "
+                            "(evaluate with --baseline compile)\n",
+                            compile.correct);
+            std::printf("%s\n", SpeedupScores::kRule);
         }
         return ExitOk;
     }
@@ -81,14 +102,13 @@ int runHistory(const std::vector<std::string>& args)
     if (p.has("csv")) {
         std::fputs(exportfmt::csvHeader().c_str(), stdout);
         for (const auto& r : rows) {
-            const auto full =
-                store->find(r.id); // the interval, timing verdict and error live in the full result
+            const auto full = store->find(r.id); // the error lives in the full result
             std::fputs(exportfmt::csvRow(r, full ? &*full : nullptr).c_str(), stdout);
         }
         return ExitOk;
     }
-    std::printf("%-19s %-7s %-28s %-16s %-14s %9s %10s %10s\n", "time", "source", "problem", "target",
-                "status", "speedup", "runtime", "baseline");
+    std::printf("%-19s %-7s %-28s %-16s %-14s %9s %9s %6s %10s %10s\n", "time", "source", "problem", "target",
+                "status", "speedup", "compile", "%SOL", "runtime", "baseline");
     for (const auto& r : rows) {
         auto ms = [](const std::optional<double>& v) {
             char b[32];
@@ -97,13 +117,19 @@ int runHistory(const std::vector<std::string>& args)
             std::snprintf(b, sizeof b, "%.4g ms", *v);
             return std::string(b);
         };
-        char sp[32] = "-";
-        if (r.speedup)
-            std::snprintf(sp, sizeof sp, "%.3fx", *r.speedup);
-        std::printf("%-19s %-7s %-28.28s %-16s %-14s %9s %10s %10s\n",
+        auto times = [](const std::optional<double>& v) {
+            char b[32] = "-";
+            if (v)
+                std::snprintf(b, sizeof b, "%.3fx", *v);
+            return std::string(b);
+        };
+        char sol[32] = "-";
+        if (r.solPercent)
+            std::snprintf(sol, sizeof sol, "%.0f%%", *r.solPercent);
+        std::printf("%-19s %-7s %-28.28s %-16s %-14s %9s %9s %6s %10s %10s\n",
                     exportfmt::formatTime(r.createdAt).c_str(), r.source.c_str(), r.problem.c_str(),
-                    r.target.c_str(), std::string(statusName(r.status)).c_str(), sp, ms(r.runtimeMs).c_str(),
-                    ms(r.baselineMs).c_str());
+                    r.target.c_str(), std::string(statusName(r.status)).c_str(), times(r.speedup).c_str(),
+                    times(r.compileSpeedup).c_str(), sol, ms(r.runtimeMs).c_str(), ms(r.baselineMs).c_str());
     }
     std::fprintf(stderr, "%zu shown, %zu stored in %s\n", rows.size(), store->count(), store->path().c_str());
     return ExitOk;

@@ -1,6 +1,7 @@
 #include "EvalOptions.h"
 
 #include "ModalConfig.h"
+#include "PerfSummary.h"
 
 #include <cmath>
 #include <cstdio>
@@ -17,6 +18,12 @@ void EvalOptions::declare(ArgParser& p)
         .option("perf-trials", "N", "timing trials (default 100)")
         .flag("no-perf", "check correctness only, skip timing")
         .option("timeout", "S", "hard limit per evaluation in seconds (default 300)")
+        .option("baseline", "eager|compile|both",
+                "time against eager PyTorch (default), also torch.compile with its speedup headlined "
+                "(compile), or both shown (both)")
+        .option("compile-mode", "MODE",
+                "torch.compile mode for the compile baseline: default or max-autotune-no-cudagraphs "
+                "(default: default)")
         .option("python", "PATH", "Python interpreter with torch (default: discovered)")
         .option("db", "PATH", "history store (default ~/.local/share/kernelwatch/history.sqlite)")
         .option("target", "local|modal", "where to evaluate (default local)")
@@ -48,6 +55,18 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
     endpoint = p.valueOr("endpoint", "");
     if (base.target == "local" && (p.has("gpu") || p.has("endpoint"))) {
         error = "--gpu and --endpoint apply to --target modal";
+        return false;
+    }
+    if (auto word = p.value("baseline")) {
+        auto choice = parseBaselineChoice(*word, error);
+        if (!choice)
+            return false;
+        baselineChoice = *choice;
+        base.baselines = baselinesFor(*choice);
+    }
+    base.compileMode = p.valueOr("compile-mode", "default");
+    if (p.has("compile-mode") && baselineChoice == BaselineChoice::Eager) {
+        error = "--compile-mode applies to the compile baseline: add --baseline compile or --baseline both";
         return false;
     }
     python = p.valueOr("python", "");
@@ -123,23 +142,40 @@ std::string fmt(const char* f, double v)
 }
 } // namespace
 
-std::string describeResult(const EvalResult& r)
+std::string describeResult(const EvalResult& r, BaselineChoice headline)
 {
     std::string out = std::string(statusName(r.status));
-    if (r.speedup)
-        out += "  speedup " + fmt("%.3fx", *r.speedup);
+    const BaselineTiming* compile = r.baseline("compile");
+    if (headline == BaselineChoice::Compile && compile && compile->speedup)
+        out += "  vs torch.compile " + speedupText(compile->speedup, compile->speedupCi);
+    else if (r.speedup)
+        out += "  speedup " + speedupText(r.speedup, speedupInterval(r, Baseline::Eager));
     if (r.runtimeMs) {
         out += "  kernel " + fmt("%.4g ms", *r.runtimeMs);
         if (r.runtimeStats && r.runtimeStats->mean > 0)
             out += fmt(" (±%.1f%%)", 100.0 * r.runtimeStats->std / r.runtimeStats->mean);
     }
-    if (r.baselineRuntimeMs)
+    if (r.baselineRuntimeMs && r.baselines.empty())
         out += "  baseline " + fmt("%.4g ms", *r.baselineRuntimeMs);
     if (r.testsTotal > 0)
         out += "  tests " + std::to_string(r.testsPassed) + "/" + std::to_string(r.testsTotal);
     if (auto it = r.metadata.find("max_difference"); it != r.metadata.end() && it->is_number())
         out += "  max diff " + fmt("%.3g", it->get<double>());
     out += "\n";
+    for (const auto& b : r.baselines)
+        out += "baseline: " + baselineText(b) + "\n";
+    if (headline != BaselineChoice::Eager && !compile && r.runtimeMs)
+        out += "baseline: torch.compile was not measured (the evaluator did not report it)\n";
+    if (r.timingQuality && r.timingQuality->untrustworthy()) {
+        out += "timing: " + r.timingQuality->verdict + " (not a significant speedup)";
+        for (std::size_t i = 0; i < r.timingQuality->reasons.size(); ++i)
+            out += (i ? "; " : ": ") + r.timingQuality->reasons[i];
+        out += "\n";
+    }
+    if (const std::string sol = speedOfLightText(r); !sol.empty())
+        out += sol + "\n";
+    if (const std::string ftl = fasterThanLightText(r); !ftl.empty())
+        out += ftl + "\n";
     if (!r.device.name.empty() || !r.device.target.empty())
         out += "device: " + r.device.name + " (" + r.device.arch + ", " + r.device.target + ")\n";
     out += "time: compile " + fmt("%.1f s", r.timings.compile) + ", correctness " +

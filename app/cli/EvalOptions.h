@@ -20,6 +20,7 @@ struct EvalOptions
     std::string endpoint;
     int jobs = 0;
     bool json = false;
+    BaselineChoice baselineChoice = BaselineChoice::Eager; // which speedup is headlined
 
     static void declare(ArgParser& p);
     // Reads the options; on error returns false with the message in `error`.
@@ -35,8 +36,9 @@ std::unique_ptr<HistoryStore> openStore(const std::string& dbPath);
 EvaluatorSettings evaluatorSettings(const EvalOptions& opts);
 std::unique_ptr<Evaluator> makeStartedEvaluator(const EvalOptions& opts, std::string& error);
 
-// Human-readable multi-line summary of a result.
-std::string describeResult(const EvalResult& r);
+// Human-readable multi-line summary of a result: the headline speedup (against torch.compile for
+// BaselineChoice::Compile, when measured), every baseline measured, % of speed of light.
+std::string describeResult(const EvalResult& r, BaselineChoice headline = BaselineChoice::Eager);
 
 // Progress line on stderr when it is a terminal ("\r" updates); no-op otherwise.
 void printProgressLine(const std::string& text);

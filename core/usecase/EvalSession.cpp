@@ -33,6 +33,26 @@ std::string admitRequest(const EvalRequest& r, const std::string& refLabel, cons
     return validateRequest(r);
 }
 
+std::optional<BaselineChoice> parseBaselineChoice(const std::string& word, std::string& error)
+{
+    if (word == "eager")
+        return BaselineChoice::Eager;
+    if (word == "compile")
+        return BaselineChoice::Compile;
+    if (word == "both")
+        return BaselineChoice::Both;
+    error = "unknown baseline '" + word +
+            "': use eager (eager PyTorch), compile (torch.compile headlined) or both";
+    return std::nullopt;
+}
+
+std::vector<std::string> baselinesFor(BaselineChoice choice)
+{
+    if (choice == BaselineChoice::Eager)
+        return {"eager"};
+    return {"eager", "compile"};
+}
+
 std::unique_ptr<Evaluator> makeEvaluator(const EvaluatorSettings& s, std::string& error)
 {
     error.clear();

@@ -7,7 +7,9 @@
 #include "ModalConfig.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kw {
 
@@ -30,6 +32,21 @@ enum class AdmissionMode
 // Labels name the sources in the words ("reference.py", "Kernel").
 std::string admitRequest(const EvalRequest& request, const std::string& refLabel,
                          const std::string& kernelLabel, AdmissionMode mode);
+
+// Which baselines a submission is timed against, as the front ends offer it: "eager" (eager
+// PyTorch only), "compile" (eager and torch.compile measured, torch.compile headlined), "both"
+// (both measured and shown).
+enum class BaselineChoice
+{
+    Eager,
+    Compile,
+    Both,
+};
+
+// The choice for a word; nullopt with `error` saying which words there are.
+std::optional<BaselineChoice> parseBaselineChoice(const std::string& word, std::string& error);
+// The request's "baselines" for a choice (eager always measured).
+std::vector<std::string> baselinesFor(BaselineChoice choice);
 
 // The settings an evaluator is made from, whichever front end holds them.
 struct EvaluatorSettings

@@ -81,6 +81,72 @@ private Q_SLOTS:
         QVERIFY(recordResult(nullptr, r, &err)); // nothing to store in
     }
 
+    void baselineChoices()
+    {
+        std::string error;
+        QCOMPARE(parseBaselineChoice("eager", error), std::optional(BaselineChoice::Eager));
+        QCOMPARE(parseBaselineChoice("compile", error), std::optional(BaselineChoice::Compile));
+        QCOMPARE(parseBaselineChoice("both", error), std::optional(BaselineChoice::Both));
+        QVERIFY(error.empty());
+        QVERIFY(!parseBaselineChoice("inductor", error));
+        QVERIFY2(error.find("unknown baseline 'inductor'") != std::string::npos &&
+                     error.find("both") != std::string::npos,
+                 error.c_str());
+        QCOMPARE(baselinesFor(BaselineChoice::Eager), std::vector<std::string>{"eager"});
+        QCOMPARE(baselinesFor(BaselineChoice::Compile), (std::vector<std::string>{"eager", "compile"}));
+        QCOMPARE(baselinesFor(BaselineChoice::Both), (std::vector<std::string>{"eager", "compile"}));
+
+        // Admission refuses an unknown compile mode or baseline with the words that say what to use.
+        EvalRequest r = request(kRef, "import torch\nclass ModelNew(torch.nn.Module):\n    pass\n");
+        r.baselines = baselinesFor(BaselineChoice::Both);
+        r.compileMode = "max-autotune-no-cudagraphs";
+        QCOMPARE(admitRequest(r, "r", "k", AdmissionMode::Interactive), std::string());
+        r.compileMode = "reduce-overhead";
+        QCOMPARE(
+            admitRequest(r, "r", "k", AdmissionMode::Interactive),
+            std::string("unknown compile mode 'reduce-overhead': use default or max-autotune-no-cudagraphs"));
+        r.compileMode = "default";
+        r.baselines = {"eager", "cudagraphs"};
+        QVERIFY(admitRequest(r, "r", "k", AdmissionMode::Batch).find("unknown baseline 'cudagraphs'") !=
+                std::string::npos);
+    }
+
+    // The CLI's --baseline and --compile-mode: bad values are usage errors (exit 2) with the words
+    // of the shared checks, before anything runs.
+    void cliValidatesBaselineOptions()
+    {
+        const QString cli = kwtest::cliPath();
+        if (!QFile::exists(cli))
+            QSKIP("kernelwatch-cli is not built");
+        QTemporaryDir dir;
+        auto run = [&](const QStringList& extra) {
+            QProcess p;
+            p.start(cli, QStringList{QStringLiteral("eval"), QStringLiteral("--ref"), QStringLiteral("r.py"),
+                                     QStringLiteral("--kernel"), QStringLiteral("k.py"),
+                                     QStringLiteral("--db"), dir.filePath(QStringLiteral("h.sqlite"))} +
+                             extra);
+            p.waitForFinished(60000);
+            return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAllStandardError()));
+        };
+        auto [code, err] = run({QStringLiteral("--baseline"), QStringLiteral("fastest")});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("unknown baseline 'fastest': use eager")), qPrintable(err));
+        std::tie(code, err) = run({QStringLiteral("--baseline"), QStringLiteral("both"),
+                                   QStringLiteral("--compile-mode"), QStringLiteral("max")});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QString::fromStdString(checkCompileMode("max"))), qPrintable(err));
+        std::tie(code, err) = run({QStringLiteral("--compile-mode"), QStringLiteral("default")});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("add --baseline compile")), qPrintable(err));
+        // Good options get as far as the missing files.
+        std::tie(code, err) =
+            run({QStringLiteral("--baseline"), QStringLiteral("compile"), QStringLiteral("--compile-mode"),
+                 QStringLiteral("max-autotune-no-cudagraphs")});
+        QCOMPARE(code, 2);
+        QVERIFY2(!err.contains(QStringLiteral("baseline")) && !err.contains(QStringLiteral("compile mode")),
+                 qPrintable(err));
+    }
+
     void cliRefusesWithTheSameWords()
     {
         const QString cli = kwtest::cliPath();

@@ -149,6 +149,136 @@ private Q_SLOTS:
         QCOMPARE(significantWin(wrong), WinVerdict::NotAWin);
     }
 
+    // The shapes of issue 17's contract (/work/contract17.md): both baselines, a compile baseline
+    // that failed, a speed-of-light estimate and one that is unavailable.
+    void baselinesAndSpeedOfLight()
+    {
+        auto j = fixture("reliable_win.json");
+        j["baselines"] = nlohmann::json::parse(R"({
+            "eager": {"runtime_ms": 0.054, "stats": {"mean": 0.0541, "median": 0.054, "std": 0.0005,
+                      "min": 0.0532, "max": 0.0556, "n": 64}, "speedup": 1.42, "speedup_ci": [1.38, 1.47]},
+            "compile": {"mode": "max-autotune-no-cudagraphs", "runtime_ms": 0.031,
+                        "stats": {"mean": 0.031, "median": 0.031, "std": 0.0002, "min": 0.030, "max": 0.032, "n": 64},
+                        "speedup": 0.82, "speedup_ci": [0.79, 0.85], "compile_s": 41.5, "cache_hit": false}})");
+        j["sol"] = nlohmann::json::parse(R"({"device": "NVIDIA H100 80GB HBM3", "precision": "fp32",
+            "flops": 0, "flops_estimated": true, "bytes": 33554432, "peak_flops_per_s": 6.7e13,
+            "peak_bytes_per_s": 3.35e12, "peaks": "table H100 SXM; measured copy 3.0 TB/s",
+            "time_ms": 0.01, "bound": "memory", "percent": 26.3, "arithmetic_intensity": 0.125,
+            "achieved_flops_per_s": 1.1e11, "achieved_bytes_per_s": 8.8e11, "floor_ms": 0.0089})");
+        const EvalResult r = resultFromJson(j);
+        QCOMPARE(r.baselines.size(), std::size_t(2));
+        QCOMPARE(r.baselines[0].name, std::string("eager")); // eager first
+        const BaselineTiming* c = r.baseline("compile");
+        QVERIFY(c);
+        QCOMPARE(c->mode, std::string("max-autotune-no-cudagraphs"));
+        QCOMPARE(*c->speedup, 0.82);
+        QCOMPARE(c->speedupCi->low, 0.79);
+        QCOMPARE(*c->compileS, 41.5);
+        QCOMPARE(c->stats->n, 64);
+        QVERIFY(!c->cacheHit);
+        QVERIFY(!r.baseline("inductor"));
+        QVERIFY(r.sol && r.sol->available());
+        QCOMPARE(r.sol->bound, std::string("memory"));
+        QCOMPARE(r.sol->percent, 26.3);
+        QCOMPARE(r.sol->bytes, 33554432.0);
+        QVERIFY(r.sol->flopsEstimated);
+        QCOMPARE(r.sol->floorMs, 0.0089);
+
+        // Faster than eager, significantly; slower than torch.compile.
+        QCOMPARE(significantlyAbove(r, 1.0, Baseline::Eager), WinVerdict::Win);
+        QCOMPARE(significantlyAbove(r, 1.0, Baseline::Compile), WinVerdict::NotAWin);
+        QCOMPARE(*speedupAgainst(r, Baseline::Compile), 0.82);
+
+        // Written and read again: the same.
+        const EvalResult back = resultFromJson(nlohmann::json::parse(toJson(r).dump()));
+        QCOMPARE(back.baselines.size(), std::size_t(2));
+        QCOMPARE(back.baseline("compile")->mode, c->mode);
+        QCOMPARE(back.baseline("compile")->speedupCi->high, 0.85);
+        QCOMPARE(*back.baseline("compile")->compileS, 41.5);
+        QCOMPARE(*back.baseline("eager")->runtimeMs, 0.054);
+        QCOMPARE(back.sol->peaks, r.sol->peaks);
+        QCOMPARE(back.sol->achievedBytesPerS, 8.8e11);
+        QCOMPARE(back.sol->timeMs, 0.01);
+
+        // A compile baseline that failed and an unavailable estimate.
+        j["baselines"]["compile"] =
+            nlohmann::json{{"mode", "default"}, {"error", "torch.compile failed: no C compiler"}};
+        j["sol"] = nlohmann::json{{"unavailable", "CPU device: no speed of light"}};
+        const EvalResult failed = resultFromJson(j);
+        QCOMPARE(failed.baseline("compile")->error, std::string("torch.compile failed: no C compiler"));
+        QVERIFY(!speedupAgainst(failed, Baseline::Compile));
+        QCOMPARE(significantlyAbove(failed, 1.0, Baseline::Compile), WinVerdict::Unknown);
+        QVERIFY(failed.sol && !failed.sol->available());
+        const auto failedJson = toJson(failed);
+        QCOMPARE(failedJson["sol"], nlohmann::json({{"unavailable", "CPU device: no speed of light"}}));
+        QVERIFY(!failedJson["baselines"]["compile"].contains("speedup"));
+        QCOMPARE(resultFromJson(failedJson).baseline("compile")->error, failed.baseline("compile")->error);
+
+        // Only in metadata (a result kept by an older core): still read.
+        auto mirrored = fixture("reliable_win.json");
+        mirrored["metadata"]["baselines"] = j["baselines"];
+        mirrored["metadata"]["sol"] = j["sol"];
+        const EvalResult m = resultFromJson(mirrored);
+        QCOMPARE(m.baselines.size(), std::size_t(2));
+        QVERIFY(m.sol && m.sol->unavailable == "CPU device: no speed of light");
+
+        // Results before baselines: none, written as {} and null.
+        const EvalResult old = resultFromJson(fixture("reliable_win.json"));
+        QVERIFY(old.baselines.empty() && !old.sol);
+        QCOMPARE(toJson(old)["baselines"], nlohmann::json::object());
+        QVERIFY(toJson(old)["sol"].is_null());
+        // Malformed entries are skipped.
+        const EvalResult bad =
+            resultFromJson(nlohmann::json::parse(R"({"baselines": {"eager": 3, "compile": {"speedup": "x"}},
+                                                     "sol": "fast"})"));
+        QCOMPARE(bad.baselines.size(), std::size_t(1));
+        QVERIFY(!bad.baselines[0].speedup);
+        QVERIFY(!bad.sol);
+    }
+
+    void fasterThanLightIsNeverAWin()
+    {
+        EvalResult r = resultFromJson(fixture("reliable_win.json"));
+        QCOMPARE(significantWin(r), WinVerdict::Win);
+        r.flags.push_back(std::string(kFasterThanLightFlag));
+        QCOMPARE(significantWin(r), WinVerdict::NotAWin);
+        QCOMPARE(significantlyAbove(r, 0.5), WinVerdict::NotAWin);
+        QCOMPARE(significantlyAbove(r, 0.5, Baseline::Compile), WinVerdict::NotAWin);
+    }
+
+    void requestBaselines()
+    {
+        EvalRequest q;
+        QCOMPARE(q.baselines, std::vector<std::string>{"eager"});
+        QCOMPARE(q.compileMode, std::string("default"));
+        q.baselines = {"eager", "compile"};
+        q.compileMode = "max-autotune-no-cudagraphs";
+        const nlohmann::json j = q;
+        QCOMPARE(j["baselines"], nlohmann::json({"eager", "compile"}));
+        QCOMPARE(j["compile_mode"], nlohmann::json("max-autotune-no-cudagraphs"));
+        const auto back = j.get<EvalRequest>();
+        QCOMPARE(back.baselines, q.baselines);
+        QCOMPARE(back.compileMode, q.compileMode);
+        // Requests before baselines keep the defaults; wrong entries are skipped.
+        const auto old = nlohmann::json::parse(R"({"id": "x"})").get<EvalRequest>();
+        QCOMPARE(old.baselines, std::vector<std::string>{"eager"});
+        const auto odd =
+            nlohmann::json::parse(R"({"baselines": ["compile", 3], "compile_mode": 7})").get<EvalRequest>();
+        QCOMPARE(odd.baselines, std::vector<std::string>{"compile"});
+        QCOMPARE(odd.compileMode, std::string("default"));
+
+        q.refCode = "x";
+        q.kernelCode = "y";
+        QVERIFY(validateRequest(q).empty());
+        q.baselines = {"eager", "inductor"};
+        QVERIFY(QString::fromStdString(validateRequest(q))
+                    .contains(QStringLiteral("unknown baseline 'inductor'")));
+        q.baselines = {"compile"};
+        q.compileMode = "reduce-overhead";
+        QVERIFY(QString::fromStdString(validateRequest(q))
+                    .contains(QStringLiteral("max-autotune-no-cudagraphs")));
+    }
+
     void cancelledIsNotAnInfraFailure()
     {
         EvalRequest q;

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 using namespace kw;
 
@@ -28,6 +29,46 @@ EvalResult result(EvalStatus st, std::optional<double> speedup, std::optional<Sp
         r.timingQuality = q;
     }
     return r;
+}
+
+// Adds a measured torch.compile baseline (or, with an error, one that failed).
+EvalResult withCompile(EvalResult r, double speedup, SpeedupInterval ci, const char* error = "")
+{
+    BaselineTiming c;
+    c.name = "compile";
+    c.mode = "default";
+    c.error = error;
+    if (c.error.empty()) {
+        c.speedup = speedup;
+        c.speedupCi = ci;
+    }
+    r.baselines.push_back(c);
+    return r;
+}
+
+EvalResult fasterThanLight(EvalResult r)
+{
+    r.flags.push_back(std::string(kFasterThanLightFlag));
+    return r;
+}
+
+// Counted by hand: eager fast_1 = {1, 2, 6, 7}, fast_2 = {1}; compile measured {1, 2, 3, 4},
+// fast_1 = {1}; the noisy 3 and the faster-than-light 4 and 5 are never counted.
+std::vector<EvalResult> perBaselineSet()
+{
+    return {
+        withCompile(result(EvalStatus::Correct, 2.5, SpeedupInterval{2.4, 2.6}), 1.3, {1.2, 1.4}), // 1
+        withCompile(result(EvalStatus::Correct, 1.5, SpeedupInterval{1.4, 1.6}), 0.8, {0.7, 0.9}), // 2
+        withCompile(result(EvalStatus::Correct, 9.9, SpeedupInterval{0.5, 19}, "noisy"), 2.3,
+                    {2.1, 2.5}), // 3
+        fasterThanLight(
+            withCompile(result(EvalStatus::Correct, 9.5, SpeedupInterval{8, 11}), 5.5, {5, 6})), // 4
+        fasterThanLight(result(EvalStatus::Rejected, 9.5, SpeedupInterval{8, 11})),              // 5
+        result(EvalStatus::Correct, 1.2, SpeedupInterval{1.1, 1.3}), // 6: no compile
+        withCompile(result(EvalStatus::Correct, 1.1, SpeedupInterval{1.05, 1.2}), 0, {0, 0},
+                    "torch.compile failed: no C compiler"),        // 7
+        result(EvalStatus::Incorrect, std::nullopt, std::nullopt), // 8
+    };
 }
 
 } // namespace
@@ -61,6 +102,128 @@ private Q_SLOTS:
         QVERIFY(std::fabs(*s.geomeanSpeedup - std::pow(2.5 * 1.5 * 1.2 * 9.9 * 3.0, 1.0 / 5)) < 1e-9);
         QVERIFY(s.describe().find("not counted") != std::string::npos);
         QVERIFY(!scoreResults({}).geomeanSpeedup);
+    }
+
+    void perBaseline()
+    {
+        const auto rs = perBaselineSet();
+        const SpeedupScores eager = scoreResults(rs, Baseline::Eager);
+        QCOMPARE(eager.results, std::size_t(8));
+        QCOMPARE(eager.correct, std::size_t(6));
+        QCOMPARE(eager.fast[0], std::size_t(6));
+        QCOMPARE(eager.fast[1], std::size_t(4));
+        QCOMPARE(eager.fast[2], std::size_t(1));
+        QCOMPARE(eager.measured, std::size_t(6));
+        QCOMPARE(eager.geomeanOf, std::size_t(5)); // the faster-than-light 4 is left out
+        QVERIFY(std::fabs(*eager.geomeanSpeedup - std::pow(2.5 * 1.5 * 9.9 * 1.2 * 1.1, 1.0 / 5)) < 1e-9);
+
+        const SpeedupScores compile = scoreResults(rs, Baseline::Compile);
+        QCOMPARE(compile.results, std::size_t(8));
+        QCOMPARE(compile.correct, std::size_t(6));
+        QCOMPARE(compile.measured, std::size_t(4));
+        QCOMPARE(compile.fast[1], std::size_t(1)); // not eager's 4
+        QCOMPARE(compile.fast[2], std::size_t(0)); // the noisy 2.3x and the faster-than-light 5.5x
+        QCOMPARE(compile.unverified[1], std::size_t(0));
+        QCOMPARE(compile.geomeanOf, std::size_t(3));
+        QVERIFY(std::fabs(*compile.geomeanSpeedup - std::pow(1.3 * 0.8 * 2.3, 1.0 / 3)) < 1e-9);
+        QVERIFY(compile.describe().find("4 of them with a compile baseline") != std::string::npos);
+
+        // The same from the store's light rows.
+        QTemporaryDir dir;
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")).toStdString());
+        auto stored = rs;
+        for (std::size_t i = 0; i < stored.size(); ++i)
+            stored[i].id = stored[i].request.id = "r" + std::to_string(i);
+        store.addMany(stored);
+        const auto rows = store.rows({});
+        for (const auto& [fromResults, b] :
+             {std::pair{eager, Baseline::Eager}, std::pair{compile, Baseline::Compile}}) {
+            const SpeedupScores fromRows = scoreRows(rows, b);
+            QCOMPARE(fromRows.results, fromResults.results);
+            QCOMPARE(fromRows.measured, fromResults.measured);
+            QCOMPARE(fromRows.fast, fromResults.fast);
+            QCOMPARE(fromRows.unverified, fromResults.unverified);
+            QCOMPARE(fromRows.geomeanOf, fromResults.geomeanOf);
+            QVERIFY(std::fabs(*fromRows.geomeanSpeedup - *fromResults.geomeanSpeedup) < 1e-9);
+        }
+    }
+
+    void cliSummaryPerBaselineAndCsvColumns()
+    {
+        const QString cli = kwtest::cliPath();
+        if (!QFile::exists(cli))
+            QSKIP("kernelwatch-cli is not built");
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("h.sqlite"));
+        const QString eagerOnlyDb = dir.filePath(QStringLiteral("eager.sqlite"));
+        {
+            HistoryStore store(db.toStdString());
+            HistoryStore eagerOnly(eagerOnlyDb.toStdString());
+            auto rs = perBaselineSet();
+            for (std::size_t i = 0; i < rs.size(); ++i) {
+                rs[i].id = rs[i].request.id = "r" + std::to_string(i + 1);
+                rs[i].createdAt = 100 + double(i);
+            }
+            SpeedOfLight sol;
+            sol.bound = "memory";
+            sol.timeMs = 0.5;
+            sol.percent = 71.4;
+            rs[0].sol = sol;
+            store.addMany(rs);
+            eagerOnly.add(rs[5]);
+        }
+        auto run = [&](const QString& store, const QStringList& args) {
+            QProcess p;
+            p.start(cli, QStringList{QStringLiteral("history"), QStringLiteral("--db"), store,
+                                     QStringLiteral("--limit"), QStringLiteral("0")} +
+                             args);
+            p.waitForFinished(30000);
+            return p.readAllStandardOutput();
+        };
+        const auto j = nlohmann::json::parse(
+            run(db, {QStringLiteral("--summary"), QStringLiteral("--json")}).toStdString(), nullptr, false);
+        QVERIFY(j.is_object());
+        QCOMPARE(j["fast_1_count"].get<int>(), 4); // the eager scores stay at the top level
+        QCOMPARE(j["baselines"]["eager"]["fast_1_count"].get<int>(), 4);
+        QCOMPARE(j["baselines"]["compile"]["fast_1_count"].get<int>(), 1);
+        QCOMPARE(j["baselines"]["compile"]["fast_1"].get<double>(), 1.0 / 8);
+        QCOMPARE(j["baselines"]["compile"]["measured"].get<int>(), 4);
+        QCOMPARE(j["compile_measured"].get<int>(), 4);
+        const QByteArray text = run(db, {QStringLiteral("--summary")});
+        QVERIFY2(text.contains("against torch.compile: 8 results, 6 correct, 4 of them"), text.constData());
+
+        // No compile baseline anywhere: not scored, and the summary says so.
+        const auto e = nlohmann::json::parse(
+            run(eagerOnlyDb, {QStringLiteral("--summary"), QStringLiteral("--json")}).toStdString(), nullptr,
+            false);
+        QVERIFY(!e["baselines"].contains("compile"));
+        QCOMPARE(e["compile_measured"].get<int>(), 0);
+        QVERIFY(run(eagerOnlyDb, {QStringLiteral("--summary")})
+                    .contains("none of the 1 correct results had a compile"));
+
+        // CSV: the compile speedup, its interval, % of SOL and faster_than_light per row.
+        const QList<QByteArray> lines = run(db, {QStringLiteral("--csv")}).split('\n');
+        const QList<QByteArray> header = lines[0].split(',');
+        const auto col = [&](const char* name) { return header.indexOf(QByteArray(name)); };
+        QVERIFY(col("compile_speedup") > 0 && col("compile_ci_low") > 0 && col("sol_percent") > 0 &&
+                col("sol_bound") > 0 && col("faster_than_light") > 0);
+        QByteArray r1, r4;
+        for (const auto& l : lines) {
+            if (l.contains(",r1,"))
+                r1 = l;
+            if (l.contains(",r4,"))
+                r4 = l;
+        }
+        QCOMPARE(r1.split(',').value(col("compile_speedup")), QByteArray("1.3"));
+        QCOMPARE(r1.split(',').value(col("compile_ci_low")), QByteArray("1.2"));
+        QCOMPARE(r1.split(',').value(col("sol_percent")), QByteArray("71.4"));
+        QCOMPARE(r1.split(',').value(col("sol_bound")), QByteArray("memory"));
+        QCOMPARE(r4.split(',').value(col("faster_than_light")), QByteArray("true"));
+        // The table shows the compile speedup and % of SOL.
+        const QByteArray table = run(db, {});
+        QVERIFY2(table.contains("compile") && table.contains("%SOL") && table.contains("71%") &&
+                     table.contains("1.300x"),
+                 table.constData());
     }
 
     void cliSummaryAndCsvCarryTheInterval()
