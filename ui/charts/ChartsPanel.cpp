@@ -251,9 +251,9 @@ QString ChartsPanel::scoresText() const
     if (m_scores.eager.results == 0)
         return tr("Scores: no evaluation in the filter.");
     QString text = tr("<b>vs eager</b> %1").arg(ScoreData::describe(m_scores.eager));
-    text += m_scores.compileMeasured > 0
+    text += m_scores.compile.measured > 0
                 ? tr(" &nbsp;&nbsp; <b>vs torch.compile</b> (%1 measured) %2")
-                      .arg(m_scores.compileMeasured)
+                      .arg(m_scores.compile.measured)
                       .arg(ScoreData::describe(m_scores.compile))
                 : tr(" &nbsp;&nbsp; <b>vs torch.compile</b>: not measured (Settings → Baselines)");
     return text;

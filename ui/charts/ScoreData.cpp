@@ -18,18 +18,21 @@ struct Accumulator
     SpeedupScores s;
     double logSum = 0;
 
-    void add(const ChartPoint& p, Baseline b, float speedup)
+    explicit Accumulator(Baseline b) { s.baseline = b; }
+    void add(const ChartPoint& p, float speedup)
     {
         ++s.results;
         if (static_cast<EvalStatus>(p.status) != EvalStatus::Correct)
             return;
         ++s.correct;
         ++s.fast[0]; // fast_0: correct
+        if (std::isfinite(speedup))
+            ++s.measured;
         CompactRow row;
         row.wins = p.wins;
         for (int i = 0; i < CompactRow::kThresholdCount; ++i) {
             const auto k = static_cast<std::size_t>(i + 1);
-            switch (row.verdict(b, i)) {
+            switch (row.verdict(s.baseline, i)) {
             case WinVerdict::Win:
                 ++s.fast[k];
                 break;
@@ -56,20 +59,14 @@ struct Accumulator
 
 struct GroupAccumulator
 {
-    Accumulator eager, compile;
-    std::size_t compileMeasured = 0;
+    Accumulator eager{Baseline::Eager}, compile{Baseline::Compile};
 
     void add(const ChartPoint& p)
     {
-        eager.add(p, Baseline::Eager, p.eagerSpeedup);
-        compile.add(p, Baseline::Compile, p.compileSpeedup);
-        if (std::isfinite(p.compileSpeedup))
-            ++compileMeasured;
+        eager.add(p, p.eagerSpeedup);
+        compile.add(p, p.compileSpeedup);
     }
-    ScoreGroup done(const QString& label, double key)
-    {
-        return {label, key, eager.done(), compile.done(), compileMeasured};
-    }
+    ScoreGroup done(const QString& label, double key) { return {label, key, eager.done(), compile.done()}; }
 };
 } // namespace
 

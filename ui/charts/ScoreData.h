@@ -15,13 +15,13 @@ namespace kw::ui {
 struct ScoreGroup
 {
     QString label;
-    double key = 0; // what the group is ordered by (bucket start, step, run index)
-    SpeedupScores eager, compile;
-    std::size_t compileMeasured = 0; // results with a speedup against torch.compile
+    double key = 0;               // what the group is ordered by (bucket start, step, run index)
+    SpeedupScores eager, compile; // compile.measured: correct results with a compile speedup
 };
 
-// fast_0/1/2 and the geometric-mean speedup over chart points, with the verdicts core's rule
-// (kw::significance) gave each row. Pure; safe on any thread.
+// fast_0/1/2 and the geometric-mean speedup over chart points, as kw::scoreRows counts them. The
+// rows keep core's verdicts (kw::significance, per baseline and p) as bits rather than the
+// intervals, so the counting over them is here. Pure; safe on any thread.
 class ScoreData
 {
 public:

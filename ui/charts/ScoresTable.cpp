@@ -11,7 +11,7 @@ namespace kw::ui {
 ScoresTable::ScoresTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent)
 {
     setHorizontalHeaderLabels({tr("Group"), tr("Results"), tr("fast_0 (correct)"), tr("fast_1"), tr("fast_2"),
-                               tr("geomean"), tr("vs compile: n"), tr("fast_1"), tr("fast_2"),
+                               tr("geomean"), tr("vs compile: measured"), tr("fast_1"), tr("fast_2"),
                                tr("geomean")});
     const QString eager = tr("against eager PyTorch");
     const QString compile = tr("against the reference under torch.compile");
@@ -25,7 +25,7 @@ ScoresTable::ScoresTable(QWidget* parent) : QTableWidget(0, ColumnCount, parent)
                "(timing not noisy; never a result flagged faster than light), %1")
                 .arg(eager));
     horizontalHeaderItem(CompileMeasured)
-        ->setToolTip(tr("Results with a speedup against the reference under torch.compile"));
+        ->setToolTip(tr("Correct results with a speedup against the reference under torch.compile"));
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setAlternatingRowColors(true);
@@ -49,9 +49,9 @@ void ScoresTable::setGroups(const std::vector<ScoreGroup>& groups)
                                    pct(g.eager, 1),
                                    pct(g.eager, 2),
                                    Format::speedup(g.eager.geomeanSpeedup),
-                                   QString::number(g.compileMeasured),
-                                   g.compileMeasured ? pct(g.compile, 1) : Format::dash(),
-                                   g.compileMeasured ? pct(g.compile, 2) : Format::dash(),
+                                   QString::number(g.compile.measured),
+                                   g.compile.measured ? pct(g.compile, 1) : Format::dash(),
+                                   g.compile.measured ? pct(g.compile, 2) : Format::dash(),
                                    Format::speedup(g.compile.geomeanSpeedup)};
         for (int c = 0; c < ColumnCount; ++c) {
             auto* cell = new QTableWidgetItem(cells[c]);
