@@ -22,6 +22,8 @@
 #include <QComboBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -71,6 +73,15 @@ private Q_SLOTS:
         QVERIFY(sol && sol->isVisible());
         QVERIFY2(sol->text().contains(QStringLiteral("87.8 % of speed of light")), qPrintable(sol->text()));
         QVERIFY(submit->resultCard()->compileText().contains(QStringLiteral("1.38×")));
+        // The card's rows all on screen (the options above scroll away).
+        for (QWidget* w = submit->resultCard(); w; w = w->parentWidget())
+            if (auto* area = qobject_cast<QScrollArea*>(w)) {
+                area->verticalScrollBar()->setValue(area->verticalScrollBar()->maximum());
+                break;
+            }
+        QApplication::processEvents();
+        QVERIFY(!sol->visibleRegion().isEmpty());
+        QCOMPARE(sol->visibleRegion().boundingRect().height(), sol->height());
         keep(window, "card-1024x700.png");
 
         // The roofline of the filtered (all) results: H100 first, hollow points for the
@@ -90,25 +101,34 @@ private Q_SLOTS:
         QVERIFY(charts->roofline()->deviceBox()->currentText().startsWith(QStringLiteral("NVIDIA H100")));
         QVERIFY(charts->roofline()->deviceBox()->count() >= 2);
         QVERIFY(charts->scoresText().contains(QStringLiteral("fast_1")));
+        QApplication::processEvents(); // the queued replot
         keep(window, "roofline-1024x700.png");
+        QCOMPARE(window.width(), 1024);
         charts->tabs()->setCurrentIndex(2);
         QVERIFY(charts->scoresTable()->rowCount() >= 2);
+        QApplication::processEvents();
         keep(window, "scores-1024x700.png");
 
         // Evaluations: the new columns are on screen; the newest correct result (the swish sample)
         // is open in the details pane.
         window.showPanel(QStringLiteral("evaluations"));
+        QVERIFY2(window.minimumSizeHint().width() <= 1024,
+                 qPrintable(QString::number(window.minimumSizeHint().width())));
+        window.resize(1024, 700);
         auto* evals = qobject_cast<EvaluationsPanel*>(window.panel(QStringLiteral("evaluations")));
         evals->prepareScreenshot();
         QTRY_VERIFY(!evals->details()->loading() && evals->details()->current());
         QCOMPARE(evals->details()->current()->id, std::string("demo-sample-swish-h100"));
+        QApplication::processEvents();
+        keep(window, "evaluations-1024x700.png");
+        // With 600 results' counts and choices in the filter bar the window still fits.
+        QCOMPARE(window.width(), 1024);
         QHeaderView* header = evals->table()->horizontalHeader();
         for (int c : {int(HistoryModel::CompileSpeedup), int(HistoryModel::SolPercent)}) {
             const int x = header->sectionViewportPosition(c);
             QVERIFY2(x >= 0 && x + header->sectionSize(c) <= evals->table()->viewport()->width(),
                      qPrintable(QStringLiteral("column %1 at %2").arg(c).arg(x)));
         }
-        keep(window, "evaluations-1024x700.png");
     }
 };
 

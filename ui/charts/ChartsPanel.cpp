@@ -49,6 +49,7 @@ ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
       m_best(new BestSpeedupChart(m_grid))
 {
     m_summary->setForegroundRole(QPalette::PlaceholderText);
+    m_summary->setWordWrap(true); // beside the baseline choice and the buttons in a 1024 px window
     m_scoresLabel->setObjectName(u"scores"_s);
     m_scoresLabel->setWordWrap(true);
     m_scoresLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -160,8 +161,8 @@ void ChartsPanel::rebuild()
     points->reserve(f->sourceRows().size());
     for (int s : f->sourceRows()) {
         const CompactRow& r = h->row(s);
-        points->push_back({r.createdAt, compile ? r.compileSpeedup : r.speedup, r.compileSpeedup, r.speedup,
-                           r.problem, r.run, r.step, r.status, r.wins});
+        points->push_back({r.createdAt, compile ? r.compileSpeedup : r.speedup, r.problem, r.status,
+                           r.compileSpeedup, r.speedup, r.run, r.step, r.wins});
         if (!std::isnan(r.solPercent)) {
             roofline->push_back({double(r.intensity), double(r.achievedFlops), double(r.speedup),
                                  double(r.solPercent), r.rowId, r.problem, r.gpu, r.status, false});
@@ -251,12 +252,13 @@ QString ChartsPanel::scoresText() const
     if (m_scores.eager.results == 0)
         return tr("Scores: no evaluation in the filter.");
     QString text = tr("<b>vs eager</b> %1").arg(ScoreData::describe(m_scores.eager));
-    text += m_scores.compile.measured > 0
-                ? tr(" &nbsp;&nbsp; <b>vs torch.compile</b> (%1 measured) %2")
-                      .arg(m_scores.compile.measured)
-                      .arg(ScoreData::describe(m_scores.compile))
-                : tr(" &nbsp;&nbsp; <b>vs torch.compile</b>: not measured (Settings → Baselines)");
-    return text;
+    if (m_scores.compile.measured == 0)
+        return text + tr("<br><b>vs torch.compile</b> not measured (Settings → Defaults → Baselines)");
+    const SpeedupScores& c = m_scores.compile;
+    return text + tr("<br><b>vs torch.compile</b> (%1 correct measured) fast_1 %2 · fast_2 %3 · geomean %4")
+                      .arg(c.measured)
+                      .arg(Format::percent(100 * c.fastShare(1)), Format::percent(100 * c.fastShare(2)),
+                           Format::speedup(c.geomeanSpeedup));
 }
 
 void ChartsPanel::refreshNow()

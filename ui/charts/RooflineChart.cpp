@@ -114,10 +114,11 @@ void RooflineChart::setData(const RooflineSeries& s, std::shared_ptr<const std::
         g->removeFromLegend();
         m_roofs.push_back(g);
         const double bw = s.memoryY[0] / s.memoryX[0];
-        // Along the slope, a decade in from the left edge.
-        const double x = std::min(s.memoryX[0] * 10, std::sqrt(s.memoryX[0] * s.memoryX[1]));
-        label(x, bw * x * 1.25, tr("memory %1").arg(Format::si(bw, u"B/s"_s)),
-              Qt::AlignLeft | Qt::AlignBottom);
+        // Under the middle of the slope (log scale): the line rises away from the text, and the
+        // elementwise points sit at its foot.
+        const double x = std::sqrt(s.memoryX[0] * s.memoryX[1]);
+        label(x * 1.2, bw * x / 1.4, tr("memory %1").arg(Format::si(bw, u"B/s"_s)),
+              Qt::AlignLeft | Qt::AlignTop);
     }
     for (const auto& c : s.computeLines) {
         QCPGraph* g = addGraph();

@@ -19,7 +19,8 @@ RooflinePage::RooflinePage(QWidget* parent)
     : QWidget(parent), m_device(new QComboBox(this)), m_note(new QLabel(this)),
       m_chart(new RooflineChart(this))
 {
-    m_device->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_device->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_device->setMinimumContentsLength(26); // "NVIDIA H100 80GB HBM3 (214)"
     m_device->setToolTip(tr("Roofs differ per GPU: one device at a time"));
     m_note->setForegroundRole(QPalette::PlaceholderText);
     m_note->setWordWrap(true);

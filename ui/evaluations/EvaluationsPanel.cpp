@@ -59,7 +59,8 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Problem, QHeaderView::Stretch);
-    const int widths[HistoryModel::ColumnCount] = {150, 70, 240, 70, 70, 90, 120, 80, 80, 64, 90, 90, 80, 70};
+    // At 1024 px everything up to % SOL is on screen; the runtimes, duration and cost scroll.
+    const int widths[HistoryModel::ColumnCount] = {140, 60, 240, 60, 70, 80, 100, 70, 76, 60, 90, 90, 80, 70};
     for (int c = 0; c < HistoryModel::ColumnCount; ++c)
         if (c != HistoryModel::Problem)
             m_table->setColumnWidth(c, widths[c]);

@@ -45,7 +45,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     m_text->setClearButtonEnabled(true);
     // Narrow enough that the bar fits a 1024 px window beside the sidebar; wider windows give
     // the extra room to the search and problem fields (stretch 3 and 2).
-    m_text->setMinimumWidth(150);
+    m_text->setMinimumWidth(110);
 
     m_status->setPopupMode(QToolButton::InstantPopup);
     m_status->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -112,7 +112,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
 
     m_problem->setEditable(true);
     m_problem->setInsertPolicy(QComboBox::NoInsert);
-    m_problem->setMinimumWidth(140);
+    m_problem->setMinimumWidth(110);
     m_problem->lineEdit()->setPlaceholderText(tr("All problems"));
     m_problem->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_problem->completer()->setFilterMode(Qt::MatchContains);
@@ -120,7 +120,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     m_source->setMinimumWidth(90);
     for (QComboBox* c : {m_problem, m_source, m_range}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        c->setMinimumContentsLength(8);
+        c->setMinimumContentsLength(6);
     }
     for (int r = 0; r <= static_cast<int>(HistoryFilterSpec::TimeRange::Custom); ++r)
         m_range->addItem(HistoryFilterSpec::rangeLabel(static_cast<HistoryFilterSpec::TimeRange>(r)), r);
@@ -255,7 +255,7 @@ void FilterBar::updateSolButton()
     HistoryFilterSpec s;
     s.solMin = m_solLo;
     s.solMax = m_solHi;
-    m_sol->setText(s.hasSolRange() ? s.solLabel() : tr("% SOL: any"));
+    m_sol->setText(s.hasSolRange() ? s.solLabel() : tr("% SOL"));
     const bool wasSyncing = m_syncing;
     m_syncing = true;
     m_solMin->setValue(std::isnan(m_solLo) ? -1 : static_cast<int>(m_solLo));

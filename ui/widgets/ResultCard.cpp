@@ -76,37 +76,38 @@ QString describeCompile(const EvalResult& r)
     const BaselineTiming* c = r.baseline("compile");
     if (!c)
         return {};
-    const QString mode = QString::fromStdString(c->mode.empty() ? std::string("default") : c->mode);
     if (!c->error.empty())
         return QObject::tr("compile baseline failed: %1").arg(QString::fromStdString(c->error));
-    QStringList parts;
-    parts << QObject::tr("%1%2 against the reference compiled (%3)")
-                 .arg(Format::speedup(c->speedup), intervalText(c->speedupCi), mode);
-    parts << QObject::tr("its runtime %1").arg(spread(c->stats, c->runtimeMs));
+    const QString mode = QString::fromStdString(c->mode.empty() ? std::string("default") : c->mode);
+    QString runtime = Format::milliseconds(
+        c->runtimeMs ? c->runtimeMs : (c->stats ? std::optional<double>(c->stats->median) : std::nullopt));
+    if (c->stats && c->stats->n > 0)
+        runtime += u" ± "_s + Format::milliseconds(c->stats->std);
+    QString text = QObject::tr("%1%2 against the compiled reference (%3), which ran in %4")
+                       .arg(Format::speedup(c->speedup), intervalText(c->speedupCi), mode, runtime);
     if (c->compileS)
-        parts << (c->cacheHit
-                      ? QObject::tr("loaded from the compile cache in %1").arg(Format::seconds(*c->compileS))
-                      : QObject::tr("compiled in %1 (not timed)").arg(Format::seconds(*c->compileS)));
-    return parts.join(u" · "_s);
+        text += c->cacheHit
+                    ? QObject::tr(" · loaded from the compile cache in %1").arg(Format::seconds(*c->compileS))
+                    : QObject::tr(" · compiled in %1, not timed").arg(Format::seconds(*c->compileS));
+    return text;
 }
 
 QString describeSol(const EvalResult& r)
 {
     if (r.sol && r.sol->available()) {
         const SpeedOfLight& s = *r.sol;
-        QString text = QObject::tr("%1 of speed of light · %2-bound · least time %3")
-                           .arg(Format::percent(s.percent), QString::fromStdString(s.bound),
-                                Format::milliseconds(s.timeMs));
-        text += QObject::tr("\n%1 at %2 · %3 at %4 %5")
-                    .arg(Format::si(s.bytes, u"B"_s), Format::si(s.peakBytesPerS, u"B/s"_s),
-                         Format::si(s.flops, u"FLOP"_s), Format::si(s.peakFlopsPerS, u"FLOP/s"_s),
-                         QString::fromStdString(s.precision));
-        if (!s.device.empty() || !s.peaks.empty())
-            text += QObject::tr("\npeaks of %1%2")
-                        .arg(QString::fromStdString(s.device),
-                             s.peaks.empty() ? QString() : u" ("_s + QString::fromStdString(s.peaks) + u')');
+        QString text = QObject::tr("%1 of speed of light, %2-bound")
+                           .arg(Format::percent(s.percent), QString::fromStdString(s.bound));
+        text += QObject::tr("\nleast time %1: %2 at %3 · %4 at %5 %6")
+                    .arg(Format::milliseconds(s.timeMs), Format::si(s.bytes, u"B"_s),
+                         Format::si(s.peakBytesPerS, u"B/s"_s), Format::si(s.flops, u"FLOP"_s),
+                         Format::si(s.peakFlopsPerS, u"FLOP/s"_s), QString::fromStdString(s.precision));
+        if (!s.peaks.empty())
+            text += QObject::tr("\npeaks: %1").arg(QString::fromStdString(s.peaks));
+        else if (!s.device.empty())
+            text += QObject::tr("\npeaks of %1").arg(QString::fromStdString(s.device));
         if (s.flopsEstimated)
-            text += QObject::tr("\nFLOPs estimated (one per element): the FLOP counter found none");
+            text += QObject::tr("\nFLOPs estimated: one per element (the counter found none)");
         return text;
     }
     if (r.sol && !r.sol->unavailable.empty())
