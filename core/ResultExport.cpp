@@ -42,8 +42,8 @@ std::string formatTime(double unixSeconds)
 std::string csvHeader()
 {
     return "time,id,source,run,step,turn,problem,backend,target,gpu,status,speedup,runtime_ms,baseline_ms,"
-           "duration_s,cost_usd,reward,cheated,speedup_ci_low,speedup_ci_high,timing_verdict,error,"
-           "compile_speedup,compile_ci_low,compile_ci_high,sol_percent,sol_bound,faster_than_light\n";
+           "duration_s,cost_usd,reward,cheated,speedup_ci_low,speedup_ci_high,timing_verdict,compile_speedup,"
+           "compile_ci_low,compile_ci_high,sol_percent,sol_bound,faster_than_light,error\n";
 }
 
 std::string csvRow(const HistoryRow& r, const EvalResult* full)
@@ -79,13 +79,13 @@ std::string csvRow(const HistoryRow& r, const EvalResult* full)
     add(ci ? num(full->speedupCi->high) : num(r.speedupCiHigh));
     add(r.timingVerdict.empty() && full && full->timingQuality ? full->timingQuality->verdict
                                                                : r.timingVerdict);
-    add(full ? full->errorMessage : std::string());
     add(num(r.compileSpeedup));
     add(num(r.compileCiLow));
     add(num(r.compileCiHigh));
     add(num(r.solPercent, 4));
     add(r.solBound);
     add(r.fasterThanLight ? "true" : "false");
+    add(full ? full->errorMessage : std::string()); // last: it is the long one
     return line + "\n";
 }
 

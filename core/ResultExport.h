@@ -7,10 +7,10 @@
 
 namespace kw::exportfmt {
 
-// CSV (RFC 4180 quoting) of the light rows, for spreadsheets. Header first. The error message
-// comes from the full result (empty without it, `full` null); the interval and timing verdict
-// from the row, else the full result; then the torch.compile speedup and interval, % of speed of
-// light and its bound, and faster_than_light.
+// CSV (RFC 4180 quoting) of the light rows, for spreadsheets. Header first. The interval and
+// timing verdict come from the row, else the full result; then the torch.compile speedup and
+// interval, % of speed of light and its bound, faster_than_light; last the error message, from the
+// full result (empty without it, `full` null).
 std::string csvHeader();
 std::string csvRow(const HistoryRow& row, const EvalResult* full = nullptr);
 std::string csvField(const std::string& s);

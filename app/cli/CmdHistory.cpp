@@ -85,10 +85,15 @@ int runHistory(const std::vector<std::string>& args)
             std::fputs(eager.describe().c_str(), stdout);
             if (compile.measured > 0)
                 std::fputs(compile.describe().c_str(), stdout);
-            else
+            else {
+                std::size_t failed = 0; // asked for, but torch.compile could not be measured
+                for (const auto& r : results)
+                    if (const BaselineTiming* c = r.baseline("compile"); c && !c->error.empty())
+                        ++failed;
                 std::printf("against torch.compile: none of the %zu correct results had a compile baseline "
-                            "(evaluate with --baseline compile)\n",
-                            compile.correct);
+                            "(%zu asked for it and torch.compile failed; evaluate with --baseline compile)\n",
+                            compile.correct, failed);
+            }
             std::printf("%s\n", SpeedupScores::kRule);
         }
         return ExitOk;

@@ -9,7 +9,12 @@ void WatchSummary::addResult(const EvalResult& r)
 {
     ++m_results;
     m_statuses[std::string(statusName(r.status))]++;
-    if (r.status == EvalStatus::Correct && !r.cheated && r.speedup && std::isfinite(*r.speedup)) {
+    // Noise and times below the speed of light are never a best (issue 13); kernel_rl's own
+    // records carry no interval or verdict and are listed by their speedup.
+    const bool untrustworthy =
+        (r.timingQuality && r.timingQuality->untrustworthy()) || r.hasFlag(kFasterThanLightFlag);
+    if (r.status == EvalStatus::Correct && !r.cheated && !untrustworthy && r.speedup &&
+        std::isfinite(*r.speedup)) {
         Best& b = m_best[r.request.problem];
         if (b.id.empty() || *r.speedup > b.speedup)
             b = Best{*r.speedup, r.request.run, r.id, r.request.step, r.request.turn};
@@ -110,7 +115,7 @@ std::string WatchSummary::toText() const
         }
     }
     if (!m_best.empty()) {
-        out += "best speedup per problem (correct, not rejected):\n";
+        out += "best speedup per problem (correct, not rejected, timing not noisy):\n";
         for (const auto& [problem, b] : m_best) {
             std::snprintf(buf, sizeof buf, "  %-40s %8.3fx  run %s step %d turn %d\n", problem.c_str(),
                           b.speedup, b.run.c_str(), b.step, b.turn);

@@ -11,7 +11,8 @@
 namespace kw {
 
 // What a watch saw, for the end-of-watch summary: evaluations by status, lines skipped and why,
-// the best correct speedup per problem. Pure accumulation; not thread-safe.
+// the best correct speedup per problem (never one whose timing was judged noisy or unreliable,
+// nor one flagged faster_than_light). Pure accumulation; not thread-safe.
 class WatchSummary
 {
 public:

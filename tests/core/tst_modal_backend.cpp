@@ -132,6 +132,20 @@ private slots:
         QCOMPARE(b.stats().posts, std::uint64_t(5));
     }
 
+    // The request's baselines and compile mode reach the evaluator (the double echoes them).
+    void baselinesAreSent()
+    {
+        ModalBackend b(configFor(*m_double, "/ok"));
+        EvalRequest req = makeRequest();
+        req.baselines = {"eager", "compile"};
+        req.compileMode = "max-autotune-no-cudagraphs";
+        const EvalResult r = b.evaluate(req);
+        QCOMPARE(r.status, EvalStatus::Correct);
+        QVERIFY(r.metadata.value("baselines_seen", nlohmann::json()) == nlohmann::json({"eager", "compile"}));
+        QCOMPARE(r.metadata.value("compile_mode_seen", std::string()),
+                 std::string("max-autotune-no-cudagraphs"));
+    }
+
     void missingAuthIs401WithFix()
     {
         auto c = configFor(*m_double, "/ok");

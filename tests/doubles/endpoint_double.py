@@ -60,7 +60,8 @@ def make_result(req, delay):
         "timings": {"queued": 0, "compile": 0, "correctness": 0, "perf": 0, "total": max(delay, 0.001)},
         "device": {"name": "NVIDIA H100 80GB HBM3 (double)", "arch": "sm_90", "target": "modal:" + gpu},
         "worker": {"pid": 1, "gpu_index": 0, "container_id": "ta-01DOUBLE000000000000000000"},
-        "metadata": {"kernel_length_seen": len(req.get("kernel_code", ""))},
+        "metadata": {"kernel_length_seen": len(req.get("kernel_code", "")),
+                     "baselines_seen": req.get("baselines"), "compile_mode_seen": req.get("compile_mode")},
     }
 
 

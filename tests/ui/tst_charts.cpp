@@ -1,6 +1,7 @@
 #include "HistoryStore.h"
 #include "app/AppContext.h"
 #include "app/DemoData.h"
+#include "charts/ChartData.h"
 #include "charts/ChartWidget.h"
 #include "charts/ChartsPanel.h"
 #include "models/HistoryFilterModel.h"
@@ -33,6 +34,30 @@ class TestCharts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Issue 13: "Best speedup per problem" charts only significant wins. A noisy 9.9× is left
+    // out (its problem's best is the significant 1.3×); a problem with no significant win is not
+    // charted but counted.
+    void bestPerProblemExcludesNoise()
+    {
+        const auto win = std::uint8_t(WinVerdict::Win), notAWin = std::uint8_t(WinVerdict::NotAWin),
+                   unknown = std::uint8_t(WinVerdict::Unknown);
+        const auto correct = std::uint8_t(EvalStatus::Correct);
+        const std::vector<ChartPoint> points = {
+            {1, 9.9f, 0, correct, notAWin}, // noisy 9.9× on problem 0
+            {2, 1.3f, 0, correct, win},     {3, 1.1f, 0, correct, win},
+            {4, 2.0f, 1, correct, unknown}, // problem 1: no interval
+            {5, 1.8f, 1, correct, notAWin}, {6, 1.5f, 2, correct, win},
+        };
+        const ChartSeries s =
+            ChartData::build(points, {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")});
+        QCOMPARE(s.bestNames, (QVector<QString>{QStringLiteral("c"), QStringLiteral("a")}));
+        QCOMPARE(s.bestSpeedup, (QVector<double>{1.5, double(1.3f)}));
+        QCOMPARE(s.problemsWithCorrect, 2);
+        QCOMPARE(s.problemsWithoutWin, 1);
+        QCOMPARE(s.correct, 6); // the other charts still show every result
+        QCOMPARE(s.withSpeedup, 6);
+    }
+
     void pointTooltipIsNotReplacedByHelp()
     {
         PointChart chart;

@@ -1,9 +1,11 @@
 #include "UiTestUtils.h"
 
+#include "app/StatusStyle.h"
 #include "models/HistoryFilterModel.h"
 #include "models/HistoryModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QBrush>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -68,6 +70,43 @@ private Q_SLOTS:
         QCOMPARE(model.index(0, HistoryModel::Runtime).data().toString(), QStringLiteral("—"));
         QVERIFY(!model.index(0, HistoryModel::Status).data(Qt::DecorationRole).isNull());
         QCOMPARE(model.headerData(HistoryModel::Gpu, Qt::Horizontal).toString(), QStringLiteral("GPU"));
+    }
+
+    // Issue 13: only a significant win is coloured green; a noisy 9.9× and a speedup without an
+    // interval are not. A merge that changes only the verdict updates the row.
+    void speedupColourOnlyForSignificantWins()
+    {
+        HistoryModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        HistoryRow win = row(1, "p", EvalStatus::Correct, 1, "cli", 1.42);
+        win.win = WinVerdict::Win;
+        HistoryRow noisy = row(2, "p", EvalStatus::Correct, 2, "cli", 9.9);
+        noisy.win = WinVerdict::NotAWin;
+        HistoryRow old = row(3, "p", EvalStatus::Correct, 3, "cli", 2.0); // no interval
+        old.win = WinVerdict::Unknown;
+        model.appendNow({win, noisy, old});
+        const auto colour = [&](int r) {
+            return model.index(r, HistoryModel::Speedup).data(Qt::ForegroundRole);
+        };
+        QCOMPARE(colour(0).value<QBrush>().color(), StatusStyle::color(EvalStatus::Correct));
+        QVERIFY(colour(1).isNull());
+        QVERIFY(colour(2).isNull());
+        QCOMPARE(model.index(1, HistoryModel::Speedup).data(HistoryModel::WinRole).toInt(),
+                 int(WinVerdict::NotAWin));
+        QVERIFY(model.index(1, HistoryModel::Speedup)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("Not a significant speedup")));
+        QVERIFY(model.index(2, HistoryModel::Speedup)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("unknown")));
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        noisy.win = WinVerdict::Win;
+        model.merge({win, noisy, old});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(colour(1).value<QBrush>().color(), StatusStyle::color(EvalStatus::Correct));
     }
 
     void compactRowsStaySmall()

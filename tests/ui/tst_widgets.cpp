@@ -130,9 +130,10 @@ private Q_SLOTS:
         std::vector<ChartPoint> pts;
         const std::vector<QString> names = {QString(), QStringLiteral("p1"), QStringLiteral("p2")};
         const float nan = std::nanf("");
-        pts.push_back({1000, 2.0f, 1, std::uint8_t(EvalStatus::Correct)});
-        pts.push_back({1100, 4.0f, 1, std::uint8_t(EvalStatus::Correct)});
-        pts.push_back({1200, 0.5f, 2, std::uint8_t(EvalStatus::Correct)});
+        const auto win = std::uint8_t(WinVerdict::Win), notAWin = std::uint8_t(WinVerdict::NotAWin);
+        pts.push_back({1000, 2.0f, 1, std::uint8_t(EvalStatus::Correct), win});
+        pts.push_back({1100, 4.0f, 1, std::uint8_t(EvalStatus::Correct), win});
+        pts.push_back({1200, 0.5f, 2, std::uint8_t(EvalStatus::Correct), notAWin});
         pts.push_back({1300, nan, 2, std::uint8_t(EvalStatus::CompileError)});
         pts.push_back({1400, 3.0f, 2, std::uint8_t(EvalStatus::Incorrect)});
         pts.push_back({1500, nan, 2, std::uint8_t(EvalStatus::InfraError)});
@@ -141,9 +142,11 @@ private Q_SLOTS:
         QCOMPARE(s.correct, 3);
         QCOMPARE(s.withSpeedup, 4);
         QCOMPARE(s.scatterTime[int(EvalStatus::Correct)].size(), 3);
-        QCOMPARE(s.bestNames.size(), 2);
+        // Only significant wins are a best (tst_charts: bestPerProblemExcludesNoise).
+        QCOMPARE(s.bestNames.size(), 1);
         QCOMPARE(s.bestNames[0], QStringLiteral("p1"));
         QCOMPARE(s.bestSpeedup[0], 4.0);
+        QCOMPARE(s.problemsWithoutWin, 1);
         double hist = 0;
         for (double c : s.histCount)
             hist += c;

@@ -235,6 +235,17 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
             r.baselineRuntimeMs = base;
             r.runtimeStats = statsFor(*r.runtimeMs, rng);
             r.baselineStats = statsFor(base, rng);
+            {
+                // An interval and a timing verdict as the evaluator reports them; one in ten noisy
+                // (never a win). Derived from i, so the random sequence stays as it was.
+                const bool noisy = i % 10 == 3;
+                const double w = noisy ? 0.6 : 0.02 + 0.02 * (i % 3);
+                r.speedupCi = SpeedupInterval{*r.speedup * (1 - w), *r.speedup * (1 + w)};
+                r.timingQuality = TimingQuality{};
+                r.timingQuality->verdict = noisy ? "noisy" : "reliable";
+                if (noisy)
+                    r.timingQuality->reasons = {"the kernel's trials spread widely (demo data)"};
+            }
             r.metadata["max_difference"] = u(rng) * 4e-5;
             r.metadata["avg_difference"] = u(rng) * 4e-6;
             r.timings.correctness = 0.3 + u(rng) * 2;

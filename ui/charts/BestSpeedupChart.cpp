@@ -17,7 +17,7 @@ BestSpeedupChart::BestSpeedupChart(QWidget* parent)
         b->setWidth(0.7);
         b->setWidthType(QCPBars::wtPlotCoords);
     }
-    xAxis->setLabel(tr("best correct speedup (×)"));
+    xAxis->setLabel(tr("best significant speedup (×)"));
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() - 1);
     yAxis->setTickLabelFont(small);
@@ -90,7 +90,7 @@ QString BestSpeedupChart::tooltipAt(const QPoint& pos) const
     if (i < 0 || i >= n || std::abs(key - std::lround(key)) > 0.35 || val < 0 ||
         val > m_values[i] * 1.05 + 0.05)
         return {};
-    return tr("<b>%1</b><br>best correct speedup %2")
+    return tr("<b>%1</b><br>best significant speedup %2 (whole 95 % interval above 1×)")
         .arg(m_names[i].toHtmlEscaped(), Format::speedup(m_values[i]));
 }
 

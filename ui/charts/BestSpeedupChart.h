@@ -5,7 +5,7 @@
 
 namespace kw::ui {
 
-// The best correct speedup reached on each problem (top 20), as horizontal bars.
+// The best significant speedup reached on each problem (top 20), as horizontal bars.
 class BestSpeedupChart : public ChartWidget
 {
     Q_OBJECT

@@ -1,9 +1,12 @@
 #include "charts/ChartData.h"
 
+#include "EvalResult.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace kw::ui {
 
@@ -57,6 +60,8 @@ ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::v
         correct(static_cast<std::size_t>(nb), 0);
 
     std::unordered_map<std::uint32_t, double> best;
+    std::unordered_set<std::uint32_t> withoutWin; // problems with a correct speedup
+
     for (int idx : order) {
         const ChartPoint& p = points[static_cast<std::size_t>(idx)];
         const int st = std::min<int>(p.status, StatusStyle::kCount - 1);
@@ -73,8 +78,11 @@ ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::v
             if (hasSpeedup) {
                 const double l = std::clamp(std::log10(double(p.speedup)), lo, hi - 1e-9);
                 s.histCount[static_cast<int>((l - lo) / s.histBinWidth)] += 1;
-                double& b = best[p.problem];
-                b = std::max(b, double(p.speedup));
+                withoutWin.insert(p.problem);
+                if (static_cast<WinVerdict>(p.win) == WinVerdict::Win) {
+                    double& b = best[p.problem];
+                    b = std::max(b, double(p.speedup));
+                }
             }
         }
         if (StatusStyle::countsForRates(status)) {
@@ -101,6 +109,9 @@ ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::v
     for (const auto& [problem, sp] : best)
         ranked.emplace_back(sp, problem);
     s.problemsWithCorrect = static_cast<int>(ranked.size());
+    for (const auto& [problem, sp] : best)
+        withoutWin.erase(problem);
+    s.problemsWithoutWin = static_cast<int>(withoutWin.size());
     std::sort(ranked.begin(), ranked.end(), [&problemNames](const auto& a, const auto& b) {
         if (a.first != b.first)
             return a.first > b.first;

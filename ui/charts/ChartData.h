@@ -20,6 +20,7 @@ struct ChartPoint
     float speedup = 0; // against the chosen baseline; NaN when absent
     std::uint32_t problem = 0;
     std::uint8_t status = 0;
+    std::uint8_t win = 2; // kw::WinVerdict (2: Unknown); only a Win is charted as a best
     // Issue 17: the speedup against each baseline and the fast_p verdicts, for the scores.
     float compileSpeedup = std::numeric_limits<float>::quiet_NaN();
     float eagerSpeedup = std::numeric_limits<float>::quiet_NaN();
@@ -39,10 +40,14 @@ struct ChartSeries
     // Compile and correct rate (percent) per time bucket, with the bucket sizes.
     QVector<double> rateTime, compileRate, correctRate, rateCount;
     double bucketSeconds = 3600;
-    // Best correct speedup per problem, best first (at most `topProblems`).
+    // Best significant speedup per problem (WinVerdict::Win: correct, trustworthy timing, whole 95 %
+    // interval above 1×, not faster than light), best first (at most `topProblems`). A problem whose
+    // speedups are all noise, straddle 1× or have no interval is not charted; it is counted in
+    // problemsWithoutWin.
     QVector<QString> bestNames;
     QVector<double> bestSpeedup;
-    int problemsWithCorrect = 0;
+    int problemsWithCorrect = 0; // problems with a significant win (the charted ones, before top-N)
+    int problemsWithoutWin = 0;  // problems with a correct speedup but no significant win
     int total = 0, withSpeedup = 0, correct = 0;
     double tMin = 0, tMax = 0;
 };

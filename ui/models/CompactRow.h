@@ -30,7 +30,10 @@ struct CompactRow
     std::uint16_t target = 0;
     std::uint16_t gpu = 0;
     std::uint8_t status = 0; // kw::EvalStatus
-    bool cheated = false;
+    // One byte, every bit named and set (merge compares rows with memcmp).
+    std::uint8_t cheated : 1 = 0;
+    std::uint8_t win : 2 = 2; // kw::WinVerdict of the eager speedup (2: Unknown)
+    std::uint8_t spareBits : 5 = 0;
     // Issue 17: the speedup against torch.compile, speed of light, and the fast_p verdicts.
     float compileSpeedup = kNone;
     float solPercent = kNone;

@@ -181,7 +181,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
             return StatusStyle::dot(status);
         return {};
     case Qt::ForegroundRole:
-        if (col == Speedup && !std::isnan(r.speedup) && status == EvalStatus::Correct && r.speedup >= 1.0f)
+        // Green only for a significant win (issue 13): noise, an interval that reaches 1× and a
+        // time below the speed of light are never coloured as one.
+        if (col == Speedup && !std::isnan(r.speedup) && static_cast<WinVerdict>(r.win) == WinVerdict::Win)
             return QBrush(StatusStyle::color(EvalStatus::Correct));
         if (col == Status && status == EvalStatus::Rejected)
             return QBrush(StatusStyle::color(EvalStatus::Rejected));
@@ -197,6 +199,17 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         if (col == SolPercent && !std::isnan(r.solPercent))
             return r.solBound == 2 ? tr("compute-bound: %1 FLOP/byte").arg(double(r.intensity), 0, 'g', 3)
                                    : tr("memory-bound: %1 FLOP/byte").arg(double(r.intensity), 0, 'g', 3);
+        if (col == Speedup && !std::isnan(r.speedup) && status == EvalStatus::Correct)
+            switch (static_cast<WinVerdict>(r.win)) {
+            case WinVerdict::Win:
+                return tr("A significant speedup: the whole 95 % interval is above 1×.");
+            case WinVerdict::NotAWin:
+                return tr("Not a significant speedup: the timing was noisy or unreliable, the 95 % interval "
+                          "reaches 1×, or the time is below the speed of light.");
+            case WinVerdict::Unknown:
+                return tr("No confidence interval (an older result): whether this speedup is significant "
+                          "is unknown.");
+            }
         if (col == Problem && r.run != 0)
             return tr("%1 — run %2, step %3, turn %4")
                 .arg(text(row, FProblem), text(row, FRun))
@@ -215,6 +228,8 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         return text(row, FProblem);
     case SolPercentRole:
         return std::isnan(r.solPercent) ? QVariant() : QVariant(static_cast<double>(r.solPercent));
+    case WinRole:
+        return static_cast<int>(r.win);
     case SortRole:
         switch (col) {
         case Time:
@@ -291,6 +306,7 @@ CompactRow HistoryModel::compact(const HistoryRow& h)
         r.setVerdict(Baseline::Compile, i,
                      significance(h.status, untrusted, h.fasterThanLight, compileCi, p));
     }
+    r.win = static_cast<std::uint8_t>(h.win) & 3u;
     return r;
 }
 

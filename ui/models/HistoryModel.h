@@ -56,6 +56,7 @@ public:
         SpeedupRole,    // double or invalid
         ProblemRole,    // QString
         SortRole,       // numeric or string key
+        WinRole,        // int (kw::WinVerdict): only Win is coloured or charted as a speedup
         SolPercentRole, // double or invalid
     };
 

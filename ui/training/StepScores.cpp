@@ -17,8 +17,8 @@ StepScores StepScores::build(const HistoryModel& history, const QString& run)
     std::vector<ChartPoint> points;
     for (const CompactRow& r : history.rows())
         if (r.run == *runIndex && r.step >= 0)
-            points.push_back(
-                {r.createdAt, r.speedup, r.problem, r.status, r.compileSpeedup, r.speedup, r.run, r.step, r.wins});
+            points.push_back({r.createdAt, r.speedup, r.problem, r.status, static_cast<std::uint8_t>(r.win),
+                              r.compileSpeedup, r.speedup, r.run, r.step, r.wins});
     const auto groups = ScoreData::grouped(
         points, [](const ChartPoint& p) { return double(p.step); }, [](double) { return QString(); });
     for (const ScoreGroup& g : groups) {
