@@ -75,6 +75,8 @@ private Q_SLOTS:
         QCOMPARE(swish.verdict(Baseline::Compile, 0), WinVerdict::Win); // 1.35–1.41 above 1
         QCOMPARE(swish.verdict(Baseline::Compile, 1), WinVerdict::NotAWin);
         QCOMPARE(model.row(1).verdict(Baseline::Compile, 0), WinVerdict::Unknown); // not measured
+        // "vs compile" is green only for a significant win against torch.compile.
+        QVERIFY(model.index(0, HistoryModel::CompileSpeedup).data(Qt::ForegroundRole).isValid());
 
         // Noisy timing and faster than light are never a win.
         HistoryRow noisy = perfRow(3, "a", 3.0, 2.0, 50.0, 2.9, "noisy");
@@ -85,6 +87,7 @@ private Q_SLOTS:
         QCOMPARE(model.row(2).verdict(Baseline::Eager, 0), WinVerdict::NotAWin);
         QCOMPARE(model.row(3).verdict(Baseline::Eager, 0), WinVerdict::NotAWin);
         QVERIFY(model.row(3).fasterThanLight);
+        QVERIFY(!model.index(2, HistoryModel::CompileSpeedup).data(Qt::ForegroundRole).isValid());
 
         // A merge that changes only the SOL figure updates the row.
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);

@@ -1,7 +1,11 @@
 // fast_0/1/2 and the geometric mean over a hand-made set, against eager and torch.compile, with
 // the verdicts HistoryModel stores per row (core's significance rule); per group; in Charts.
+#include "UiTestUtils.h"
+
 #include "charts/ScoreData.h"
 #include "models/CompactRow.h"
+#include "models/HistoryModel.h"
+#include "training/StepScores.h"
 
 #include <QtTest>
 
@@ -108,6 +112,36 @@ private Q_SLOTS:
         QCOMPARE(groups[0].eager.fast[1], std::size_t(1));
         QCOMPARE(groups[1].eager.results, std::size_t(2));
         QCOMPARE(groups[1].eager.fastShare(2), 0.5);
+    }
+
+    void perTrainingStep()
+    {
+        // The Training panel's per-step fast_p and geomean come from the run's rows in the history.
+        HistoryModel model;
+        auto stepRow = [](std::int64_t id, int step, EvalStatus st, std::optional<double> sp, double ciLow,
+                          const std::string& run = "grpo-a") {
+            HistoryRow r = kw::ui::test::row(id, "level1/19_ReLU", st, 1.7e9 + double(id), "run", sp);
+            r.run = run;
+            r.step = step;
+            if (sp) {
+                r.speedupCiLow = ciLow;
+                r.speedupCiHigh = *sp * 1.05;
+                r.timingVerdict = "reliable";
+            }
+            return r;
+        };
+        model.appendNow(
+            {stepRow(1, 0, EvalStatus::Correct, 1.5, 1.4), stepRow(2, 0, EvalStatus::Incorrect, {}, 0),
+             stepRow(3, 1, EvalStatus::Correct, 2.5, 2.3), stepRow(4, 1, EvalStatus::Correct, 3.0, 0.9),
+             stepRow(5, 1, EvalStatus::Correct, 4.0, 3.9, "other-run")});
+        const StepScores s = StepScores::build(model, QStringLiteral("grpo-a"));
+        QCOMPARE(s.step, (QVector<double>{0, 1}));
+        QCOMPARE(s.fast0, (QVector<double>{50, 100}));
+        QCOMPARE(s.fast1, (QVector<double>{50, 50}));
+        QCOMPARE(s.fast2, (QVector<double>{0, 50}));
+        QVERIFY(std::abs(s.geomean[0] - 1.5) < 1e-6);
+        QVERIFY(std::abs(s.geomean[1] - std::sqrt(2.5 * 3.0)) < 1e-5);
+        QVERIFY(StepScores::build(model, QStringLiteral("no-such-run")).step.isEmpty());
     }
 };
 

@@ -185,6 +185,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         // time below the speed of light are never coloured as one.
         if (col == Speedup && !std::isnan(r.speedup) && static_cast<WinVerdict>(r.win) == WinVerdict::Win)
             return QBrush(StatusStyle::color(EvalStatus::Correct));
+        if (col == CompileSpeedup && !std::isnan(r.compileSpeedup) &&
+            r.verdict(Baseline::Compile, 0) == WinVerdict::Win)
+            return QBrush(StatusStyle::color(EvalStatus::Correct));
         if (col == Status && status == EvalStatus::Rejected)
             return QBrush(StatusStyle::color(EvalStatus::Rejected));
         return {};
