@@ -230,6 +230,12 @@ void ChartsPanel::onBuilt()
     m_hist->setSeries(m_series);
     m_rates->setSeries(m_series);
     m_best->setSeries(m_series);
+    // Say which baseline the speedups are against.
+    const bool compile = m_baseline->currentData().toString() == u"compile"_s;
+    m_time->yAxis->setLabel(compile ? tr("speedup vs torch.compile (×, log)") : tr("speedup (×, log)"));
+    m_hist->xAxis->setLabel(compile ? tr("speedup vs torch.compile") : tr("speedup"));
+    m_best->xAxis->setLabel(compile ? tr("best significant speedup vs torch.compile (×)")
+                                    : tr("best significant speedup (×)"));
     m_scores = j.scores;
     m_problemSol.insert(j.loaded);
     const HistoryModel* history = m_ctx.filtered()->historyModel();
