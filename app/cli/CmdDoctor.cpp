@@ -5,6 +5,7 @@
 #include "Paths.h"
 #include "PythonFinder.h"
 #include "Version.h"
+#include "profile/NcuFinder.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -78,6 +79,7 @@ int runDoctor(const std::vector<std::string>& args)
     out["gpus"] = gpus;
     out["nvcc"] = findOnPath("nvcc", {"/usr/local/cuda/bin/nvcc"});
     out["modal"] = findOnPath("modal", {});
+    out["ncu"] = profile::findNcu("", childenv::current()).path;
     const std::string db = p.valueOr("db", HistoryStore::defaultPath());
     try {
         HistoryStore store(db);
@@ -110,6 +112,10 @@ int runDoctor(const std::vector<std::string>& args)
     std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty()
                                         ? "not found (CUDA kernels cannot be built here)"
                                         : out["nvcc"].get<std::string>().c_str());
+    std::printf("ncu:        %s\n",
+                out["ncu"].get<std::string>().empty()
+                    ? "not found (only needed for profiles: Nsight Compute, in the CUDA toolkit)"
+                    : out["ncu"].get<std::string>().c_str());
     std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
                                         ? "not found (only needed for the Modal target: pip install modal)"
                                         : out["modal"].get<std::string>().c_str());

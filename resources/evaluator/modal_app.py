@@ -39,6 +39,11 @@ GPU type and timeout (decision)
 - TORCH_CUDA_ARCH_LIST is set per child by the harness: the device's own capability plus the
   archs a caller names in `gpu_arch` (KernelBench names such as "Hopper" expand as torch's
   named archs do, with +PTX); the container's environment is never changed.
+- Baselines and speed of light (issue 17): a request's "baselines" / "compile_mode" are checked
+  before a container starts (kernelwatch_eval.baselines owns the rule) and passed to the child
+  unchanged; the container adds "served_gpu" (its GPU's Modal name) so the speed-of-light table
+  row is found even for a device name the table does not spell; results carry "baselines" and
+  "sol" like local ones (PROTOCOL.md).
 - The class runs with restrict_modal_access=True (untrusted kernels must not hold the workspace
   identity) and block_network=True (compilation and evaluation need no network).
 
@@ -164,7 +169,7 @@ def empty_result(request: dict) -> dict:
         "baseline_runtime_ms": None, "cheated": False, "error_message": "",
         "code_length": len(request.get("kernel_code") or ""), "metadata": {}, "id": request.get("id", ""),
         "status": "infra_error", "flags": [], "runtime_stats": None, "baseline_stats": None,
-        "speedup_ci": None, "timing_quality": None,
+        "speedup_ci": None, "timing_quality": None, "baselines": None, "sol": None,
         "timings": {"queued": 0.0, "compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
         "device": {"name": "", "arch": "", "target": "modal:" + str(request.get("gpu_type") or "")},
         "worker": {"pid": 0, "gpu_index": -1, "container_id": os.environ.get("MODAL_TASK_ID", "")},
@@ -224,6 +229,9 @@ def prepare_request(body, settings: dict):
         return req, gpu, 0.0, warnings, "timeout_s must be a number of seconds"
     if not timeout_s > 0:
         return req, gpu, 0.0, warnings, "timeout_s must be positive"
+    bad = _baselines_problem(req)
+    if bad:
+        return req, gpu, 0.0, warnings, bad
     if timeout_s > settings["max_timeout_s"]:
         warnings.append("requested timeout %g s exceeds the deployed maximum %d s; clamped. Redeploy with "
                         "`kernelwatch-cli modal deploy --timeout %d` to allow it."
@@ -234,6 +242,17 @@ def prepare_request(body, settings: dict):
     req["target"] = "modal"
     req["device"] = "cuda"
     return req, gpu, timeout_s, warnings, ""
+
+
+def _baselines_problem(req: dict) -> str:
+    """What is wrong with the request's "baselines" / "compile_mode" ('' when fine), checked before
+    a GPU container starts; the evaluator (kernelwatch_eval.baselines) owns the rule. Both pass
+    through to the child unchanged; where the package is not importable the child checks them."""
+    try:
+        from kernelwatch_eval.baselines import parse_request
+    except ImportError:
+        return ""
+    return parse_request(req)[2]
 
 
 def strip_code(result: dict) -> dict:
@@ -395,6 +414,9 @@ def evaluate_in_container(request: dict, timeout_s: float, run_isolated, *, cach
     t0 = time.time()
     detected = detected or {}
     try:
+        if detected.get("modal"):
+            # The speed-of-light table row when the device name itself matches none (kernelwatch_eval.sol).
+            request = dict(request, served_gpu=detected["modal"])
         if request.get("gpu_arch"):
             # Per child: the harness sets TORCH_CUDA_ARCH_LIST from the device plus these.
             request = dict(request, gpu_arch=arch_list_for(request.get("gpu_arch"),
@@ -514,7 +536,9 @@ if modal is not None:
         .env(_SETTINGS_ENV)
         .add_local_dir(str(_HERE / "kernelwatch_eval"), remote_path="/root/kernelwatch_eval")
     )
-    web_image = modal.Image.debian_slim(python_version="3.11").pip_install("fastapi[standard]").env(_SETTINGS_ENV)
+    web_image = (modal.Image.debian_slim(python_version="3.11").pip_install("fastapi[standard]").env(_SETTINGS_ENV)
+                 # request checks shared with the evaluator (baselines / compile_mode)
+                 .add_local_dir(str(_HERE / "kernelwatch_eval"), remote_path="/root/kernelwatch_eval"))
 
     @app.cls(image=image, gpu=SETTINGS["gpu"], timeout=SETTINGS["function_timeout_s"], scaledown_window=300,
              max_containers=SETTINGS["max_containers"], restrict_modal_access=True, block_network=True)

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from conftest import (EVAL_DIR, KERNELS, SAMPLES, cuda_status, fixture_files, leftover_processes, make_request,
-                      read_fixture)
+from conftest import (EVAL_DIR, KERNELS, SAMPLES, cuda_status, fixture_files, landlock_abi, leftover_processes,
+                      make_request, read_fixture)
 from test_adversarial import check_verdict
 
 SAMPLE_KERNELS = [  # (kernel file, reference, backend, precisions)
@@ -199,3 +199,69 @@ def test_gpu_oom_run_isolated(gpu_arch, tmp_path):
     res = run_isolated(make_request(h["problem"], src, device="cuda:0", num_perf_trials=5), 120, str(tmp_path))
     assert res["status"] == "runtime_error", res["error_message"][-2000:]
     assert "out of memory" in res["error_message"], res["error_message"][-2000:]
+
+
+# ------------------------------------------------------------------ issue 17: baselines, speed of light
+
+def test_gpu_sol_elementwise_is_memory_bound_near_copy_bandwidth(gpu_zygote):
+    """swish sample (4096 x 8192 fp32) with its CUDA kernel: memory bound, % of SOL plausible for a
+    kernel near the copy bandwidth (the H100 copies at 3.0 of its datasheet 3.35 TB/s, ~90 %)."""
+    res = gpu_zygote.evaluate(gpu_request("swish", (SAMPLES / "swish_cuda.py").read_text(), sample=True), 600)
+    assert res["status"] == "correct", res["error_message"][-2000:]
+    s = res["sol"]
+    REPORT.append(f"sol swish_cuda: {s.get('percent')} % of {s.get('time_ms')} ms, {s.get('bound')}, "
+                  f"floor {s.get('floor_ms')} ms, kernel {res['runtime_ms']} ms; peaks: {s.get('peaks')}")
+    assert "unavailable" not in s, s
+    assert s["device"] == res["device"]["name"] and s["precision"] == "fp32"
+    assert s["bound"] == "memory" and s["flops_estimated"] is True
+    assert s["bytes"] == 2 * 4 * 4096 * 8192
+    assert 40.0 <= s["percent"] <= 100.0, s
+    assert s["floor_ms"] < res["runtime_ms"] and "faster_than_light" not in res["flags"]
+    assert "measured on this device" in s["peaks"], s["peaks"]
+    assert res["metadata"]["sol"] == s
+
+
+def test_gpu_sol_matmul_is_compute_bound(gpu_zygote):
+    res = gpu_zygote.evaluate(gpu_request("matmul", (SAMPLES / "matmul_cuda.py").read_text(), sample=True), 600)
+    assert res["status"] == "correct", res["error_message"][-2000:]
+    s = res["sol"]
+    REPORT.append(f"sol matmul_cuda: {s.get('percent')} % ({s.get('bound')}), {s.get('achieved_flops_per_s')} FLOP/s")
+    assert s["bound"] == "compute" and s["flops"] == 2 * 2048 ** 3 and s["flops_estimated"] is False
+    assert 0.0 < s["percent"] <= 100.0
+    assert s["arithmetic_intensity"] == pytest.approx(s["flops"] / s["bytes"])
+
+
+def test_gpu_compile_baseline_cached_on_the_second_run(gpu_zygote):
+    """The swish reference under torch.compile, timed with the kernel in the same rounds; the second
+    evaluation finds inductor's per-device cache."""
+    code = (SAMPLES / "swish_triton.py").read_text()
+    runs = [gpu_zygote.evaluate(gpu_request("swish", code, sample=True, backend="triton",
+                                            baselines=["eager", "compile"]), 600) for _ in range(2)]
+    for r in runs:
+        assert r["status"] == "correct", r["error_message"][-2000:]
+        c = r["baselines"]["compile"]
+        REPORT.append(f"compile baseline swish: {c}")
+        assert not c.get("error"), c
+        assert c["runtime_ms"] > 0 and c["stats"]["n"] >= 10 and c["compile_s"] > 0
+        assert c["speedup"] == pytest.approx(c["runtime_ms"] / r["runtime_ms"])
+        assert c["speedup_ci"][0] <= c["speedup"] <= c["speedup_ci"][1]
+        assert r["baselines"]["eager"]["speedup"] == r["speedup"]
+        if landlock_abi() > 0:
+            assert "landlock" in r["isolation"]  # compiled before the sandbox, timed inside it
+    assert runs[1]["baselines"]["compile"]["cache_hit"] is True, runs[1]["metadata"].get("compile_baseline")
+
+
+def test_gpu_timer_scaled_by_a_tenth_is_faster_than_light(gpu_arch, cache_dir, tmp_path):
+    """tests/bench/sol_check.py on the swish CUDA sample: the honest evaluation passes; the same
+    kernel evaluated by the harness with the timer reporting its calls at a tenth of their time is
+    rejected as faster_than_light (the H100: ~0.15 ms honest, floor ~0.065 ms)."""
+    out = tmp_path / "sol.jsonl"
+    r = subprocess.run([sys.executable, str(EVAL_DIR.parents[1] / "tests" / "bench" / "sol_check.py"), str(out),
+                        "--device", "cuda:0", "--only", "swish_cuda", "--trials", "30", "--budget", "5",
+                        "--cache-dir", cache_dir], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
+    honest, scaled = [json.loads(line) for line in out.read_text().splitlines()]
+    REPORT.append("faster_than_light demo: " + scaled["error_message"][:200])
+    assert honest["status"] == "correct" and "faster_than_light" not in honest["flags"], honest["error_message"]
+    assert scaled["status"] == "rejected" and "faster_than_light" in scaled["flags"], scaled["error_message"]
+    assert scaled["runtime_ms"] < 0.8 * scaled["sol"]["floor_ms"] < 0.8 * honest["runtime_ms"]

@@ -435,3 +435,39 @@ def test_legacy_evaluate_method_as_deployed(monkeypatch):
     assert out["device"]["target"] == "modal:A100-80GB" and "requested_gpu" not in out["metadata"]
     assert out["worker"]["container_id"] == "ta-LEGACY" and out["id"].startswith("modal-")
     assert "kernel_code" not in out["request"]
+
+
+@pytest.mark.parametrize("extra,needle", [
+    ({"baselines": ["eager", "jit"]}, "unknown baseline 'jit'"),
+    ({"baselines": ["compile"], "compile_mode": "reduce-overhead"}, "unknown compile_mode"),
+])
+def test_bad_baselines_are_refused_before_a_gpu_starts(app, settings, extra, needle):
+    out = app.handle_http_body(request(**extra), settings, lambda *a: pytest.fail("must not evaluate"))
+    assert out["status"] == "infra_error" and needle in out["error_message"]
+    assert out["metadata"]["modal_cause"] == "bad_request"
+
+
+def test_baselines_and_served_gpu_reach_the_child(app, settings):
+    """baselines / compile_mode pass through to run_isolated unchanged, the container's GPU goes with
+    them (the speed-of-light table row when the device name matches none), and the result's new
+    keys come back."""
+    seen = []
+
+    def remote(req, gpu, timeout_s):
+        return app.evaluate_in_container(req, timeout_s, run_isolated, gpu=gpu, detected={"modal": "H200"},
+                                         print_fn=lambda *a, **k: None)
+
+    def run_isolated(req, timeout_s, cache_dir):
+        seen.append(req)
+        return {"status": "correct", "device": {"name": "NVIDIA H200"}, "worker": {},
+                "baselines": {"eager": {"speedup": 1.0}, "compile": {"mode": req["compile_mode"], "speedup": 0.5}},
+                "sol": {"device": "NVIDIA H200", "percent": 50.0}}
+
+    out = app.handle_http_body(request(baselines=["eager", "compile"], compile_mode="max-autotune-no-cudagraphs"),
+                               settings, remote)
+    (req,) = seen
+    assert req["baselines"] == ["eager", "compile"] and req["compile_mode"] == "max-autotune-no-cudagraphs"
+    assert req["served_gpu"] == "H200"
+    assert out["baselines"]["compile"]["mode"] == "max-autotune-no-cudagraphs" and out["sol"]["percent"] == 50.0
+    assert out["device"]["target"] == "modal:H200"
+    assert app.empty_result({})["baselines"] is None and app.empty_result({})["sol"] is None

@@ -154,6 +154,14 @@ void Settings::setModalCliPath(const QString& path)
     if (store(u"modal/cli"_s, path.trimmed()))
         Q_EMIT modalConfigChanged();
 }
+QString Settings::ncuPath() const
+{
+    return value(u"profile/ncu"_s, QString()).toString();
+}
+void Settings::setNcuPath(const QString& path)
+{
+    store(u"profile/ncu"_s, path.trimmed());
+}
 QString Settings::trainingYamlPath() const
 {
     return value(u"modal/trainingYaml"_s, QString()).toString();

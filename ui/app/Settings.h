@@ -65,6 +65,8 @@ public:
     void setModalProxySecret(const QString& secret);
     QString modalCliPath() const;
     void setModalCliPath(const QString& path);
+    QString ncuPath() const; // Nsight Compute's ncu for profiles; empty = discover (PATH, CUDA_HOME)
+    void setNcuPath(const QString& path);
     QString trainingYamlPath() const; // the kernel_rl training config edited in Settings
     void setTrainingYamlPath(const QString& path);
     static constexpr int kDefaultModalTimeoutS = 300; // Modal's default function timeout

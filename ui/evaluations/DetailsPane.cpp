@@ -1,4 +1,5 @@
 #include "evaluations/DetailsPane.h"
+#include "evaluations/ProfileView.h"
 
 #include "HistoryStore.h"
 #include "app/AppContext.h"
@@ -22,7 +23,8 @@ namespace kw::ui {
 DetailsPane::DetailsPane(AppContext& ctx, QWidget* parent)
     : QWidget(parent), m_ctx(ctx), m_header(new QLabel(this)), m_tabs(new QTabWidget(this)),
       m_card(new ResultCard(this)), m_kernel(new CodeEditor(this)), m_reference(new CodeEditor(this)),
-      m_log(new QPlainTextEdit(this)), m_json(new QPlainTextEdit(this))
+      m_log(new QPlainTextEdit(this)), m_json(new QPlainTextEdit(this)),
+      m_profile(new ProfileView(ctx.settings(), this))
 {
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_header->setForegroundRole(QPalette::PlaceholderText);
@@ -43,6 +45,7 @@ DetailsPane::DetailsPane(AppContext& ctx, QWidget* parent)
     m_tabs->addTab(m_reference, tr("Reference"));
     m_tabs->addTab(m_log, tr("Log"));
     m_tabs->addTab(m_json, tr("JSON"));
+    m_tabs->addTab(m_profile, tr("Profile"));
     m_tabs->setDocumentMode(true);
 
     auto* l = new QVBoxLayout(this);
@@ -69,6 +72,7 @@ void DetailsPane::clear(const QString& message)
     m_reference->setText({});
     m_log->clear();
     m_json->clear();
+    m_profile->showResult(std::nullopt);
 }
 
 void DetailsPane::showRow(std::int64_t rowId)
@@ -127,6 +131,7 @@ void DetailsPane::onLoaded()
     const std::string json = toJson(r, false).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     m_json->setPlainText(
         QString::fromStdString(kw::redactModalSecrets(json, kw::modalSecretsFromEnvironment())));
+    m_profile->showResult(r);
     Q_EMIT loaded(l.rowId, r);
 }
 

@@ -15,6 +15,7 @@ namespace kw::ui {
 
 class AppContext;
 class CodeEditor;
+class ProfileView;
 class ResultCard;
 
 // Everything about one evaluation, loaded from the store only when its row is opened:
@@ -52,6 +53,7 @@ private:
     CodeEditor* m_reference;
     QPlainTextEdit* m_log;
     QPlainTextEdit* m_json;
+    ProfileView* m_profile;
     QFutureWatcher<Loaded> m_watcher;
     std::int64_t m_wanted = 0;
     std::optional<EvalResult> m_current;

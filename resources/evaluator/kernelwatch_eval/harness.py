@@ -57,6 +57,7 @@ class Evaluation:
             "speedup": None, "runtime_ms": None, "baseline_runtime_ms": None, "cheated": False,
             "error_message": "", "code_length": len(self.kernel_code), "status": None, "flags": [],
             "runtime_stats": None, "baseline_stats": None, "speedup_ci": None, "timing_quality": None,
+            "baselines": None, "sol": None,
             "timings": {"compile": 0.0, "correctness": 0.0, "perf": 0.0, "total": 0.0},
             "device": {"name": "", "arch": "", "target": ctx.target},
             "worker": {"pid": os.getpid(), "gpu_index": ctx.gpu_index},
@@ -66,6 +67,8 @@ class Evaluation:
         }
         self.md = self.res["metadata"]
         self.secret = self._secret_seed()
+        self.compiled_ref = None  # baselines.CompiledReference when "compile" was asked for
+        self.sol_facts = None  # sol.prepare(): device and problem facts, gathered before the candidate
 
     # ------------------------------------------------------------------ helpers
     def _secret_seed(self) -> int:
@@ -120,9 +123,15 @@ class Evaluation:
         for rule, sev, msg in hits:
             if sev == "warning":
                 self.flag("static:" + rule, msg)
+        from . import baselines
+        self.baselines, self.compile_mode, bad = baselines.parse_request(self.req)
+        if bad:
+            self.setup_error("setup: " + bad)
         self._setup_device()
         if self.ctx.mode == "eval":
             self._load_reference()
+            if self.req.get("measure_performance", True):
+                self._before_candidate()
         self._load_candidate()
         if self.ctx.mode == "compile":
             self.finish("compiled")
@@ -204,6 +213,26 @@ class Evaluation:
             self.ref_model.eval()
         except BaseException as e:
             self.finish("infra_error", "reference program failed: " + loader.format_exception(e))
+
+    def _before_candidate(self):
+        """Facts the timing stage needs that no candidate code may influence: the device's speed
+        of light and the reference's work (sol.py), and the reference under torch.compile
+        (baselines.py). Before the sandbox, so inductor can fill its per-device cache."""
+        from . import baselines, checks, sol
+        torch = self.torch
+        self.no_grad = torch.no_grad
+        try:
+            example = checks.make_inputs(self, INIT_SEED)
+        except BaseException:
+            return  # the correctness stage reports a failing get_inputs()
+        try:
+            self.sol_facts = sol.prepare(self, example)
+        except Exception as e:  # never the kernel's fault, never the end of the evaluation
+            self.sol_facts = {"unavailable": f"the speed of light could not be computed: {e!r}"[:300]}
+        if "compile" in self.baselines:
+            self.ctx.progress("compiling", f"reference with torch.compile (mode {self.compile_mode})")
+            self.compiled_ref = baselines.prepare(self, example, self.compile_mode, checks.clone_args)
+        del example
 
     def _load_candidate(self):
         torch = self.torch

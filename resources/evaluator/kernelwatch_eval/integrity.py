@@ -17,7 +17,7 @@ _enumerate, _list, _tuple, _sorted = enumerate, list, tuple, sorted
 REJECT_FLAGS = {
     "timer_patched", "torch_patched", "inputs_modified", "output_aliases_input",
     "output_aliases_reference", "output_not_plain_tensor", "output_not_dense", "background_thread",
-    "timed_output_mismatch", "tolerance_exploit",
+    "timed_output_mismatch", "tolerance_exploit", "faster_than_light",
 }
 
 

@@ -3,8 +3,10 @@
 Two secret-seeded input sets are copied into fixed input buffers in turn before each trial
 (outside the timed window), so a kernel that caches its output by input pointer returns stale
 values; every timed candidate output is checked against the reference output for its set.
-Reference and candidate alternate in blocks (ref,cand / cand,ref / ...) to cancel drift. Each
-model: 3 warm-up calls; cache flushed before every trial; the first timed trial discarded;
+Reference and candidate alternate in blocks (ref,cand / cand,ref / ...) to cancel drift; the
+reference under torch.compile, when asked for (baselines.py), joins the rotation as a third model
+(ref,cand,compile / cand,compile,ref / compile,ref,cand). Each model: 3 warm-up calls; cache
+flushed before every trial; the first timed trial discarded;
 trials added until both have >= num_perf_trials and a relative standard error <= 0.5 %, or the
 time budget or trial cap is reached. runtime_ms / baseline_runtime_ms are MEDIANS.
 """
@@ -48,17 +50,21 @@ def measure(ev):
     sets = [checks.make_inputs(ev, (ev.secret + 1 + k) & 0x7FFFFFFF) for k in range(2)]
     expected = [checks.call(ev, ev.ref_model, checks.clone_args(torch, s)) for s in sets]
     sizes = integrity.tensor_nbytes(torch, integrity.flatten(expected[0]))
-    # One input buffer shared by both models (refreshed before every trial), so that the effect
-    # of input addresses on memory performance is the same for both.
     shared = checks.clone_args(torch, sets[0])
-    buffers = {"ref": shared, "cand": shared}
     guard = timer.guard(checks.tensors_of(torch, shared))
     models = {"ref": ev.ref_model, "cand": ev.new_model}
-    times = {"ref": [], "cand": []}
-    host = {"ref": [], "cand": []}
-    call = {"ref": [], "cand": []}
-    stream = {"ref": [], "cand": []}
-    count = {"ref": 0, "cand": 0}
+    compiled = getattr(ev, "compiled_ref", None)
+    if compiled is not None and compiled.model is not None:
+        models["compile"] = compiled.model  # the reference under torch.compile, timed like the others
+    names = list(models)
+    # One input buffer shared by every model (refreshed before every trial), so that the effect
+    # of input addresses on memory performance is the same for all.
+    buffers = {w: shared for w in names}
+    times = {w: [] for w in names}
+    host = {w: [] for w in names}
+    call = {w: [] for w in names}
+    stream = {w: [] for w in names}
+    count = {w: 0 for w in names}
 
     def run(which, n, timed=True):
         model, buf = models[which], buffers[which]
@@ -71,6 +77,10 @@ def measure(ev):
                 with ev.no_grad():
                     out, ms, h_ms, s_ms, c_ms = timer.time_call(model, buf, guard=guard)
             except BaseException as e:
+                if which == "compile":  # the compiled reference failed: drop it, not the kernel's fault
+                    compiled.failed("torch.compile failed while timing: " + repr(e)[:300])
+                    names.remove("compile")
+                    return
                 if which == "ref":
                     ev.finish("infra_error", "reference failed while timing: " + repr(e))
                 from . import loader
@@ -90,19 +100,21 @@ def measure(ev):
 
     procs_before, t_procs = quality.cpu_snapshot(), _monotonic()
     try:
-        run("ref", WARMUP)
-        run("cand", WARMUP)
+        for which in list(names):
+            run(which, WARMUP)
         block = max(1, min(10, base))
         rnd = 0
         while True:
-            order = ("ref", "cand") if rnd % 2 == 0 else ("cand", "ref")
-            for which in order:
-                run(which, block)
+            # ref,cand / cand,ref with two models; rotations of ref,cand,compile with three
+            r = rnd % len(names)
+            for which in names[r:] + names[:r]:
+                if which in names:
+                    run(which, block)
             rnd += 1
-            n = min(len(times["ref"]), len(times["cand"]))
+            n = min(len(times[w]) for w in names)
             elapsed = _monotonic() - t0
             cur = stream if ev.cuda else times  # the window normally reported
-            if n >= base and max(rel_std_err(cur["ref"]), rel_std_err(cur["cand"])) <= TARGET_RSE:
+            if n >= base and max(rel_std_err(cur[w]) for w in names) <= TARGET_RSE:
                 ev.md["timing_stop"] = "rse"
                 break
             if n >= max_trials:
@@ -122,8 +134,8 @@ def measure(ev):
     window = "current_stream"
     if ev.cuda:
         window = side_stream_check(ev, times, stream, host)
-        ev.md["stream_median_ms"] = {"ref": _median(stream["ref"]), "cand": _median(stream["cand"])}
-        ev.md["device_sync_median_ms"] = {"ref": _median(times["ref"]), "cand": _median(times["cand"])}
+        ev.md["stream_median_ms"] = {w: _median(stream[w]) for w in names}
+        ev.md["device_sync_median_ms"] = {w: _median(times[w]) for w in names}
         if window == "current_stream":
             times = stream
     ev.md["timing_window"] = window if ev.cuda else "host"
@@ -134,7 +146,7 @@ def measure(ev):
         ev.res["speedup"] = rs["median"] / cs["median"]
     ev.md["timing_method"] = timer.method
     ev.md["l2_flush_bytes"] = timer.flush_bytes
-    ev.md["rse"] = {"ref": rel_std_err(times["ref"]), "cand": rel_std_err(times["cand"])}
+    ev.md["rse"] = {w: rel_std_err(times[w]) for w in names}
     ev.md["host_median_ms"] = {"ref": _median(host["ref"]), "cand": _median(host["cand"])}
     ev.md["host_call_median_ms"] = {"ref": _median(call["ref"]), "cand": _median(call["cand"])}
     ev.md["input_guard"] = bool(guard)
@@ -149,6 +161,71 @@ def measure(ev):
         ev.md["speedup_ci"], ev.md["timing_quality"] = ci, tq
     if ev.res["speedup"] and ev.res["speedup"] > EXCESSIVE_SPEEDUP:
         ev.flag("excessive_speedup", f"speedup {ev.res['speedup']:.1f}x is above {EXCESSIVE_SPEEDUP:g}x")
+    report_baselines(ev, times, names)
+    speed_of_light(ev, cs["median"], sets, expected)
+
+
+def report_baselines(ev, times, names):
+    """result.baselines (mirrored in metadata): eager always, compile when it was asked for."""
+    cand = times["cand"]
+    cm = _median(cand)
+    bl = {"eager": {"runtime_ms": ev.res["baseline_runtime_ms"], "stats": ev.res["baseline_stats"],
+                    "speedup": ev.res["speedup"], "speedup_ci": ev.res["speedup_ci"]}}
+    compiled = getattr(ev, "compiled_ref", None)
+    if compiled is not None:
+        entry = compiled.entry()
+        if "compile" in names and not compiled.error:
+            st = stats(times["compile"])
+            entry.update(runtime_ms=st["median"], stats=st,
+                         speedup=st["median"] / cm if st["median"] and cm else None,
+                         speedup_ci=quality.speedup_ci(times["compile"], cand) if cm else None)
+        bl["compile"] = entry
+    ev.res["baselines"] = ev.md["baselines"] = bl
+
+
+def speed_of_light(ev, runtime_ms, sets, expected):
+    """result.sol (mirrored in metadata) and the faster_than_light rejection."""
+    from . import sol
+    facts = getattr(ev, "sol_facts", None)
+    if facts is None:
+        return
+    s = sol.compute(facts, runtime_ms, needed_input_bytes(ev, sets, expected) if "unavailable" not in facts else None)
+    ev.res["sol"] = ev.md["sol"] = s
+    if "unavailable" not in s and sol.faster_than_light(runtime_ms, s["floor_ms"]):
+        ev.reject("faster_than_light", sol.ftl_message(runtime_ms, s))
+
+
+def _same(torch, a, b) -> bool:
+    a, b = integrity.flatten(a), integrity.flatten(b)
+    return len(a) == len(b) and all(
+        torch.equal(x, y) if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor) else x == y
+        for x, y in zip(a, b))
+
+
+def needed_input_bytes(ev, sets, expected) -> int:
+    """Bytes of the (top-level) input tensors the reference's outputs depend on: input i is
+    unneeded when the first timing set with input i alone taken from the second set gives the
+    first set's outputs again (a few reference calls, outside timing). Parts of a tensor that the
+    outputs ignore still count as needed."""
+    torch = ev.torch
+    total = 0
+    for i, (x0, x1) in enumerate(zip(sets[0], sets[1])):
+        if not isinstance(x0, torch.Tensor):
+            continue
+        n = x0.numel() * x0.element_size()
+        if torch.equal(x0, x1):  # the same values in both sets: this test cannot tell
+            total += n
+            continue
+        mixed = list(sets[0])
+        mixed[i] = x1
+        try:
+            out = checks.call(ev, ev.ref_model, checks.clone_args(torch, mixed))
+        except Exception:
+            total += n
+            continue
+        if not _same(torch, out, expected[0]):
+            total += n
+    return total
 
 
 def recheck(ev, out, exp, tol):

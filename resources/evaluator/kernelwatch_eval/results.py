@@ -14,6 +14,7 @@ RESULT_KEYS_DEFAULTS = {
     "error_message": "", "code_length": 0, "metadata": {}, "id": "", "status": "infra_error",
     "flags": [], "runtime_stats": None, "baseline_stats": None, "log_tail": "",
     "isolation": "", "cost_usd": None, "speedup_ci": None, "timing_quality": None,
+    "baselines": None, "sol": None,
 }
 
 

@@ -1,0 +1,91 @@
+#include "NcuFinder.h"
+
+#include <filesystem>
+#include <unistd.h>
+
+namespace kw::profile {
+namespace {
+
+bool executable(const std::string& p)
+{
+    std::error_code ec;
+    return !p.empty() && std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+}
+
+std::vector<std::string> pathDirs(const childenv::Env& env)
+{
+    std::vector<std::string> out;
+    const std::string path = childenv::get(env, "PATH").value_or("");
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t end = path.find(':', start);
+        std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!dir.empty())
+            out.push_back(std::move(dir));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::string NcuLocation::message() const
+{
+    if (!path.empty())
+        return {};
+    std::string where;
+    for (const auto& t : tried)
+        where += (where.empty() ? "" : ", ") + t;
+    return "Nsight Compute (ncu) was not found (looked in: " + where +
+           "). Install it (it comes with the CUDA toolkit, or as the nsight-compute package), then put "
+           "it on PATH, set CUDA_HOME, or give its path (kernelwatch-cli profile --ncu PATH, "
+           "KERNELWATCH_NCU, or Settings).";
+}
+
+NcuLocation findNcu(const std::string& overridePath, const childenv::Env& env)
+{
+    NcuLocation loc;
+    auto tryPath = [&](const std::string& p, const std::string& label) {
+        loc.tried.push_back(label.empty() ? p : label + " " + p);
+        if (executable(p))
+            loc.path = p;
+        return !loc.path.empty();
+    };
+    if (!overridePath.empty()) {
+        tryPath(overridePath, "the configured path");
+        return loc;
+    }
+    if (auto v = childenv::get(env, "KERNELWATCH_NCU"); v && !v->empty()) {
+        tryPath(*v, "KERNELWATCH_NCU=");
+        return loc;
+    }
+    for (const auto& dir : pathDirs(env))
+        if (executable(dir + "/ncu")) {
+            loc.path = dir + "/ncu";
+            return loc;
+        }
+    loc.tried.push_back("PATH");
+    for (const char* var : {"CUDA_HOME", "CUDA_PATH"})
+        if (auto v = childenv::get(env, var);
+            v && !v->empty() && tryPath(*v + "/bin/ncu", std::string(var) + ":"))
+            return loc;
+    tryPath("/usr/local/cuda/bin/ncu", "");
+    return loc;
+}
+
+std::string findNcuUi(const std::string& ncuPath, const childenv::Env& env)
+{
+    if (!ncuPath.empty()) {
+        const std::string beside = std::filesystem::path(ncuPath).parent_path().string() + "/ncu-ui";
+        if (executable(beside))
+            return beside;
+    }
+    for (const auto& dir : pathDirs(env))
+        if (executable(dir + "/ncu-ui"))
+            return dir + "/ncu-ui";
+    return {};
+}
+
+} // namespace kw::profile

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Issue 17 on a GPU machine (the device): GPU pytest of baselines / speed of light / profile_one,
+# sol_check.py over the samples and KernelBench problems, then the carried kernelwatch-cli
+# (tests/bench/device_bundle.sh) evaluating with both baselines and profiling with ncu.
+# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|record]...
+set -u
+OUTD=${1:?usage: h100_issue17.sh OUTDIR [steps]}; shift
+STEPS=${*:-pytest sol cli record}
+mkdir -p "$OUTD"
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+export PYTHONUNBUFFERED=1 KERNELWATCH_EVALUATOR_DIR=$ROOT/resources/evaluator LD_LIBRARY_PATH=$ROOT/.devcarry/lib
+CLI=$ROOT/.devcarry/bin/kernelwatch-cli S=resources/samples DB=$OUTD/history.sqlite
+for step in $STEPS; do
+  case $step in
+  pytest)
+    (cd resources/evaluator && timeout ${PYTEST_S:-220} python3 -m pytest -q -p no:cacheprovider \
+      ../../tests/python/test_baselines_sol.py ../../tests/python/test_gpu.py ../../tests/python/test_profile_one.py \
+      -k "${PYTEST_K:-not hostile and not cheat and not timing_spread and not oom and not gpu_sample}" > "$OUTD/pytest_gpu.txt" 2>&1)
+    tail -25 "$OUTD/pytest_gpu.txt" ;;
+  sol)
+    timeout ${SOL_S:-200} python3 tests/bench/sol_check.py "$OUTD/sol_check.jsonl" --cache-dir /tmp/kw-sol > "$OUTD/sol_check.txt" 2>&1
+    tail -30 "$OUTD/sol_check.txt" ;;
+  cli)
+    {
+      $CLI doctor
+      for pair in swish_ref:swish_cuda:cuda softmax_ref:softmax_triton:triton matmul_ref:matmul_cuda:cuda relu_ref:relu_kernel:cuda; do
+        IFS=: read -r ref k b <<< "$pair"
+        timeout 150 $CLI eval --ref $S/$ref.py --kernel $S/$k.py --backend $b --device cuda --baseline both --db "$DB"
+      done
+      timeout 120 $CLI profile --ref $S/swish_ref.py --kernel $S/swish_cuda.py --device cuda:0 --json --out "$OUTD/profile_swish" > "$OUTD/profile_swish.json"
+      echo "profile exit $?"
+      timeout 120 $CLI profile --ref $S/matmul_ref.py --kernel $S/matmul_cuda.py --device cuda:0 --out "$OUTD/profile_matmul"
+      $CLI history --db "$DB" --limit 0; $CLI history --db "$DB" --summary
+    } > "$OUTD/cli.txt" 2>&1
+    tail -60 "$OUTD/cli.txt" ;;
+  record)
+    timeout 90 bash tests/fixtures/ncu/record.sh "$OUTD/ncu" profile_one > "$OUTD/record.log" 2>&1; tail -5 "$OUTD/record.log" ;;
+  esac
+done
