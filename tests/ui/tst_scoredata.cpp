@@ -141,7 +141,18 @@ private Q_SLOTS:
         QCOMPARE(s.fast2, (QVector<double>{0, 50}));
         QVERIFY(std::abs(s.geomean[0] - 1.5) < 1e-6);
         QVERIFY(std::abs(s.geomean[1] - std::sqrt(2.5 * 3.0)) < 1e-5);
+        QVERIFY(s.intervals);
         QVERIFY(StepScores::build(model, QStringLiteral("no-such-run")).step.isEmpty());
+        // A run whose results carry no interval (kernel_rl's evaluator): fast_p unknown, not drawn.
+        HistoryModel plain;
+        HistoryRow noCi = kw::ui::test::row(9, "level1/19_ReLU", EvalStatus::Correct, 1.7e9, "run", 1.5);
+        noCi.run = "grpo-b";
+        noCi.step = 0;
+        plain.appendNow({noCi});
+        const StepScores p = StepScores::build(plain, QStringLiteral("grpo-b"));
+        QCOMPARE(p.step.size(), 1);
+        QVERIFY(!p.intervals);
+        QCOMPARE(p.geomean[0], 1.5);
     }
 };
 

@@ -19,6 +19,13 @@ StepScores StepScores::build(const HistoryModel& history, const QString& run)
         if (r.run == *runIndex && r.step >= 0)
             points.push_back({r.createdAt, r.speedup, r.problem, r.status, static_cast<std::uint8_t>(r.win),
                               r.compileSpeedup, r.speedup, r.run, r.step, r.wins});
+    for (const ChartPoint& p : points) {
+        CompactRow r;
+        r.wins = p.wins;
+        if (static_cast<EvalStatus>(p.status) == EvalStatus::Correct &&
+            r.verdict(Baseline::Eager, 0) != WinVerdict::Unknown)
+            out.intervals = true;
+    }
     const auto groups = ScoreData::grouped(
         points, [](const ChartPoint& p) { return double(p.step); }, [](double) { return QString(); });
     for (const ScoreGroup& g : groups) {

@@ -14,6 +14,9 @@ class HistoryModel;
 struct StepScores
 {
     QVector<double> step, fast0, fast1, fast2, geomean; // geomean NaN when no correct result has a speedup
+    // Whether any correct result of the run has a speedup interval: without one fast_1/2 are
+    // unknown (kernel_rl's own evaluator reports none), not 0 %, and are not drawn.
+    bool intervals = false;
 
     static StepScores build(const HistoryModel& history, const QString& run);
 };

@@ -492,7 +492,7 @@ void TrainingPanel::refreshCharts()
         // fast_p and the geometric mean need the speedup intervals: from the run's results in the
         // history (recorded while the run is followed with a store).
         const StepScores sc = StepScores::build(*m_ctx.history(), name);
-        if (!sc.step.isEmpty()) {
+        if (!sc.step.isEmpty() && sc.intervals) {
             rates.push_back(
                 {prefix + tr("fast_1 %"), sc.step, sc.fast1, {}, overlay ? c : runColor(3), Qt::DashDotLine});
             rates.push_back({prefix + tr("fast_2 %"),
@@ -501,13 +501,14 @@ void TrainingPanel::refreshCharts()
                              {},
                              overlay ? c : runColor(4),
                              Qt::DashDotDotLine});
+        }
+        if (!sc.step.isEmpty())
             speedup.push_back({prefix + tr("geomean (correct)"),
                                sc.step,
                                sc.geomean,
                                {},
                                overlay ? c : runColor(2),
                                Qt::DotLine});
-        }
     }
     m_reward->setCurves(reward);
     m_rates->setCurves(rates);
