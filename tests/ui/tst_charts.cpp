@@ -91,13 +91,13 @@ private Q_SLOTS:
         o.historyPath = path;
         AppContext ctx(o);
         QTRY_VERIFY(ctx.storeReady());
-        QTRY_COMPARE(ctx.history()->rowCount(), 501);
+        QTRY_COMPARE(ctx.history()->rowCount(), 502);
 
         ChartsPanel panel(ctx);
         panel.resize(1200, 800);
         panel.show();
         QTRY_VERIFY(panel.refreshCount() >= 1 && !panel.busy());
-        QCOMPARE(panel.series().total, 501);
+        QCOMPARE(panel.series().total, 502);
 
         HistoryFilterSpec spec;
         spec.statusMask = 1u << int(EvalStatus::Correct);

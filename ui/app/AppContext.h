@@ -68,6 +68,8 @@ Q_SIGNALS:
     void storeOpened();
     void storeFailed(const QString& message);
     void panelRequested(const QString& panelId);
+    // Show this evaluation (a chart's point was clicked): Evaluations selects its row.
+    void resultRequested(qint64 rowId);
     // Ask the Submit panel to load a request (and run it when runNow).
     void submitRequested(const kw::EvalRequest& request, bool runNow);
     void statusMessage(const QString& text, int timeoutMs);

@@ -1,5 +1,6 @@
 #include "app/DemoData.h"
 
+#include "app/DemoPerformance.h"
 #include "modal/ModalPricing.h"
 
 #include <algorithm>
@@ -218,7 +219,7 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
                    : p < (acc += pCrash)     ? EvalStatus::Crashed
                    : p < (acc += pRejected)  ? EvalStatus::Rejected
                                              : EvalStatus::InfraError;
-        const double base = baselineMs(pi);
+        const double base = DemoPerformance::eagerMs(pi, baselineMs(pi));
         r.compiled = r.status == EvalStatus::Correct || r.status == EvalStatus::Incorrect ||
                      r.status == EvalStatus::RuntimeError || r.status == EvalStatus::Rejected;
         r.timings.queued = u(rng) * (modal ? 4.0 : 1.0);
@@ -309,6 +310,7 @@ std::vector<EvalResult> DemoData::results(int count, std::uint32_t seed, double 
                       : "The worker for cuda:1 restarted after a CUDA fault; the evaluation was not run.";
             break;
         }
+        DemoPerformance::add(r, pi, q.problem, base, seed * 1000003u + static_cast<std::uint32_t>(i));
         r.timings.total = r.timings.queued + r.timings.compile + r.timings.correctness + r.timings.perf + 0.4;
         r.finishedAt = r.createdAt + r.timings.total;
         if (modal)
@@ -325,6 +327,7 @@ std::size_t DemoData::fill(HistoryStore& store, int count, std::uint32_t seed)
     const double now = nowUnixSeconds();
     auto all = results(count, seed, now - 120);
     all.push_back(sampleResult(now - 60));
+    all.push_back(DemoPerformance::swishSample(now - 30));
     std::size_t added = 0;
     for (std::size_t i = 0; i < all.size(); i += 1000) {
         std::vector<EvalResult> chunk(all.begin() + static_cast<std::ptrdiff_t>(i),

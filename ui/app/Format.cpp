@@ -89,4 +89,25 @@ QString Format::bytes(double bytes)
     return QString::number(bytes, 'f', u == 0 ? 0 : 1) + u' ' + QLatin1String(units[u]);
 }
 
+QString Format::si(double value, const QString& unit)
+{
+    static const char* prefixes[] = {"", "k", "M", "G", "T", "P", "E"};
+    int p = 0;
+    while (std::abs(value) >= 1000 && p < 6) {
+        value /= 1000;
+        ++p;
+    }
+    const int decimals = std::abs(value) >= 100 ? 0 : (std::abs(value) >= 10 ? 1 : 2);
+    return QString::number(value, 'f', decimals) + u' ' + QLatin1String(prefixes[p]) + unit;
+}
+
+QString Format::percent(std::optional<double> p)
+{
+    if (!p || !std::isfinite(*p))
+        return dash();
+    if (*p == 0)
+        return QStringLiteral("0 %");
+    return QString::number(*p, 'f', std::abs(*p) >= 1 ? 1 : 2) + QStringLiteral(" %");
+}
+
 } // namespace kw::ui

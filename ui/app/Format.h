@@ -17,6 +17,8 @@ public:
     static QString dateTime(double unixSeconds);           // "2026-11-24 17:22:05"
     static QString shortTime(double unixSeconds);          // "17:22:05" today, else "Nov 24 17:22"
     static QString bytes(double bytes);                    // "79.6 GiB"
+    static QString si(double value, const QString& unit);  // "51.6 TFLOP/s", "3.35 TB/s", "268 MB"
+    static QString percent(std::optional<double> p);       // "34.5 %", "3.1 %", "0.42 %", "—"
     static QString dash() { return QStringLiteral("—"); }
 };
 

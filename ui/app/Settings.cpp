@@ -267,6 +267,28 @@ void Settings::setBackend(const QString& b)
         Q_EMIT defaultsChanged();
 }
 
+QStringList Settings::baselines() const
+{
+    // Eager is always measured (it is kernel_rl's speedup); compile is the only optional one.
+    const QStringList stored = value(u"defaults/baselines"_s, QStringList{u"eager"_s}).toStringList();
+    return stored.contains(u"compile"_s) ? QStringList{u"eager"_s, u"compile"_s} : QStringList{u"eager"_s};
+}
+void Settings::setBaselines(const QStringList& names)
+{
+    if (store(u"defaults/baselines"_s, names))
+        Q_EMIT defaultsChanged();
+}
+QString Settings::compileMode() const
+{
+    const QString m = value(u"defaults/compileMode"_s, u"default"_s).toString();
+    return m == u"max-autotune-no-cudagraphs"_s ? m : u"default"_s;
+}
+void Settings::setCompileMode(const QString& mode)
+{
+    if (store(u"defaults/compileMode"_s, mode))
+        Q_EMIT defaultsChanged();
+}
+
 Settings::Theme Settings::theme() const
 {
     const int t = value(u"ui/theme"_s, 0).toInt();

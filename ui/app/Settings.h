@@ -99,6 +99,12 @@ public:
     void setTimeoutS(double s);
     QString backend() const;
     void setBackend(const QString& b);
+    // Baselines measured besides the kernel: "eager" alone, or "eager" and "compile"
+    // (torch.compile of the reference, in compileMode(): "default" or "max-autotune-no-cudagraphs").
+    QStringList baselines() const;
+    void setBaselines(const QStringList& names);
+    QString compileMode() const;
+    void setCompileMode(const QString& mode);
 
     // Appearance and session
     Theme theme() const;

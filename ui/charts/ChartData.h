@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace kw::ui {
@@ -16,10 +17,16 @@ namespace kw::ui {
 struct ChartPoint
 {
     double time = 0;
-    float speedup = 0; // NaN when absent
+    float speedup = 0; // against the chosen baseline; NaN when absent
     std::uint32_t problem = 0;
     std::uint8_t status = 0;
     std::uint8_t win = 2; // kw::WinVerdict (2: Unknown); only a Win is charted as a best
+    // Issue 17: the speedup against each baseline and the fast_p verdicts, for the scores.
+    float compileSpeedup = std::numeric_limits<float>::quiet_NaN();
+    float eagerSpeedup = std::numeric_limits<float>::quiet_NaN();
+    std::uint32_t run = 0; // StringPool index (0: no run)
+    std::int32_t step = -1;
+    std::uint8_t wins = 0; // CompactRow::wins
 };
 
 struct ChartSeries

@@ -27,6 +27,12 @@ using namespace Qt::StringLiterals;
 
 namespace kw::ui {
 
+namespace {
+// The header's saved state; renamed when columns were added (issue 17: "vs compile", "% SOL"),
+// because a state saved with fewer columns puts the new ones in the wrong places.
+const QString kHeaderState = u"header17"_s;
+} // namespace
+
 PanelInfo EvaluationsPanel::info()
 {
     return {u"evaluations"_s, tr("Evaluations"), u"evaluations"_s, tr("Every result in the history, live")};
@@ -53,11 +59,12 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     m_table->horizontalHeader()->setHighlightSections(false);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Problem, QHeaderView::Stretch);
-    const int widths[HistoryModel::ColumnCount] = {150, 70, 240, 70, 70, 90, 120, 80, 90, 90, 80, 70};
+    // At 1024 px everything up to % SOL is on screen; the runtimes, duration and cost scroll.
+    const int widths[HistoryModel::ColumnCount] = {140, 60, 240, 60, 70, 80, 100, 70, 76, 60, 90, 90, 80, 70};
     for (int c = 0; c < HistoryModel::ColumnCount; ++c)
         if (c != HistoryModel::Problem)
             m_table->setColumnWidth(c, widths[c]);
-    const QByteArray header = ctx.settings().panelState(info().id, u"header"_s);
+    const QByteArray header = ctx.settings().panelState(info().id, kHeaderState);
     if (!header.isEmpty())
         m_table->horizontalHeader()->restoreState(header);
 
@@ -126,6 +133,16 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &EvaluationsPanel::onCurrentChanged);
     connect(m_table, &QTableView::doubleClicked, this, [this] { openSelectedInSubmit(false); });
+    // A chart's point was clicked: show that evaluation here.
+    connect(&ctx, &AppContext::resultRequested, this, [this](qint64 rowId) {
+        const int row = m_ctx.filtered()->proxyRowForRowId(rowId);
+        if (row < 0)
+            return;
+        m_table->selectionModel()->setCurrentIndex(
+            m_ctx.filtered()->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_table->scrollTo(m_ctx.filtered()->index(row, 0));
+        Q_EMIT m_ctx.panelRequested(info().id);
+    });
     // A filter change resets the table: keep the row the user was looking at.
     connect(ctx.filtered(), &QAbstractItemModel::modelReset, this, [this] {
         const int row = m_ctx.filtered()->proxyRowForRowId(m_currentRowId);
@@ -171,7 +188,7 @@ EvaluationsPanel::~EvaluationsPanel()
 
 void EvaluationsPanel::saveState()
 {
-    m_ctx.settings().setPanelState(info().id, u"header"_s, m_table->horizontalHeader()->saveState());
+    m_ctx.settings().setPanelState(info().id, kHeaderState, m_table->horizontalHeader()->saveState());
     m_ctx.settings().setPanelState(info().id, u"splitter"_s, m_split->saveState());
 }
 

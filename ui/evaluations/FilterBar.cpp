@@ -12,9 +12,12 @@
 #include <QLocale>
 #include <QMenu>
 #include <QSignalBlocker>
+#include <QSpinBox>
 #include <QToolButton>
+#include <QWidgetAction>
 
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -28,11 +31,13 @@ constexpr std::uint32_t bit(EvalStatus s)
 constexpr std::uint32_t kFailures = bit(EvalStatus::CompileError) | bit(EvalStatus::RuntimeError) |
                                     bit(EvalStatus::Timeout) | bit(EvalStatus::Crashed) |
                                     bit(EvalStatus::InfraError);
+constexpr double kOpen = std::numeric_limits<double>::quiet_NaN(); // an open end of the % SOL range
 } // namespace
 
 FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     : QWidget(parent), m_model(model), m_text(new QLineEdit(this)), m_status(new QToolButton(this)),
-      m_problem(new QComboBox(this)), m_source(new QComboBox(this)), m_range(new QComboBox(this)),
+      m_problem(new QComboBox(this)), m_source(new QComboBox(this)), m_sol(new QToolButton(this)),
+      m_solMin(new QSpinBox), m_solMax(new QSpinBox), m_range(new QComboBox(this)),
       m_from(new QDateTimeEdit(this)), m_to(new QDateTimeEdit(this)), m_clear(new QToolButton(this)),
       m_count(new QLabel(this))
 {
@@ -40,7 +45,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     m_text->setClearButtonEnabled(true);
     // Narrow enough that the bar fits a 1024 px window beside the sidebar; wider windows give
     // the extra room to the search and problem fields (stretch 3 and 2).
-    m_text->setMinimumWidth(150);
+    m_text->setMinimumWidth(110);
 
     m_status->setPopupMode(QToolButton::InstantPopup);
     m_status->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -69,9 +74,45 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     }
     m_status->setMenu(menu);
 
+    // % of speed of light: presets and a from–to range (percent; "any" leaves a side open).
+    m_sol->setPopupMode(QToolButton::InstantPopup);
+    m_sol->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_sol->setToolTip(tr("Only evaluations whose runtime is within this share of the speed of light "
+                         "(rows without an estimate are left out while a range is set)"));
+    auto* solMenu = new QMenu(m_sol);
+    solMenu->addAction(tr("Any % of SOL"), this, [this] { setSolRange(kOpen, kOpen); });
+    solMenu->addAction(tr("Below 10 % (far from the roof)"), this, [this] { setSolRange(kOpen, 10); });
+    solMenu->addAction(tr("10–50 %"), this, [this] { setSolRange(10, 50); });
+    solMenu->addAction(tr("Above 50 % (near the roof)"), this, [this] { setSolRange(50, kOpen); });
+    solMenu->addSeparator();
+    auto* rangeBox = new QWidget;
+    auto* rl = new QHBoxLayout(rangeBox);
+    rl->setContentsMargins(8, 4, 8, 4);
+    for (QSpinBox* b : {m_solMin, m_solMax}) {
+        b->setRange(-1, 1000);
+        b->setSpecialValueText(tr("any"));
+        b->setSuffix(tr(" %"));
+        b->setValue(-1);
+    }
+    rl->addWidget(new QLabel(tr("from"), rangeBox));
+    rl->addWidget(m_solMin);
+    rl->addWidget(new QLabel(tr("to"), rangeBox));
+    rl->addWidget(m_solMax);
+    auto* rangeAction = new QWidgetAction(solMenu);
+    rangeAction->setDefaultWidget(rangeBox);
+    solMenu->addAction(rangeAction);
+    m_sol->setMenu(solMenu);
+    for (QSpinBox* b : {m_solMin, m_solMax})
+        connect(b, &QSpinBox::valueChanged, this, [this] {
+            if (m_syncing)
+                return;
+            const auto side = [](int v) { return v < 0 ? kOpen : double(v); };
+            setSolRange(side(m_solMin->value()), side(m_solMax->value()));
+        });
+
     m_problem->setEditable(true);
     m_problem->setInsertPolicy(QComboBox::NoInsert);
-    m_problem->setMinimumWidth(140);
+    m_problem->setMinimumWidth(110);
     m_problem->lineEdit()->setPlaceholderText(tr("All problems"));
     m_problem->completer()->setCompletionMode(QCompleter::PopupCompletion);
     m_problem->completer()->setFilterMode(Qt::MatchContains);
@@ -79,7 +120,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     m_source->setMinimumWidth(90);
     for (QComboBox* c : {m_problem, m_source, m_range}) {
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-        c->setMinimumContentsLength(8);
+        c->setMinimumContentsLength(6);
     }
     for (int r = 0; r <= static_cast<int>(HistoryFilterSpec::TimeRange::Custom); ++r)
         m_range->addItem(HistoryFilterSpec::rangeLabel(static_cast<HistoryFilterSpec::TimeRange>(r)), r);
@@ -101,6 +142,7 @@ FilterBar::FilterBar(HistoryFilterModel* model, QWidget* parent)
     l->addWidget(m_status);
     l->addWidget(m_problem, 2);
     l->addWidget(m_source, 1);
+    l->addWidget(m_sol);
     l->addWidget(m_range);
     l->addWidget(m_from);
     l->addWidget(m_to);
@@ -155,6 +197,8 @@ HistoryFilterSpec FilterBar::currentSpec() const
         s.customTo = static_cast<double>(m_to->dateTime().toSecsSinceEpoch());
     }
     s.run = m_model->filter().run; // set by other views (Training); kept as is
+    s.solMin = m_solLo;
+    s.solMax = m_solHi;
     return s;
 }
 
@@ -191,8 +235,32 @@ void FilterBar::sync()
             m_to->setDateTime(QDateTime::fromSecsSinceEpoch(static_cast<qint64>(s.customTo)));
     }
     updateStatusButton();
+    m_solLo = s.solMin;
+    m_solHi = s.solMax;
+    updateSolButton();
     m_syncing = false;
     updateCount();
+}
+
+void FilterBar::setSolRange(double lo, double hi)
+{
+    m_solLo = lo;
+    m_solHi = hi;
+    updateSolButton();
+    apply();
+}
+
+void FilterBar::updateSolButton()
+{
+    HistoryFilterSpec s;
+    s.solMin = m_solLo;
+    s.solMax = m_solHi;
+    m_sol->setText(s.hasSolRange() ? s.solLabel() : tr("% SOL"));
+    const bool wasSyncing = m_syncing;
+    m_syncing = true;
+    m_solMin->setValue(std::isnan(m_solLo) ? -1 : static_cast<int>(m_solLo));
+    m_solMax->setValue(std::isnan(m_solHi) ? -1 : static_cast<int>(m_solHi));
+    m_syncing = wasSyncing;
 }
 
 void FilterBar::updateStatusButton()

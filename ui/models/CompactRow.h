@@ -1,12 +1,14 @@
 #pragma once
 
+#include "EvalResult.h"
+
 #include <cstdint>
 #include <limits>
 
 namespace kw::ui {
 
 // One evaluation as the table and charts need it: no code, no logs, strings interned.
-// 64 bytes; optional numbers are NaN when absent. Details load from the store by rowId.
+// 88 bytes; optional numbers are NaN when absent. Details load from the store by rowId.
 struct CompactRow
 {
     static constexpr float kNone = std::numeric_limits<float>::quiet_NaN();
@@ -33,8 +35,36 @@ struct CompactRow
     std::uint8_t win : 2 = 2;       // kw::WinVerdict of the eager speedup (2: Unknown)
     std::uint8_t cancelled : 1 = 0; // stopped by Cancel: shown neutrally, not as an infra error
     std::uint8_t spareBits : 4 = 0;
+    // Issue 17: the speedup against torch.compile, speed of light, and the fast_p verdicts.
+    float compileSpeedup = kNone;
+    float solPercent = kNone;
+    float intensity = kNone;     // FLOP per byte
+    float achievedFlops = kNone; // FLOP/s
+    std::uint8_t wins = 0;       // 2 bits (a kw::WinVerdict) per baseline and p, see verdict()
+    std::uint8_t solBound = 0;   // 0 none, 1 memory, 2 compute
+    bool fasterThanLight = false;
+    std::uint8_t padding[5] = {}; // explicit, so merge()'s memcmp never reads indeterminate bytes
+
+    static constexpr int kThresholdCount = 2; // p = 1, 2 (fast_0 is "correct")
+    // Two bits each: 0 Unknown (also what a zeroed row says), 1 Win, 2 NotAWin.
+    WinVerdict verdict(Baseline b, int thresholdIndex) const
+    {
+        const unsigned code = (wins >> shift(b, thresholdIndex)) & 3u;
+        return code == 1 ? WinVerdict::Win : code == 2 ? WinVerdict::NotAWin : WinVerdict::Unknown;
+    }
+    void setVerdict(Baseline b, int thresholdIndex, WinVerdict v)
+    {
+        const unsigned code = v == WinVerdict::Win ? 1u : v == WinVerdict::NotAWin ? 2u : 0u;
+        const int s = shift(b, thresholdIndex);
+        wins = static_cast<std::uint8_t>((wins & ~(3u << s)) | (code << s));
+    }
+    static int shift(Baseline b, int thresholdIndex)
+    {
+        return 2 * (static_cast<int>(b) * kThresholdCount + thresholdIndex);
+    }
+    float speedupAgainst(Baseline b) const { return b == Baseline::Compile ? compileSpeedup : speedup; }
 };
 
-static_assert(sizeof(CompactRow) <= 64, "keep rows small: a million of them live in memory");
+static_assert(sizeof(CompactRow) == 88, "keep rows small: a million of them live in memory");
 
 } // namespace kw::ui

@@ -76,6 +76,8 @@ struct HistoryFilterModel::Matcher
             return false;
         if (to > 0 && r.createdAt >= to)
             return false;
+        if (spec.hasSolRange() && !spec.acceptsSol(r.solPercent))
+            return false;
         for (std::size_t w = 0; w < tables.size(); ++w) {
             const auto& t = tables[w];
             if (!(t[HistoryModel::FProblem][r.problem] || t[HistoryModel::FSource][r.source] ||
@@ -317,6 +319,10 @@ double HistoryFilterModel::key(int sourceRow) const
         return r.status;
     case HistoryModel::Speedup:
         return num(r.speedup);
+    case HistoryModel::CompileSpeedup:
+        return num(r.compileSpeedup);
+    case HistoryModel::SolPercent:
+        return num(r.solPercent);
     case HistoryModel::Runtime:
         return num(r.runtimeMs);
     case HistoryModel::Baseline:

@@ -19,7 +19,27 @@ void HistoryFilterSpec::setStatus(EvalStatus s, bool on)
 bool HistoryFilterSpec::isEmpty() const
 {
     return text.trimmed().isEmpty() && statusMask == kAllStatuses && problem.isEmpty() && source.isEmpty() &&
-           run.isEmpty() && range == TimeRange::Any;
+           run.isEmpty() && range == TimeRange::Any && !hasSolRange();
+}
+
+bool HistoryFilterSpec::operator==(const HistoryFilterSpec& o) const
+{
+    // NaN (an open bound) equals NaN here.
+    const auto same = [](double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; };
+    return text == o.text && statusMask == o.statusMask && problem == o.problem && source == o.source &&
+           run == o.run && range == o.range && customFrom == o.customFrom && customTo == o.customTo &&
+           same(solMin, o.solMin) && same(solMax, o.solMax);
+}
+
+QString HistoryFilterSpec::solLabel() const
+{
+    if (!hasSolRange())
+        return QObject::tr("any % SOL");
+    if (std::isnan(solMax))
+        return QObject::tr("≥ %1 % SOL").arg(solMin);
+    if (std::isnan(solMin))
+        return QObject::tr("≤ %1 % SOL").arg(solMax);
+    return QObject::tr("%1–%2 % SOL").arg(solMin).arg(solMax);
 }
 
 void HistoryFilterSpec::window(double now, double& from, double& to) const
@@ -85,6 +105,8 @@ QString HistoryFilterSpec::describe() const
         parts << QObject::tr("source: %1").arg(source);
     if (!run.isEmpty())
         parts << QObject::tr("run: %1").arg(run);
+    if (hasSolRange())
+        parts << solLabel();
     if (range == TimeRange::Custom)
         parts << QObject::tr("%1 to %2")
                      .arg(customFrom > 0 ? Format::dateTime(customFrom) : QObject::tr("start"),

@@ -64,6 +64,10 @@ QString HistoryModel::columnTitle(int column)
         return tr("Status");
     case Speedup:
         return tr("Speedup");
+    case CompileSpeedup:
+        return tr("vs compile");
+    case SolPercent:
+        return tr("% SOL");
     case Runtime:
         return tr("Runtime");
     case Baseline:
@@ -87,6 +91,12 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
         switch (section) {
         case Speedup:
             return tr("Baseline runtime divided by kernel runtime (higher is better)");
+        case CompileSpeedup:
+            return tr("Speedup against the reference under torch.compile (measured when the submission asked "
+                      "for the compile baseline)");
+        case SolPercent:
+            return tr("Percent of speed of light: the least time the problem's bytes and FLOPs can take on "
+                      "the device, divided by the kernel's runtime (100 % = at the roof)");
         case Runtime:
             return tr("Mean kernel runtime");
         case Baseline:
@@ -151,6 +161,10 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
             return r.cancelled ? tr("cancelled") : StatusStyle::label(status);
         case Speedup:
             return Format::speedup(opt(r.speedup));
+        case CompileSpeedup:
+            return Format::speedup(opt(r.compileSpeedup));
+        case SolPercent:
+            return Format::percent(opt(r.solPercent));
         case Runtime:
             return Format::milliseconds(opt(r.runtimeMs));
         case Baseline:
@@ -171,6 +185,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         // time below the speed of light are never coloured as one.
         if (col == Speedup && !std::isnan(r.speedup) && static_cast<WinVerdict>(r.win) == WinVerdict::Win)
             return QBrush(StatusStyle::color(EvalStatus::Correct));
+        if (col == CompileSpeedup && !std::isnan(r.compileSpeedup) &&
+            r.verdict(Baseline::Compile, 0) == WinVerdict::Win)
+            return QBrush(StatusStyle::color(EvalStatus::Correct));
         if (col == Status && status == EvalStatus::Rejected)
             return QBrush(StatusStyle::color(EvalStatus::Rejected));
         return {};
@@ -185,6 +202,9 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         if (col == Status)
             return QString(StatusStyle::explanation(status) +
                            (r.cheated ? tr(" Flagged as cheating.") : QString()));
+        if (col == SolPercent && !std::isnan(r.solPercent))
+            return r.solBound == 2 ? tr("compute-bound: %1 FLOP/byte").arg(double(r.intensity), 0, 'g', 3)
+                                   : tr("memory-bound: %1 FLOP/byte").arg(double(r.intensity), 0, 'g', 3);
         if (col == Speedup && !std::isnan(r.speedup) && status == EvalStatus::Correct)
             switch (static_cast<WinVerdict>(r.win)) {
             case WinVerdict::Win:
@@ -212,6 +232,8 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         return std::isnan(r.speedup) ? QVariant() : QVariant(static_cast<double>(r.speedup));
     case ProblemRole:
         return text(row, FProblem);
+    case SolPercentRole:
+        return std::isnan(r.solPercent) ? QVariant() : QVariant(static_cast<double>(r.solPercent));
     case WinRole:
         return static_cast<int>(r.win);
     case SortRole:
@@ -222,6 +244,10 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
             return static_cast<int>(r.status);
         case Speedup:
             return static_cast<double>(r.speedup);
+        case CompileSpeedup:
+            return static_cast<double>(r.compileSpeedup);
+        case SolPercent:
+            return static_cast<double>(r.solPercent);
         case Runtime:
             return static_cast<double>(r.runtimeMs);
         case Baseline:
@@ -268,6 +294,24 @@ CompactRow HistoryModel::compact(const HistoryRow& h)
     r.gpu = intern16(FGpu, h.gpu);
     r.status = static_cast<std::uint8_t>(h.status);
     r.cheated = h.cheated;
+    r.compileSpeedup = toFloat(h.compileSpeedup);
+    r.solPercent = toFloat(h.solPercent);
+    r.intensity = toFloat(h.arithmeticIntensity);
+    r.achievedFlops = toFloat(h.achievedFlopsPerS);
+    r.solBound = h.solBound == "memory" ? 1 : (h.solBound == "compute" ? 2 : 0);
+    r.fasterThanLight = h.fasterThanLight;
+    const bool untrusted = h.timingVerdict == "noisy" || h.timingVerdict == "unreliable";
+    const auto interval = [](const std::optional<double>& lo, const std::optional<double>& hi) {
+        return lo && hi ? std::optional<SpeedupInterval>(SpeedupInterval{*lo, *hi}) : std::nullopt;
+    };
+    const auto eagerCi = interval(h.speedupCiLow, h.speedupCiHigh);
+    const auto compileCi = interval(h.compileCiLow, h.compileCiHigh);
+    for (int i = 0; i < CompactRow::kThresholdCount; ++i) {
+        const double p = i + 1.0; // fast_1, fast_2
+        r.setVerdict(Baseline::Eager, i, significance(h.status, untrusted, h.fasterThanLight, eagerCi, p));
+        r.setVerdict(Baseline::Compile, i,
+                     significance(h.status, untrusted, h.fasterThanLight, compileCi, p));
+    }
     r.win = static_cast<std::uint8_t>(h.win) & 3u;
     r.cancelled = h.cancelled;
     return r;

@@ -13,7 +13,7 @@
 
 namespace kw::ui {
 
-// Every evaluation in the history store, as compact rows (≈64 bytes each, strings interned).
+// Every evaluation in the history store, as compact rows (88 bytes each, strings interned).
 // Live rows arrive through enqueue() from any thread into a mutex-guarded staging buffer; the
 // first one arms a single-shot timer and each flush inserts the batch with one beginInsertRows.
 class HistoryModel : public QAbstractTableModel
@@ -30,6 +30,8 @@ public:
         Gpu,
         Status,
         Speedup,
+        CompileSpeedup, // "vs compile": the speedup against torch.compile of the reference
+        SolPercent,     // "% SOL": the speed of light's share of the runtime
         Runtime,
         Baseline,
         Duration,
@@ -49,12 +51,13 @@ public:
     enum Role
     {
         RowIdRole = Qt::UserRole + 1,
-        StatusRole,    // int (kw::EvalStatus)
-        CreatedAtRole, // double, unix seconds
-        SpeedupRole,   // double or invalid
-        ProblemRole,   // QString
-        SortRole,      // numeric or string key
-        WinRole,       // int (kw::WinVerdict): only Win is coloured or charted as a speedup
+        StatusRole,     // int (kw::EvalStatus)
+        CreatedAtRole,  // double, unix seconds
+        SpeedupRole,    // double or invalid
+        ProblemRole,    // QString
+        SortRole,       // numeric or string key
+        WinRole,        // int (kw::WinVerdict): only Win is coloured or charted as a speedup
+        SolPercentRole, // double or invalid
     };
 
     explicit HistoryModel(QObject* parent = nullptr);

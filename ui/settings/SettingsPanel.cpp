@@ -1,4 +1,5 @@
 #include "settings/SettingsPanel.h"
+#include "widgets/BaselineChooser.h"
 #include "widgets/WheelGuard.h"
 
 #include "app/AppContext.h"
@@ -249,11 +250,19 @@ QWidget* SettingsPanel::defaultsSection()
         backend->addItem(b, b);
     backend->setCurrentIndex(std::max(0, backend->findData(s.backend())));
     connect(backend, &QComboBox::currentTextChanged, &s, &Settings::setBackend);
+    auto* baselines = new BaselineChooser(w);
+    baselines->setBaselines(s.baselines());
+    baselines->setCompileMode(s.compileMode());
+    connect(baselines, &BaselineChooser::changed, &s, [&s, baselines] {
+        s.setBaselines(baselines->baselines());
+        s.setCompileMode(baselines->compileMode());
+    });
     form->addRow(tr("Correctness trials"), correct);
     form->addRow(tr("Performance trials"), perf);
     form->addRow(tr("Precision"), precision);
     form->addRow(tr("Timeout"), timeout);
     form->addRow(tr("Backend"), backend);
+    form->addRow(tr("Baselines"), baselines);
     return w;
 }
 

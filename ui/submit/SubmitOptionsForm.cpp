@@ -1,4 +1,5 @@
 #include "submit/SubmitOptionsForm.h"
+#include "widgets/BaselineChooser.h"
 #include "widgets/WheelGuard.h"
 
 #include "app/Settings.h"
@@ -21,7 +22,7 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
       m_gpuLabel(new QLabel(tr("GPU type"), this)), m_gpuType(new QComboBox(this)),
       m_timeout(new QSpinBox(this)), m_correctTrials(new QSpinBox(this)),
       m_measurePerf(new QCheckBox(tr("Measure"), this)), m_perfTrials(new QSpinBox(this)),
-      m_precision(new QComboBox(this))
+      m_precision(new QComboBox(this)), m_baselines(new BaselineChooser(this))
 {
     m_backend->addItem(tr("CUDA (load_inline) / PyTorch"), u"cuda"_s);
     m_backend->addItem(tr("Triton"), u"triton"_s);
@@ -76,6 +77,7 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     form->addRow(tr("Performance trials"), perfRow);
     form->labelForField(perfRow)->setToolTip(m_perfTrials->toolTip());
     form->addRow(tr("Precision"), m_precision);
+    form->addRow(tr("Baselines"), m_baselines);
 
     connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
         updateTargetRows();
@@ -98,6 +100,8 @@ void SubmitOptionsForm::applyDefaults()
     m_correctTrials->setValue(m_settings.correctTrials());
     m_perfTrials->setValue(m_settings.perfTrials());
     m_precision->setCurrentText(m_settings.precision());
+    m_baselines->setBaselines(m_settings.baselines());
+    m_baselines->setCompileMode(m_settings.compileMode());
 }
 
 void SubmitOptionsForm::updateTargetRows()
@@ -152,6 +156,10 @@ void SubmitOptionsForm::fillRequest(EvalRequest& r) const
     r.measurePerformance = m_measurePerf->isChecked();
     r.numPerfTrials = m_perfTrials->value();
     r.precision = m_precision->currentText().toStdString();
+    r.baselines.clear();
+    for (const QString& b : m_baselines->baselines())
+        r.baselines.push_back(b.toStdString());
+    r.compileMode = m_baselines->compileMode().toStdString();
 }
 
 void SubmitOptionsForm::loadFrom(const EvalRequest& r)
@@ -170,6 +178,11 @@ void SubmitOptionsForm::loadFrom(const EvalRequest& r)
     m_measurePerf->setChecked(r.measurePerformance);
     m_perfTrials->setValue(r.numPerfTrials);
     m_precision->setCurrentText(QString::fromStdString(r.precision));
+    QStringList baselines;
+    for (const auto& b : r.baselines)
+        baselines << QString::fromStdString(b);
+    m_baselines->setBaselines(baselines);
+    m_baselines->setCompileMode(QString::fromStdString(r.compileMode));
 }
 
 } // namespace kw::ui

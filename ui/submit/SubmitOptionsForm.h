@@ -11,9 +11,10 @@ class QSpinBox;
 
 namespace kw::ui {
 
+class BaselineChooser;
 class Settings;
 
-// Backend, target, device or GPU type, timeout, trials and precision for a submission.
+// Backend, target, device or GPU type, timeout, trials, precision and baselines for a submission.
 class SubmitOptionsForm : public QWidget
 {
     Q_OBJECT
@@ -46,6 +47,7 @@ private:
     QCheckBox* m_measurePerf;
     QSpinBox* m_perfTrials;
     QComboBox* m_precision;
+    BaselineChooser* m_baselines;
 };
 
 } // namespace kw::ui

@@ -6,8 +6,10 @@
 #include "app/Format.h"
 #include "app/Settings.h"
 #include "app/Theme.h"
+#include "models/HistoryModel.h"
 #include "training/RunFeed.h"
 #include "training/StepChart.h"
+#include "training/StepScores.h"
 #include "training/StepSeries.h"
 #include "training/TraceTableModel.h"
 #include "training/TrainingDemo.h"
@@ -75,8 +77,8 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
       m_stall(new QSpinBox), m_banner(new QLabel), m_runList(new QTreeWidget), m_table(new QTableView),
       m_tabs(new QTabWidget), m_details(new QTextBrowser), m_kernel(new CodeEditor),
       m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward"))),
-      m_rates(new StepChart(tr("Compile / correct / cheat rate per step"), tr("share of turns (%)"))),
-      m_speedup(new StepChart(tr("Speedup per step (mean, max)"), tr("speedup ×"))),
+      m_rates(new StepChart(tr("Compile / correct / cheat rate, fast_p per step"), tr("share of turns (%)"))),
+      m_speedup(new StepChart(tr("Speedup per step (mean, max, geomean)"), tr("speedup ×"))),
       m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
 {
     m_clock.start();
@@ -187,6 +189,11 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     m_chartTimer.setSingleShot(true);
     m_chartTimer.setInterval(300);
     connect(&m_chartTimer, &QTimer::timeout, this, &TrainingPanel::refreshCharts);
+    // The per-step scores read the run's results from the history: redraw when they arrive.
+    connect(ctx.history(), &HistoryModel::flushed, this, [this] {
+        if (!m_runs.isEmpty())
+            scheduleCharts();
+    });
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         refreshRunsList();
@@ -482,6 +489,26 @@ void TrainingPanel::refreshCharts()
             speedup.push_back({tr("max"), s.step, s.speedupMax, {}, runColor(1), Qt::DashLine});
         }
         evalTime.push_back({prefix + tr("eval mean (metrics)"), s.step, s.evalTimeS, {}, c});
+        // fast_p and the geometric mean need the speedup intervals: from the run's results in the
+        // history (recorded while the run is followed with a store).
+        const StepScores sc = StepScores::build(*m_ctx.history(), name);
+        if (!sc.step.isEmpty() && sc.intervals) {
+            rates.push_back(
+                {prefix + tr("fast_1 %"), sc.step, sc.fast1, {}, overlay ? c : runColor(3), Qt::DashDotLine});
+            rates.push_back({prefix + tr("fast_2 %"),
+                             sc.step,
+                             sc.fast2,
+                             {},
+                             overlay ? c : runColor(4),
+                             Qt::DashDotDotLine});
+        }
+        if (!sc.step.isEmpty())
+            speedup.push_back({prefix + tr("geomean (correct)"),
+                               sc.step,
+                               sc.geomean,
+                               {},
+                               overlay ? c : runColor(2),
+                               Qt::DotLine});
     }
     m_reward->setCurves(reward);
     m_rates->setCurves(rates);

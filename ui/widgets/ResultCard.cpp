@@ -66,6 +66,70 @@ QString intervalText(const SpeedupInterval& ci)
     return u"(%1\u2013%2)"_s.arg(QString::number(ci.low, 'f', 2), QString::number(ci.high, 'f', 2));
 }
 
+QString intervalText(const std::optional<SpeedupInterval>& ci)
+{
+    return ci ? u" "_s + intervalText(*ci) : QString();
+}
+
+QString describeCompile(const EvalResult& r)
+{
+    const BaselineTiming* c = r.baseline("compile");
+    if (!c)
+        return {};
+    if (!c->error.empty())
+        return QObject::tr("compile baseline failed: %1").arg(QString::fromStdString(c->error));
+    const QString mode = QString::fromStdString(c->mode.empty() ? std::string("default") : c->mode);
+    QString runtime = Format::milliseconds(
+        c->runtimeMs ? c->runtimeMs : (c->stats ? std::optional<double>(c->stats->median) : std::nullopt));
+    if (c->stats && c->stats->n > 0)
+        runtime += u" ± "_s + Format::milliseconds(c->stats->std);
+    QString text = QObject::tr("%1%2 against the compiled reference (%3), which ran in %4")
+                       .arg(Format::speedup(c->speedup), intervalText(c->speedupCi), mode, runtime);
+    if (c->compileS)
+        text += c->cacheHit
+                    ? QObject::tr(" · loaded from the compile cache in %1").arg(Format::seconds(*c->compileS))
+                    : QObject::tr(" · compiled in %1, not timed").arg(Format::seconds(*c->compileS));
+    return text;
+}
+
+QString describeSol(const EvalResult& r)
+{
+    if (r.sol && r.sol->available()) {
+        const SpeedOfLight& s = *r.sol;
+        QString text = QObject::tr("%1 of speed of light, %2-bound")
+                           .arg(Format::percent(s.percent), QString::fromStdString(s.bound));
+        text += QObject::tr("\nleast time %1: %2 at %3 · %4 at %5 %6")
+                    .arg(Format::milliseconds(s.timeMs), Format::si(s.bytes, u"B"_s),
+                         Format::si(s.peakBytesPerS, u"B/s"_s), Format::si(s.flops, u"FLOP"_s),
+                         Format::si(s.peakFlopsPerS, u"FLOP/s"_s), QString::fromStdString(s.precision));
+        if (!s.peaks.empty())
+            text += QObject::tr("\npeaks: %1").arg(QString::fromStdString(s.peaks));
+        else if (!s.device.empty())
+            text += QObject::tr("\npeaks of %1").arg(QString::fromStdString(s.device));
+        if (s.flopsEstimated)
+            text += QObject::tr("\nFLOPs estimated: one per element (the counter found none)");
+        return text;
+    }
+    if (r.sol && !r.sol->unavailable.empty())
+        return QObject::tr("not available: %1").arg(QString::fromStdString(r.sol->unavailable));
+    if (r.device.arch == "cpu" || r.device.target == "cpu")
+        return QObject::tr("not available: speed of light needs a GPU with known peaks");
+    return {};
+}
+
+QString describeFasterThanLight(const EvalResult& r)
+{
+    if (!r.hasFlag(kFasterThanLightFlag))
+        return {};
+    if (r.sol && r.sol->floorMs > 0 && r.runtimeMs)
+        return QObject::tr("rejected as faster than light: the measured %1 is below the physical floor of "
+                           "%2 for this problem on this device, so the timing cannot be right and no speedup "
+                           "is counted")
+            .arg(Format::milliseconds(r.runtimeMs), Format::milliseconds(r.sol->floorMs));
+    return QObject::tr("rejected as faster than light: the measured time is below what the device can do, so "
+                       "the timing cannot be right and no speedup is counted");
+}
+
 QString qualityText(const EvalResult& r)
 {
     QStringList parts;
@@ -101,11 +165,12 @@ ResultCard::ResultCard(QWidget* parent)
     : QFrame(parent), m_badge(new QLabel(this)), m_speedup(new QLabel(this)), m_interval(new QLabel(this)),
       m_speedupNote(new QLabel(this)), m_placeholder(new QLabel(this)), m_body(new QWidget(this)),
       m_form(new QGridLayout(m_body)), m_runtime(new QLabel(m_body)), m_baseline(new QLabel(m_body)),
-      m_tests(new QLabel(m_body)), m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)),
-      m_device(new QLabel(m_body)), m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)),
-      m_cost(new QLabel(m_body)), m_problem(new QLabel(m_body)), m_quality(new QLabel(m_body)),
-      m_error(new QLabel), m_errorArea(new QScrollArea(this)),
-      m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)), m_log(new QPlainTextEdit(this))
+      m_compile(new QLabel(m_body)), m_sol(new QLabel(m_body)), m_tests(new QLabel(m_body)),
+      m_maxDiff(new QLabel(m_body)), m_flags(new QLabel(m_body)), m_device(new QLabel(m_body)),
+      m_timings(new QLabel(m_body)), m_hostCall(new QLabel(m_body)), m_cost(new QLabel(m_body)),
+      m_problem(new QLabel(m_body)), m_quality(new QLabel(m_body)), m_error(new QLabel),
+      m_errorArea(new QScrollArea(this)), m_logTitle(new QLabel(tr("Kernel output (last lines)"), this)),
+      m_log(new QPlainTextEdit(this))
 {
     setFrameShape(QFrame::StyledPanel);
     setObjectName(u"resultCard"_s);
@@ -152,8 +217,8 @@ ResultCard::ResultCard(QWidget* parent)
     m_form->setVerticalSpacing(4);
     m_form->setHorizontalSpacing(8);
     m_form->setColumnStretch(1, 1);
-    for (QLabel* v : {m_problem, m_quality, m_runtime, m_baseline, m_tests, m_maxDiff, m_flags, m_device,
-                      m_timings, m_hostCall, m_cost}) {
+    for (QLabel* v : {m_problem, m_quality, m_runtime, m_baseline, m_compile, m_sol, m_tests, m_maxDiff,
+                      m_flags, m_device, m_timings, m_hostCall, m_cost}) {
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
     }
@@ -164,6 +229,16 @@ ResultCard::ResultCard(QWidget* parent)
     addRow(tr("Timing"), m_quality);
     addRow(tr("Kernel runtime"), m_runtime);
     addRow(tr("Baseline runtime"), m_baseline);
+    m_compile->setObjectName(u"compileBaseline"_s);
+    m_compile->setToolTip(tr("The reference under torch.compile (inductor), timed the same way; its compile "
+                             "time is reported, not timed, and the compiled reference is cached per problem "
+                             "and device."));
+    addRow(tr("torch.compile"), m_compile);
+    m_sol->setObjectName(u"speedOfLight"_s);
+    m_sol->setToolTip(tr("The least time the problem's work can take on this device: bytes that must move "
+                         "over the memory bandwidth, FLOPs over the peak for the precision, whichever is "
+                         "longer. % of speed of light = that time / the kernel's runtime."));
+    addRow(tr("Speed of light"), m_sol);
     addRow(tr("Tests passed"), m_tests);
     addRow(tr("Max difference"), m_maxDiff);
     addRow(tr("Flags"), m_flags);
@@ -255,6 +330,16 @@ QString ResultCard::speedupText() const
 QString ResultCard::speedupNote() const
 {
     return m_speedupNote->text();
+}
+
+QString ResultCard::compileText() const
+{
+    return m_compile->isHidden() ? QString() : m_compile->text();
+}
+
+QString ResultCard::solText() const
+{
+    return m_sol->isHidden() ? QString() : m_sol->text();
 }
 
 QString ResultCard::timingText() const
@@ -352,6 +437,8 @@ void ResultCard::showResult(const EvalResult& r)
         m_speedupNote->setText(*r.speedup >= 1.0 ? tr("faster than the reference in this run; no confidence "
                                                       "interval, so not counted as a win")
                                                  : tr("slower than the PyTorch reference"));
+    else if (const QString ftl = describeFasterThanLight(r); !ftl.isEmpty())
+        m_speedupNote->setText(ftl);
     else if (r.speedup)
         m_speedupNote->setText(tr("not counted: the result is not correct"));
     else if (m_cancelled)
@@ -366,6 +453,8 @@ void ResultCard::showResult(const EvalResult& r)
     setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
     setRow(m_baseline,
            r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
+    setRow(m_compile, describeCompile(r));
+    setRow(m_sol, describeSol(r));
     setRow(m_tests, r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
     QString diff;
     if (r.metadata.is_object() && r.metadata.contains("max_difference")) {

@@ -14,8 +14,9 @@ namespace kw::ui {
 
 // One evaluation at a glance: status badge, speedup with its 95 % interval (green only for a
 // significant win; noisy timing is said in words with the evaluator's reasons), kernel and baseline runtimes
-// with their spread, tests passed, max difference, flags, the error (scrolled when long) with the log tail,
-// device, host time per call (GPU: shown, not counted in the runtimes), cost.
+// with their spread, the torch.compile baseline, % of speed of light with its bound and peaks, tests passed,
+// max difference, flags, the error (scrolled when long) with the log tail, device, host time per call (GPU:
+// shown, not counted in the runtimes), cost.
 class ResultCard : public QFrame
 {
     Q_OBJECT
@@ -29,7 +30,9 @@ public:
     QString badgeText() const;
     QString speedupText() const;
     QString speedupNote() const;
-    QString timingText() const; // the timing-quality row: verdict, reasons, trials that ran
+    QString timingText() const;  // the timing-quality row: verdict, reasons, trials that ran
+    QString compileText() const; // the torch.compile baseline row (empty when hidden)
+    QString solText() const;     // the speed-of-light row (empty when hidden)
     bool speedupShownAsWin() const { return m_win; }
     QScrollArea* errorArea() const { return m_errorArea; }
 
@@ -51,6 +54,8 @@ private:
     QHash<QLabel*, QLabel*> m_names; // value → its name in the first column
     QLabel* m_runtime;
     QLabel* m_baseline;
+    QLabel* m_compile;
+    QLabel* m_sol;
     QLabel* m_tests;
     QLabel* m_maxDiff;
     QLabel* m_flags;
