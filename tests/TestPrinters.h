@@ -1,8 +1,8 @@
 #pragma once
 // QCOMPARE support for kernelwatch types: include in tests that compare them.
 
-#include "EvalStatus.h"
-#include "Evaluator.h"
+#include "core/model/EvalStatus.h"
+#include "core/model/Evaluator.h"
 
 #include <QtTest>
 #include <optional>

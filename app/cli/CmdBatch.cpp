@@ -1,9 +1,9 @@
 // kernelwatch-cli batch: a manifest of kernels, results in input order, resumable.
-#include "BatchManifest.h"
-#include "Command.h"
-#include "EvalOptions.h"
-#include "Hash.h"
-#include "SourceFile.h"
+#include "app/cli/Command.h"
+#include "app/cli/EvalOptions.h"
+#include "core/base/Hash.h"
+#include "core/model/BatchManifest.h"
+#include "core/model/SourceFile.h"
 
 #include <condition_variable>
 #include <cstdio>

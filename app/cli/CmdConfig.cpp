@@ -1,12 +1,12 @@
 // kernelwatch-cli config show FILE | config set FILE key=value...: the evaluation settings of a
 // kernel_rl training config (rl_kernelbench.yaml), edited without touching any other byte.
-#include "ArgParser.h"
-#include "Command.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Command.h"
 
-#include "AtomicFile.h"
-#include "ModalConfig.h"
-#include "ModalGpu.h"
-#include "TrainingConfig.h"
+#include "core/base/AtomicFile.h"
+#include "core/config/TrainingConfig.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalGpu.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,11 +1,11 @@
 // kernelwatch-cli doctor: what kernelwatch found on this machine, and what to fix.
-#include "ArgParser.h"
-#include "Command.h"
-#include "HistoryStore.h"
-#include "Paths.h"
-#include "PythonFinder.h"
-#include "Version.h"
-#include "profile/NcuFinder.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Command.h"
+#include "core/base/Paths.h"
+#include "core/base/Version.h"
+#include "core/local/PythonFinder.h"
+#include "core/model/HistoryStore.h"
+#include "core/profile/NcuFinder.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // kernelwatch-cli eval: one evaluation, stored, printed.
-#include "Command.h"
-#include "EvalOptions.h"
-#include "SourceFile.h"
+#include "app/cli/Command.h"
+#include "app/cli/EvalOptions.h"
+#include "core/model/SourceFile.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,8 +1,8 @@
 // kernelwatch-cli history: what the store holds, as a table, JSON lines or CSV.
-#include "Command.h"
-#include "EvalOptions.h"
-#include "ResultExport.h"
-#include "Scores.h"
+#include "app/cli/Command.h"
+#include "app/cli/EvalOptions.h"
+#include "core/model/ResultExport.h"
+#include "core/model/Scores.h"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>

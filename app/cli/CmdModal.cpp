@@ -1,16 +1,16 @@
 // kernelwatch-cli modal status|apps|containers|logs|history|deploy|stop-app|stop-container:
 // operate the Modal deployment through the `modal` client (parsing in core/modal).
-#include "ArgParser.h"
-#include "Command.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Command.h"
 
-#include "ModalChecks.h"
-#include "ModalCli.h"
-#include "ModalConfig.h"
-#include "ModalDeployment.h"
-#include "ModalGpu.h"
-#include "ModalSecrets.h"
-#include "Paths.h"
-#include "TrainingConfig.h"
+#include "core/base/Paths.h"
+#include "core/config/TrainingConfig.h"
+#include "core/modal/ModalChecks.h"
+#include "core/modal/ModalCli.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalGpu.h"
+#include "core/modal/ModalSecrets.h"
+#include "core/usecase/ModalDeployment.h"
 
 #include <atomic>
 #include <csignal>

@@ -1,14 +1,14 @@
 // kernelwatch-cli profile: runs a candidate once more under Nsight Compute (ncu) on a local GPU
 // and prints, per CUDA kernel, duration, throughput, occupancy, registers, shared memory and
 // the limiter; the raw report is kept for Nsight Compute.
-#include "ArgParser.h"
-#include "Command.h"
-#include "EvalOptions.h"
-#include "SourceFile.h"
-#include "profile/NcuFinder.h"
-#include "profile/ProfileFormat.h"
-#include "profile/ProfileRunner.h"
-#include "profile/ProfileStore.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Command.h"
+#include "app/cli/EvalOptions.h"
+#include "core/model/SourceFile.h"
+#include "core/profile/NcuFinder.h"
+#include "core/profile/ProfileFormat.h"
+#include "core/profile/ProfileRunner.h"
+#include "core/profile/ProfileStore.h"
 
 #include <cstdio>
 #include <filesystem>

@@ -1,14 +1,14 @@
 // kernelwatch-cli watch: follow a kernel_rl run directory (or a directory of runs), or the Modal
 // deployment's log stream (--modal), and print each evaluation as it appears; results go to the
 // history store.
-#include "ArgParser.h"
-#include "Command.h"
-#include "HistoryStore.h"
-#include "RunAlerts.h"
-#include "watch/ModalLogFollower.h"
-#include "watch/RunDirWatcher.h"
-#include "watch/RunsRootWatcher.h"
-#include "watch/WatchSummary.h"
+#include "app/cli/ArgParser.h"
+#include "app/cli/Command.h"
+#include "core/modal/ModalLogFollower.h"
+#include "core/model/HistoryStore.h"
+#include "core/usecase/RunAlerts.h"
+#include "core/watch/RunDirWatcher.h"
+#include "core/watch/RunsRootWatcher.h"
+#include "core/watch/WatchSummary.h"
 
 #include <atomic>
 #include <chrono>

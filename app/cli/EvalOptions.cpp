@@ -1,7 +1,7 @@
-#include "EvalOptions.h"
+#include "app/cli/EvalOptions.h"
 
-#include "ModalConfig.h"
-#include "PerfSummary.h"
+#include "core/modal/ModalConfig.h"
+#include "core/model/PerfSummary.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "ArgParser.h"
-#include "EvalRequest.h"
-#include "EvalSession.h"
-#include "Evaluator.h"
-#include "HistoryStore.h"
+#include "app/cli/ArgParser.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/Evaluator.h"
+#include "core/model/HistoryStore.h"
+#include "core/usecase/EvalSession.h"
 
 #include <memory>
 #include <string>

@@ -1,6 +1,6 @@
 // kernelwatch-cli: headless evaluation, history, run watching and Modal operations.
-#include "Command.h"
-#include "Version.h"
+#include "app/cli/Command.h"
+#include "core/base/Version.h"
 
 #include <algorithm>
 #include <cstdio>

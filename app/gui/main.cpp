@@ -3,15 +3,15 @@
 //   --screenshot FILE --panel ID    render a panel at 1400×900 to PNG without a display
 //   [--demo] [--theme light|dark]   ... with generated results / in a theme
 //   --render-icons DIR              write the application icon as PNGs (packaging)
-#include "Version.h"
-#include "app/AppContext.h"
-#include "app/Icons.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "app/ScreenshotRunner.h"
-#include "app/Settings.h"
-#include "app/Theme.h"
-#include "training/TrainingPanel.h"
+#include "core/base/Version.h"
+#include "ui/base/Icons.h"
+#include "ui/base/Settings.h"
+#include "ui/base/Theme.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/shell/ScreenshotRunner.h"
+#include "ui/training/TrainingPanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

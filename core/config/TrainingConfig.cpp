@@ -1,8 +1,8 @@
-#include "TrainingConfig.h"
+#include "core/config/TrainingConfig.h"
 
-#include "AtomicFile.h"
-#include "ModalGpu.h"
-#include "Text.h"
+#include "core/base/AtomicFile.h"
+#include "core/base/Text.h"
+#include "core/modal/ModalGpu.h"
 
 #include <yaml-cpp/yaml.h>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "YamlScalarEdit.h"
+#include "core/config/YamlScalarEdit.h"
 
 #include <optional>
 #include <string>

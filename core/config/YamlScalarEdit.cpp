@@ -1,4 +1,4 @@
-#include "YamlScalarEdit.h"
+#include "core/config/YamlScalarEdit.h"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>

@@ -1,4 +1,4 @@
-#include "DevicePlan.h"
+#include "core/local/DevicePlan.h"
 
 #include <algorithm>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "DevicePlan.h"
-#include "EvalResult.h"
-#include "Evaluator.h"
+#include "core/local/DevicePlan.h"
+#include "core/model/EvalResult.h"
+#include "core/model/Evaluator.h"
 
 #include <atomic>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "JobScheduler.h"
+#include "core/local/JobScheduler.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "CallbackQueue.h"
-#include "ChildEnv.h"
-#include "DevicePlan.h"
-#include "Job.h"
-#include "JobSource.h"
-#include "Worker.h"
+#include "core/base/CallbackQueue.h"
+#include "core/base/ChildEnv.h"
+#include "core/local/DevicePlan.h"
+#include "core/local/Job.h"
+#include "core/local/JobSource.h"
+#include "core/local/Worker.h"
 
 #include <condition_variable>
 #include <deque>

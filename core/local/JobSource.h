@@ -1,7 +1,7 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "Evaluator.h"
+#include "core/model/EvalResult.h"
+#include "core/model/Evaluator.h"
 
 #include <memory>
 #include <string>

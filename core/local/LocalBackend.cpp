@@ -1,9 +1,9 @@
-#include "LocalBackend.h"
+#include "core/local/LocalBackend.h"
 
-#include "ChildEnv.h"
-#include "JobScheduler.h"
-#include "Paths.h"
-#include "Zygote.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Paths.h"
+#include "core/local/JobScheduler.h"
+#include "core/local/Zygote.h"
 
 #include <algorithm>
 #include <chrono>

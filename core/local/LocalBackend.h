@@ -1,9 +1,9 @@
 #pragma once
 
-#include "Evaluator.h"
-#include "LocalConfig.h"
-#include "MemoryCap.h"
-#include "PythonFinder.h"
+#include "core/local/LocalConfig.h"
+#include "core/local/MemoryCap.h"
+#include "core/local/PythonFinder.h"
+#include "core/model/Evaluator.h"
 
 #include <memory>
 #include <string>

@@ -1,6 +1,6 @@
-#include "MemoryCap.h"
+#include "core/local/MemoryCap.h"
 
-#include "InputSizes.h"
+#include "core/model/InputSizes.h"
 
 #include <fstream>
 #include <sstream>

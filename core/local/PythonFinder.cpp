@@ -1,8 +1,8 @@
-#include "PythonFinder.h"
+#include "core/local/PythonFinder.h"
 
-#include "ChildEnv.h"
-#include "Subprocess.h"
-#include "Text.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Subprocess.h"
+#include "core/base/Text.h"
 
 #include <algorithm>
 #include <cstdlib>

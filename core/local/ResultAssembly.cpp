@@ -1,9 +1,9 @@
-#include "ResultAssembly.h"
+#include "core/local/ResultAssembly.h"
 
-#include "LegacyStatus.h"
+#include "core/model/LegacyStatus.h"
 
-#include "DevicePlan.h"
-#include "Subprocess.h"
+#include "core/base/Subprocess.h"
+#include "core/local/DevicePlan.h"
 
 #include <algorithm>
 #include <cmath>

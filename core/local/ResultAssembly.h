@@ -1,7 +1,7 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "ZygoteEvent.h"
+#include "core/local/ZygoteEvent.h"
+#include "core/model/EvalResult.h"
 
 #include <optional>
 #include <string>

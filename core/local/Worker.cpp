@@ -1,6 +1,6 @@
-#include "Worker.h"
+#include "core/local/Worker.h"
 
-#include "Job.h"
+#include "core/local/Job.h"
 
 #include <csignal>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "JobSource.h"
-#include "ResultAssembly.h"
-#include "Zygote.h"
+#include "core/local/JobSource.h"
+#include "core/local/ResultAssembly.h"
+#include "core/local/Zygote.h"
 
 #include <atomic>
 #include <condition_variable>

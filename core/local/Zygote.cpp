@@ -1,4 +1,4 @@
-#include "Zygote.h"
+#include "core/local/Zygote.h"
 
 #include <chrono>
 #include <csignal>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Subprocess.h"
-#include "ZygoteEvent.h"
+#include "core/base/Subprocess.h"
+#include "core/local/ZygoteEvent.h"
 
 #include <condition_variable>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "ZygoteEvent.h"
+#include "core/local/ZygoteEvent.h"
 
 namespace kw {
 

@@ -1,6 +1,6 @@
-#include "ModalAppHistory.h"
+#include "core/modal/ModalAppHistory.h"
 
-#include "ModalJson.h"
+#include "core/modal/ModalJson.h"
 
 #include <cstdlib>
 

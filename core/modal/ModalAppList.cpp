@@ -1,6 +1,6 @@
-#include "ModalAppList.h"
+#include "core/modal/ModalAppList.h"
 
-#include "ModalJson.h"
+#include "core/modal/ModalJson.h"
 
 #include <cstdlib>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ModalParsed.h"
+#include "core/modal/ModalParsed.h"
 
 #include <optional>
 #include <string>

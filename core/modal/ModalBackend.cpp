@@ -1,8 +1,8 @@
-#include "ModalBackend.h"
+#include "core/modal/ModalBackend.h"
 
-#include "ModalErrorClassifier.h"
-#include "ModalHttpPolicy.h"
-#include "ModalResponse.h"
+#include "core/modal/ModalErrorClassifier.h"
+#include "core/modal/ModalHttpPolicy.h"
+#include "core/modal/ModalResponse.h"
 
 #include <atomic>
 #include <chrono>

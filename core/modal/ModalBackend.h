@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Evaluator.h"
-#include "ModalConfig.h"
+#include "core/modal/ModalConfig.h"
+#include "core/model/Evaluator.h"
 
 #include <cstdint>
 #include <memory>

@@ -1,10 +1,10 @@
-#include "ModalChecks.h"
+#include "core/modal/ModalChecks.h"
 
-#include "ModalEndpointProbe.h"
-#include "ModalGpu.h"
-#include "ModalSecrets.h"
-#include "ModalTokenInfo.h"
-#include "ModalVersion.h"
+#include "core/modal/ModalEndpointProbe.h"
+#include "core/modal/ModalGpu.h"
+#include "core/modal/ModalSecrets.h"
+#include "core/modal/ModalTokenInfo.h"
+#include "core/modal/ModalVersion.h"
 
 namespace kw {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ModalCli.h"
-#include "ModalConfig.h"
+#include "core/modal/ModalCli.h"
+#include "core/modal/ModalConfig.h"
 
 #include <functional>
 #include <string>

@@ -1,9 +1,9 @@
-#include "ModalCli.h"
+#include "core/modal/ModalCli.h"
 
-#include "ModalLineBuffer.h"
-#include "ModalSecrets.h"
-#include "local/ChildEnv.h"
-#include "local/Subprocess.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Subprocess.h"
+#include "core/modal/ModalLineBuffer.h"
+#include "core/modal/ModalSecrets.h"
 
 #include <chrono>
 #include <csignal>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "ModalAppHistory.h"
-#include "ModalAppList.h"
-#include "ModalCommandResult.h"
-#include "ModalContainerList.h"
-#include "ModalDeployOutput.h"
-#include "ModalLogLine.h"
-#include "ModalTokenInfo.h"
+#include "core/modal/ModalAppHistory.h"
+#include "core/modal/ModalAppList.h"
+#include "core/modal/ModalCommandResult.h"
+#include "core/modal/ModalContainerList.h"
+#include "core/modal/ModalDeployOutput.h"
+#include "core/modal/ModalLogLine.h"
+#include "core/modal/ModalTokenInfo.h"
 
 #include <atomic>
 #include <functional>

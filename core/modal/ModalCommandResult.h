@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ModalErrorClassifier.h"
+#include "core/modal/ModalErrorClassifier.h"
 
 #include <string>
 #include <vector>

@@ -1,10 +1,10 @@
-#include "ModalConfig.h"
+#include "core/modal/ModalConfig.h"
 
 #include <algorithm>
 
-#include "ModalGpu.h"
-#include "ModalSecrets.h"
-#include "Paths.h"
+#include "core/base/Paths.h"
+#include "core/modal/ModalGpu.h"
+#include "core/modal/ModalSecrets.h"
 
 #include <cstdlib>
 #include <fstream>

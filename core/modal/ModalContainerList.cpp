@@ -1,6 +1,6 @@
-#include "ModalContainerList.h"
+#include "core/modal/ModalContainerList.h"
 
-#include "ModalJson.h"
+#include "core/modal/ModalJson.h"
 
 namespace kw {
 

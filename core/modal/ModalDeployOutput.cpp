@@ -1,8 +1,8 @@
-#include "ModalDeployOutput.h"
+#include "core/modal/ModalDeployOutput.h"
 
-#include "ModalErrorBox.h"
-#include "ModalLogLine.h"
-#include "Text.h"
+#include "core/base/Text.h"
+#include "core/modal/ModalErrorBox.h"
+#include "core/modal/ModalLogLine.h"
 
 #include <cstdlib>
 

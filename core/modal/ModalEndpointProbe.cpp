@@ -1,6 +1,6 @@
-#include "ModalEndpointProbe.h"
+#include "core/modal/ModalEndpointProbe.h"
 
-#include "ModalHttpPolicy.h"
+#include "core/modal/ModalHttpPolicy.h"
 
 #include <chrono>
 #include <curl/curl.h>

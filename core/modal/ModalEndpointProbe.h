@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ModalConfig.h"
-#include "ModalErrorClassifier.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalErrorClassifier.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
-#include "ModalErrorBox.h"
+#include "core/modal/ModalErrorBox.h"
 
-#include "ModalLogLine.h"
-#include "Text.h"
+#include "core/base/Text.h"
+#include "core/modal/ModalLogLine.h"
 
 #include <vector>
 

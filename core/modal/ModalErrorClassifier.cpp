@@ -1,9 +1,9 @@
-#include "ModalErrorClassifier.h"
+#include "core/modal/ModalErrorClassifier.h"
 
-#include "ModalErrorBox.h"
-#include "ModalLogLine.h"
-#include "ModalVersion.h"
-#include "Text.h"
+#include "core/base/Text.h"
+#include "core/modal/ModalErrorBox.h"
+#include "core/modal/ModalLogLine.h"
+#include "core/modal/ModalVersion.h"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "ModalGpu.h"
+#include "core/modal/ModalGpu.h"
 
 #include <algorithm>
 #include <cctype>

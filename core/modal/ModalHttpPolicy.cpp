@@ -1,4 +1,4 @@
-#include "ModalHttpPolicy.h"
+#include "core/modal/ModalHttpPolicy.h"
 
 #include <algorithm>
 #include <cmath>

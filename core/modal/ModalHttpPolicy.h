@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ModalConfig.h"
+#include "core/modal/ModalConfig.h"
 
 #include <string>
 

@@ -1,4 +1,4 @@
-#include "ModalJson.h"
+#include "core/modal/ModalJson.h"
 
 namespace kw {
 

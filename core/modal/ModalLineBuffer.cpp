@@ -1,4 +1,4 @@
-#include "ModalLineBuffer.h"
+#include "core/modal/ModalLineBuffer.h"
 
 namespace kw {
 

@@ -1,4 +1,4 @@
-#include "ModalLogLine.h"
+#include "core/modal/ModalLogLine.h"
 
 #include <cctype>
 

@@ -1,8 +1,8 @@
-#include "ModalPricing.h"
+#include "core/modal/ModalPricing.h"
 
 #include <map>
 
-#include "ModalGpu.h"
+#include "core/modal/ModalGpu.h"
 
 #include <cmath>
 

@@ -1,6 +1,6 @@
-#include "ModalResponse.h"
+#include "core/modal/ModalResponse.h"
 
-#include "ModalPricing.h"
+#include "core/modal/ModalPricing.h"
 
 namespace kw {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "EvalRequest.h"
-#include "EvalResult.h"
-#include "ModalErrorClassifier.h"
+#include "core/modal/ModalErrorClassifier.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/EvalResult.h"
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "ModalSecrets.h"
+#include "core/modal/ModalSecrets.h"
 
 #include <cctype>
 #include <cstdlib>

@@ -1,7 +1,7 @@
-#include "ModalTokenInfo.h"
+#include "core/modal/ModalTokenInfo.h"
 
-#include "ModalLogLine.h"
-#include "Text.h"
+#include "core/base/Text.h"
+#include "core/modal/ModalLogLine.h"
 
 #include <cctype>
 #include <tuple>

@@ -1,4 +1,4 @@
-#include "ModalVersion.h"
+#include "core/modal/ModalVersion.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "KernelProfile.h"
+#include "core/profile/KernelProfile.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,6 +1,6 @@
-#include "NcuDetailsParser.h"
+#include "core/profile/NcuDetailsParser.h"
 
-#include "Text.h"
+#include "core/base/Text.h"
 
 #include <algorithm>
 #include <charconv>

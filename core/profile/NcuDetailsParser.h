@@ -1,7 +1,7 @@
 #pragma once
 
-#include "KernelProfile.h"
-#include "ProfileReport.h"
+#include "core/profile/KernelProfile.h"
+#include "core/profile/ProfileReport.h"
 
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "NcuFinder.h"
+#include "core/profile/NcuFinder.h"
 
 #include <filesystem>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ChildEnv.h"
+#include "core/base/ChildEnv.h"
 
 #include <string>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "ProfileFormat.h"
+#include "core/profile/ProfileFormat.h"
 
 #include <cstdio>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "KernelProfile.h"
+#include "core/profile/KernelProfile.h"
 
 #include <optional>
 #include <string>

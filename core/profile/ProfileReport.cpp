@@ -1,4 +1,4 @@
-#include "ProfileReport.h"
+#include "core/profile/ProfileReport.h"
 
 #include <nlohmann/json.hpp>
 

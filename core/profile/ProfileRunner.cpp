@@ -1,11 +1,11 @@
-#include "ProfileRunner.h"
+#include "core/profile/ProfileRunner.h"
 
-#include "AtomicFile.h"
-#include "NcuDetailsParser.h"
-#include "NcuFinder.h"
-#include "Paths.h"
-#include "PythonFinder.h"
-#include "Subprocess.h"
+#include "core/base/AtomicFile.h"
+#include "core/base/Paths.h"
+#include "core/base/Subprocess.h"
+#include "core/local/PythonFinder.h"
+#include "core/profile/NcuDetailsParser.h"
+#include "core/profile/NcuFinder.h"
 
 #include <nlohmann/json.hpp>
 

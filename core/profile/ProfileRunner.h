@@ -1,9 +1,9 @@
 #pragma once
 
-#include "ChildEnv.h"
-#include "EvalRequest.h"
-#include "EvalResult.h"
-#include "ProfileReport.h"
+#include "core/base/ChildEnv.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/EvalResult.h"
+#include "core/profile/ProfileReport.h"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
-#include "ProfileStore.h"
+#include "core/profile/ProfileStore.h"
 
-#include "AtomicFile.h"
-#include "Paths.h"
+#include "core/base/AtomicFile.h"
+#include "core/base/Paths.h"
 
 #include <nlohmann/json.hpp>
 

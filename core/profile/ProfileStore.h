@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ProfileReport.h"
+#include "core/profile/ProfileReport.h"
 
 #include <optional>
 #include <string>

@@ -1,9 +1,9 @@
-#include "EvalSession.h"
+#include "core/usecase/EvalSession.h"
 
-#include "HistoryStore.h"
-#include "LocalBackend.h"
-#include "ModalBackend.h"
-#include "SourceFile.h"
+#include "core/local/LocalBackend.h"
+#include "core/modal/ModalBackend.h"
+#include "core/model/HistoryStore.h"
+#include "core/model/SourceFile.h"
 
 #include <algorithm>
 

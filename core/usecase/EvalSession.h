@@ -1,10 +1,10 @@
 #pragma once
 
-#include "EvalRequest.h"
-#include "EvalResult.h"
-#include "Evaluator.h"
-#include "LocalConfig.h"
-#include "ModalConfig.h"
+#include "core/local/LocalConfig.h"
+#include "core/modal/ModalConfig.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/EvalResult.h"
+#include "core/model/Evaluator.h"
 
 #include <functional>
 #include <memory>

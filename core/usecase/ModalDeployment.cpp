@@ -1,9 +1,9 @@
-#include "ModalDeployment.h"
+#include "core/usecase/ModalDeployment.h"
 
-#include "ModalConfig.h"
-#include "ModalGpu.h"
-#include "ModalVersion.h"
-#include "Paths.h"
+#include "core/base/Paths.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalGpu.h"
+#include "core/modal/ModalVersion.h"
 
 #include <cstdio>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "ModalCli.h"
-#include "ModalConfig.h"
-#include "ModalDeployOutput.h"
-#include "ModalErrorClassifier.h"
+#include "core/modal/ModalCli.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalDeployOutput.h"
+#include "core/modal/ModalErrorClassifier.h"
 
 #include <atomic>
 #include <map>

@@ -1,6 +1,6 @@
-#include "RunAlerts.h"
+#include "core/usecase/RunAlerts.h"
 
-#include "ResultAssembly.h"
+#include "core/local/ResultAssembly.h"
 
 #include <algorithm>
 #include <cmath>

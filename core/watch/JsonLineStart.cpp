@@ -1,6 +1,6 @@
-#include "JsonLineStart.h"
+#include "core/watch/JsonLineStart.h"
 
-#include "JsonScanner.h"
+#include "core/base/JsonScanner.h"
 
 namespace kw {
 

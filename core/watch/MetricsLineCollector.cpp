@@ -1,6 +1,6 @@
-#include "MetricsLineCollector.h"
+#include "core/watch/MetricsLineCollector.h"
 
-#include "MetricsLineParser.h"
+#include "core/watch/MetricsLineParser.h"
 
 #include <algorithm>
 

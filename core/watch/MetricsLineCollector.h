@@ -1,7 +1,7 @@
 #pragma once
 
-#include "FileTailer.h"
-#include "MetricsRecord.h"
+#include "core/base/FileTailer.h"
+#include "core/watch/MetricsRecord.h"
 
 #include <cstdint>
 #include <map>

@@ -1,8 +1,8 @@
-#include "MetricsLineParser.h"
+#include "core/watch/MetricsLineParser.h"
 
-#include "JsonLineStart.h"
-#include "JsonScanner.h"
-#include "StringInterner.h"
+#include "core/base/JsonScanner.h"
+#include "core/base/StringInterner.h"
+#include "core/watch/JsonLineStart.h"
 
 #include <cmath>
 #include <cstring>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "MetricsRecord.h"
+#include "core/watch/MetricsRecord.h"
 
 #include <string_view>
 

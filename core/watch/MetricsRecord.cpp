@@ -1,4 +1,4 @@
-#include "MetricsRecord.h"
+#include "core/watch/MetricsRecord.h"
 
 namespace kw {
 

@@ -1,11 +1,11 @@
-#include "RunDirWatcher.h"
+#include "core/watch/RunDirWatcher.h"
 
-#include "TensorboardEvents.h"
+#include "core/watch/TensorboardEvents.h"
 
-#include "HistoryStore.h"
-#include "MetricsLineParser.h"
-#include "StoreWriter.h"
-#include "TraceLineParser.h"
+#include "core/model/HistoryStore.h"
+#include "core/watch/MetricsLineParser.h"
+#include "core/watch/StoreWriter.h"
+#include "core/watch/TraceLineParser.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,13 +1,13 @@
 #pragma once
 
-#include "FileTailer.h"
-#include "MetricsLineCollector.h"
-#include "RunBatches.h"
-#include "RunInfo.h"
-#include "StepMapper.h"
-#include "TraceLineCollector.h"
-#include "TraceResultBuilder.h"
-#include "WatchSource.h"
+#include "core/base/FileTailer.h"
+#include "core/watch/MetricsLineCollector.h"
+#include "core/watch/RunBatches.h"
+#include "core/watch/RunInfo.h"
+#include "core/watch/StepMapper.h"
+#include "core/watch/TraceLineCollector.h"
+#include "core/watch/TraceResultBuilder.h"
+#include "core/watch/WatchSource.h"
 
 #include <functional>
 #include <memory>

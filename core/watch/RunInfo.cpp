@@ -1,6 +1,6 @@
-#include "RunInfo.h"
+#include "core/watch/RunInfo.h"
 
-#include "JsonSanitizer.h"
+#include "core/base/JsonSanitizer.h"
 
 #include <nlohmann/json.hpp>
 

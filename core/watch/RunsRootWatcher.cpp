@@ -1,6 +1,6 @@
-#include "RunsRootWatcher.h"
+#include "core/watch/RunsRootWatcher.h"
 
-#include "EvalResult.h"
+#include "core/model/EvalResult.h"
 
 #include <algorithm>
 #include <dirent.h>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "RunDirWatcher.h"
-#include "WatchSource.h"
+#include "core/watch/RunDirWatcher.h"
+#include "core/watch/WatchSource.h"
 
 #include <functional>
 #include <map>

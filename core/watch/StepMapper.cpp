@@ -1,4 +1,4 @@
-#include "StepMapper.h"
+#include "core/watch/StepMapper.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "TensorboardEvents.h"
-#include "TraceRecord.h"
+#include "core/watch/TensorboardEvents.h"
+#include "core/watch/TraceRecord.h"
 
 #include <cstdint>
 #include <utility>

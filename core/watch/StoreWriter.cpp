@@ -1,6 +1,6 @@
-#include "StoreWriter.h"
+#include "core/watch/StoreWriter.h"
 
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 
 namespace kw {
 

@@ -1,4 +1,4 @@
-#include "TensorboardEvents.h"
+#include "core/watch/TensorboardEvents.h"
 
 #include <cstring>
 #include <unordered_set>

@@ -1,7 +1,7 @@
-#include "TraceDetails.h"
+#include "core/watch/TraceDetails.h"
 
-#include "JsonSanitizer.h"
-#include "TraceLineParser.h"
+#include "core/base/JsonSanitizer.h"
+#include "core/watch/TraceLineParser.h"
 
 #include <cerrno>
 #include <cstring>

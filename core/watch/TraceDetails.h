@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EvalResult.h"
+#include "core/model/EvalResult.h"
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
-#include "TraceLineCollector.h"
+#include "core/watch/TraceLineCollector.h"
 
-#include "TraceLineParser.h"
+#include "core/watch/TraceLineParser.h"
 
 #include <algorithm>
 

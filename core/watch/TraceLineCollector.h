@@ -1,10 +1,10 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "FileTailer.h"
-#include "StepMapper.h"
-#include "TraceRecord.h"
-#include "TraceResultBuilder.h"
+#include "core/base/FileTailer.h"
+#include "core/model/EvalResult.h"
+#include "core/watch/StepMapper.h"
+#include "core/watch/TraceRecord.h"
+#include "core/watch/TraceResultBuilder.h"
 
 #include <cstdint>
 #include <map>

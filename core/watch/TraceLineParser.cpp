@@ -1,10 +1,10 @@
-#include "TraceLineParser.h"
+#include "core/watch/TraceLineParser.h"
 
-#include "LegacyStatus.h"
+#include "core/model/LegacyStatus.h"
 
-#include "JsonLineStart.h"
-#include "JsonScanner.h"
-#include "StringInterner.h"
+#include "core/base/JsonScanner.h"
+#include "core/base/StringInterner.h"
+#include "core/watch/JsonLineStart.h"
 
 #include <algorithm>
 #include <cctype>

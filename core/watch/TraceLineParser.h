@@ -1,6 +1,6 @@
 #pragma once
 
-#include "TraceRecord.h"
+#include "core/watch/TraceRecord.h"
 
 #include <cstdint>
 #include <string_view>

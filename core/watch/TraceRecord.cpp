@@ -1,4 +1,4 @@
-#include "TraceRecord.h"
+#include "core/watch/TraceRecord.h"
 
 namespace kw {
 

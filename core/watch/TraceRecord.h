@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EvalStatus.h"
+#include "core/model/EvalStatus.h"
 
 #include <cmath>
 #include <cstdint>

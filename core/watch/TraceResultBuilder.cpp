@@ -1,7 +1,7 @@
-#include "TraceResultBuilder.h"
+#include "core/watch/TraceResultBuilder.h"
 
-#include "JsonSanitizer.h"
-#include "JsonScanner.h"
+#include "core/base/JsonSanitizer.h"
+#include "core/base/JsonScanner.h"
 
 #include <cmath>
 #include <cstdio>

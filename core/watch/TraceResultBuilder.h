@@ -1,8 +1,8 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "TraceLineParser.h"
-#include "TraceRecord.h"
+#include "core/model/EvalResult.h"
+#include "core/watch/TraceLineParser.h"
+#include "core/watch/TraceRecord.h"
 
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-#include "WatchLoop.h"
+#include "core/watch/WatchLoop.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "WatchSource.h"
+#include "core/watch/WatchSource.h"
 
 #include <atomic>
 #include <condition_variable>

@@ -1,4 +1,4 @@
-#include "WatchSummary.h"
+#include "core/watch/WatchSummary.h"
 
 #include <cmath>
 #include <cstdio>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "RunBatches.h"
+#include "core/model/EvalResult.h"
+#include "core/watch/RunBatches.h"
 
 #include <cstdint>
 #include <map>

@@ -9,11 +9,11 @@
 //                        [--skip-cache] [--skip-batch] [--python PATH] [--source DIR]
 //                        [--skip-overhead] [--skip-pipeline] [--serial-range A:B]
 //                        [--compile-jobs J] [--cpu-slots S]
-#include "ChildEnv.h"
-#include "DevicePlan.h"
-#include "LocalBackend.h"
-#include "Paths.h"
-#include "Subprocess.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Paths.h"
+#include "core/base/Subprocess.h"
+#include "core/local/DevicePlan.h"
+#include "core/local/LocalBackend.h"
 
 #include <algorithm>
 #include <chrono>

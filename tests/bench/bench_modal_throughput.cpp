@@ -3,9 +3,9 @@
 // (getrusage of this process: the double runs in its own process).
 //
 //   bench_modal_throughput [N=1024] [concurrency=256] [delay_s=1.0]
-#include "ModalBackend.h"
-#include "local/ChildEnv.h"
-#include "local/Subprocess.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Subprocess.h"
+#include "core/modal/ModalBackend.h"
 
 #include <chrono>
 #include <cstdio>

@@ -2,9 +2,9 @@
 //   append rate ≥ 100k rows/s · filter ≤ 100 ms · ≤ 500 resident bytes per row ·
 //   no event-loop stall over 50 ms while 1,000 results/s stream in.
 // Run an optimised build: build/release/bin/bench_ui_model [rows]
-#include "app/DemoData.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "ui/demo/DemoData.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -13,10 +13,10 @@
 //
 //   bench_watch [--lines N] [--line-kb K] [--follow-seconds S] [--rate N] [--dir D] [--keep]
 //               [--no-sweep]
-#include "HistoryStore.h"
-#include "watch/RunDirWatcher.h"
-#include "watch/StoreWriter.h"
-#include "watch/WatchLoop.h"
+#include "core/model/HistoryStore.h"
+#include "core/watch/RunDirWatcher.h"
+#include "core/watch/StoreWriter.h"
+#include "core/watch/WatchLoop.h"
 
 #include <algorithm>
 #include <atomic>

@@ -3,8 +3,8 @@
 // What the LocalBackend suites share: requests for the fake zygote in tests/fixtures/fake_zygote
 // (standard-library Python, no torch needed; `#FAKE` directives in the kernel code say what it
 // does) and a backend configuration that uses it.
-#include "EvalRequest.h"
-#include "LocalConfig.h"
+#include "core/local/LocalConfig.h"
+#include "core/model/EvalRequest.h"
 
 #include <QTemporaryDir>
 

@@ -1,7 +1,7 @@
-#include "BatchManifest.h"
-#include "ResultExport.h"
-#include "SourceFile.h"
-#include "TestPrinters.h"
+#include "core/model/BatchManifest.h"
+#include "core/model/ResultExport.h"
+#include "core/model/SourceFile.h"
+#include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,6 +1,6 @@
 // Modal GPU catalogue, GPU strings (TYPE:N, H100!), list prices and per-batch cost.
-#include "ModalGpu.h"
-#include "ModalPricing.h"
+#include "core/modal/ModalGpu.h"
+#include "core/modal/ModalPricing.h"
 
 #include <QTest>
 #include <cmath>

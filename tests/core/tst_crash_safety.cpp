@@ -2,8 +2,8 @@
 // batch keeps every printed result in the store and `--resume` skips them; SIGKILL during a config
 // edit leaves the old file or the new one; SIGKILL of a run watcher keeps every result it
 // reported. The batch runs PyTorch-only kernels on the CPU with the Python that has torch.
-#include "CliTestUtils.h"
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
+#include "tests/CliTestUtils.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,12 +1,12 @@
 // The evaluation workflow every front end shares (core/usecase/EvalSession): one admission with
 // one set of words, evaluator construction from one settings model, record-before-report. The CLI
 // and the Submit panel refuse the same kernel with the same sentence; a batch records it instead.
-#include "EvalSession.h"
-#include "HistoryStore.h"
-#include "LocalBackend.h"
-#include "MemoryCap.h"
+#include "core/local/LocalBackend.h"
+#include "core/local/MemoryCap.h"
+#include "core/model/HistoryStore.h"
+#include "core/usecase/EvalSession.h"
 
-#include "CliTestUtils.h"
+#include "tests/CliTestUtils.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
-#include "EvalRequest.h"
-#include "EvalResult.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/EvalResult.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QFile>
 #include <QtTest>

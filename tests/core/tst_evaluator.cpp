@@ -1,7 +1,7 @@
 // The Evaluator base class's batch helpers: input order, per-item failures, exactly-once.
-#include "Evaluator.h"
+#include "core/model/Evaluator.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <atomic>

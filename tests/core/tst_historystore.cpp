@@ -1,6 +1,6 @@
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QFile>
 #include <QTemporaryDir>

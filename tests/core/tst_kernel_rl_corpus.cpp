@@ -3,9 +3,9 @@
 // generator's instrumentation). Every record's step, turn, problem, reward, speedup and status
 // must match the truth, read after the fact and followed live while the run is replayed in
 // kernel_rl's write order (timeline.jsonl) with the files' mtimes set to the run's clock.
-#include "watch/RunDirWatcher.h"
+#include "core/watch/RunDirWatcher.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

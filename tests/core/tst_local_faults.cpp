@@ -2,12 +2,12 @@
 // (a fresh zygote after each), broken result channels, lost, killed and wedged zygotes, and
 // zygotes that cannot start.
 // Against the fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
-#include "EnvGuard.h"
-#include "FakeZygote.h"
-#include "LocalBackend.h"
-#include "ProcessTestUtils.h"
+#include "core/local/LocalBackend.h"
+#include "tests/EnvGuard.h"
+#include "tests/ProcessTestUtils.h"
+#include "tests/core/FakeZygote.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <atomic>

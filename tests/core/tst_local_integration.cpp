@@ -1,9 +1,9 @@
 // LocalBackend with the real Python evaluator on the CPU: verdicts, timeout, crash, secrets,
 // batch order and the compile cache. Skips when no Python with torch is found.
-#include "LocalBackend.h"
-#include "ProcessTestUtils.h"
+#include "core/local/LocalBackend.h"
+#include "tests/ProcessTestUtils.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <fstream>

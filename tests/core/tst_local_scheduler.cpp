@@ -1,12 +1,12 @@
 // LocalBackend's scheduling: results, progress, cancellation, ordering, slots and GPUs, compile-ahead,
 // shutdown and stress (exactly one answer per job). Faults are in tst_local_faults.
 // Against the fake zygote in tests/fixtures/fake_zygote (standard-library Python, no torch needed).
-#include "EnvGuard.h"
-#include "FakeZygote.h"
-#include "LocalBackend.h"
-#include "ProcessTestUtils.h"
+#include "core/local/LocalBackend.h"
+#include "tests/EnvGuard.h"
+#include "tests/ProcessTestUtils.h"
+#include "tests/core/FakeZygote.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <atomic>

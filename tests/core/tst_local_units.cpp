@@ -1,12 +1,12 @@
 // Pure pieces of the local backend: device plans, child environments, result assembly,
 // the process class and the callback queue.
-#include "CallbackQueue.h"
-#include "ChildEnv.h"
-#include "DevicePlan.h"
-#include "ResultAssembly.h"
-#include "Subprocess.h"
+#include "core/base/CallbackQueue.h"
+#include "core/base/ChildEnv.h"
+#include "core/base/Subprocess.h"
+#include "core/local/DevicePlan.h"
+#include "core/local/ResultAssembly.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <atomic>

@@ -1,9 +1,9 @@
 // Parser tests for one metrics.jsonl line (tinker_cookbook's JSON logger, as kernel_rl writes it).
-#include "watch/MetricsLineParser.h"
+#include "core/watch/MetricsLineParser.h"
 
-#include "KernelRlRuns.h"
+#include "tests/KernelRlRuns.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <cmath>

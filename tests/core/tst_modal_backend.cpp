@@ -1,9 +1,9 @@
 // ModalBackend against the HTTP endpoint double: auth, 303, 401, 404, bounded 5xx retries,
 // stalls and trickles ending at the deadline, resets, truncated/invalid JSON, redirect loops,
 // connection refused, cancel; never a duplicate result, never a token in a result.
-#include "doubles/EndpointDouble.h"
+#include "tests/doubles/EndpointDouble.h"
 
-#include "ModalBackend.h"
+#include "core/modal/ModalBackend.h"
 
 #include <QElapsedTimer>
 #include <QTest>

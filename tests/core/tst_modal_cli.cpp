@@ -1,6 +1,6 @@
 // ModalCli against the fake `modal` (tests/doubles/bin/modal): command lines (--json, -y, -e),
 // parsing, streaming, stop, timeouts and every documented failure.
-#include "ModalCli.h"
+#include "core/modal/ModalCli.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>

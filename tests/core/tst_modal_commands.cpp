@@ -1,7 +1,7 @@
 // kernelwatch-cli's `modal` and `config` commands end to end: the built binary against the fake
 // modal client, the endpoint double and temporary YAML files.
-#include "CliTestUtils.h"
-#include "doubles/EndpointDouble.h"
+#include "tests/CliTestUtils.h"
+#include "tests/doubles/EndpointDouble.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -1,16 +1,16 @@
 // Pure parsers of modal's output, on recorded outputs in tests/fixtures/modal/, and the
 // error classifier on recorded failures.
-#include "ModalAppHistory.h"
-#include "ModalAppList.h"
-#include "ModalContainerList.h"
-#include "ModalDeployOutput.h"
-#include "ModalErrorBox.h"
-#include "ModalErrorClassifier.h"
-#include "ModalLineBuffer.h"
-#include "ModalLogLine.h"
-#include "ModalSecrets.h"
-#include "ModalTokenInfo.h"
-#include "ModalVersion.h"
+#include "core/modal/ModalAppHistory.h"
+#include "core/modal/ModalAppList.h"
+#include "core/modal/ModalContainerList.h"
+#include "core/modal/ModalDeployOutput.h"
+#include "core/modal/ModalErrorBox.h"
+#include "core/modal/ModalErrorClassifier.h"
+#include "core/modal/ModalLineBuffer.h"
+#include "core/modal/ModalLogLine.h"
+#include "core/modal/ModalSecrets.h"
+#include "core/modal/ModalTokenInfo.h"
+#include "core/modal/ModalVersion.h"
 
 #include <QRegularExpression>
 #include <QTest>

@@ -1,7 +1,7 @@
 // The pure retry policy and the endpoint answer conversions of ModalBackend.
-#include "ModalHttpPolicy.h"
-#include "ModalPricing.h"
-#include "ModalResponse.h"
+#include "core/modal/ModalHttpPolicy.h"
+#include "core/modal/ModalPricing.h"
+#include "core/modal/ModalResponse.h"
 
 #include <QTest>
 #include <curl/curl.h>

@@ -1,7 +1,7 @@
 // Nsight Compute's `--csv --page details` output, parsed: every recorded file in
 // tests/fixtures/ncu/recorded-2025.3.1 (values checked against the recorded CSV), units as printed
 // with and without --print-units base, ncu's own errors, and malformed or truncated tables.
-#include "profile/NcuDetailsParser.h"
+#include "core/profile/NcuDetailsParser.h"
 
 #include <nlohmann/json.hpp>
 

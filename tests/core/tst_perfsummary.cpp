@@ -1,7 +1,7 @@
 // The one-line performance texts shared by the CLI and the GUI (core/PerfSummary): each
 // baseline's time and speedup with its interval, compile time or cache hit, % of speed of light
 // or why it is unavailable, and the faster_than_light rejection.
-#include "PerfSummary.h"
+#include "core/model/PerfSummary.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // kernelwatch-cli profile, run as a user would, with tests/doubles/bin/ncu replaying the recorded
 // Nsight Compute output: files and stored results, JSON and table output, the kept report, and the
 // refusals (CPU result, unknown id, absent ncu, counters not permitted).
-#include "CliTestUtils.h"
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
+#include "tests/CliTestUtils.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,9 +2,9 @@
 // (tests/fixtures/ncu/recorded-2025.3.1): success (report kept, details read back with --import),
 // absent ncu, counters not permitted, failing program, no kernels, timeout, CPU refusal; and the
 // profile store's sidecar files.
-#include "profile/NcuFinder.h"
-#include "profile/ProfileRunner.h"
-#include "profile/ProfileStore.h"
+#include "core/profile/NcuFinder.h"
+#include "core/profile/ProfileRunner.h"
+#include "core/profile/ProfileStore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,6 +1,6 @@
 // Interpreter discovery: the probe parser on recorded output, the "no torch" message, and a
 // real search on this machine (skipped when no Python with torch exists).
-#include "PythonFinder.h"
+#include "core/local/PythonFinder.h"
 
 #include <QtTest>
 #include <fstream>

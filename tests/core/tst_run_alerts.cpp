@@ -1,9 +1,9 @@
 // The alert rules of a followed run (core/usecase/RunAlerts), shared by the Training panel and
 // `kernelwatch-cli watch`: stalls, cheat-rate and error-rate jumps, their words, the monitor's
 // "new since last asked", and the built CLI printing them.
-#include "RunAlerts.h"
+#include "core/usecase/RunAlerts.h"
 
-#include "CliTestUtils.h"
+#include "tests/CliTestUtils.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

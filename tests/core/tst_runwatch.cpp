@@ -2,15 +2,15 @@
 // training code (tests/fixtures/kernel_rl, KernelRlRuns.h): indexing, step resolution, storing
 // (once), live appends, truncation and replacement while watching, bad lines, runs appearing in a
 // root. Expected steps, statuses and counts come from each run's truth.jsonl.
-#include "HistoryStore.h"
-#include "KernelRlRuns.h"
-#include "watch/RunDirWatcher.h"
-#include "watch/RunsRootWatcher.h"
-#include "watch/StoreWriter.h"
-#include "watch/TraceDetails.h"
-#include "watch/WatchLoop.h"
+#include "core/model/HistoryStore.h"
+#include "core/watch/RunDirWatcher.h"
+#include "core/watch/RunsRootWatcher.h"
+#include "core/watch/StoreWriter.h"
+#include "core/watch/TraceDetails.h"
+#include "core/watch/WatchLoop.h"
+#include "tests/KernelRlRuns.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

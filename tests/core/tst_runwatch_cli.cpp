@@ -1,9 +1,9 @@
 // kernelwatch-cli watch, end to end: --once output and summary, --json objects, usage errors, and
 // crash safety (issue 7): after kill -9, every evaluation it printed is in the history store.
-#include "HistoryStore.h"
-#include "KernelRlRuns.h"
+#include "core/model/HistoryStore.h"
+#include "tests/KernelRlRuns.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

@@ -1,11 +1,11 @@
 // ModalLogFollower against a stand-in `modal` program: KERNELWATCH_EVAL lines become stored
 // results with their container ids, other lines are passed on, the stream reconnects when it
 // ends, and entries replayed on reconnect are not delivered twice.
-#include "HistoryStore.h"
-#include "watch/ModalEvalRecord.h"
-#include "watch/ModalLogFollower.h"
+#include "core/modal/ModalEvalRecord.h"
+#include "core/modal/ModalLogFollower.h"
+#include "core/model/HistoryStore.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,10 +1,10 @@
 // KernelBench-style scores (core/Scores): fast_0/1/2 count only correct results whose whole 95 %
 // speedup interval is above p with trustworthy timing; results without an interval are reported as
 // unverified, never counted; the geometric mean covers the correct results with a speedup.
-#include "HistoryStore.h"
-#include "Scores.h"
+#include "core/model/HistoryStore.h"
+#include "core/model/Scores.h"
 
-#include "CliTestUtils.h"
+#include "tests/CliTestUtils.h"
 
 #include <QProcess>
 #include <QTemporaryDir>

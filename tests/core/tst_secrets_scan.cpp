@@ -3,8 +3,8 @@
 // its log) and on Modal (the endpoint double, which needs the proxy token), runs a batch, exports
 // the history as CSV and JSON; then every file written under the test's home, the store and its
 // WAL included, and everything printed, is searched for the token values.
-#include "CliTestUtils.h"
-#include "doubles/EndpointDouble.h"
+#include "tests/CliTestUtils.h"
+#include "tests/doubles/EndpointDouble.h"
 
 #include <QDir>
 #include <QDirIterator>

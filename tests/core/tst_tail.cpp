@@ -1,6 +1,6 @@
 // FileTailer: following a file that grows, is cut, rewritten, replaced and removed while it is
 // being read; partial lines; lines far over the limit.
-#include "watch/FileTailer.h"
+#include "core/base/FileTailer.h"
 
 #include <QTemporaryDir>
 #include <QtTest>

@@ -1,13 +1,13 @@
 // Parser tests for one traces.jsonl line: lines written by kernel_rl's own trace logger
 // (tests/fixtures/kernel_rl) checked field by field against a full JSON parse and their status
 // against the corpus's truth.jsonl, and every kind of bad input.
-#include "KernelRlRuns.h"
-#include "watch/JsonSanitizer.h"
-#include "watch/TraceDetails.h"
-#include "watch/TraceLineParser.h"
-#include "watch/TraceResultBuilder.h"
+#include "core/base/JsonSanitizer.h"
+#include "core/watch/TraceDetails.h"
+#include "core/watch/TraceLineParser.h"
+#include "core/watch/TraceResultBuilder.h"
+#include "tests/KernelRlRuns.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>

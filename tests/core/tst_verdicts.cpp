@@ -2,10 +2,10 @@
 // ended -> status, error message, flags) that the Python assembler (tests/python/test_verdicts.py,
 // used by run_isolated and the Modal app) also passes, run through the C++ core's assembleResult
 // (the local zygote path). Same words, whichever target evaluated the kernel.
-#include "local/ResultAssembly.h"
-#include "local/ZygoteEvent.h"
+#include "core/local/ResultAssembly.h"
+#include "core/local/ZygoteEvent.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <filesystem>

@@ -1,8 +1,8 @@
 // The watch summary's best speedup per problem (core/watch/WatchSummary): a noisy 9.9× or a
 // faster-than-light time is never the best (issue 13); kernel_rl records without an interval are.
-#include "WatchSummary.h"
+#include "core/watch/WatchSummary.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
 // The training-config editor: every byte except the edited scalar stays as it was (comments,
 // quoting, anchors, CRLF), missing keys are inserted with the mapping's indentation, bad values
 // and unsafe layouts are refused, and the file is replaced atomically with a backup.
-#include "AtomicFile.h"
-#include "TrainingConfig.h"
-#include "YamlScalarEdit.h"
+#include "core/base/AtomicFile.h"
+#include "core/config/TrainingConfig.h"
+#include "core/config/YamlScalarEdit.h"
 
 #include <QDir>
 #include <QTemporaryDir>

@@ -1,7 +1,7 @@
 // The zygote event-line parser and command lines (resources/evaluator/PROTOCOL.md).
-#include "ZygoteEvent.h"
+#include "core/local/ZygoteEvent.h"
 
-#include "TestPrinters.h"
+#include "tests/TestPrinters.h"
 
 #include <QtTest>
 #include <fstream>

@@ -1,7 +1,7 @@
 // libFuzzer target: a batch manifest (JSON lines) through the manifest parser, line by line and
 // whole. Must never crash, hang, read out of bounds or throw; every non-blank line becomes an item
 // or an item carrying its error.
-#include "BatchManifest.h"
+#include "core/model/BatchManifest.h"
 
 #include <cstddef>
 #include <cstdint>

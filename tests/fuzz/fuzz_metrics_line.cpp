@@ -1,7 +1,7 @@
 // libFuzzer target: one metrics.jsonl line through the metrics parser and the run config parser.
 // Must never crash, hang, read out of bounds or throw.
-#include "watch/MetricsLineParser.h"
-#include "watch/RunInfo.h"
+#include "core/watch/MetricsLineParser.h"
+#include "core/watch/RunInfo.h"
 
 #include <cstddef>
 #include <cstdint>

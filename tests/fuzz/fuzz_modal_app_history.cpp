@@ -1,5 +1,5 @@
 // libFuzzer target: parseModalAppHistory (modal app history --json).
-#include "ModalAppHistory.h"
+#include "core/modal/ModalAppHistory.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

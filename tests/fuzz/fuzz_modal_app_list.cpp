@@ -1,5 +1,5 @@
 // libFuzzer target: parseModalAppList (modal app list --json, both key styles).
-#include "ModalAppList.h"
+#include "core/modal/ModalAppList.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

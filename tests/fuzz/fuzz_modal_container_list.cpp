@@ -1,5 +1,5 @@
 // libFuzzer target: parseModalContainerList (modal container list --json).
-#include "ModalContainerList.h"
+#include "core/modal/ModalContainerList.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,5 +1,5 @@
 // libFuzzer target: parseModalDeployOutput and modalDeployStageOf (modal deploy output).
-#include "ModalDeployOutput.h"
+#include "core/modal/ModalDeployOutput.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,9 +1,9 @@
 // libFuzzer target: classifyModalOutput/classifyModalHttp, error box, secret redaction, endpoint answer
 // parsing.
-#include "ModalErrorBox.h"
-#include "ModalErrorClassifier.h"
-#include "ModalResponse.h"
-#include "ModalSecrets.h"
+#include "core/modal/ModalErrorBox.h"
+#include "core/modal/ModalErrorClassifier.h"
+#include "core/modal/ModalResponse.h"
+#include "core/modal/ModalSecrets.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

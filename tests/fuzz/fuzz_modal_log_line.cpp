@@ -1,6 +1,6 @@
 // libFuzzer target: parseModalLogLine, KERNELWATCH_EVAL extraction, ANSI stripping and ModalLineBuffer.
-#include "ModalLineBuffer.h"
-#include "ModalLogLine.h"
+#include "core/modal/ModalLineBuffer.h"
+#include "core/modal/ModalLogLine.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -1,5 +1,5 @@
 // libFuzzer target: parseModalTokenInfo (modal token info).
-#include "ModalTokenInfo.h"
+#include "core/modal/ModalTokenInfo.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

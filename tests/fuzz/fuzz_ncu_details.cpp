@@ -1,7 +1,7 @@
 // libFuzzer target: Nsight Compute's `--csv --page details` output through the profile parser.
 // Must never crash, hang, read out of bounds or throw; a parse either gives launches (each with a
 // name and a limiter from what it measured) or an error with a message, never both or neither.
-#include "profile/NcuDetailsParser.h"
+#include "core/profile/NcuDetailsParser.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // libFuzzer target: bytes as an EvalResult / EvalRequest JSON document (what the evaluator, the
 // Modal endpoint and `KERNELWATCH_EVAL` log lines hand to the core), read leniently and written
 // back. Must never crash or throw past the parse; a result read once reads back the same.
-#include "EvalRequest.h"
-#include "EvalResult.h"
+#include "core/model/EvalRequest.h"
+#include "core/model/EvalResult.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 // libFuzzer target: one traces.jsonl line through everything that reads such lines — the summary
 // parser, the EvalResult builder, the details parser and the JSON sanitizer. Must never crash,
 // hang, read out of bounds or throw.
-#include "watch/JsonSanitizer.h"
-#include "watch/TraceDetails.h"
-#include "watch/TraceLineParser.h"
-#include "watch/TraceResultBuilder.h"
+#include "core/base/JsonSanitizer.h"
+#include "core/watch/TraceDetails.h"
+#include "core/watch/TraceLineParser.h"
+#include "core/watch/TraceResultBuilder.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // libFuzzer target: the training-config YAML edit (byte-preserving setYamlScalar via applyTrainingChanges).
-#include "TrainingConfig.h"
-#include "YamlScalarEdit.h"
+#include "core/config/TrainingConfig.h"
+#include "core/config/YamlScalarEdit.h"
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

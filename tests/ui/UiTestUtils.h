@@ -1,6 +1,6 @@
 #pragma once
 
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 
 #include <QString>
 

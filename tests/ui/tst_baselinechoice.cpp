@@ -1,8 +1,8 @@
 // Settings → Baselines (the default) and the Submit options (per submission) fill the request's
 // baselines and torch.compile mode.
-#include "app/Settings.h"
-#include "submit/SubmitOptionsForm.h"
-#include "widgets/BaselineChooser.h"
+#include "ui/base/Settings.h"
+#include "ui/submit/SubmitOptionsForm.h"
+#include "ui/widgets/BaselineChooser.h"
 
 #include <QComboBox>
 #include <QSignalSpy>

@@ -1,11 +1,11 @@
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/DemoData.h"
-#include "charts/ChartData.h"
-#include "charts/ChartWidget.h"
-#include "charts/ChartsPanel.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "core/model/HistoryStore.h"
+#include "ui/charts/ChartData.h"
+#include "ui/charts/ChartWidget.h"
+#include "ui/charts/ChartsPanel.h"
+#include "ui/demo/DemoData.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QTemporaryDir>
 #include <QToolTip>

@@ -1,12 +1,15 @@
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 // DeploymentPanel and its models: keyed row merging under QAbstractItemModelTester, the log
 // filter, and the panel against the fake `modal` (tests/doubles/bin/modal): apps, containers,
 // auth failure with its fix, a deploy streaming its output and saving the endpoint URL, polls
 // backing off while failing, followed logs.
-#include "ModalConfig.h"
-#include "app/AppContext.h"
-#include "deployment/DeploymentPanel.h"
-#include "deployment/ModalTableModels.h"
+#include "core/modal/ModalConfig.h"
+#include "ui/deployment/DeploymentPanel.h"
+#include "ui/models/AppListModel.h"
+#include "ui/models/ContainerListModel.h"
+#include "ui/models/LogFilterModel.h"
+#include "ui/models/LogLineModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

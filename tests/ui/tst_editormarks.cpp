@@ -1,7 +1,7 @@
 // The kernel editor points at the compiler's first error (metadata.compile_error_line) and keeps
 // its header readable when narrow (issue 13).
-#include "submit/EditorPane.h"
-#include "widgets/CodeEditor.h"
+#include "ui/submit/EditorPane.h"
+#include "ui/widgets/CodeEditor.h"
 
 #include <QLabel>
 #include <QtTest>
@@ -87,7 +87,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&pane));
         QTRY_COMPARE(pane.shownHeaderText(), full); // wide: all of it
         pane.resize(200, 300);                      // narrower than an editor in the window at 1024 × 700
-        QTRY_VERIFY(pane.shownHeaderText() != full && pane.shownHeaderText().endsWith(QStringLiteral(".py \u2022")));
+        QTRY_VERIFY(pane.shownHeaderText() != full &&
+                    pane.shownHeaderText().endsWith(QStringLiteral(".py \u2022")));
         const QString shown = pane.shownHeaderText();
         QVERIFY2(shown.contains(QChar(0x2026)), qPrintable(shown)); // …
         QVERIFY2(shown.startsWith(QStringLiteral("r")) && shown.endsWith(QStringLiteral(".py \u2022")),

@@ -1,12 +1,12 @@
-#include "UiTestUtils.h"
+#include "tests/ui/UiTestUtils.h"
 
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "evaluations/EvaluationsPanel.h"
-#include "evaluations/HistoryExporter.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/Settings.h"
+#include "ui/evaluations/EvaluationsPanel.h"
+#include "ui/evaluations/HistoryExporter.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,7 +1,7 @@
-#include "UiTestUtils.h"
+#include "tests/ui/UiTestUtils.h"
 
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>

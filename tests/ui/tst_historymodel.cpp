@@ -1,10 +1,10 @@
-#include "ResultAssembly.h"
-#include "UiTestUtils.h"
+#include "core/local/ResultAssembly.h"
+#include "tests/ui/UiTestUtils.h"
 #include <QTemporaryDir>
 
-#include "app/StatusStyle.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "ui/base/StatusStyle.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QBrush>

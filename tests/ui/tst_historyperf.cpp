@@ -1,10 +1,10 @@
 // Issue 17 in the Evaluations table: the "vs compile" and "% SOL" columns (display, sort, the
 // fast_p verdicts kept per row), the % SOL range filter in the model and in the filter bar.
-#include "UiTestUtils.h"
+#include "tests/ui/UiTestUtils.h"
 
-#include "evaluations/FilterBar.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "ui/evaluations/FilterBar.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>

@@ -1,8 +1,8 @@
-#include "UiTestUtils.h"
+#include "tests/ui/UiTestUtils.h"
 
-#include "HistoryStore.h"
-#include "models/HistoryModel.h"
-#include "models/HistoryPoller.h"
+#include "core/model/HistoryStore.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/models/HistoryPoller.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -1,12 +1,12 @@
 // The window fits a 1024×700 screen: no panel asks for more, and at that size the Submit
 // buttons stay on the window even with a long traceback in the result card.
-#include "EvalResult.h"
-#include "app/AppContext.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "submit/EditorPane.h"
-#include "submit/SubmitPanel.h"
-#include "widgets/ResultCard.h"
+#include "core/model/EvalResult.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/submit/EditorPane.h"
+#include "ui/submit/SubmitPanel.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QLabel>
 #include <QPushButton>

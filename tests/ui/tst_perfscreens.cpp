@@ -2,22 +2,22 @@
 // (baselines, % of speed of light), the roofline tab of Charts and Evaluations with the
 // "vs compile" and "% SOL" columns. KW_SCREENSHOT_DIR keeps what the test looked at
 // (resources/screenshots/issue17/).
-#include "app/AppContext.h"
-#include "app/DemoData.h"
-#include "app/DemoPerformance.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "charts/ChartsPanel.h"
-#include "charts/RooflineChart.h"
-#include "charts/RooflinePage.h"
-#include "charts/ScoresTable.h"
-#include "evaluations/DetailsPane.h"
-#include "evaluations/EvaluationsPanel.h"
-#include "models/HistoryModel.h"
-#include "submit/SubmitPanel.h"
-#include "widgets/ResultCard.h"
+#include "ui/charts/ChartsPanel.h"
+#include "ui/charts/RooflineChart.h"
+#include "ui/charts/RooflinePage.h"
+#include "ui/charts/ScoresTable.h"
+#include "ui/demo/DemoData.h"
+#include "ui/demo/DemoPerformance.h"
+#include "ui/evaluations/DetailsPane.h"
+#include "ui/evaluations/EvaluationsPanel.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/submit/SubmitPanel.h"
+#include "ui/widgets/ResultCard.h"
 
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 
 #include <QComboBox>
 #include <QHeaderView>

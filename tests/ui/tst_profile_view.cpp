@@ -1,10 +1,10 @@
 // The details pane's Profile tab, offscreen: a profile replayed from the recorded ncu output
 // (tests/doubles/bin/ncu) fills the table and is shown again from the profile store; ncu absent, a
 // CPU result and counters not permitted each say why and what to do.
-#include "EnvGuard.h"
-#include "app/Settings.h"
-#include "evaluations/ProfileTableModel.h"
-#include "evaluations/ProfileView.h"
+#include "tests/EnvGuard.h"
+#include "ui/base/Settings.h"
+#include "ui/evaluations/ProfileTableModel.h"
+#include "ui/evaluations/ProfileView.h"
 
 #include <QAbstractItemModelTester>
 #include <QPushButton>

@@ -1,8 +1,8 @@
 // The result card (Submit and the details pane) on issue 17's fields: the torch.compile baseline
 // (measured, failed), % of speed of light with its bound and peaks, why it is absent on a CPU, and
 // a result rejected as faster than light.
-#include "EvalResult.h"
-#include "widgets/ResultCard.h"
+#include "core/model/EvalResult.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QLabel>
 #include <QtTest>

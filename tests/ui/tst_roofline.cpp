@@ -1,7 +1,7 @@
 // The roofline: points per status (hollow where the FLOPs were estimated), the memory and compute
 // roofs from the device's peaks, log axes that never see a zero or negative value, hover and click.
-#include "charts/RooflineChart.h"
-#include "charts/RooflineData.h"
+#include "ui/charts/RooflineChart.h"
+#include "ui/charts/RooflineData.h"
 
 #include <QSignalSpy>
 #include <QtTest>

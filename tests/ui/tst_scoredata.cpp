@@ -1,11 +1,11 @@
 // fast_0/1/2 and the geometric mean over a hand-made set, against eager and torch.compile, with
 // the verdicts HistoryModel stores per row (core's significance rule); per group; in Charts.
-#include "UiTestUtils.h"
+#include "tests/ui/UiTestUtils.h"
 
-#include "charts/ScoreData.h"
-#include "models/CompactRow.h"
-#include "models/HistoryModel.h"
-#include "training/StepScores.h"
+#include "ui/charts/ScoreData.h"
+#include "ui/models/CompactRow.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/training/StepScores.h"
 
 #include <QtTest>
 

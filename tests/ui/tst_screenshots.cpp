@@ -1,4 +1,4 @@
-#include "app/ScreenshotRunner.h"
+#include "ui/shell/ScreenshotRunner.h"
 
 #include <QImage>
 #include <QSet>

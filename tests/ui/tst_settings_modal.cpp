@@ -4,18 +4,18 @@
 // Settings › Modal (deployed-timeout warning from modal.json, proxy env note), the training
 // YAML editor (only the changed bytes written, a .bak kept, bad values refused in words) and
 // Deployment's Serve (dev) against the fake `modal`.
-#include "AtomicFile.h"
-#include "ModalConfig.h"
-#include "app/AppContext.h"
-#include "app/EvalService.h"
-#include "app/Settings.h"
-#include "app/StatusSummary.h"
-#include "deployment/DeploymentPanel.h"
-#include "doubles/EndpointDouble.h"
-#include "settings/ModalSettingsForm.h"
-#include "settings/PathField.h"
-#include "settings/SettingsPanel.h"
-#include "settings/TrainingConfigEditor.h"
+#include "core/base/AtomicFile.h"
+#include "core/modal/ModalConfig.h"
+#include "tests/doubles/EndpointDouble.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/DeploymentPanel.h"
+#include "ui/services/AppContext.h"
+#include "ui/services/EvalService.h"
+#include "ui/settings/ModalSettingsForm.h"
+#include "ui/settings/PathField.h"
+#include "ui/settings/SettingsPanel.h"
+#include "ui/settings/TrainingConfigEditor.h"
+#include "ui/shell/StatusSummary.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -1,11 +1,11 @@
 // Dark mode reaches the widgets that draw with style sheets: the sidebar and the result card
 // followed the light palette they were created with.
-#include "app/AppContext.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "app/Theme.h"
-#include "submit/SubmitPanel.h"
-#include "widgets/ResultCard.h"
+#include "ui/base/Theme.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/submit/SubmitPanel.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QListWidget>
 #include <QTemporaryDir>

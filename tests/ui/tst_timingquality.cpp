@@ -1,11 +1,11 @@
 // Speedups that are noise are not shown as wins: the result card, Compare, and the wording
 // around the trial count. Results are the evaluator's contract (tests/fixtures/timing/*.json).
-#include "EvalResult.h"
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/StatusStyle.h"
-#include "evaluations/CompareDialog.h"
-#include "widgets/ResultCard.h"
+#include "core/model/EvalResult.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/StatusStyle.h"
+#include "ui/evaluations/CompareDialog.h"
+#include "ui/services/AppContext.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QFile>
 #include <QLabel>

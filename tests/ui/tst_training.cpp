@@ -1,9 +1,9 @@
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "training/StepSeries.h"
-#include "training/TraceTableModel.h"
-#include "training/TrainingDemo.h"
-#include "training/TrainingPanel.h"
+#include "core/model/HistoryStore.h"
+#include "ui/services/AppContext.h"
+#include "ui/training/StepSeries.h"
+#include "ui/training/TraceTableModel.h"
+#include "ui/training/TrainingDemo.h"
+#include "ui/training/TrainingPanel.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>

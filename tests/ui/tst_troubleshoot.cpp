@@ -1,10 +1,10 @@
 // TroubleshootPanel against the fake `modal`: the checks run off the UI thread and each is
 // listed with pass/fail and its fix.
-#include "EnvGuard.h"
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "deployment/TroubleshootPanel.h"
-#include "doubles/EndpointDouble.h"
+#include "tests/EnvGuard.h"
+#include "tests/doubles/EndpointDouble.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/TroubleshootPanel.h"
+#include "ui/services/AppContext.h"
 
 #include <QPushButton>
 #include <QTemporaryDir>

@@ -1,14 +1,14 @@
 // Code typed in the editors is never lost: Save / Save As, the modified marker, the
 // Save/Discard/Cancel question before anything replaces unsaved text, and the unsaved text
 // kept across a restart or a crash.
-#include "app/AppContext.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "app/Settings.h"
-#include "submit/EditorDrafts.h"
-#include "submit/EditorPane.h"
-#include "submit/SubmitPanel.h"
-#include "widgets/CodeEditor.h"
+#include "ui/base/Settings.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/submit/EditorDrafts.h"
+#include "ui/submit/EditorPane.h"
+#include "ui/submit/SubmitPanel.h"
+#include "ui/widgets/CodeEditor.h"
 
 #include <QAbstractButton>
 #include <QApplication>

@@ -1,9 +1,9 @@
 // The mouse wheel over a spin box or combo box in Settings and the Submit options changes
 // nothing until the field has focus (Modal timeout 300 → 294 while scrolling the page).
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "settings/SettingsPanel.h"
-#include "submit/SubmitOptionsForm.h"
+#include "ui/base/Settings.h"
+#include "ui/services/AppContext.h"
+#include "ui/settings/SettingsPanel.h"
+#include "ui/submit/SubmitOptionsForm.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,10 +1,10 @@
-#include "app/CudaDeviceQuery.h"
-#include "app/Settings.h"
-#include "charts/ChartData.h"
-#include "evaluations/LineDiff.h"
-#include "models/GpuListModel.h"
-#include "submit/KernelBenchScanner.h"
-#include "widgets/ResultCard.h"
+#include "core/local/CudaDeviceQuery.h"
+#include "ui/base/Settings.h"
+#include "ui/charts/ChartData.h"
+#include "ui/evaluations/LineDiff.h"
+#include "ui/models/GpuListModel.h"
+#include "ui/submit/KernelBenchScanner.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>

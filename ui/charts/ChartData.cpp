@@ -1,6 +1,6 @@
-#include "charts/ChartData.h"
+#include "ui/charts/ChartData.h"
 
-#include "EvalResult.h"
+#include "core/model/EvalResult.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/StatusStyle.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QString>
 #include <QVector>

@@ -1,6 +1,6 @@
-#include "charts/ChartWidget.h"
+#include "ui/charts/ChartWidget.h"
 
-#include "app/Theme.h"
+#include "ui/base/Theme.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "charts/QCustomPlotInclude.h"
+#include "ui/charts/QCustomPlotInclude.h"
 
 namespace kw::ui {
 

@@ -1,18 +1,18 @@
-#include "charts/ChartsPanel.h"
+#include "ui/charts/ChartsPanel.h"
 
-#include "app/AppContext.h"
-#include "app/Format.h"
-#include "charts/BestSpeedupChart.h"
-#include "charts/RatesChart.h"
-#include "charts/RooflineChart.h"
-#include "charts/ScoresTable.h"
-#include "charts/SpeedupHistogramChart.h"
-#include "charts/SpeedupTimeChart.h"
-#include "evaluations/FilterBar.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "ui/base/Format.h"
+#include "ui/charts/BestSpeedupChart.h"
+#include "ui/charts/RatesChart.h"
+#include "ui/charts/RooflineChart.h"
+#include "ui/charts/ScoresTable.h"
+#include "ui/charts/SpeedupHistogramChart.h"
+#include "ui/charts/SpeedupTimeChart.h"
+#include "ui/evaluations/FilterBar.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/services/AppContext.h"
 
-#include "HistoryStore.h"
+#include "core/model/HistoryStore.h"
 
 #include <QComboBox>
 #include <QFileDialog>

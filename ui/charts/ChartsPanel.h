@@ -1,9 +1,9 @@
 #pragma once
 
-#include "app/Panel.h"
-#include "charts/ChartData.h"
-#include "charts/RooflinePage.h"
-#include "charts/ScoreData.h"
+#include "ui/base/Panel.h"
+#include "ui/charts/ChartData.h"
+#include "ui/charts/RooflinePage.h"
+#include "ui/charts/ScoreData.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>

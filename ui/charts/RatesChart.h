@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/ChartData.h"
-#include "charts/ChartWidget.h"
+#include "ui/charts/ChartData.h"
+#include "ui/charts/ChartWidget.h"
 
 namespace kw::ui {
 

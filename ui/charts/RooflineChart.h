@@ -1,7 +1,7 @@
 #pragma once
 
-#include "charts/ChartWidget.h"
-#include "charts/RooflineData.h"
+#include "ui/charts/ChartWidget.h"
+#include "ui/charts/RooflineData.h"
 
 #include <memory>
 

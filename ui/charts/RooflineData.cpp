@@ -1,4 +1,4 @@
-#include "charts/RooflineData.h"
+#include "ui/charts/RooflineData.h"
 
 #include <algorithm>
 #include <cmath>

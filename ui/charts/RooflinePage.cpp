@@ -1,6 +1,6 @@
-#include "charts/RooflinePage.h"
+#include "ui/charts/RooflinePage.h"
 
-#include "charts/RooflineChart.h"
+#include "ui/charts/RooflineChart.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

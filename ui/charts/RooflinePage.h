@@ -1,6 +1,6 @@
 #pragma once
 
-#include "charts/RooflineData.h"
+#include "ui/charts/RooflineData.h"
 
 #include <QHash>
 #include <QWidget>

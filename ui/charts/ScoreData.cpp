@@ -1,7 +1,7 @@
-#include "charts/ScoreData.h"
+#include "ui/charts/ScoreData.h"
 
-#include "app/Format.h"
-#include "models/CompactRow.h"
+#include "ui/base/Format.h"
+#include "ui/models/CompactRow.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Scores.h"
-#include "charts/ChartData.h"
+#include "core/model/Scores.h"
+#include "ui/charts/ChartData.h"
 
 #include <QString>
 

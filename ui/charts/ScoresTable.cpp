@@ -1,6 +1,6 @@
-#include "charts/ScoresTable.h"
+#include "ui/charts/ScoresTable.h"
 
-#include "app/Format.h"
+#include "ui/base/Format.h"
 
 #include <QHeaderView>
 

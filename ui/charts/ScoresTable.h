@@ -1,6 +1,6 @@
 #pragma once
 
-#include "charts/ScoreData.h"
+#include "ui/charts/ScoreData.h"
 
 #include <QTableWidget>
 

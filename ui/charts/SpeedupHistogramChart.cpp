@@ -1,7 +1,7 @@
-#include "charts/SpeedupHistogramChart.h"
+#include "ui/charts/SpeedupHistogramChart.h"
 
-#include "app/Format.h"
-#include "app/Theme.h"
+#include "ui/base/Format.h"
+#include "ui/base/Theme.h"
 
 #include <cmath>
 

@@ -1,7 +1,7 @@
-#include "charts/SpeedupTimeChart.h"
+#include "ui/charts/SpeedupTimeChart.h"
 
-#include "app/Format.h"
-#include "app/Theme.h"
+#include "ui/base/Format.h"
+#include "ui/base/Theme.h"
 
 #include <cmath>
 

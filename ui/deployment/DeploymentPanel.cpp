@@ -1,10 +1,13 @@
-#include "deployment/DeploymentPanel.h"
+#include "ui/deployment/DeploymentPanel.h"
 
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "deployment/Async.h"
-#include "deployment/DeploymentUi.h"
-#include "deployment/ModalTableModels.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/Async.h"
+#include "ui/deployment/DeploymentUi.h"
+#include "ui/models/AppListModel.h"
+#include "ui/models/ContainerListModel.h"
+#include "ui/models/LogFilterModel.h"
+#include "ui/models/LogLineModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>

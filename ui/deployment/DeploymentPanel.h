@@ -1,8 +1,8 @@
 #pragma once
 
-#include "app/Panel.h"
-#include "deployment/ModalLaunchBox.h"
-#include "deployment/ModalLogBox.h"
+#include "ui/base/Panel.h"
+#include "ui/deployment/ModalLaunchBox.h"
+#include "ui/deployment/ModalLogBox.h"
 
 #include <QTimer>
 

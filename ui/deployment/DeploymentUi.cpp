@@ -1,4 +1,4 @@
-#include "deployment/DeploymentUi.h"
+#include "ui/deployment/DeploymentUi.h"
 
 #include <QHeaderView>
 #include <QLabel>

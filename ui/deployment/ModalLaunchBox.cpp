@@ -1,12 +1,12 @@
-#include "deployment/ModalLaunchBox.h"
+#include "ui/deployment/ModalLaunchBox.h"
 
-#include "ModalConfig.h"
-#include "ModalGpu.h"
-#include "Paths.h"
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "deployment/Async.h"
-#include "deployment/DeploymentUi.h"
+#include "core/base/Paths.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalGpu.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/Async.h"
+#include "ui/deployment/DeploymentUi.h"
+#include "ui/services/AppContext.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "ModalDeployment.h"
+#include "core/usecase/ModalDeployment.h"
 
-#include "ModalCli.h"
+#include "core/modal/ModalCli.h"
 
 #include <QGroupBox>
 

@@ -1,13 +1,16 @@
-#include "deployment/ModalLogBox.h"
+#include "ui/deployment/ModalLogBox.h"
 
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "deployment/Async.h"
-#include "deployment/DeploymentUi.h"
-#include "deployment/ModalTableModels.h"
-#include "models/HistoryPoller.h"
-#include "watch/ModalLogFollower.h"
+#include "core/modal/ModalLogFollower.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/Async.h"
+#include "ui/deployment/DeploymentUi.h"
+#include "ui/models/AppListModel.h"
+#include "ui/models/ContainerListModel.h"
+#include "ui/models/HistoryPoller.h"
+#include "ui/models/LogFilterModel.h"
+#include "ui/models/LogLineModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ModalCli.h"
+#include "core/modal/ModalCli.h"
 
 #include <QGroupBox>
 

@@ -1,9 +1,9 @@
-#include "deployment/TroubleshootPanel.h"
+#include "ui/deployment/TroubleshootPanel.h"
 
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "config/TrainingConfig.h"
-#include "deployment/Async.h"
+#include "core/config/TrainingConfig.h"
+#include "ui/base/Settings.h"
+#include "ui/deployment/Async.h"
+#include "ui/services/AppContext.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

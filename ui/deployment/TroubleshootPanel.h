@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ModalChecks.h"
-#include "app/Panel.h"
+#include "core/modal/ModalChecks.h"
+#include "ui/base/Panel.h"
 
 class QLabel;
 class QPushButton;

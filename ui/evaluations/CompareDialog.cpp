@@ -1,12 +1,12 @@
-#include "evaluations/CompareDialog.h"
+#include "ui/evaluations/CompareDialog.h"
 
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/Format.h"
-#include "app/StatusStyle.h"
-#include "app/Theme.h"
-#include "evaluations/LineDiff.h"
-#include "widgets/CodeEditor.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/Format.h"
+#include "ui/base/StatusStyle.h"
+#include "ui/base/Theme.h"
+#include "ui/evaluations/LineDiff.h"
+#include "ui/services/AppContext.h"
+#include "ui/widgets/CodeEditor.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

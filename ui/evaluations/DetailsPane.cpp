@@ -1,12 +1,12 @@
-#include "evaluations/DetailsPane.h"
-#include "evaluations/ProfileView.h"
+#include "ui/evaluations/DetailsPane.h"
+#include "ui/evaluations/ProfileView.h"
 
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/Format.h"
-#include "modal/ModalSecrets.h"
-#include "widgets/CodeEditor.h"
-#include "widgets/ResultCard.h"
+#include "core/modal/ModalSecrets.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/Format.h"
+#include "ui/services/AppContext.h"
+#include "ui/widgets/CodeEditor.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QFontDatabase>
 #include <QLabel>

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "EvalResult.h"
+#include "core/model/EvalResult.h"
+#include "ui/base/MetaTypes.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

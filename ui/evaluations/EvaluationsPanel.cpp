@@ -1,13 +1,13 @@
-#include "evaluations/EvaluationsPanel.h"
+#include "ui/evaluations/EvaluationsPanel.h"
 
-#include "HistoryStore.h"
-#include "app/AppContext.h"
-#include "app/Settings.h"
-#include "evaluations/CompareDialog.h"
-#include "evaluations/DetailsPane.h"
-#include "evaluations/FilterBar.h"
-#include "models/HistoryFilterModel.h"
-#include "models/HistoryModel.h"
+#include "core/model/HistoryStore.h"
+#include "ui/base/Settings.h"
+#include "ui/evaluations/CompareDialog.h"
+#include "ui/evaluations/DetailsPane.h"
+#include "ui/evaluations/FilterBar.h"
+#include "ui/models/HistoryFilterModel.h"
+#include "ui/models/HistoryModel.h"
+#include "ui/services/AppContext.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "app/Panel.h"
-#include "evaluations/HistoryExporter.h"
+#include "ui/base/Panel.h"
+#include "ui/evaluations/HistoryExporter.h"
 
 #include <QFutureWatcher>
 #include <QTimer>

@@ -1,7 +1,7 @@
-#include "evaluations/FilterBar.h"
+#include "ui/evaluations/FilterBar.h"
 
-#include "app/StatusStyle.h"
-#include "models/HistoryFilterModel.h"
+#include "ui/base/StatusStyle.h"
+#include "ui/models/HistoryFilterModel.h"
 
 #include <QComboBox>
 #include <QCompleter>

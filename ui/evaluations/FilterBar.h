@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/HistoryFilterSpec.h"
+#include "ui/models/HistoryFilterSpec.h"
 
 #include <QTimer>
 #include <QWidget>

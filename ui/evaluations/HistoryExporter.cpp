@@ -1,8 +1,8 @@
-#include "evaluations/HistoryExporter.h"
+#include "ui/evaluations/HistoryExporter.h"
 
-#include "HistoryStore.h"
-#include "ResultExport.h"
-#include "modal/ModalSecrets.h"
+#include "core/modal/ModalSecrets.h"
+#include "core/model/HistoryStore.h"
+#include "core/model/ResultExport.h"
 
 #include <QObject>
 #include <QSaveFile>

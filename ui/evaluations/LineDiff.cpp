@@ -1,4 +1,4 @@
-#include "evaluations/LineDiff.h"
+#include "ui/evaluations/LineDiff.h"
 
 #include <algorithm>
 #include <cstdint>

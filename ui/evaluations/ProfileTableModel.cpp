@@ -1,6 +1,6 @@
-#include "evaluations/ProfileTableModel.h"
+#include "ui/evaluations/ProfileTableModel.h"
 
-#include "profile/ProfileFormat.h"
+#include "core/profile/ProfileFormat.h"
 
 namespace kw::ui {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "profile/KernelProfile.h"
+#include "core/profile/KernelProfile.h"
 
 #include <QAbstractTableModel>
 

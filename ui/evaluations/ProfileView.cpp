@@ -1,8 +1,8 @@
-#include "evaluations/ProfileView.h"
+#include "ui/evaluations/ProfileView.h"
 
-#include "app/Settings.h"
-#include "evaluations/ProfileTableModel.h"
-#include "profile/NcuFinder.h"
+#include "core/profile/NcuFinder.h"
+#include "ui/base/Settings.h"
+#include "ui/evaluations/ProfileTableModel.h"
 
 #include <QFileInfo>
 #include <QFontDatabase>

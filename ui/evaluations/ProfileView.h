@@ -1,9 +1,9 @@
 #pragma once
 
-#include "EvalResult.h"
-#include "profile/ProfileReport.h"
-#include "profile/ProfileRunner.h"
-#include "profile/ProfileStore.h"
+#include "core/model/EvalResult.h"
+#include "core/profile/ProfileReport.h"
+#include "core/profile/ProfileRunner.h"
+#include "core/profile/ProfileStore.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

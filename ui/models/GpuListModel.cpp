@@ -1,6 +1,6 @@
-#include "models/GpuListModel.h"
+#include "ui/models/GpuListModel.h"
 
-#include "app/Format.h"
+#include "ui/base/Format.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/CudaDeviceQuery.h"
+#include "core/local/CudaDeviceQuery.h"
 
 #include <QAbstractTableModel>
 

@@ -1,6 +1,6 @@
-#include "models/HistoryFilterModel.h"
+#include "ui/models/HistoryFilterModel.h"
 
-#include "app/StatusStyle.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/HistoryFilterSpec.h"
-#include "models/HistoryModel.h"
+#include "ui/models/HistoryFilterSpec.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QAbstractProxyModel>
 #include <QPointer>

@@ -1,7 +1,7 @@
-#include "models/HistoryFilterSpec.h"
+#include "ui/models/HistoryFilterSpec.h"
 
-#include "app/Format.h"
-#include "app/StatusStyle.h"
+#include "ui/base/Format.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QObject>
 #include <QStringList>

@@ -1,7 +1,7 @@
-#include "models/HistoryModel.h"
+#include "ui/models/HistoryModel.h"
 
-#include "app/Format.h"
-#include "app/StatusStyle.h"
+#include "ui/base/Format.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QBrush>
 

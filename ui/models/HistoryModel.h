@@ -1,8 +1,8 @@
 #pragma once
 
-#include "HistoryStore.h"
-#include "models/CompactRow.h"
-#include "models/StringPool.h"
+#include "core/model/HistoryStore.h"
+#include "ui/models/CompactRow.h"
+#include "ui/models/StringPool.h"
 
 #include <QAbstractTableModel>
 #include <QTimer>

@@ -1,6 +1,6 @@
-#include "models/HistoryPoller.h"
+#include "ui/models/HistoryPoller.h"
 
-#include "models/HistoryModel.h"
+#include "ui/models/HistoryModel.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 

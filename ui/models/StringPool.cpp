@@ -1,4 +1,4 @@
-#include "models/StringPool.h"
+#include "ui/models/StringPool.h"
 
 namespace kw::ui {
 

@@ -1,12 +1,12 @@
-#include "settings/ModalSettingsForm.h"
+#include "ui/settings/ModalSettingsForm.h"
 
-#include "ModalConfig.h"
-#include "ModalGpu.h"
-#include "app/AppContext.h"
-#include "app/EvalService.h"
-#include "app/Settings.h"
-#include "settings/PathField.h"
-#include "settings/TrainingConfigEditor.h"
+#include "core/modal/ModalConfig.h"
+#include "core/modal/ModalGpu.h"
+#include "ui/base/Settings.h"
+#include "ui/services/AppContext.h"
+#include "ui/services/EvalService.h"
+#include "ui/settings/PathField.h"
+#include "ui/settings/TrainingConfigEditor.h"
 
 #include <QComboBox>
 #include <QFormLayout>

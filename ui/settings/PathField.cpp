@@ -1,4 +1,4 @@
-#include "settings/PathField.h"
+#include "ui/settings/PathField.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>

@@ -1,9 +1,9 @@
-#include "settings/PythonTestRow.h"
+#include "ui/settings/PythonTestRow.h"
 
-#include "Paths.h"
-#include "app/Format.h"
-#include "app/Settings.h"
-#include "app/StatusStyle.h"
+#include "core/base/Paths.h"
+#include "ui/base/Format.h"
+#include "ui/base/Settings.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QFileDialog>
 #include <QGridLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "local/PythonFinder.h"
+#include "core/local/PythonFinder.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

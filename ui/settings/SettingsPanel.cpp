@@ -1,14 +1,14 @@
-#include "settings/SettingsPanel.h"
-#include "widgets/BaselineChooser.h"
-#include "widgets/WheelGuard.h"
+#include "ui/settings/SettingsPanel.h"
+#include "ui/widgets/BaselineChooser.h"
+#include "ui/widgets/WheelGuard.h"
 
-#include "app/AppContext.h"
-#include "app/DeviceInventory.h"
-#include "app/Settings.h"
-#include "models/GpuListModel.h"
-#include "settings/ModalSettingsForm.h"
-#include "settings/PathField.h"
-#include "settings/PythonTestRow.h"
+#include "ui/base/Settings.h"
+#include "ui/models/GpuListModel.h"
+#include "ui/services/AppContext.h"
+#include "ui/services/DeviceInventory.h"
+#include "ui/settings/ModalSettingsForm.h"
+#include "ui/settings/PathField.h"
+#include "ui/settings/PythonTestRow.h"
 
 #include <QComboBox>
 #include <QFormLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/Panel.h"
+#include "ui/base/Panel.h"
 
 class QComboBox;
 class QLabel;

@@ -1,10 +1,10 @@
-#include "settings/TrainingConfigEditor.h"
+#include "ui/settings/TrainingConfigEditor.h"
 
-#include "AtomicFile.h"
-#include "ModalGpu.h"
-#include "TrainingConfig.h"
-#include "app/Settings.h"
-#include "settings/PathField.h"
+#include "core/base/AtomicFile.h"
+#include "core/config/TrainingConfig.h"
+#include "core/modal/ModalGpu.h"
+#include "ui/base/Settings.h"
+#include "ui/settings/PathField.h"
 
 #include <QComboBox>
 #include <QFileInfo>

@@ -1,6 +1,6 @@
-#include "submit/EditorDrafts.h"
+#include "ui/submit/EditorDrafts.h"
 
-#include "submit/EditorPane.h"
+#include "ui/submit/EditorPane.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,8 +1,8 @@
-#include "submit/EditorPane.h"
+#include "ui/submit/EditorPane.h"
 
-#include "SourceFile.h"
-#include "submit/UnsavedPrompt.h"
-#include "widgets/CodeEditor.h"
+#include "core/model/SourceFile.h"
+#include "ui/submit/UnsavedPrompt.h"
+#include "ui/widgets/CodeEditor.h"
 
 #include <QAction>
 #include <QEvent>

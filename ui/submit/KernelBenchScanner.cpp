@@ -1,4 +1,4 @@
-#include "submit/KernelBenchScanner.h"
+#include "ui/submit/KernelBenchScanner.h"
 
 #include <QDir>
 #include <QFileInfo>

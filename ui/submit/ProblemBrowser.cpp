@@ -1,6 +1,6 @@
-#include "submit/ProblemBrowser.h"
+#include "ui/submit/ProblemBrowser.h"
 
-#include "app/Settings.h"
+#include "ui/base/Settings.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "submit/KernelBenchScanner.h"
+#include "ui/submit/KernelBenchScanner.h"
 
 #include <QFutureWatcher>
 #include <QWidget>

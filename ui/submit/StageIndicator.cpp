@@ -1,6 +1,6 @@
-#include "submit/StageIndicator.h"
+#include "ui/submit/StageIndicator.h"
 
-#include "app/Format.h"
+#include "ui/base/Format.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Evaluator.h"
+#include "core/model/Evaluator.h"
 
 #include <QElapsedTimer>
 #include <QTimer>

@@ -1,9 +1,9 @@
-#include "submit/SubmitOptionsForm.h"
-#include "widgets/BaselineChooser.h"
-#include "widgets/WheelGuard.h"
+#include "ui/submit/SubmitOptionsForm.h"
+#include "ui/widgets/BaselineChooser.h"
+#include "ui/widgets/WheelGuard.h"
 
-#include "app/Settings.h"
-#include "modal/ModalGpu.h"
+#include "core/modal/ModalGpu.h"
+#include "ui/base/Settings.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EvalRequest.h"
+#include "core/model/EvalRequest.h"
 
 #include <QWidget>
 

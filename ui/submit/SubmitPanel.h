@@ -1,7 +1,7 @@
 #pragma once
 
-#include "app/MetaTypes.h"
-#include "app/Panel.h"
+#include "ui/base/MetaTypes.h"
+#include "ui/base/Panel.h"
 
 #include <optional>
 

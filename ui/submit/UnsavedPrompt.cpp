@@ -1,6 +1,6 @@
-#include "submit/UnsavedPrompt.h"
+#include "ui/submit/UnsavedPrompt.h"
 
-#include "submit/EditorPane.h"
+#include "ui/submit/EditorPane.h"
 
 #include <QCoreApplication>
 #include <QLocale>

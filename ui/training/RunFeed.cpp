@@ -1,7 +1,7 @@
-#include "training/RunFeed.h"
+#include "ui/training/RunFeed.h"
 
-#include "RunsRootWatcher.h"
-#include "WatchLoop.h"
+#include "core/watch/RunsRootWatcher.h"
+#include "core/watch/WatchLoop.h"
 
 #include <QMetaObject>
 #include <QPointer>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "MetricsRecord.h"
-#include "training/TraceRow.h"
-#include "training/TraceTableModel.h"
+#include "core/watch/MetricsRecord.h"
+#include "ui/training/TraceRow.h"
+#include "ui/training/TraceTableModel.h"
 
 #include <QObject>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "training/StepChart.h"
+#include "ui/training/StepChart.h"
 
 #include <QResizeEvent>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "charts/ChartWidget.h"
+#include "ui/charts/ChartWidget.h"
 
 #include <QColor>
 #include <QVector>

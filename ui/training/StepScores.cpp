@@ -1,7 +1,7 @@
-#include "training/StepScores.h"
+#include "ui/training/StepScores.h"
 
-#include "charts/ScoreData.h"
-#include "models/HistoryModel.h"
+#include "ui/charts/ScoreData.h"
+#include "ui/models/HistoryModel.h"
 
 #include <cmath>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "training/StepSeries.h"
+#include "ui/training/StepSeries.h"
 
 #include <cmath>
 #include <limits>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "MetricsRecord.h"
-#include "training/TraceRow.h"
+#include "core/watch/MetricsRecord.h"
+#include "ui/training/TraceRow.h"
 
 #include <QVector>
 

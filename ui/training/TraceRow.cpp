@@ -1,6 +1,6 @@
-#include "training/TraceRow.h"
+#include "ui/training/TraceRow.h"
 
-#include "TraceRecord.h"
+#include "core/watch/TraceRecord.h"
 
 namespace kw::ui {
 

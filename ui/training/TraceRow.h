@@ -1,8 +1,8 @@
 #pragma once
 
-#include "TraceRecord.h"
+#include "core/watch/TraceRecord.h"
 
-#include "EvalStatus.h"
+#include "core/model/EvalStatus.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
-#include "training/TraceTableModel.h"
+#include "ui/training/TraceTableModel.h"
 
-#include "app/Format.h"
-#include "app/StatusStyle.h"
+#include "ui/base/Format.h"
+#include "ui/base/StatusStyle.h"
 
 #include <cmath>
 

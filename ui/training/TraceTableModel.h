@@ -1,6 +1,6 @@
 #pragma once
 
-#include "training/TraceRow.h"
+#include "ui/training/TraceRow.h"
 
 #include <QAbstractTableModel>
 

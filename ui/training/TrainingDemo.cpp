@@ -1,4 +1,4 @@
-#include "training/TrainingDemo.h"
+#include "ui/training/TrainingDemo.h"
 
 #include <QDateTime>
 #include <QDir>

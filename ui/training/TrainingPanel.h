@@ -1,7 +1,7 @@
 #pragma once
 
-#include "MetricsRecord.h"
-#include "app/Panel.h"
+#include "core/watch/MetricsRecord.h"
+#include "ui/base/Panel.h"
 
 #include <QElapsedTimer>
 #include <QHash>

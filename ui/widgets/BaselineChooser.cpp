@@ -1,4 +1,4 @@
-#include "widgets/BaselineChooser.h"
+#include "ui/widgets/BaselineChooser.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

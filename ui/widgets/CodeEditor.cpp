@@ -1,6 +1,6 @@
-#include "widgets/CodeEditor.h"
+#include "ui/widgets/CodeEditor.h"
 
-#include "app/Theme.h"
+#include "ui/base/Theme.h"
 
 #include <QDragEnterEvent>
 #include <QFontDatabase>

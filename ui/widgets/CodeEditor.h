@@ -1,6 +1,6 @@
 #pragma once
 
-#include "widgets/Qsci.h"
+#include "ui/widgets/Qsci.h"
 
 class QsciLexerPython;
 

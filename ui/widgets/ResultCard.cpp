@@ -1,7 +1,7 @@
-#include "widgets/ResultCard.h"
+#include "ui/widgets/ResultCard.h"
 
-#include "app/Format.h"
-#include "app/StatusStyle.h"
+#include "ui/base/Format.h"
+#include "ui/base/StatusStyle.h"
 
 #include <QEvent>
 #include <QFontDatabase>

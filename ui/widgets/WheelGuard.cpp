@@ -1,4 +1,4 @@
-#include "widgets/WheelGuard.h"
+#include "ui/widgets/WheelGuard.h"
 
 #include <QAbstractSpinBox>
 #include <QComboBox>

@@ -2,16 +2,16 @@
 // the result card on the noisy fixture (tests/fixtures/timing/noisy.json), the window at
 // 1024x700 with "# my edit" typed in the kernel editor, and what quitting with that edit does.
 // Built and run by render_shots.sh.
-#include "EvalResult.h"
-#include "app/AppContext.h"
-#include "app/MainWindow.h"
-#include "app/PanelRegistry.h"
-#include "app/Settings.h"
-#include "app/Theme.h"
-#include "submit/EditorPane.h"
-#include "submit/SubmitPanel.h"
-#include "widgets/CodeEditor.h"
-#include "widgets/ResultCard.h"
+#include "core/model/EvalResult.h"
+#include "ui/base/Settings.h"
+#include "ui/base/Theme.h"
+#include "ui/services/AppContext.h"
+#include "ui/shell/MainWindow.h"
+#include "ui/shell/PanelRegistry.h"
+#include "ui/submit/EditorPane.h"
+#include "ui/submit/SubmitPanel.h"
+#include "ui/widgets/CodeEditor.h"
+#include "ui/widgets/ResultCard.h"
 
 #include <QApplication>
 #include <QFile>
