@@ -1,4 +1,5 @@
 #include "core/local/CudaDeviceQuery.h"
+#include "ui/base/Format.h"
 #include "ui/base/Settings.h"
 #include "ui/charts/ChartData.h"
 #include "ui/evaluations/LineDiff.h"
@@ -23,6 +24,18 @@ class TestWidgets : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Durations read as people say them: no "1 min 0 s" (it wrapped the Charts summary line).
+    void durationsDropZeroParts()
+    {
+        QCOMPARE(Format::seconds(4.3), QStringLiteral("4.3 s"));
+        QCOMPARE(Format::seconds(42), QStringLiteral("42 s"));
+        QCOMPARE(Format::seconds(60), QStringLiteral("1 min"));
+        QCOMPARE(Format::seconds(76), QStringLiteral("1 min 16 s"));
+        QCOMPARE(Format::seconds(7200), QStringLiteral("2 h"));
+        QCOMPARE(Format::seconds(7260), QStringLiteral("2 h 1 min"));
+        QCOMPARE(Format::seconds(-1), Format::dash());
+    }
+
     void settingsAreTypedAndSignal()
     {
         QTemporaryDir dir;

@@ -43,9 +43,12 @@ QString Format::seconds(double s)
     if (s < 60)
         return QString::number(std::lround(s)) + u" s"_s;
     const long total = std::lround(s);
+    const QString minutes = QString::number((total % 3600) / 60) + u" min"_s;
     if (total < 3600)
-        return QString::number(total / 60) + u" min "_s + QString::number(total % 60) + u" s"_s;
-    return QString::number(total / 3600) + u" h "_s + QString::number((total % 3600) / 60) + u" min"_s;
+        return total % 60 == 0 ? minutes : minutes + u" "_s + QString::number(total % 60) + u" s"_s;
+    if ((total % 3600) / 60 == 0)
+        return QString::number(total / 3600) + u" h"_s;
+    return QString::number(total / 3600) + u" h "_s + minutes;
 }
 
 QString Format::cost(std::optional<double> usd)
