@@ -72,8 +72,9 @@ private Q_SLOTS:
                 launches = 1;
             else if (stem == "no_kernels")
                 error = int(ProfileError::NoKernels);
-            else if (stem == "failing_program")
-                error = int(ProfileError::ProgramFailed);
+            else if (stem == "failing_program" || stem == "profile_one_swish" ||
+                     stem == "profile_one_swish_import")
+                error = int(ProfileError::ProgramFailed); // the runner's command: profile_one exited 1
             else // matmul_report (-o: no table on stdout), matmul_import_raw (the raw page)
                 error = int(ProfileError::Unreadable);
             QTest::newRow(stem.c_str()) << QString::fromStdString(e.path().string()) << error << launches;

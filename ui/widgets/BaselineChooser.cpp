@@ -1,7 +1,7 @@
 #include "ui/widgets/BaselineChooser.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -24,11 +24,13 @@ BaselineChooser::BaselineChooser(QWidget* parent)
         c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
         c->setMinimumContentsLength(10);
     }
-    auto* l = new QHBoxLayout(this);
+    // One above the other: side by side they made the Submit options column so wide that the
+    // editors were squeezed to a few characters at 1024 px (tst_layout).
+    auto* l = new QVBoxLayout(this);
     l->setContentsMargins(0, 0, 0, 0);
-    l->setSpacing(6);
-    l->addWidget(m_baselines, 1);
-    l->addWidget(m_mode, 1);
+    l->setSpacing(4);
+    l->addWidget(m_baselines);
+    l->addWidget(m_mode);
     connect(m_baselines, &QComboBox::currentIndexChanged, this, [this] {
         m_mode->setEnabled(m_baselines->currentData().toBool());
         Q_EMIT changed();
