@@ -213,8 +213,12 @@ nlohmann::json canonical(const YAML::Node& n, int depth = 0)
     case YAML::NodeType::Map: {
         auto o = nlohmann::json::object();
         for (const auto& kv : n) {
-            const std::string key =
-                kv.first.IsScalar() ? kv.first.Scalar() : canonical(kv.first, depth + 1).dump();
+            // A complex key (a map or list as a key) by its canonical dump; invalid UTF-8 in it
+            // is replaced, not thrown (found by fuzz_yaml_edit).
+            const std::string key = kv.first.IsScalar()
+                                        ? kv.first.Scalar()
+                                        : canonical(kv.first, depth + 1)
+                                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
             o[key] = canonical(kv.second, depth + 1);
         }
         return o;
