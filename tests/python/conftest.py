@@ -149,6 +149,18 @@ def zygote(cache_dir, zygote_env):
 
 
 @pytest.fixture(scope="session")
+def roomy_zygote(cache_dir, zygote_env):
+    """A CPU zygote whose memory cap leaves room for torch.compile: inductor's compiled code and its
+    threads need more address space (RLIMIT_AS on CPU slots) than the 1.5 GiB of `zygote` on a
+    many-core host (a 16-core H100 host with torch 2.11 ran out inside the cap)."""
+    from kernelwatch_eval.client import ZygoteClient
+    z = ZygoteClient("cpu", cache_dir, env=zygote_env,
+                     extra_args=["--mem-limit-mb", "8192", "--max-procs", "400"])
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="session")
 def relu_ok_request():
     src, _ = read_fixture(KERNELS / "honest" / "relu_where.py")
     return make_request("relu", src)

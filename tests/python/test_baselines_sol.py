@@ -272,9 +272,10 @@ def test_compile_failure_is_reported_and_the_evaluation_goes_on(zygote):
 
 
 @pytest.mark.skipif(not HAS_COMPILE, reason=NO_COMPILE)
-def test_compile_baseline_measured_and_cached(zygote):
+def test_compile_baseline_measured_and_cached(roomy_zygote):
     """relu sample, identity kernel: the compiled reference is timed in the same rounds; the second
     evaluation reuses inductor's cache (same problem, same device, same cache dir)."""
+    zygote = roomy_zygote
     first = zygote.evaluate(_relu_sample(baselines=["eager", "compile"]), timeout_s=600)
     second = zygote.evaluate(_relu_sample(baselines=["eager", "compile"]), timeout_s=600)
     for r in (first, second):

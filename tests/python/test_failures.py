@@ -212,3 +212,28 @@ def test_inputs_over_the_memory_cap_name_the_cap(zygote):
     assert msg.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
     assert "1536 MiB" in msg and "--mem-limit-mb" in msg and "KERNELWATCH_MEM_LIMIT_MB" in msg
     assert res["metadata"]["memory_limit_mb"] == 1536
+
+
+def test_memory_cap_message_names_the_compile_baseline_when_it_ran():
+    """Seen on a 16-core H100 host (torch 2.11): with torch.compile's baseline in the child, a
+    1.5 GiB cap ran out of address space in the correctness check; the message must say that the
+    compiled reference counts against the cap and how to avoid it."""
+    from kernelwatch_eval import harness
+    from kernelwatch_eval.isolation import ChildContext
+
+    def blamed(compiled):
+        ev = object.__new__(harness.Evaluation)
+        ev.ctx = ChildContext(target="cpu", cache_dir="/nonexistent", tmpdir="/nonexistent", use_landlock=False)
+        ev.ctx.mem_limit_kb, ev.ctx.as_limit_bytes = 1536 * 1024, 5 << 30
+        ev.compiled_ref = object() if compiled else None
+        ev.md = {}
+        ev.res = {"status": "infra_error", "error_message": "evaluator internal error: RuntimeError: DefaultCPUAllocator: "
+                  "can't allocate memory: you tried to allocate 2097152 bytes. Error code 12"}
+        ev._blame_memory_cap()
+        return ev.res["error_message"]
+
+    with_compile, without = blamed(True), blamed(False)
+    assert with_compile.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
+    assert "torch.compile's baseline was compiled in this evaluation" in with_compile
+    assert "--baseline eager" in with_compile
+    assert "torch.compile" not in without

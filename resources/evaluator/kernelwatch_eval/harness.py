@@ -345,6 +345,12 @@ class Evaluation:
                f"{max(2 * cap_kb // 1024, (2 * tried >> 20) + cap_kb // 1024)}; 0 = no cap) or evaluate this "
                "problem on a machine with more memory; a size probe (op \"probe\") tells the inputs' and "
                "parameters' bytes before a run.")
+        if self.compiled_ref is not None and self.ctx.as_limit_bytes:
+            # Seen on a 16-core H100 host (torch 2.11): inductor's compiled reference and its
+            # threads took the address space of a 1.5 GiB cap before the problem's tensors did.
+            how += (" torch.compile's baseline was compiled in this evaluation: inductor's code and "
+                    "threads count against RLIMIT_AS too, so a cap that fits the eager run may not fit "
+                    "it; evaluate with --baseline eager, or raise the cap.")
         if res["status"] == "infra_error":
             self.md["error_kind"] = "setup"
             res["error_message"] = (f"setup: this problem needs more memory than the evaluator's memory cap allows: "
