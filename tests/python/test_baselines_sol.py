@@ -92,6 +92,38 @@ def test_batched_matmul_and_linear_and_conv():
     assert w["flops"] == 2 * (2 * 8 * 8 * 8) * 3 * 9  # 2 x outputs x (Cin x kernel)
 
 
+def test_convolution_share_is_counted():
+    conv = torch.nn.Conv2d(3, 8, 3)
+    flops, conv_flops, _ = sol.count_flops(torch, conv, [torch.randn(2, 3, 10, 10)])
+    assert flops == conv_flops > 0
+    _, conv_flops, _ = sol.count_flops(torch, _MatMul(), [torch.randn(8, 8), torch.randn(8, 8)])
+    assert conv_flops == 0
+
+
+def _backends(cudnn_tf32, matmul_tf32):
+    return types.SimpleNamespace(backends=types.SimpleNamespace(
+        cudnn=types.SimpleNamespace(allow_tf32=cudnn_tf32),
+        cuda=types.SimpleNamespace(matmul=types.SimpleNamespace(allow_tf32=matmul_tf32))))
+
+
+def test_fp32_convolutions_use_the_tf32_roof_where_cudnn_may():
+    """On the H100, KernelBench level2/1's fp32 convolution ran at 1.02 x the fp32 roof: cuDNN runs
+    fp32 convolutions on TF32 tensor cores by default. Matmuls only when allow_tf32 is set."""
+    prec, why = sol.math_precision(_backends(True, False), "fp32", 100.0, 90.0, on_gpu=True)
+    assert prec == "tf32" and "cudnn.allow_tf32" in why
+    assert sol.math_precision(_backends(False, False), "fp32", 100.0, 90.0, True) == ("fp32", "")
+    assert sol.math_precision(_backends(True, False), "fp32", 100.0, 0.0, True) == ("fp32", "")  # a matmul
+    assert sol.math_precision(_backends(True, True), "fp32", 100.0, 0.0, True)[0] == "tf32"
+    assert sol.math_precision(_backends(True, True), "fp32", 100.0, 90.0, on_gpu=False) == ("fp32", "")
+    assert sol.math_precision(_backends(True, True), "fp16", 100.0, 90.0, True) == ("fp16", "")
+    work = {"flops": 3e11, "flops_estimated": False, "bytes": 1.6e9, "input_bytes": 1e9, "output_bytes": 6e8,
+            "param_bytes": 0, "precision": "tf32", "math_note": why}
+    facts = {"device": {"name": H100, "row": sol.lookup(H100), "l2_bytes": 50 << 20, "measured": {}}, "work": work}
+    out = sol.compute(facts, 4.39)
+    assert out["precision"] == "tf32" and out["peak_flops_per_s"] == sol.lookup(H100)["tf32"]
+    assert why in out["peaks"] and out["percent"] < 100
+
+
 def test_elementwise_flops_are_estimated_one_per_input_element():
     w = sol.count_work(torch, torch.nn.ReLU(), [torch.randn(16, 1024)])
     assert w["flops_estimated"] is True and w["flops"] == 16 * 1024

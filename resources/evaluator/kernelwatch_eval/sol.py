@@ -121,12 +121,13 @@ def _prod(xs) -> int:
     return p
 
 
-def _dispatch_flops(torch, model, args) -> int:
-    """FLOPs of matmuls and convolutions seen by a TorchDispatchMode, for torch versions without
-    torch.utils.flop_counter (< 2.1); the same formulas (2 FLOPs per multiply-add)."""
+def _dispatch_flops(torch, model, args) -> tuple:
+    """(FLOPs, of which in convolutions) of matmuls and convolutions seen by a TorchDispatchMode,
+    for torch versions without torch.utils.flop_counter (< 2.1); the same formulas (2 FLOPs per
+    multiply-add)."""
     from torch.utils._python_dispatch import TorchDispatchMode
     aten = torch.ops.aten
-    total = [0]
+    total = [0, 0]
 
     def mm(a, b):
         return 2 * _prod(a.shape) * b.shape[-1]
@@ -152,24 +153,46 @@ def _dispatch_flops(torch, model, args) -> int:
             elif p is aten.baddbmm:
                 total[0] += bmm(args[1], args[2])
             elif p in (aten.convolution, getattr(aten, "_convolution", None)):
-                total[0] += conv(args[0], args[1], out, bool(args[6]))
+                n = conv(args[0], args[1], out, bool(args[6]))
+                total[0] += n
+                total[1] += n
             return out
 
     with Counter():
         model(*args)
-    return total[0]
+    return total[0], total[1]
 
 
 def count_flops(torch, model, args) -> tuple:
-    """(FLOPs of one forward, counter name): torch.utils.flop_counter.FlopCounterMode where torch
-    has it, else the dispatch fallback."""
+    """(FLOPs of one forward, of which in convolutions, counter name):
+    torch.utils.flop_counter.FlopCounterMode where torch has it, else the dispatch fallback."""
     try:
         from torch.utils.flop_counter import FlopCounterMode
     except ImportError:
-        return _dispatch_flops(torch, model, args), "dispatch_fallback"
+        flops, conv = _dispatch_flops(torch, model, args)
+        return flops, conv, "dispatch_fallback"
     with FlopCounterMode(display=False) as fc:
         model(*args)
-    return int(fc.get_total_flops()), "flop_counter"
+    per_op = fc.get_flop_counts().get("Global", {})
+    conv = sum(int(n) for op, n in per_op.items() if "convolution" in str(op))
+    return int(fc.get_total_flops()), conv, "flop_counter"
+
+
+def math_precision(torch, precision: str, flops: float, conv_flops: float, on_gpu: bool):
+    """(the precision the reference's arithmetic runs at, why): fp32 convolutions run on TF32
+    tensor cores where cuDNN may use them, PyTorch's default (torch.backends.cudnn.allow_tf32 is
+    True), and so do fp32 matmuls where torch.backends.cuda.matmul.allow_tf32 is on (off by
+    default). Measured on an H100: KernelBench level2/1's fp32 convolution ran at 1.02 x the fp32
+    roof, which only the TF32 roof explains."""
+    if precision != "fp32" or not on_gpu or flops <= 0:
+        return precision, ""
+    backends = getattr(torch, "backends", None)
+    if conv_flops > 0.5 * flops and getattr(getattr(backends, "cudnn", None), "allow_tf32", False):
+        return "tf32", "fp32 convolutions on TF32 tensor cores (torch.backends.cudnn.allow_tf32, the default)"
+    matmul = getattr(getattr(backends, "cuda", None), "matmul", None)
+    if conv_flops <= 0.5 * flops and getattr(matmul, "allow_tf32", False):
+        return "tf32", "fp32 matmuls on TF32 tensor cores (torch.backends.cuda.matmul.allow_tf32 is on)"
+    return precision, ""
 
 
 def count_work(torch, model, args, no_grad=None) -> dict:
@@ -179,16 +202,19 @@ def count_work(torch, model, args, no_grad=None) -> dict:
     reductions, softmax: the counter only knows matmuls, convolutions and attention)."""
     no_grad = no_grad or torch.no_grad
     with no_grad():
-        flops, counter = count_flops(torch, model, args)
+        flops, conv_flops, counter = count_flops(torch, model, args)
         out = model(*args)
     ins, outs = _tensors(torch, list(args)), _tensors(torch, out)
     params = [p for p in model.parameters()] + [b for b in model.buffers()]
     estimated = flops <= 0
     if estimated:
         flops = sum(t.numel() for t in ins)
+    on_gpu = any(getattr(t, "is_cuda", False) for t in ins + params)
+    precision, math_note = math_precision(torch, precision_of(torch, ins + params), 0 if estimated else flops,
+                                          conv_flops, on_gpu)
     w = {"flops": float(flops), "flops_estimated": estimated, "flop_counter": counter,
          "input_bytes": _nbytes(ins), "output_bytes": _nbytes(outs), "param_bytes": _nbytes(params),
-         "precision": precision_of(torch, ins + params)}
+         "precision": precision, "math_note": math_note}
     w["bytes"] = float(w["input_bytes"] + w["output_bytes"] + w["param_bytes"])
     return w
 
@@ -327,6 +353,8 @@ def compute(facts: dict, runtime_ms: float, needed_input_bytes=None) -> dict:
     peak_flops = row.get(prec) or row["fp32"]
     peak_bw = row["bw"]
     notes = [f"table: {row['row']}: {prec} {_tf(peak_flops)}, {_tb(peak_bw)}"]
+    if work.get("math_note"):
+        notes.append(work["math_note"])
     m_bw = float(meas.get("copy_bytes_per_s") or 0.0)
     m_fl = float((meas.get("matmul_flops_per_s") or {}).get(prec) or 0.0)
     if m_bw:
