@@ -17,7 +17,7 @@ CLI=$ROOT/.devcarry/bin/kernelwatch-cli S=resources/samples DB=$OUTD/history.sql
 for step in $STEPS; do
   case $step in
   pytest)
-    (cd resources/evaluator && timeout ${PYTEST_S:-220} python3 -m pytest -q -p no:cacheprovider \
+    (cd resources/evaluator && timeout ${PYTEST_S:-220} python3 -m pytest ${PYTEST_V:--q} -p no:cacheprovider \
       ${PYTEST_FILES:-../../tests/python/test_baselines_sol.py ../../tests/python/test_gpu.py ../../tests/python/test_profile_one.py} -rs \
       -k "${PYTEST_K:-not hostile and not cheat and not timing_spread and not oom and not gpu_sample}" > "$OUTD/pytest_gpu.txt" 2>&1)
     tail -25 "$OUTD/pytest_gpu.txt" ;;
