@@ -426,7 +426,7 @@ class _FakeCompiled(torch.nn.Module):
 @pytest.fixture
 def fake_compile(monkeypatch):
     """torch.compile and torch._dynamo.utils.counters for a torch that has neither (1.13 here):
-    lets the CPU suite run the compile baseline's path through the harness and perf.py. Where torch
+    lets the CPU suite run the compile baseline's path through the harness and measure/speedup.py. Where torch
     has torch.compile, test_compile_baseline_measured_and_cached runs the real thing instead."""
     if HAS_COMPILE:
         pytest.skip("torch has torch.compile: the real path is tested")
