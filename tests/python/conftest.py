@@ -101,12 +101,12 @@ def needs_cuda():
 
 
 def landlock_abi() -> int:
-    from kernelwatch_eval import landlock
+    from kernelwatch_eval.sandbox import landlock
     return landlock.abi_version()
 
 
 def leftover_processes(sid: int) -> list:
-    from kernelwatch_eval import procutil
+    from kernelwatch_eval.sandbox import procutil
     return [pid for pid, st in procutil.process_table().items() if st[3] == sid and st[0] != "Z"]
 
 
@@ -141,7 +141,7 @@ def zygote_env(fake_home):
 @pytest.fixture(scope="session")
 def zygote(cache_dir, zygote_env):
     """One CPU zygote for the session, started with secrets in its environment (worst case)."""
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     z = ZygoteClient("cpu", cache_dir, env=zygote_env,
                      extra_args=["--mem-limit-mb", "1536", "--max-procs", "200"])
     yield z

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import traceback
 
-from .channel import ResultChannel
-from .isolation import ChildContext, setup_child
+from ..sandbox.channel import ResultChannel
+from ..sandbox.child_setup import ChildContext, setup_child
 
 
 def child_main(request: dict, result_fd: int, out_fd: int, tmpdir: str, nonce: str, cfg: dict,

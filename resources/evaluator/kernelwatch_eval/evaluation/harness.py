@@ -14,8 +14,10 @@ import shutil
 import sys
 import time
 
-from . import cache, integrity, loader, sizeprobe, static_rules
-from .isolation import ChildContext
+from ..checks import integrity, static_rules
+from ..loading import compile_cache, loader
+from ..sandbox.child_setup import ChildContext
+from . import sizeprobe
 
 _monotonic = time.monotonic
 INIT_SEED = 42
@@ -68,7 +70,7 @@ class Evaluation:
         self.md = self.res["metadata"]
         self.secret = self._secret_seed()
         self.compiled_ref = None  # baselines.CompiledReference when "compile" was asked for
-        self.sol_facts = None  # sol.prepare(): device and problem facts, gathered before the candidate
+        self.sol_facts = None  # speed_of_light.prepare(): device and problem facts, gathered before the candidate
 
     # ------------------------------------------------------------------ helpers
     def _secret_seed(self) -> int:
@@ -123,7 +125,7 @@ class Evaluation:
         for rule, sev, msg in hits:
             if sev == "warning":
                 self.flag("static:" + rule, msg)
-        from . import baselines
+        from ..measure import baselines
         self.baselines, self.compile_mode, bad = baselines.parse_request(self.req)
         if bad:
             self.setup_error("setup: " + bad)
@@ -135,11 +137,11 @@ class Evaluation:
         self._load_candidate()
         if self.ctx.mode == "compile":
             self.finish("compiled")
-        from . import checks
-        checks.correctness(self)
+        from ..checks import correctness
+        correctness.correctness(self)
         if self.req.get("measure_performance", True):
-            from . import perf
-            perf.measure(self)
+            from ..measure import speedup
+            speedup.measure(self)
         self.res["status"] = "correct"
 
     def _setup_device(self):
@@ -183,8 +185,8 @@ class Evaluation:
             self.md["hardware"] = name
             self.md["num_threads"] = torch.get_num_threads()
         self.cuda = self.device.type == "cuda"
-        self.slot = cache.CacheSlot(ctx.cache_dir or os.path.join(ctx.tmpdir, "cache"),
-                                    cache.cache_key(self.kernel_code, self.backend, arch, torch.__version__))
+        self.slot = compile_cache.CacheSlot(ctx.cache_dir or os.path.join(ctx.tmpdir, "cache"),
+                                    compile_cache.cache_key(self.kernel_code, self.backend, arch, torch.__version__))
         self.slot.prepare()
         self.slot.apply_env()
         self.md["cache_key"] = self.slot.key
@@ -223,22 +225,23 @@ class Evaluation:
 
     def _before_candidate(self):
         """Facts the timing stage needs that no candidate code may influence: the device's speed
-        of light and the reference's work (sol.py), and the reference under torch.compile
-        (baselines.py). Before the sandbox, so inductor can fill its per-device cache."""
-        from . import baselines, checks, sol
+        of light and the reference's work (measure/speed_of_light.py), and the reference under torch.compile
+        (measure/baselines.py). Before the sandbox, so inductor can fill its per-device cache."""
+        from ..checks import correctness
+        from ..measure import baselines, speed_of_light
         torch = self.torch
         self.no_grad = torch.no_grad
         try:
-            example = checks.make_inputs(self, INIT_SEED)
+            example = correctness.make_inputs(self, INIT_SEED)
         except BaseException:
             return  # the correctness stage reports a failing get_inputs()
         try:
-            self.sol_facts = sol.prepare(self, example)
+            self.sol_facts = speed_of_light.prepare(self, example)
         except Exception as e:  # never the kernel's fault, never the end of the evaluation
             self.sol_facts = {"unavailable": f"the speed of light could not be computed: {e!r}"[:300]}
         if "compile" in self.baselines:
             self.ctx.progress("compiling", f"reference with torch.compile (mode {self.compile_mode})")
-            self.compiled_ref = baselines.prepare(self, example, self.compile_mode, checks.clone_args)
+            self.compiled_ref = baselines.prepare(self, example, self.compile_mode, correctness.clone_args)
         del example
 
     def _load_candidate(self):
@@ -250,12 +253,12 @@ class Evaluation:
                 __import__(m)
             except Exception:
                 pass
-        self.md["ninja_mtime_fix"] = cache.install_ninja_mtime_fix()
+        self.md["ninja_mtime_fix"] = compile_cache.install_ninja_mtime_fix()
         if self.ctx.mode == "eval":
             self.snapshot = integrity.Snapshot(torch)
             self.threads_before = integrity.thread_idents()
             self.native_threads_before = integrity.native_thread_count()
-            from .timing import Timer
+            from ..measure.timing import Timer
             self.timer = Timer(torch, self.device, self.cuda)
         problem = cuda_setup_problem(self.kernel_code, self.ctx.mode, self.cuda)
         if problem:
@@ -306,7 +309,7 @@ class Evaluation:
     def _compile_message(self, e: BaseException, fallback: str) -> str:
         """The compiler's first error first, in the kernel's own lines (compile_errors.py); the
         whole build log goes to stderr, i.e. the result's log_tail."""
-        from . import compile_errors
+        from ..loading import compile_errors
         text = str(e)
         try:
             summary, info = compile_errors.summarize(text, self.kernel_code)
@@ -410,7 +413,7 @@ def builds_cuda(code: str) -> bool:
     """Does this kernel build CUDA code with torch.utils.cpp_extension (load_inline with
     cuda_sources, load() of .cu files, CUDAExtension)? Comments don't count; the CUDA source
     itself is a string, so strings are searched."""
-    from .static_rules import _C_COMMENT
+    from ..checks.static_rules import _C_COMMENT
     text = "\n".join(ln for ln in str(code or "").splitlines() if not ln.lstrip().startswith("#"))
     text = _C_COMMENT.sub("", text)
     return bool(_CUDA_BUILD.search(text) or _INLINE_CUDA.search(text))

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import time
 
-from . import checks, compare, integrity, quality
+from ..checks import compare, correctness, integrity
+from . import quality
 from .timing import rel_std_err, stats
 
 _monotonic = time.monotonic
@@ -47,11 +48,11 @@ def measure(ev):
     timer = ev.timer
     ev.ctx.progress("timing", f"{base} trials each")
 
-    sets = [checks.make_inputs(ev, (ev.secret + 1 + k) & 0x7FFFFFFF) for k in range(2)]
-    expected = [checks.call(ev, ev.ref_model, checks.clone_args(torch, s)) for s in sets]
+    sets = [correctness.make_inputs(ev, (ev.secret + 1 + k) & 0x7FFFFFFF) for k in range(2)]
+    expected = [correctness.call(ev, ev.ref_model, correctness.clone_args(torch, s)) for s in sets]
     sizes = integrity.tensor_nbytes(torch, integrity.flatten(expected[0]))
-    shared = checks.clone_args(torch, sets[0])
-    guard = timer.guard(checks.tensors_of(torch, shared))
+    shared = correctness.clone_args(torch, sets[0])
+    guard = timer.guard(correctness.tensors_of(torch, shared))
     models = {"ref": ev.ref_model, "cand": ev.new_model}
     compiled = getattr(ev, "compiled_ref", None)
     if compiled is not None and compiled.model is not None:
@@ -83,12 +84,12 @@ def measure(ev):
                     return
                 if which == "ref":
                     ev.finish("infra_error", "reference failed while timing: " + repr(e))
-                from . import loader
+                from ..loading import loader
                 ev.finish("runtime_error", "failed while timing: " + loader.format_exception(e))
             if which == "cand":
                 recheck(ev, out, expected[k], tol)
                 if not ev.ref_modifies_inputs and integrity.inputs_changed(
-                        torch, checks.tensors_of(torch, buf), checks.tensors_of(torch, sets[k])):
+                        torch, correctness.tensors_of(torch, buf), correctness.tensors_of(torch, sets[k])):
                     ev.reject("inputs_modified", "the kernel modified its inputs while being timed")
             del out
             if timed:
@@ -185,14 +186,15 @@ def report_baselines(ev, times, names):
 
 def speed_of_light(ev, runtime_ms, sets, expected):
     """result.sol (mirrored in metadata) and the faster_than_light rejection."""
-    from . import sol
+    from . import speed_of_light
     facts = getattr(ev, "sol_facts", None)
     if facts is None:
         return
-    s = sol.compute(facts, runtime_ms, needed_input_bytes(ev, sets, expected) if "unavailable" not in facts else None)
+    needed = needed_input_bytes(ev, sets, expected) if "unavailable" not in facts else None
+    s = speed_of_light.compute(facts, runtime_ms, needed)
     ev.res["sol"] = ev.md["sol"] = s
-    if "unavailable" not in s and sol.faster_than_light(runtime_ms, s["floor_ms"]):
-        ev.reject("faster_than_light", sol.ftl_message(runtime_ms, s))
+    if "unavailable" not in s and speed_of_light.faster_than_light(runtime_ms, s["floor_ms"]):
+        ev.reject("faster_than_light", speed_of_light.ftl_message(runtime_ms, s))
 
 
 def _same(torch, a, b) -> bool:
@@ -219,7 +221,7 @@ def needed_input_bytes(ev, sets, expected) -> int:
         mixed = list(sets[0])
         mixed[i] = x1
         try:
-            out = checks.call(ev, ev.ref_model, checks.clone_args(torch, mixed))
+            out = correctness.call(ev, ev.ref_model, correctness.clone_args(torch, mixed))
         except Exception:
             total += n
             continue

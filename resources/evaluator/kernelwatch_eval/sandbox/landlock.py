@@ -125,7 +125,7 @@ def _read_rules(denied: list) -> list:
 def needed_paths() -> list:
     """Paths the child must read even when they lie under a denied root."""
     out = [sys.prefix, sys.exec_prefix, getattr(sys, "base_prefix", sys.prefix),
-           os.path.dirname(os.path.abspath(__file__))]
+           os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]  # the whole kernelwatch_eval package
     out += [p for p in sys.path if p]
     for var in ("CUDA_HOME", "CUDA_PATH", "PYTHONPATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV",
                 "CONDA_PREFIX", "TRITON_HOME"):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import time
 
-from . import compare, integrity, loader
+from ..loading import loader
+from . import compare, integrity
 
 _monotonic = time.monotonic
 

@@ -218,7 +218,7 @@ def release_nvml(max_calls: int = 16) -> int:
     torch's NVML-based CUDA check (PYTORCH_NVML_BASED_CUDA_CHECK=1, which keeps the zygote
     CUDA-free) calls nvmlInit() and never nvmlShutdown(), so the zygote holds an initialised NVML
     with open /dev/nvidia* descriptors. A forked child inherits that state, closes every inherited
-    fd (isolation.setup_child), and then nvmlInit_v2() fails in it with NVML_ERROR_OPERATING_SYSTEM
+    fd (child_setup.setup_child), and then nvmlInit_v2() fails in it with NVML_ERROR_OPERATING_SYSTEM
     (17): torch's allocator calls it on CUDA out-of-memory to list processes, so the kernel's OOM
     surfaced as "NVML_SUCCESS == DriverAPI::get()->nvmlInit_v2_() INTERNAL ASSERT FAILED" instead
     of CUDA's message (seen on an H100 with torch 2.11). With NVML shut down in the parent, the

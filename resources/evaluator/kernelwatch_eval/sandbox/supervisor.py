@@ -63,7 +63,11 @@ class Job:
 
 
 class Supervisor:
-    def __init__(self, cfg: dict, emit, own_all_children: bool):
+    def __init__(self, cfg: dict, emit, own_all_children: bool, child_main):
+        # child_main(request, result_fd, out_fd, tmpdir, nonce, cfg, expected_parent) runs in each
+        # forked child and never returns (evaluation.child.child_main): the supervisor knows
+        # processes, not evaluations.
+        self.child_main = child_main
         self.cfg = cfg
         self.emit = emit
         self.own_all = own_all_children
@@ -100,8 +104,7 @@ class Supervisor:
             try:
                 os.close(out_r)
                 os.close(res_r)
-                from .child import child_main
-                child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, cfg, me)
+                self.child_main(request, res_w, out_w, job.tmpdir, job.parser.nonce, cfg, me)
             finally:
                 os._exit(70)
         os.close(out_w)

@@ -1,4 +1,4 @@
-"""One isolated evaluation, for the Modal app and scripts.
+"""One evaluation without a zygote (standalone), for the Modal app and scripts.
 
     run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target=None, method="auto",
                  threads=0, mem_limit_mb=None, landlock=True, on_progress=None) -> dict
@@ -23,9 +23,10 @@ import subprocess
 import sys
 import time
 
-from . import procutil
-from .results import STAGE_RANK, assemble
-from .supervisor import Supervisor
+from .evaluation.child import child_main
+from .evaluation.results import STAGE_RANK, assemble
+from .sandbox import procutil
+from .sandbox.supervisor import Supervisor
 
 
 def default_target(request: dict) -> str:
@@ -71,7 +72,7 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
                     pass
         events[kind] = ev
 
-    sup = Supervisor(cfg, emit, own_all_children=False)
+    sup = Supervisor(cfg, emit, own_all_children=False, child_main=child_main)
     t0 = time.monotonic()
     job = sup.spawn("job", request)
     deadline = t0 + timeout_s
@@ -93,7 +94,7 @@ def run_isolated(request: dict, timeout_s: float, cache_dir: str, *, target: str
 
 
 def _run_spawn(request, timeout_s, cache_dir, target, threads, mem_limit_mb, landlock) -> dict:
-    from .results import empty_result
+    from .evaluation.results import empty_result
     pkg_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ)
     env["PYTHONPATH"] = pkg_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")

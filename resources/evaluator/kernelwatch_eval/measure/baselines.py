@@ -8,7 +8,7 @@ per-device folder of the evaluator's compile cache (CACHE_DIR/inductor/<device>)
 evaluation of the same problem on the same device reuses the compiled code (`cache_hit`). The
 candidate never gets write access to that folder (it is not among the sandbox's writable dirs, and
 TORCHINDUCTOR_CACHE_DIR points into the child's temp dir once the reference is compiled), so a
-kernel cannot plant code there for later evaluations. perf.py then times the compiled reference
+kernel cannot plant code there for later evaluations. speedup.py then times the compiled reference
 as a third model in the same interleaved rounds as the reference and the candidate.
 
 A compile failure is not the kernel's fault: the baseline reads {"mode", "error"} and the
@@ -20,7 +20,7 @@ import os
 import re
 import time
 
-from . import compare, integrity
+from ..checks import compare, integrity
 
 _monotonic = time.monotonic
 NAMES = ("eager", "compile")

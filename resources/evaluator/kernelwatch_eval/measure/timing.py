@@ -9,7 +9,7 @@ vCPU), and counting it made the speedup of a ~45 us kernel change by up to 137 %
 evaluations. Host time of the call beyond the head start still shows (the GPU waits for it);
 within it, only host work that does not depend on the inputs can pass unseen (reading the inputs
 on the host waits for the GPU). Work queued on another stream that does not wait for the current
-one could run inside the head start: the InputGuard (guard.py) makes such work read poisoned
+one could run inside the head start: the InputGuard (checks/input_guard.py) makes such work read poisoned
 inputs, so its output fails the timed-output check. The KERNELWATCH_TIMING=launch environment
 variable restores KernelBench's window (synchronise, start event, call: launch latency included).
 
@@ -21,7 +21,7 @@ import math
 import os
 import time
 
-from .guard import InputGuard
+from ..checks.input_guard import InputGuard
 
 _perf_counter = time.perf_counter  # saved before any candidate code runs
 SPIN_US = 100  # GPU head start queued before the start event (covers the host's launch latency)
@@ -68,7 +68,7 @@ def _cpu_llc_bytes() -> int:
 class Timer:
     """Measures one call; `cuda` decides the method. All functions used are saved at construction,
     before the candidate is loaded, so a patched torch.cuda.Event / time.perf_counter does not
-    change what this timer does (and integrity.py reports such patches)."""
+    change what this timer does (and checks/integrity.py reports such patches)."""
 
     def __init__(self, torch, device, cuda: bool):
         self.torch = torch

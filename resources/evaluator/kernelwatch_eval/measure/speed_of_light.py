@@ -311,7 +311,8 @@ def device_facts(ev) -> dict:
     row = lookup(props.name, str(ev.req.get("served_gpu") or ""))
     if row is None:
         return {"unavailable": f"GPU {props.name!r} is not in kernelwatch's table of known GPUs "
-                               "(kernelwatch_eval/sol.py GPU_TABLE): add a row with its datasheet peaks"}
+                               "(kernelwatch_eval/measure/speed_of_light.py GPU_TABLE): add a row with its "
+                               "datasheet peaks"}
     measured = measured_peaks(torch, ev.device, props.name, ev.slot.cache_dir)
     return {"name": props.name, "row": row, "l2_bytes": int(getattr(props, "L2_cache_size", 0) or 0),
             "measured": measured}
@@ -342,7 +343,7 @@ def _tf(x: float) -> str:
 
 def compute(facts: dict, runtime_ms: float, needed_input_bytes=None) -> dict:
     """The result's "sol" object from prepare()'s facts and the candidate's median runtime.
-    `needed_input_bytes`: the bytes of the input tensors the outputs depend on (perf.py finds an
+    `needed_input_bytes`: the bytes of the input tensors the outputs depend on (speedup.py finds an
     input unneeded when replacing it alone leaves the reference's outputs unchanged; no kernel has
     to read such an input, so floor_ms leaves it out); None: all inputs."""
     if not facts or "unavailable" in facts:

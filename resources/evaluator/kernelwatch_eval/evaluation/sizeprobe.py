@@ -13,7 +13,7 @@ import os
 import platform
 import time
 
-from . import loader
+from ..loading import loader
 
 MAX_LISTED = 16
 # Request key that scales a problem down for a try on a smaller machine: the reference module's

@@ -21,8 +21,8 @@ import sys
 import threading
 import time
 
-from . import procutil
-from .results import STAGE_RANK, assemble
+from .evaluation.results import STAGE_RANK, assemble
+from .sandbox import procutil
 
 PKG_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
