@@ -5,6 +5,7 @@
 // YAML editor (only the changed bytes written, a .bak kept, bad values refused in words) and
 // Deployment's Serve (dev) against the fake `modal`.
 #include "core/base/AtomicFile.h"
+#include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
