@@ -1,4 +1,5 @@
 #include "core/model/HistoryStore.h"
+#include "core/watch/TraceRecord.h"
 #include "ui/services/AppContext.h"
 #include "ui/training/StepSeries.h"
 #include "ui/training/TraceTableModel.h"
