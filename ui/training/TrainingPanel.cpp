@@ -64,7 +64,7 @@ PanelInfo TrainingPanel::info()
 }
 
 TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent), m_feed(new TrainingBridge(this)), m_path(new QLabel(tr("No run followed."))),
+    : Panel(ctx, parent), m_bridge(new TrainingBridge(this)), m_path(new QLabel(tr("No run followed."))),
       m_stall(new QSpinBox), m_banner(new QLabel), m_runList(new QTreeWidget), m_table(new QTableView),
       m_tabs(new QTabWidget), m_details(new QTextBrowser), m_kernel(new CodeEditor),
       m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward"))),
@@ -170,8 +170,8 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     layout->addWidget(m_banner);
     layout->addWidget(main, 1);
 
-    connect(m_feed, &TrainingBridge::updatesReady, this, &TrainingPanel::onUpdates);
-    connect(m_feed, &TrainingBridge::detailsLoaded, this, [this](const TrainingBridge::Details& d) {
+    connect(m_bridge, &TrainingBridge::updatesReady, this, &TrainingPanel::onUpdates);
+    connect(m_bridge, &TrainingBridge::detailsLoaded, this, [this](const TrainingBridge::Details& d) {
         m_detailsPending = false;
         ++m_detailsLoaded;
         showDetails(d);
@@ -179,8 +179,8 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     // A run followed before the history store opened is followed again once it has, so that
     // its evaluations are stored too (already stored ones are deduplicated by id).
     connect(&m_ctx, &AppContext::storeOpened, this, [this] {
-        if (!m_followedWithStore && !m_feed->path().isEmpty())
-            follow(m_feed->path());
+        if (!m_followedWithStore && !m_bridge->path().isEmpty())
+            follow(m_bridge->path());
     });
     m_chartTimer.setSingleShot(true);
     m_chartTimer.setInterval(300);
@@ -210,7 +210,7 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
 
 TrainingPanel::~TrainingPanel()
 {
-    m_feed->stop(); // before the models go: no callback runs after this
+    m_bridge->stop(); // before the models go: no callback runs after this
 }
 
 void TrainingPanel::saveState()
@@ -221,7 +221,7 @@ void TrainingPanel::saveState()
 
 void TrainingPanel::chooseRun(bool root)
 {
-    const QString start = m_feed->path();
+    const QString start = m_bridge->path();
     const QString dir = QFileDialog::getExistingDirectory(
         this, root ? tr("Choose a runs root") : tr("Choose a run directory"), start);
     if (dir.isEmpty())
@@ -253,12 +253,12 @@ void TrainingPanel::clearRuns()
 
 void TrainingPanel::follow(const QString& path)
 {
-    m_feed->stop();
-    m_feed->setStore(m_ctx.store());
+    m_bridge->stop();
+    m_bridge->setStore(m_ctx.store());
     m_followedWithStore = m_ctx.store() != nullptr;
     clearRuns();
     m_path->setText(path);
-    m_feed->follow(path, m_pollMs);
+    m_bridge->follow(path, m_pollMs);
     scheduleCharts();
 }
 
@@ -277,7 +277,7 @@ QStringList TrainingPanel::runNames() const
 
 void TrainingPanel::onUpdates()
 {
-    TrainingBridge::Updates updates = m_feed->take();
+    TrainingBridge::Updates updates = m_bridge->take();
     bool chartsChanged = false;
     for (auto& [name, u] : updates) {
         if (u.removed) {
@@ -364,7 +364,7 @@ void TrainingPanel::onRowChanged()
     if (!row)
         return;
     m_detailsPending = true; // a later selection supersedes this one
-    m_feed->loadDetails(m_runs[m_current].dir, *row);
+    m_bridge->loadDetails(m_runs[m_current].dir, *row);
 }
 
 void TrainingPanel::showDetails(const TrainingBridge::Details& d)
@@ -394,7 +394,7 @@ void TrainingPanel::showDetails(const TrainingBridge::Details& d)
 
 void TrainingPanel::refreshRunsList()
 {
-    const auto states = m_feed->runStates();
+    const auto states = m_bridge->runStates();
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
     for (const TrainingBridge::RunState& s : states) {
         auto it = m_runs.find(s.name);

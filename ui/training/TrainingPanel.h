@@ -78,7 +78,7 @@ private:
     void checkAlerts();
     void clearRuns();
 
-    TrainingBridge* m_feed;
+    TrainingBridge* m_bridge;
     QHash<QString, Run> m_runs;
     QString m_current;
     int m_pollMs = 250;
