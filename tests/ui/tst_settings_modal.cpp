@@ -5,6 +5,7 @@
 // YAML editor (only the changed bytes written, a .bak kept, bad values refused in words) and
 // Deployment's Serve (dev) against the fake `modal`.
 #include "core/base/AtomicFile.h"
+#include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
@@ -245,9 +246,12 @@ private Q_SLOTS:
         SettingsPanel panel(*ctx);
         TrainingConfigEditor* editor = panel.modalForm()->training();
         QCOMPARE(editor->path(), path);
-        QVERIFY(editor->currentValue("use_modal") == std::optional<std::string>("false"));
-        QVERIFY(editor->currentValue("modal_gpu_type") == std::optional<std::string>("H100"));
-        QVERIFY(editor->currentValue("modal_timeout") == std::optional<std::string>("300"));
+        QVERIFY(editor->currentValue(QStringLiteral("use_modal")) ==
+                std::optional<QString>(QStringLiteral("false")));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_gpu_type")) ==
+                std::optional<QString>(QStringLiteral("H100")));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_timeout")) ==
+                std::optional<QString>(QStringLiteral("300")));
         QCOMPARE(editor->timeoutField()->text(), QStringLiteral("300"));
         QCOMPARE(editor->gpuField()->currentText(), QStringLiteral("H100"));
         QCOMPARE(editor->useModalField()->currentData().toString(), QStringLiteral("false"));
@@ -282,7 +286,8 @@ private Q_SLOTS:
         QVERIFY(expected != original);
         QCOMPARE(readAll(path), expected);
         QCOMPARE(readAll(path + QStringLiteral(".bak")), original);
-        QVERIFY(editor->currentValue("modal_timeout") == std::optional<std::string>("600"));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_timeout")) ==
+                std::optional<QString>(QStringLiteral("600")));
         QVERIFY(editor->statusText().contains(QStringLiteral(".bak")));
 
         // Saving the same values again writes nothing.

@@ -2,6 +2,7 @@
 #include "ui/widgets/BaselineChooser.h"
 #include "ui/widgets/WheelGuard.h"
 
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
 #include "ui/models/GpuListModel.h"
 #include "ui/services/AppContext.h"
@@ -204,15 +205,15 @@ void SettingsPanel::updateGpus()
     m_gpuTable->setVisible(!i.devices.empty());
     auto version = [](int v) { return u"%1.%2"_s.arg(v / 1000).arg((v % 1000) / 10); };
     if (!i.devices.empty()) {
-        QString text = tr("%n GPU(s) found through %1", nullptr, static_cast<int>(i.devices.size()))
-                           .arg(QString::fromStdString(i.library));
+        QString text =
+            tr("%n GPU(s) found through %1", nullptr, static_cast<int>(i.devices.size())).arg(qs(i.library));
         if (i.runtimeVersion > 0)
             text += tr(" · CUDA runtime %1").arg(version(i.runtimeVersion));
         if (i.driverVersion > 0)
             text += tr(" · driver supports CUDA %1").arg(version(i.driverVersion));
         m_gpuMessage->setText(text);
     } else {
-        m_gpuMessage->setText(QString::fromStdString(i.message));
+        m_gpuMessage->setText(qs(i.message));
     }
 }
 
