@@ -11,6 +11,7 @@
 #include "core/modal/ModalSecrets.h"
 #include "core/modal/ModalTokenInfo.h"
 #include "core/modal/ModalVersion.h"
+#include "tests/TestPaths.h"
 
 #include <QRegularExpression>
 #include <QTest>
@@ -21,15 +22,9 @@ using namespace kw;
 
 namespace {
 
-// tests/core/../fixtures when KW_TEST_FIXTURES is not set (running the binary by hand).
-const std::string SRC_FIXTURES =
-    std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/")) + "/fixtures";
-
 std::string fixture(const std::string& name)
 {
-    const QByteArray dir = qgetenv("KW_TEST_FIXTURES");
-    const std::string base = dir.isEmpty() ? SRC_FIXTURES : dir.toStdString();
-    std::ifstream f(base + "/modal/" + name, std::ios::binary);
+    std::ifstream f(kwtest::fixturesPath() + "/modal/" + name, std::ios::binary);
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();
