@@ -401,9 +401,19 @@ void ResultCard::showResult(const EvalResult& r)
                     : StatusStyle::label(r.status).toUpper());
     m_badge->setToolTip(StatusStyle::explanation(r.status));
     m_cancelled = r.isCancelled();
+    // A setup refusal (metadata.error_kind "setup") never ran the kernel: not the kernel's failure.
+    const bool notRun = r.status == EvalStatus::InfraError && r.metadata.is_object() &&
+                        r.metadata.value("error_kind", "") == "setup";
     if (m_cancelled) {
         m_badge->setText(tr("CANCELLED"));
         m_badge->setToolTip(tr("You stopped this evaluation before it finished."));
+    } else if (notRun && r.metadata.contains("size_check")) {
+        m_badge->setText(tr("NOT RUN · TOO LARGE"));
+        m_badge->setToolTip(
+            tr("Not run: the problem does not fit the memory it may use here (see the message)."));
+    } else if (notRun) {
+        m_badge->setText(tr("NOT RUN · SETUP"));
+        m_badge->setToolTip(tr("Not run: a setup problem here, not the kernel's failure (see the message)."));
     }
     m_placeholder->hide();
     m_body->show();
@@ -444,6 +454,8 @@ void ResultCard::showResult(const EvalResult& r)
         m_speedupNote->setText(tr("not counted: the result is not correct"));
     else if (m_cancelled)
         m_speedupNote->setText(tr("cancelled before it finished"));
+    else if (notRun)
+        m_speedupNote->setText(tr("not run: nothing was measured"));
     else
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
