@@ -7,6 +7,7 @@
 #include "ui/models/ProfileTableModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDate>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -113,9 +114,26 @@ private Q_SLOTS:
         again.showResult(gpuResult("view-ok"));
         QCOMPARE(again.model()->rowCount(), 1);
         QVERIFY(!again.running());
+        QVERIFY2(again.message().contains(QStringLiteral("1 CUDA kernel profiled")) &&
+                     again.message().contains(QDate::currentDate().toString(u"yyyy-MM-dd")),
+                 qPrintable(again.message()));
         // Another result: its own (empty) profile.
         again.showResult(gpuResult("view-other"));
         QCOMPARE(again.model()->rowCount(), 0);
+
+        // Without ncu here (a profile taken on a GPU server, opened on a laptop): the kept profile
+        // is shown as it is, and only profiling again is said to need ncu.
+        const QString ncu = m_settings->ncuPath();
+        m_settings->setNcuPath(QStringLiteral("/nonexistent/ncu"));
+        ProfileView away(*m_settings);
+        away.showResult(gpuResult("view-ok"));
+        m_settings->setNcuPath(ncu);
+        QCOMPARE(away.model()->rowCount(), 1);
+        QVERIFY(!away.profileButton()->isEnabled());
+        QVERIFY2(away.message().startsWith(QStringLiteral("1 CUDA kernel profiled")) &&
+                     away.message().contains(
+                         QStringLiteral("To profile again here: Nsight Compute (ncu) was not found")),
+                 qPrintable(away.message()));
     }
 
     void absentNcuSaysWhatToDo()

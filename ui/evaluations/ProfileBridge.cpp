@@ -67,6 +67,7 @@ ProfileSummary summarize(const ProfileReport& r)
     s.ncuVersion = qs(r.ncuVersion);
     s.reportPath = qs(r.reportPath);
     s.wallS = r.wallS;
+    s.createdAt = r.createdAt;
     s.kernels = r.kernels();
     return s;
 }

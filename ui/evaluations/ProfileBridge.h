@@ -29,6 +29,7 @@ struct ProfileSummary
     QString log;     // the tail of what ncu and the program printed
     QString device, ncuVersion, reportPath;
     double wallS = 0;
+    double createdAt = 0;                        // unix seconds
     std::vector<profile::KernelProfile> kernels; // one row per CUDA kernel
 };
 

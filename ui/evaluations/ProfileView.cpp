@@ -4,6 +4,7 @@
 #include "ui/evaluations/ProfileBridge.h"
 #include "ui/models/ProfileTableModel.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -13,6 +14,8 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
 
 namespace kw::ui {
 
@@ -93,7 +96,8 @@ void ProfileView::showResult(const std::optional<EvalResult>& result)
     }
     const ProfileBridge::Ncu ncu = m_bridge->findNcu();
     m_ncuPath = ncu.path;
-    if (auto stored = m_bridge->stored(*m_result)) {
+    const auto stored = m_bridge->stored(*m_result);
+    if (stored) {
         showReport(*stored);
     } else {
         setMessage(
@@ -103,7 +107,11 @@ void ProfileView::showResult(const std::optional<EvalResult>& result)
             false);
     }
     if (ncu.path.isEmpty()) {
-        setMessage(ncu.message, true);
+        // A kept profile stays readable here; only profiling again needs ncu.
+        if (stored && stored->ok)
+            setMessage(message() + u"\n\n" + tr("To profile again here: %1").arg(ncu.message), false);
+        else
+            setMessage(ncu.message, true);
         return;
     }
     m_profileButton->setEnabled(!running());
@@ -145,11 +153,16 @@ void ProfileView::showReport(const ProfileSummary& r)
         return;
     }
     const int n = int(r.kernels.size());
+    const QString when =
+        r.createdAt > 0
+            ? QDateTime::fromMSecsSinceEpoch(qint64(r.createdAt * 1000)).toString(u"yyyy-MM-dd HH:mm"_s)
+            : QString();
     setMessage(
         (n == 1 ? tr("1 CUDA kernel profiled") : tr("%1 CUDA kernels profiled").arg(n)) +
-            tr(" on %1 with Nsight Compute %2 in %3 s. Memory and compute are % of the GPU's peak; hover a "
-               "limiter for what it means. Report: %4")
-                .arg(r.device, r.ncuVersion, QString::number(r.wallS, 'f', 1), m_reportPath),
+            tr(" on %1 with Nsight Compute %2 in %3 s%4. Memory and compute are % of the GPU's peak; hover "
+               "a limiter for what it means. Report: %5")
+                .arg(r.device, r.ncuVersion, QString::number(r.wallS, 'f', 1),
+                     when.isEmpty() ? QString() : tr(", %1").arg(when), m_reportPath),
         false);
 }
 
