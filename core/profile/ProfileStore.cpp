@@ -55,7 +55,15 @@ std::optional<ProfileReport> ProfileStore::load(const std::string& resultId) con
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded())
         return std::nullopt;
-    return profileReportFromJson(j);
+    ProfileReport r = profileReportFromJson(j);
+    // A profile folder copied from another machine (taken on a GPU server, read on a laptop) keeps
+    // that machine's report path: the report beside profile.json is the one to open.
+    std::error_code ec;
+    const std::string here = dir + "/report.ncu-rep";
+    if (!r.reportPath.empty() && !std::filesystem::exists(r.reportPath, ec) &&
+        std::filesystem::exists(here, ec))
+        r.reportPath = here;
+    return r;
 }
 
 } // namespace kw::profile

@@ -236,6 +236,17 @@ private Q_SLOTS:
         QCOMPARE(back->launches.size(), std::size_t(1));
         QCOMPARE(back->reportPath, r.reportPath);
         QVERIFY(!store.load("never-profiled"));
+
+        // Copied from the machine that took it: the stored path names that machine's folder; the
+        // report beside profile.json is found instead.
+        ProfileStore copy(m_dir.path().toStdString() + "/copied");
+        std::filesystem::create_directories(copy.dirFor("profile-test-1"));
+        for (const char* f : {"/profile.json", "/report.ncu-rep"})
+            std::filesystem::copy_file(o.outDir + f, copy.dirFor("profile-test-1") + f);
+        std::filesystem::remove(o.outDir + "/report.ncu-rep");
+        const auto moved = copy.load("profile-test-1");
+        QVERIFY(moved);
+        QCOMPARE(moved->reportPath, copy.dirFor("profile-test-1") + "/report.ncu-rep");
         ProfileReport bad;
         bad.resultId = "../x";
         QVERIFY(!store.save(bad).empty());

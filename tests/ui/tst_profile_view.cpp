@@ -132,7 +132,7 @@ private Q_SLOTS:
         QVERIFY(!away.profileButton()->isEnabled());
         QVERIFY2(away.message().startsWith(QStringLiteral("1 CUDA kernel profiled")) &&
                      away.message().contains(
-                         QStringLiteral("To profile again here: Nsight Compute (ncu) was not found")),
+                         QStringLiteral("Profiling again needs Nsight Compute (ncu), not found here")),
                  qPrintable(away.message()));
     }
 

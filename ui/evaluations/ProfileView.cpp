@@ -74,6 +74,7 @@ QString ProfileView::message() const
 void ProfileView::setMessage(const QString& text, bool problem)
 {
     m_message->setText(text);
+    m_message->setToolTip(QString());
     m_message->setStyleSheet(problem ? QStringLiteral("font-weight: bold;") : QString());
 }
 
@@ -108,9 +109,13 @@ void ProfileView::showResult(const std::optional<EvalResult>& result)
     }
     if (ncu.path.isEmpty()) {
         // A kept profile stays readable here; only profiling again needs ncu.
-        if (stored && stored->ok)
-            setMessage(message() + u"\n\n" + tr("To profile again here: %1").arg(ncu.message), false);
-        else
+        if (stored && stored->ok) {
+            setMessage(
+                message() + u"\n" +
+                    tr("Profiling again needs Nsight Compute (ncu), not found here (see the tooltip)."),
+                false);
+            m_message->setToolTip(ncu.message);
+        } else
             setMessage(ncu.message, true);
         return;
     }

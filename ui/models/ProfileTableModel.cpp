@@ -105,19 +105,19 @@ QVariant ProfileTableModel::headerData(int section, Qt::Orientation orientation,
         case Kernel:
             return tr("Kernel");
         case Launches:
-            return tr("Launches");
+            return tr("Runs");
         case Duration:
             return tr("Duration");
         case MemoryThroughput:
             return tr("Memory");
         case ComputeThroughput:
-            return tr("Compute (SM)");
+            return tr("Compute");
         case Occupancy:
             return tr("Occupancy");
         case Registers:
-            return tr("Registers/thread");
+            return tr("Regs");
         case SharedMemory:
-            return tr("Shared mem/block");
+            return tr("Smem");
         case Limiter:
             return tr("Limiter");
         case ColumnCount:
@@ -131,6 +131,12 @@ QVariant ProfileTableModel::headerData(int section, Qt::Orientation orientation,
             return tr("Compute (SM) throughput, % of the GPU's peak (Nsight Compute's Speed Of Light)");
         case Occupancy:
             return tr("Achieved occupancy: active warps per SM as % of the maximum");
+        case Launches:
+            return tr("Launches of this kernel inside the profiled calls");
+        case Registers:
+            return tr("Registers per thread");
+        case SharedMemory:
+            return tr("Shared memory per block (static + dynamic)");
         case Limiter:
             return tr("What limits the kernel: memory or compute when either is at least 60 % of its peak "
                       "(the higher one), latency when both are below (Nsight Compute's own rule)");
