@@ -8,6 +8,7 @@
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
 #include "tests/ChildProcesses.h"
+#include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
 #include "ui/deployment/DeploymentPanel.h"
@@ -36,7 +37,10 @@ using namespace kw::ui;
 
 namespace {
 
-const QByteArray kTestsDir = QByteArray(__FILE__).left(QByteArray(__FILE__).lastIndexOf("/ui/"));
+QByteArray testsDir()
+{
+    return QByteArray::fromStdString(kwtest::testsPath());
+}
 
 QByteArray readAll(const QString& path)
 {
@@ -89,8 +93,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("KERNELWATCH_MODAL_BIN", kTestsDir + "/doubles/bin/modal");
-        qputenv("KERNELWATCH_EVALUATOR_DIR", kTestsDir + "/../resources/evaluator");
+        qputenv("KERNELWATCH_MODAL_BIN", testsDir() + "/doubles/bin/modal");
+        qputenv("KERNELWATCH_EVALUATOR_DIR", testsDir() + "/../resources/evaluator");
         for (const char* v : {"KERNELWATCH_MODAL_ENDPOINT", "KERNELWATCH_MODAL_GPU", "KERNELWATCH_PROXY_KEY",
                               "KERNELWATCH_PROXY_SECRET", "FAKE_MODAL_SCENARIO", "FAKE_MODAL_FOLLOW"})
             qunsetenv(v);
@@ -239,7 +243,7 @@ private Q_SLOTS:
     {
         const QString path = m_dir.filePath(QStringLiteral("rl_kernelbench.yaml"));
         const QByteArray original =
-            readAll(QString::fromUtf8(kTestsDir + "/fixtures/yaml/rl_kernelbench.yaml"));
+            readAll(QString::fromStdString(kwtest::fixturesPath() + "/yaml/rl_kernelbench.yaml"));
         QVERIFY(original.contains("modal_timeout: 300 "));
         QVERIFY(writeAll(path, original));
         QFile::remove(path + QStringLiteral(".bak"));

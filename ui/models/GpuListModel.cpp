@@ -1,6 +1,7 @@
 #include "ui/models/GpuListModel.h"
 
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 
 using namespace Qt::StringLiterals;
 
@@ -28,7 +29,7 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
         case Index:
             return QString(u"cuda:"_s + QString::number(d.index));
         case Name:
-            return QString::fromStdString(d.name);
+            return qs(d.name);
         case Memory:
             return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
         case Capability:

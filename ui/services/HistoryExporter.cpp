@@ -1,8 +1,9 @@
-#include "ui/evaluations/HistoryExporter.h"
+#include "ui/services/HistoryExporter.h"
 
 #include "core/modal/ModalSecrets.h"
 #include "core/model/HistoryStore.h"
 #include "core/model/ResultExport.h"
+#include "ui/base/QtStd.h"
 
 #include <QObject>
 #include <QSaveFile>
@@ -90,7 +91,7 @@ HistoryExporter::Outcome HistoryExporter::run(const HistoryStore& store, std::ve
         }
     } catch (const std::exception& e) {
         file.cancelWriting();
-        out.error = QObject::tr("Reading the history store failed: %1").arg(QString::fromUtf8(e.what()));
+        out.error = QObject::tr("Reading the history store failed: %1").arg(qs(e.what()));
         return out;
     }
     if (!file.commit())

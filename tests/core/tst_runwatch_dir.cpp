@@ -1,169 +1,27 @@
-// RunDirWatcher, RunsRootWatcher and WatchLoop on run directories written by kernel_rl's own
-// training code (tests/fixtures/kernel_rl, KernelRlRuns.h): indexing, step resolution, storing
-// (once), live appends, truncation and replacement while watching, bad lines, runs appearing in a
-// root. Expected steps, statuses and counts come from each run's truth.jsonl.
+// RunDirWatcher on run directories written by kernel_rl's own training code (tests/fixtures/kernel_rl,
+// KernelRlRuns.h): indexing, step resolution, storing (once), live appends, truncation and
+// replacement while watching, bad lines. Expected steps, statuses and counts come from each run's
+// truth.jsonl.
 #include "core/model/HistoryStore.h"
 #include "core/watch/RunDirWatcher.h"
-#include "core/watch/RunsRootWatcher.h"
-#include "core/watch/StoreWriter.h"
 #include "core/watch/TraceDetails.h"
-#include "core/watch/WatchLoop.h"
-#include "tests/KernelRlRuns.h"
-
 #include "tests/TestPrinters.h"
+#include "tests/core/RunWatchFixtures.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <sys/stat.h>
-#include <utime.h>
 
 using namespace kw;
+using namespace kwtest;
 namespace fs = std::filesystem;
 
-namespace {
-
-using kwcorpus::Record;
-
-// Copies a corpus run to tmp/`as`: TensorBoard files or not, the recorded mtimes or the copy's.
-std::string copyRun(const QTemporaryDir& tmp, const std::string& run, const std::string& as, bool tensorboard,
-                    bool stamp = true)
-{
-    const std::string dst = tmp.filePath(QString::fromStdString(as)).toStdString();
-    kwcorpus::copyRun(run, dst, tensorboard, stamp);
-    return dst;
-}
-
-std::string configGpu(const std::string& run)
-{
-    const auto j = nlohmann::json::parse(kwcorpus::slurp(kwcorpus::runDir(run) + "/config.json"));
-    return j["dataset_builder"]["modal_gpu_type"].get<std::string>();
-}
-
-// Rows (file order, one per line) against the truth: a line holding only a crash's fragment is a
-// truncated row (or, the file's unfinished last line, no row: a watcher waits for its end); any
-// other row is the line's (last) record, with its offset, status and, unless `steps` is false, its
-// step. "" when all agree.
-std::string truthMismatches(const std::vector<TraceRecord>& rows, const std::vector<Record>& truth,
-                            bool steps = true)
-{
-    std::vector<const Record*> byLine; // the last record starting on each line
-    for (const Record& r : truth) {
-        byLine.resize(std::max<std::size_t>(byLine.size(), std::size_t(r.lineNo)));
-        byLine[std::size_t(r.lineNo) - 1] = &r;
-    }
-    if (!byLine.empty() && byLine.back()->cut)
-        byLine.pop_back(); // pending
-    if (rows.size() != byLine.size())
-        return std::to_string(rows.size()) + " rows, truth has " + std::to_string(byLine.size()) + " lines";
-    std::string bad;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        const Record& t = *byLine[i];
-        const std::string status(statusName(rows[i].status));
-        const bool ok =
-            t.cut ? rows[i].issue == TraceIssue::Truncated
-                  : rows[i].offset == t.offset && (!steps || rows[i].step == t.step) && status == t.status;
-        if (!ok)
-            bad += "line " + std::to_string(t.lineNo) + ": step " + std::to_string(rows[i].step) + " " +
-                   status + " @" + std::to_string(rows[i].offset) + ", truth step " + std::to_string(t.step) +
-                   " " + t.status + (t.cut ? " (cut)" : "") + " @" + std::to_string(t.offset) + "\n";
-    }
-    return bad;
-}
-
-// Rows a watcher shows: one per line, the unfinished last line (a crash's fragment) not yet.
-std::size_t lineCount(const std::vector<Record>& truth)
-{
-    return truth.empty() ? 0 : std::size_t(truth.back().lineNo) - (truth.back().cut ? 1 : 0);
-}
-
-// The bytes of the file's unfinished last line.
-std::uint64_t pendingBytes(const std::vector<Record>& truth)
-{
-    return !truth.empty() && truth.back().cut ? truth.back().length : 0;
-}
-
-std::vector<std::string> lines(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::string> out;
-    std::string l;
-    while (std::getline(in, l))
-        out.push_back(l);
-    return out;
-}
-
-// A fixture line with another timestamp (and so another identity).
-std::string withTimestamp(std::string line, double ts)
-{
-    const std::string key = "\"timestamp\": ";
-    auto at = line.rfind(key);
-    auto end = line.find_first_of(",}", at + key.size());
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f", ts);
-    return line.replace(at + key.size(), end - at - key.size(), buf);
-}
-
-void append(const std::string& path, const std::string& data)
-{
-    std::ofstream out(path, std::ios::binary | std::ios::app);
-    out << data;
-}
-
-struct Events
-{
-    std::vector<TraceRecord> rows;
-    std::vector<EvalResult> results;
-    std::vector<MetricsRecord> metrics;
-    std::vector<std::pair<RunFile, TailReset>> resets;
-    int indexed = 0, caughtUp = 0, stepsChanged = 0, traceBatches = 0;
-    std::vector<std::string> errors;
-
-    RunDirWatcher::Callbacks callbacks()
-    {
-        RunDirWatcher::Callbacks cb;
-        cb.onTraces = [this](const TraceBatch& b) {
-            QCOMPARE(b.firstIndex, rows.size());
-            rows.insert(rows.end(), b.records.begin(), b.records.end());
-            ++traceBatches;
-        };
-        cb.onResults = [this](const ResultBatch& b) {
-            results.insert(results.end(), b.results.begin(), b.results.end());
-        };
-        cb.onMetrics = [this](const MetricsBatch& b) {
-            metrics.insert(metrics.end(), b.records.begin(), b.records.end());
-        };
-        cb.onReset = [this](const std::string&, RunFile f, TailReset why) {
-            resets.emplace_back(f, why);
-            if (f == RunFile::Traces)
-                rows.clear();
-        };
-        cb.onStepsChanged = [this](const std::string&, std::size_t, std::size_t) { ++stepsChanged; };
-        cb.onIndexed = [this](const std::string&) { ++indexed; };
-        cb.onCaughtUp = [this](const std::string&) { ++caughtUp; };
-        cb.onError = [this](const std::string&, const std::string& m) { errors.push_back(m); };
-        return cb;
-    }
-};
-
-void pollUntilCaughtUp(RunDirWatcher& w, std::size_t budget = 1 << 20)
-{
-    for (int i = 0; i < 10000; ++i) {
-        PollStatus s = w.poll(budget);
-        if (w.caughtUp() && !s.more)
-            return;
-    }
-    QFAIL("never caught up");
-}
-
-} // namespace
-
-class TestRunWatch : public QObject
+class TestRunWatchDir : public QObject
 {
     Q_OBJECT
-private Q_SLOTS:
+
+private slots:
     void initTestCase()
     {
         if (!fs::exists(kwcorpus::runDir("single_turn") + "/truth.jsonl"))
@@ -579,134 +437,7 @@ private Q_SLOTS:
         const std::string bad = truthMismatches(rows, truth);
         QVERIFY2(bad.empty(), bad.c_str());
     }
-
-    void storeWriterReportsOnlyStoredResults()
-    {
-        QTemporaryDir tmp;
-        const std::string dir = copyRun(tmp, "single_turn", "writer", true);
-        const auto truth = kwcorpus::truth("single_turn");
-        HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
-        StoreWriter writer(store);
-        std::atomic<int> results{0}, notStored{0};
-        RunDirWatcher::Options o;
-        o.runDir = dir;
-        o.writer = &writer;
-        RunDirWatcher::Callbacks cb;
-        cb.onResults = [&](const ResultBatch& b) { // on the writer's thread, after the commit
-            for (const auto& r : b.results)
-                if (!store.contains(r.id))
-                    ++notStored;
-            results += int(b.results.size());
-        };
-        {
-            RunDirWatcher w(o, cb);
-            pollUntilCaughtUp(w, 16 * 1024);
-            const auto src = lines(w.tracesPath());
-            append(w.tracesPath(), withTimestamp(src[3], nowUnixSeconds()) + "\n");
-            for (int i = 0; i < 5; ++i)
-                w.poll(1 << 20);
-        } // the destructor waits for the writer
-        QCOMPARE(results.load(), int(truth.size()) + 1);
-        QCOMPARE(notStored.load(), 0);
-        QCOMPARE(store.count(), truth.size() + 1);
-        QCOMPARE(writer.pending(), std::size_t(0));
-    }
-
-    void runsRootDiscovery()
-    {
-        QTemporaryDir tmp;
-        const std::string root = tmp.filePath(QStringLiteral("runs")).toStdString();
-        fs::create_directories(root + "/not_a_run/tensorboard");
-        std::vector<std::string> added, removed;
-        std::atomic<int> rows{0};
-        RunsRootWatcher::Options o;
-        o.root = root;
-        o.rescanIntervalS = 0;
-        o.buildResults = false;
-        RunsRootWatcher::Callbacks cb;
-        cb.onRunAdded = [&](const std::shared_ptr<RunDirWatcher>& w) { added.push_back(w->name()); };
-        cb.onRunRemoved = [&](const std::string& name, const std::string&) { removed.push_back(name); };
-        cb.run.onTraces = [&](const TraceBatch& b) { rows += int(b.records.size()); };
-        RunsRootWatcher rw(o, cb);
-        rw.poll(1 << 20);
-        QVERIFY(added.empty());
-
-        // A whole run (its tensorboard/ folders are no runs).
-        const int alphaRows = int(kwcorpus::truth("single_turn").size());
-        copyRun(tmp, "single_turn", "runs/alpha", true);
-        for (int i = 0; i < 20; ++i)
-            rw.poll(1 << 20);
-        QCOMPARE(added, std::vector<std::string>{"alpha"});
-        QCOMPARE(rows.load(), alphaRows);
-
-        // Two levels down: a multi-turn run with bad lines.
-        const kwcorpus::BadRun beta = kwcorpus::makeBadRun("multi_turn", root + "/group/beta");
-        for (int i = 0; i < 20; ++i)
-            rw.poll(1 << 20);
-        QCOMPARE(added.size(), std::size_t(2));
-        QCOMPARE(added[1], std::string("beta"));
-        QCOMPARE(rw.runs().size(), std::size_t(2));
-        QCOMPARE(rows.load(), alphaRows + int(beta.lines));
-
-        fs::remove_all(root + "/alpha");
-        rw.poll(1 << 20);
-        QCOMPARE(removed, std::vector<std::string>{"alpha"});
-        QCOMPARE(rw.runs().size(), std::size_t(1));
-    }
-
-    void loopThreadFollowsGrowingRun()
-    {
-        // A re-run with resume_from_batch, written as kernel_rl wrote it, followed by the loop's
-        // thread from its first step on; the rest arrives a few records at a time.
-        const std::string name = "resume_from_batch";
-        const auto truth = kwcorpus::truth(name);
-        QTemporaryDir tmp;
-        const std::string dir = tmp.filePath(QStringLiteral("looped")).toStdString();
-        kwcorpus::Replay replay(name, dir, true);
-        replay.applyWhile([](const kwcorpus::Replay::Event& e) { return e.path != "metrics.jsonl"; });
-        int written = 0;
-        for (const Record& r : truth)
-            written += r.step == 0;
-        HistoryStore store(tmp.filePath(QStringLiteral("h.sqlite")).toStdString());
-        std::atomic<int> rows{0}, results{0}, caughtUp{0};
-        RunDirWatcher::Options o;
-        o.runDir = dir;
-        o.store = &store;
-        RunDirWatcher::Callbacks cb;
-        cb.onTraces = [&](const TraceBatch& b) { rows += int(b.records.size()); };
-        cb.onResults = [&](const ResultBatch& b) { results += int(b.results.size()); };
-        cb.onCaughtUp = [&](const std::string&) { ++caughtUp; };
-        auto w = std::make_shared<RunDirWatcher>(o, cb);
-        WatchLoop::Options lo;
-        lo.intervalMs = 100;
-        WatchLoop loop(lo);
-        loop.add(w);
-        loop.start();
-        QTRY_COMPARE_WITH_TIMEOUT(caughtUp.load(), 1, 10000);
-        QCOMPARE(rows.load(), written);
-        int rounds = 0;
-        while (!replay.done()) {
-            int records = 0; // up to 5 records, and what kernel_rl wrote between them
-            while (!replay.done() && (records < 5 || replay.peek().record < 0)) {
-                records += replay.peek().record >= 0;
-                replay.apply();
-            }
-            written += records;
-            ++rounds;
-            QTRY_COMPARE_WITH_TIMEOUT(rows.load(), written, 5000);
-        }
-        QCOMPARE(written, int(truth.size()));
-        QVERIFY(rounds >= 4);
-        QTRY_COMPARE_WITH_TIMEOUT(results.load(), int(truth.size()), 5000);
-        QCOMPARE(store.count(), truth.size());
-        loop.stop();
-        QVERIFY(loop.rounds() > 0);
-        // Offsets and statuses (not steps: the test writes a file, then stamps its recorded mtime, and
-        // the loop's thread may read it in between).
-        const std::string bad = truthMismatches(w->records(), truth, false);
-        QVERIFY2(bad.empty(), bad.c_str());
-    }
 };
 
-QTEST_GUILESS_MAIN(TestRunWatch)
-#include "tst_runwatch.moc"
+QTEST_GUILESS_MAIN(TestRunWatchDir)
+#include "tst_runwatch_dir.moc"

@@ -1,17 +1,13 @@
-#include "ui/evaluations/ProfileTableModel.h"
+#include "ui/models/ProfileTableModel.h"
 
 #include "core/profile/ProfileFormat.h"
+#include "ui/base/QtStd.h"
 
 namespace kw::ui {
 
 using profile::KernelProfile;
 
 namespace {
-
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 QVariant number(const std::optional<double>& v)
 {
@@ -41,30 +37,30 @@ QVariant ProfileTableModel::data(const QModelIndex& index, int role) const
     if (role == Qt::DisplayRole) {
         switch (col) {
         case Kernel:
-            return q(k.name);
+            return qs(k.name);
         case Launches:
             return k.launches;
         case Duration:
-            return q(profile::formatDuration(k.durationNs));
+            return qs(profile::formatDuration(k.durationNs));
         case MemoryThroughput:
-            return q(profile::formatPercent(k.memoryPct));
+            return qs(profile::formatPercent(k.memoryPct));
         case ComputeThroughput:
-            return q(profile::formatPercent(k.computePct));
+            return qs(profile::formatPercent(k.computePct));
         case Occupancy:
-            return q(profile::formatPercent(k.achievedOccupancyPct));
+            return qs(profile::formatPercent(k.achievedOccupancyPct));
         case Registers:
-            return q(profile::formatCount(k.registersPerThread));
+            return qs(profile::formatCount(k.registersPerThread));
         case SharedMemory:
-            return q(profile::formatBytes(k.sharedBytesPerBlock()));
+            return qs(profile::formatBytes(k.sharedBytesPerBlock()));
         case Limiter:
-            return q(profile::formatLimiter(k));
+            return qs(profile::formatLimiter(k));
         case ColumnCount:
             break;
         }
     } else if (role == Qt::UserRole) {
         switch (col) {
         case Kernel:
-            return q(k.name);
+            return qs(k.name);
         case Launches:
             return k.launches;
         case Duration:
@@ -80,18 +76,18 @@ QVariant ProfileTableModel::data(const QModelIndex& index, int role) const
         case SharedMemory:
             return number(k.sharedBytesPerBlock());
         case Limiter:
-            return q(k.limiter);
+            return qs(k.limiter);
         case ColumnCount:
             break;
         }
     } else if (role == Qt::ToolTipRole) {
         if (col == Kernel)
             return tr("%1\nblock %2, grid %3, compute capability %4")
-                .arg(q(k.name), q(k.blockSize), q(k.gridSize), q(k.computeCapability));
+                .arg(qs(k.name), qs(k.blockSize), qs(k.gridSize), qs(k.computeCapability));
         if (col == Limiter)
-            return q(profile::limiterExplanation(k.limiter));
+            return qs(profile::limiterExplanation(k.limiter));
         if (col == Occupancy && k.theoreticalOccupancyPct)
-            return tr("achieved; theoretical %1").arg(q(profile::formatPercent(k.theoreticalOccupancyPct)));
+            return tr("achieved; theoretical %1").arg(qs(profile::formatPercent(k.theoreticalOccupancyPct)));
         if (col == Duration && k.launches > 1)
             return tr("mean of %1 launches").arg(k.launches);
     } else if (role == Qt::TextAlignmentRole && col != Kernel && col != Limiter) {
