@@ -368,7 +368,7 @@ ExitStatus Subprocess::kill()
 }
 
 ProgramOutput runProgram(const SpawnOptions& options, std::string_view input, double timeoutS,
-                         std::size_t maxBytes)
+                         std::size_t maxBytes, const std::atomic<bool>* stop)
 {
     ProgramOutput r;
     Subprocess p;
@@ -391,6 +391,10 @@ ProgramOutput runProgram(const SpawnOptions& options, std::string_view input, do
             r.timedOut = true;
             break;
         }
+        if (stop && stop->load()) {
+            r.stopped = true;
+            break;
+        }
         // Feed stdin and drain both outputs together: a child that writes before it reads
         // must not deadlock against us.
         pollfd fds[3];
@@ -400,7 +404,7 @@ ProgramOutput runProgram(const SpawnOptions& options, std::string_view input, do
         for (auto s : {Subprocess::Stream::Stdout, Subprocess::Stream::Stderr})
             if (p.streamOpen(s))
                 fds[n++] = {p.fd(s), POLLIN, 0};
-        ::poll(fds, n, static_cast<int>(std::min<long long>(left.count(), 1000)));
+        ::poll(fds, n, static_cast<int>(std::min<long long>(left.count(), stop ? 100 : 1000)));
         if (!toWrite.empty()) {
             const long w = p.writeSome(toWrite);
             if (w > 0)
@@ -416,14 +420,14 @@ ProgramOutput runProgram(const SpawnOptions& options, std::string_view input, do
             keepTail(r.err);
     }
     p.closeStdin();
-    if (!r.timedOut) {
+    if (!r.timedOut && !r.stopped) {
         const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
         if (auto s = p.waitFor(std::max(left, 0.0)))
             r.status = *s;
         else
             r.timedOut = true;
     }
-    if (r.timedOut)
+    if (r.timedOut || r.stopped)
         r.status = p.kill();
     if (r.out.size() > maxBytes)
         r.out.erase(0, r.out.size() - maxBytes);

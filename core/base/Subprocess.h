@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,13 +102,14 @@ struct ProgramOutput
     std::string startError; // non-empty: could not start
     ExitStatus status;
     bool timedOut = false;
+    bool stopped = false; // the caller's stop flag ended it (process group killed)
     std::string out, err;
 };
 
 // Runs argv with env, feeds `input` on stdin, captures stdout/stderr (each capped at maxBytes,
-// the tail kept), kills the process group after timeoutS.
+// the tail kept), kills the process group after timeoutS, or within 0.1 s of `stop` being set.
 ProgramOutput runProgram(const SpawnOptions& options, std::string_view input, double timeoutS,
-                         std::size_t maxBytes = 4 << 20);
+                         std::size_t maxBytes = 4 << 20, const std::atomic<bool>* stop = nullptr);
 
 // "SIGSEGV" for 11; "signal 77" when unknown.
 std::string signalName(int sig);

@@ -164,7 +164,8 @@ std::string probeFailureReason(std::string_view stderrText, bool* torchMissing)
     return last.empty() ? "the probe failed without a message" : last;
 }
 
-PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS)
+PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS,
+                        const std::atomic<bool>* stop)
 {
     PythonProbe p;
     p.path = python;
@@ -181,9 +182,13 @@ PythonProbe probePython(const std::string& python, const std::string& evaluatorD
     childenv::set(env, "PYTHONPATH", pp && !pp->empty() ? evaluatorDir + ":" + *pp : evaluatorDir);
     childenv::set(env, "PYTHONDONTWRITEBYTECODE", "1");
     o.env = std::move(env);
-    const ProgramOutput out = runProgram(o, {}, timeoutS, 1 << 20);
+    const ProgramOutput out = runProgram(o, {}, timeoutS, 1 << 20, stop);
     if (!out.startError.empty()) {
         p.error = out.startError;
+        return p;
+    }
+    if (out.stopped) {
+        p.error = python + ": the probe was stopped before it finished (probe again)";
         return p;
     }
     if (out.timedOut) {
@@ -222,11 +227,12 @@ std::string noPythonMessage(const std::vector<std::pair<std::string, PythonProbe
     return "no usable Python with torch (" + details + "): " + fix;
 }
 
-PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir)
+PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir,
+                       const std::atomic<bool>* stop)
 {
     std::vector<std::pair<std::string, PythonProbe>> tried;
     if (!preferred.empty()) {
-        PythonProbe p = probePython(preferred, evaluatorDir);
+        PythonProbe p = probePython(preferred, evaluatorDir, 60, stop);
         if (!p.ok) {
             p.error =
                 p.torchMissing
@@ -249,7 +255,9 @@ PythonProbe findPython(const std::string& preferred, const std::string& evaluato
             tried.emplace_back(label, missing);
             continue;
         }
-        PythonProbe p = probePython(cmd, evaluatorDir);
+        PythonProbe p = probePython(cmd, evaluatorDir, 60, stop);
+        if (stop && stop->load())
+            return p; // its error says it was stopped
         if (p.ok) {
             if (cmd == "python3" && onPath)
                 p.path = *onPath;

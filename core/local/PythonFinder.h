@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,8 +33,11 @@ struct PythonProbe
 // Finds a Python that can `import torch`. Order: `preferred` (--python or the setting) when
 // given (and then only it), else $KERNELWATCH_PYTHON, python3 on PATH, /usr/bin/python3.
 // The probe runs `kernelwatch_eval.probe` from evaluatorDir.
-PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS = 60);
-PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir);
+// `stop`, when set, kills the probe at once (error says so) and tries no further candidate.
+PythonProbe probePython(const std::string& python, const std::string& evaluatorDir, double timeoutS = 60,
+                        const std::atomic<bool>* stop = nullptr);
+PythonProbe findPython(const std::string& preferred, const std::string& evaluatorDir,
+                       const std::atomic<bool>* stop = nullptr);
 
 // Pure parts, tested on recorded output.
 // Reads the probe's JSON document (the last line of `stdoutText` that is a JSON object).

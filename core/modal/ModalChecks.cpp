@@ -18,10 +18,11 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
             onCheck(c);
         out.push_back(std::move(c));
     };
+    auto stopped = [&] { return o.stop && o.stop->load(); };
 
     ModalCheck cliCheck{
         "cli", "Modal CLI found (" + std::string(kModalMinVersion) + " or newer)", false, false, {}, {}};
-    const auto version = cli.version();
+    const auto version = cli.version(o.stop);
     cliCheck.ok = version.ok();
     cliCheck.detail = version.ok() ? cli.options().program + " " + version.value : version.diagnosis.summary;
     if (!version.ok())
@@ -34,11 +35,13 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
         }
     }
     report(cliCheck);
+    if (stopped())
+        return out;
 
     ModalCheck token{"token", "Modal token valid", false, !cliCheck.ok, {}, {}};
     ModalTokenSource tokenSource = ModalTokenSource::Profile;
     if (cliCheck.ok) {
-        const auto info = cli.tokenInfo();
+        const auto info = cli.tokenInfo(o.stop);
         tokenSource = info.value.source;
         token.ok = info.ok();
         token.detail = info.ok()
@@ -49,6 +52,8 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
             token.fix = info.diagnosis.fix;
     }
     report(token);
+    if (stopped())
+        return out;
 
     // kernel_rl's own Modal client reads only MODAL_TOKEN_ID / MODAL_TOKEN_SECRET, also after
     // `modal token new` wrote ~/.modal.toml.
@@ -70,7 +75,7 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
 
     ModalCheck app{"app", "App '" + o.appName + "' deployed", false, !token.ok, {}, {}};
     if (token.ok) {
-        const auto apps = cli.listApps();
+        const auto apps = cli.listApps(o.stop);
         if (!apps.ok()) {
             app.detail = apps.diagnosis.summary;
             app.fix = apps.diagnosis.fix;
@@ -84,6 +89,8 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
         }
     }
     report(app);
+    if (stopped())
+        return out;
 
     ModalCheck ep{"endpoint", "Endpoint reachable and authorised", false, false, {}, {}};
     ModalProbeResult probe;
@@ -92,7 +99,7 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
         ep.fix = "deploy (kernelwatch-cli modal deploy saves the URL) or pass --endpoint / set "
                  "KERNELWATCH_MODAL_ENDPOINT";
     } else {
-        probe = probeModalEndpoint(config);
+        probe = probeModalEndpoint(config, 30, o.stop);
         ep.ok = probe.ok;
         ep.detail =
             config.endpoint + (probe.ok ? " answered in " + std::to_string(probe.seconds).substr(0, 4) + " s"
@@ -101,6 +108,8 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
             ep.fix = probe.diagnosis.fix;
     }
     report(ep);
+    if (stopped())
+        return out;
 
     ModalCheck to{"timeout", "Timeouts consistent", false, !probe.ok, {}, {}};
     if (probe.ok) {

@@ -3,6 +3,7 @@
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct ModalCheckOptions
     // deployed app's legacy deadline and a cold CUDA build.
     double trainingModalTimeoutS = 0;
     int legacyDeadlineS = 0; // the deployed app's, as saved by the last deploy (0 = unknown)
+    // When set (the panel closes), the `modal` command or request in progress ends at once and
+    // the checks after it are not run: the last one reported says it was stopped.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 // Runs every check in order, reporting each as it completes (onCheck may be empty).

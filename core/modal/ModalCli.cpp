@@ -70,8 +70,8 @@ ModalCommandResult ModalCli::run(const std::vector<std::string>& args, const Lin
 
 ModalCommandResult ModalCli::runWithEnv(const std::vector<std::string>& args,
                                         const std::map<std::string, std::string>& extraEnv,
-                                        const LineFn& onLine, const std::atomic<bool>* stop,
-                                        double timeoutS) const
+                                        const LineFn& onLine, const std::atomic<bool>* stop, double timeoutS,
+                                        double stopGraceS) const
 {
     ModalCommandResult r;
     r.args = args;
@@ -132,9 +132,10 @@ ModalCommandResult ModalCli::runWithEnv(const std::vector<std::string>& args,
             stopping = true;
             r.stopped = true;
             stopAt = now;
-            p.signalGroup(SIGINT);
+            if (stopGraceS > 0)
+                p.signalGroup(SIGINT);
         }
-        if (stopping && now - stopAt > std::chrono::seconds(3)) {
+        if (stopping && now - stopAt >= std::chrono::duration<double>(stopGraceS)) {
             forceKill = true;
             break;
         }
@@ -195,9 +196,22 @@ ModalCommandResult ModalCli::runWithEnv(const std::vector<std::string>& args,
     return r;
 }
 
-ModalCliResult<std::string> ModalCli::version() const
+ModalCommandResult ModalCli::query(const std::vector<std::string>& args, const std::atomic<bool>* stop) const
 {
-    auto r = fromCommand<std::string>(run({"--version"}));
+    ModalCommandResult r = runWithEnv(args, {}, {}, stop, m_options.timeoutS, 0);
+    if (r.stopped && !r.timedOut) {
+        std::string line = "modal";
+        for (const auto& a : args)
+            line += " " + a;
+        r.diagnosis = modalDiagnosisFor(ModalCause::Stopped);
+        r.diagnosis.summary = "`" + line + "` " + r.diagnosis.summary;
+    }
+    return r;
+}
+
+ModalCliResult<std::string> ModalCli::version(const std::atomic<bool>* stop) const
+{
+    auto r = fromCommand<std::string>(query({"--version"}, stop));
     if (!r.ok())
         return r;
     // "modal client version: 1.5.2" or "modal, version 1.5.2"
@@ -211,9 +225,9 @@ ModalCliResult<std::string> ModalCli::version() const
     return r;
 }
 
-ModalCliResult<ModalTokenInfo> ModalCli::tokenInfo() const
+ModalCliResult<ModalTokenInfo> ModalCli::tokenInfo(const std::atomic<bool>* stop) const
 {
-    auto r = fromCommand<ModalTokenInfo>(run({"token", "info"}));
+    auto r = fromCommand<ModalTokenInfo>(query({"token", "info"}, stop));
     if (!r.ok())
         return r;
     auto parsed = parseModalTokenInfo(r.command.out + "\n" + r.command.err);
@@ -226,9 +240,9 @@ ModalCliResult<ModalTokenInfo> ModalCli::tokenInfo() const
     return r;
 }
 
-ModalCliResult<std::vector<ModalApp>> ModalCli::listApps() const
+ModalCliResult<std::vector<ModalApp>> ModalCli::listApps(const std::atomic<bool>* stop) const
 {
-    auto r = fromCommand<std::vector<ModalApp>>(run(withEnvironment({"app", "list", "--json"})));
+    auto r = fromCommand<std::vector<ModalApp>>(query(withEnvironment({"app", "list", "--json"}), stop));
     if (!r.ok())
         return r;
     auto parsed = parseModalAppList(r.command.out);
@@ -238,9 +252,10 @@ ModalCliResult<std::vector<ModalApp>> ModalCli::listApps() const
     return r;
 }
 
-ModalCliResult<std::vector<ModalContainer>> ModalCli::listContainers() const
+ModalCliResult<std::vector<ModalContainer>> ModalCli::listContainers(const std::atomic<bool>* stop) const
 {
-    auto r = fromCommand<std::vector<ModalContainer>>(run(withEnvironment({"container", "list", "--json"})));
+    auto r = fromCommand<std::vector<ModalContainer>>(
+        query(withEnvironment({"container", "list", "--json"}), stop));
     if (!r.ok())
         return r;
     auto parsed = parseModalContainerList(r.command.out);
@@ -388,9 +403,10 @@ ModalCliResult<bool> ModalCli::stopApp(const std::string& app) const
     return r;
 }
 
-ModalCliResult<bool> ModalCli::stopContainer(const std::string& containerId) const
+ModalCliResult<bool> ModalCli::stopContainer(const std::string& containerId,
+                                             const std::atomic<bool>* stop) const
 {
-    auto r = fromCommand<bool>(run({"container", "stop", containerId, "-y"}));
+    auto r = fromCommand<bool>(query({"container", "stop", containerId, "-y"}, stop));
     r.value = r.ok();
     return r;
 }

@@ -59,10 +59,12 @@ public:
     ModalCommandResult run(const std::vector<std::string>& args, const LineFn& onLine = {},
                            const std::atomic<bool>* stop = nullptr, double timeoutS = -1) const;
 
-    ModalCliResult<std::string> version() const; // "1.5.2"
-    ModalCliResult<ModalTokenInfo> tokenInfo() const;
-    ModalCliResult<std::vector<ModalApp>> listApps() const;
-    ModalCliResult<std::vector<ModalContainer>> listContainers() const;
+    // The one-shot commands below take a `stop` flag too: when it is set the process group is
+    // killed at once (a query has nothing to wind down) and the result is ModalCause::Stopped.
+    ModalCliResult<std::string> version(const std::atomic<bool>* stop = nullptr) const; // "1.5.2"
+    ModalCliResult<ModalTokenInfo> tokenInfo(const std::atomic<bool>* stop = nullptr) const;
+    ModalCliResult<std::vector<ModalApp>> listApps(const std::atomic<bool>* stop = nullptr) const;
+    ModalCliResult<std::vector<ModalContainer>> listContainers(const std::atomic<bool>* stop = nullptr) const;
     ModalCliResult<std::vector<ModalAppVersion>> appHistory(const std::string& app) const;
 
     // The last entries (modal prints 100 and exits). An empty app name is refused without
@@ -88,13 +90,17 @@ public:
                                             const LineFn& onLine, const std::atomic<bool>* stop) const;
 
     ModalCliResult<bool> stopApp(const std::string& app) const;
-    ModalCliResult<bool> stopContainer(const std::string& containerId) const;
+    ModalCliResult<bool> stopContainer(const std::string& containerId,
+                                       const std::atomic<bool>* stop = nullptr) const;
 
 private:
     std::vector<std::string> withEnvironment(std::vector<std::string> args) const;
     ModalCommandResult runWithEnv(const std::vector<std::string>& args,
                                   const std::map<std::string, std::string>& extraEnv, const LineFn& onLine,
-                                  const std::atomic<bool>* stop, double timeoutS) const;
+                                  const std::atomic<bool>* stop, double timeoutS,
+                                  double stopGraceS = 3) const;
+    // A one-shot command: `stop` kills it without a grace period and makes it ModalCause::Stopped.
+    ModalCommandResult query(const std::vector<std::string>& args, const std::atomic<bool>* stop) const;
 
     ModalCliOptions m_options;
 };

@@ -17,9 +17,16 @@ size_t append(char* d, size_t s, size_t n, void* u)
     out->append(d, s * n);
     return s * n;
 }
+
+// libcurl calls this at least once a second, also while it resolves and connects.
+int stopRequested(void* u, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+    const auto* stop = static_cast<const std::atomic<bool>*>(u);
+    return stop && stop->load() ? 1 : 0;
+}
 } // namespace
 
-ModalProbeResult probeModalEndpoint(const ModalConfig& config, double timeoutS)
+ModalProbeResult probeModalEndpoint(const ModalConfig& config, double timeoutS, const std::atomic<bool>* stop)
 {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -53,11 +60,21 @@ ModalProbeResult probeModalEndpoint(const ModalConfig& config, double timeoutS)
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config.connectTimeoutS * 1000));
     if (!config.caBundle.empty())
         curl_easy_setopt(e, CURLOPT_CAINFO, config.caBundle.c_str());
+    if (stop) {
+        curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &stopRequested);
+        curl_easy_setopt(e, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stop));
+        curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    }
     const CURLcode code = curl_easy_perform(e);
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.httpStatus);
     curl_easy_cleanup(e);
     curl_slist_free_all(h);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (code == CURLE_ABORTED_BY_CALLBACK) {
+        r.diagnosis = modalDiagnosisFor(ModalCause::Stopped, errbuf);
+        r.diagnosis.summary = "the endpoint probe " + r.diagnosis.summary;
+        return r;
+    }
     if (code != CURLE_OK) {
         r.diagnosis = modalDiagnosisFor(
             code == CURLE_OPERATION_TIMEDOUT ? ModalCause::Timeout : ModalCause::Network, errbuf);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+
 namespace kw {
 
 // One blocking request to the web endpoint: POST {"op":"ping"} with the proxy auth headers.
@@ -20,6 +22,8 @@ struct ModalProbeResult
     double seconds = 0;
 };
 
-ModalProbeResult probeModalEndpoint(const ModalConfig& config, double timeoutS = 30);
+// `stop`, when set, aborts the request within about a second (ModalCause::Stopped).
+ModalProbeResult probeModalEndpoint(const ModalConfig& config, double timeoutS = 30,
+                                    const std::atomic<bool>* stop = nullptr);
 
 } // namespace kw

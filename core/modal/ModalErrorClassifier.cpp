@@ -40,6 +40,8 @@ std::string_view modalCauseName(ModalCause c)
         return "network";
     case ModalCause::UsageError:
         return "usage_error";
+    case ModalCause::Stopped:
+        return "stopped";
     case ModalCause::Unknown:
         return "unknown";
     }
@@ -124,6 +126,10 @@ ModalDiagnosis modalDiagnosisFor(ModalCause cause, std::string detail)
     case ModalCause::UsageError:
         d.summary = "the modal client rejected the command line";
         d.fix = "the installed modal client may be too old or too new: `pip install -U modal`";
+        break;
+    case ModalCause::Stopped:
+        d.summary = "stopped before it answered";
+        d.fix = "kernelwatch ended the command (its window or panel closed); run it again";
         break;
     case ModalCause::Unknown:
         d.summary = "the modal command failed";

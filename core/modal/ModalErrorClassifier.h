@@ -22,6 +22,7 @@ enum class ModalCause
     CudaArchMismatch,     // compiled for another GPU architecture / unsupported by the toolchain
     Network,              // could not reach Modal
     UsageError,           // bad command line (exit code 2)
+    Stopped,              // the caller's stop flag ended the command before it answered
     Unknown,
 };
 

@@ -1,16 +1,25 @@
 // ModalCli against the fake `modal` (tests/doubles/bin/modal): command lines (--json, -y, -e),
 // parsing, streaming, stop, timeouts and every documented failure.
+#include "core/modal/ModalChecks.h"
 #include "core/modal/ModalCli.h"
+#include "core/modal/ModalEndpointProbe.h"
 
 #include "tests/TestPaths.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <fstream>
+#include <netinet/in.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace kw;
 
@@ -409,6 +418,105 @@ private slots:
         QVERIFY(r.command.timedOut);
         QCOMPARE(r.diagnosis.cause, ModalCause::Timeout);
         QVERIFY(t.elapsed() < 5000);
+    }
+
+    // The GUI's bridges set a stop flag when they go: a one-shot command that hangs (offline, the
+    // client retries ~57 s) is killed at once and says it was stopped, not that it failed.
+    void stopFlagEndsOneShotCommands()
+    {
+        const ModalCli cli(fake("hang"));
+        const auto stoppedSoon = [](auto call) {
+            std::atomic<bool> stop{false};
+            std::thread setter([&stop] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                stop = true;
+            });
+            QElapsedTimer t;
+            t.start();
+            auto r = call(&stop);
+            const qint64 ms = t.elapsed();
+            setter.join();
+            qInfo("stopped after %lld ms", ms);
+            QVERIFY2(ms >= 400 && ms < 1500, qPrintable(QString::number(ms)));
+            QVERIFY(r.command.stopped);
+            QVERIFY(!r.command.timedOut);
+            QCOMPARE(r.command.exitCode, 128 + SIGKILL);
+            QVERIFY(!r.ok());
+            QCOMPARE(r.diagnosis.cause, ModalCause::Stopped);
+            QVERIFY2(r.diagnosis.summary.find("stopped before it answered") != std::string::npos,
+                     r.diagnosis.summary.c_str());
+        };
+        stoppedSoon([&](const std::atomic<bool>* stop) { return cli.tokenInfo(stop); });
+        stoppedSoon([&](const std::atomic<bool>* stop) { return cli.listApps(stop); });
+        stoppedSoon([&](const std::atomic<bool>* stop) { return cli.listContainers(stop); });
+        stoppedSoon([&](const std::atomic<bool>* stop) { return cli.stopContainer("ta-01HANG", stop); });
+        // Without a flag (the CLI) the command runs to its own end.
+        auto o = fake("hang");
+        o.timeoutS = 1;
+        QCOMPARE(ModalCli(o).tokenInfo().diagnosis.cause, ModalCause::Timeout);
+    }
+
+    void stopFlagEndsTheChecks()
+    {
+        std::atomic<bool> stop{false};
+        ModalCheckOptions o;
+        o.stop = &stop;
+        std::vector<std::string> reported;
+        std::thread setter;
+        QElapsedTimer t;
+        const auto checks =
+            runModalChecks(ModalCli(fake("hang")), ModalConfig{}, o, [&](const ModalCheck& c) {
+                reported.push_back(c.id);
+                if (c.id == "cli") { // `modal token info` starts next and hangs
+                    t.start();
+                    setter = std::thread([&stop] {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                        stop = true;
+                    });
+                }
+            });
+        const qint64 ms = t.elapsed();
+        setter.join();
+        qInfo("the checks ended %lld ms after `modal --version` answered", ms);
+        QVERIFY2(ms >= 400 && ms < 1500, qPrintable(QString::number(ms)));
+        // `modal --version` answered; `modal token info` hung and was stopped; nothing ran after it.
+        QCOMPARE(checks.size(), std::size_t(2));
+        QCOMPARE(reported, (std::vector<std::string>{"cli", "token"}));
+        QVERIFY(checks[0].ok);
+        QVERIFY(!checks[1].ok);
+        QVERIFY2(checks[1].detail.find("`modal token info` stopped") != std::string::npos,
+                 checks[1].detail.c_str());
+    }
+
+    void stopFlagEndsTheEndpointProbe()
+    {
+        // A server that accepts the connection (the kernel's backlog does) and never answers.
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0);
+        QVERIFY(::listen(fd, 4) == 0);
+        QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        ModalConfig config;
+        config.endpoint = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/";
+        std::atomic<bool> stop{false};
+        std::thread setter([&stop] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            stop = true;
+        });
+        QElapsedTimer t;
+        t.start();
+        const ModalProbeResult r = probeModalEndpoint(config, 30, &stop);
+        const qint64 ms = t.elapsed();
+        setter.join();
+        ::close(fd);
+        qInfo("the probe ended after %lld ms", ms);
+        QVERIFY2(ms >= 400 && ms < 2000, qPrintable(QString::number(ms)));
+        QVERIFY(!r.ok);
+        QCOMPARE(r.diagnosis.cause, ModalCause::Stopped);
     }
 
     void secretsStayOutOfOutput()

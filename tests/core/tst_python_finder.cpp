@@ -3,8 +3,12 @@
 #include "core/local/PythonFinder.h"
 
 #include <QtTest>
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace kw;
@@ -145,6 +149,31 @@ private Q_SLOTS:
         auto again = probePython(p.path, dir);
         QVERIFY2(again.ok, again.error.c_str());
         QCOMPARE(again.torchVersion, p.torchVersion);
+    }
+    void stopFlagKillsTheProbe()
+    {
+        // An interpreter that never answers: the probe would wait its whole timeout.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string python = dir.filePath(QStringLiteral("hanging-python")).toStdString();
+        {
+            std::ofstream f(python);
+            f << "#!/bin/sh\nexec sleep 3600\n";
+        }
+        QVERIFY(::chmod(python.c_str(), 0755) == 0);
+        std::atomic<bool> stop{false};
+        std::thread setter([&stop] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            stop = true;
+        });
+        QElapsedTimer t;
+        t.start();
+        const PythonProbe p = findPython(python, dir.path().toStdString(), &stop);
+        const qint64 ms = t.elapsed();
+        setter.join();
+        QVERIFY2(ms >= 400 && ms < 1500, qPrintable(QString::number(ms)));
+        QVERIFY(!p.ok);
+        QVERIFY2(p.error.find("stopped before it finished") != std::string::npos, p.error.c_str());
     }
 };
 

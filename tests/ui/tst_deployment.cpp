@@ -4,7 +4,9 @@
 // auth failure with its fix, a deploy streaming its output and saving the endpoint URL, polls
 // backing off while failing, followed logs.
 #include "core/modal/ModalConfig.h"
+#include "tests/ChildProcesses.h"
 #include "tests/TestPaths.h"
+#include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentPanel.h"
 #include "ui/models/AppListModel.h"
 #include "ui/models/ContainerListModel.h"
@@ -14,6 +16,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -275,6 +278,26 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel.authText().contains(QStringLiteral("modal token new")), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.pollIntervalMs() > DeploymentPanel::kPollMs, 20000);
         QCOMPARE(panel.apps()->rowCount(), 0);
+    }
+
+    // Offline every one-shot `modal` command hangs ~57 s in the client's retries: the bridge kills
+    // them when it goes, so closing the window never waits on the network.
+    void closingKillsHangingCommandsAtOnce()
+    {
+        scenario("hang");
+        auto* bridge = new DeploymentBridge(*m_ctx);
+        bridge->checkAuth();
+        bridge->poll();
+        bridge->stopContainer(QStringLiteral("ta-01HANG"));
+        QTRY_COMPARE_WITH_TIMEOUT(childProcesses("doubles/bin/modal").size(), 3, 10000);
+        QVERIFY(bridge->checkingAuth() && bridge->polling());
+        QElapsedTimer t;
+        t.start();
+        delete bridge;
+        const qint64 ms = t.elapsed();
+        qInfo("the bridge went in %lld ms", ms);
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(ms)));
+        QVERIFY(childProcesses("doubles/bin/modal").isEmpty());
     }
 };
 

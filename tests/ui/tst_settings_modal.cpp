@@ -7,6 +7,7 @@
 #include "core/base/AtomicFile.h"
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
+#include "tests/ChildProcesses.h"
 #include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
@@ -15,12 +16,14 @@
 #include "ui/services/EvalService.h"
 #include "ui/settings/ModalSettingsForm.h"
 #include "ui/settings/PathField.h"
+#include "ui/settings/SettingsBridge.h"
 #include "ui/settings/SettingsPanel.h"
 #include "ui/settings/TrainingConfigEditor.h"
 #include "ui/shell/StatusSummary.h"
 
 #include <QComboBox>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
 #include <QPushButton>
@@ -380,6 +383,29 @@ private Q_SLOTS:
             QCOMPARE(fakeServeProcesses(), 1);
         }
         QTRY_COMPARE_WITH_TIMEOUT(fakeServeProcesses(), 0, 10000);
+    }
+
+    // The Python probe waits up to 60 s per interpreter (a first `import torch` can be slow);
+    // closing Settings kills it instead of waiting. The interpreter here never answers.
+    void closingKillsAHangingPythonProbe()
+    {
+        const QString python = m_dir.filePath(QStringLiteral("hanging-python"));
+        QFile f(python);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\nexec sleep 3600\n");
+        f.close();
+        QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
+        auto* bridge = new SettingsBridge;
+        bridge->testPython(python);
+        QTRY_VERIFY_WITH_TIMEOUT(!childProcesses("sleep 3600").isEmpty(), 10000);
+        QVERIFY(bridge->testingPython());
+        QElapsedTimer t;
+        t.start();
+        delete bridge;
+        const qint64 ms = t.elapsed();
+        qInfo("the bridge went in %lld ms", ms);
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(ms)));
+        QVERIFY(childProcesses("sleep 3600").isEmpty());
     }
 };
 

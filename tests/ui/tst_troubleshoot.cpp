@@ -1,5 +1,6 @@
 // TroubleshootPanel against the fake `modal`: the checks run off the UI thread and each is
 // listed with pass/fail and its fix.
+#include "tests/ChildProcesses.h"
 #include "tests/EnvGuard.h"
 #include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
@@ -7,6 +8,7 @@
 #include "ui/deployment/TroubleshootPanel.h"
 #include "ui/services/AppContext.h"
 
+#include <QElapsedTimer>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -112,6 +114,26 @@ private Q_SLOTS:
         QVERIFY(timeout);
         QVERIFY2(timeout->text(0).contains(QStringLiteral("fail")), qPrintable(timeout->text(2)));
         QVERIFY2(timeout->text(3).contains(QStringLiteral("--timeout 600")), qPrintable(timeout->text(3)));
+    }
+
+    // Closing the panel while a check's `modal` command hangs (offline, the client retries ~57 s)
+    // kills the command and returns at once.
+    void closingDuringAHangingCheckDoesNotWait()
+    {
+        qputenv("FAKE_MODAL_SCENARIO", "hang");
+        auto* panel = new TroubleshootPanel(*m_ctx);
+        panel->runChecks();
+        // `modal --version` answers, then `modal token info` hangs.
+        QTRY_VERIFY_WITH_TIMEOUT(!childProcesses("modal token info").isEmpty(), 10000);
+        QVERIFY(panel->running());
+        QElapsedTimer t;
+        t.start();
+        delete panel;
+        const qint64 ms = t.elapsed();
+        qInfo("the panel went in %lld ms", ms);
+        QVERIFY2(ms < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(ms)));
+        QVERIFY(childProcesses("doubles/bin/modal").isEmpty());
+        qputenv("FAKE_MODAL_SCENARIO", "ok");
     }
 };
 

@@ -18,7 +18,10 @@ namespace kw::ui {
 // the latest request wins, as in a search box or a chart that redraws when its filter changes.
 // The destructor waits for the piece in progress and drops its answer, so work must capture what
 // it needs by value and never the owner. Long blocking work (a `modal` command, an evaluation's
-// size probe) is fine: the thread is the Job's own, not the global pool's.
+// size probe) is fine: the thread is the Job's own, not the global pool's. But the owner's
+// destructor waits for it, so work that can block for long (the network, a child process) takes
+// a stop flag (shared_ptr<atomic<bool>>, captured by value) that the owner sets in its destructor
+// body, before its Job members wait (DeploymentBridge, SettingsBridge).
 // To report from inside the work while it runs, post() (ui/base/UiThread.h).
 template <typename Result> class Job
 {

@@ -47,6 +47,7 @@ DeploymentBridge::DeploymentBridge(AppContext& ctx, QObject* parent) : QObject(p
 
 DeploymentBridge::~DeploymentBridge()
 {
+    m_closing->store(true); // the one-shot `modal` commands are killed before the Jobs wait
     if (m_deployStop)
         m_deployStop->store(true);
     if (m_serveStop)
@@ -81,8 +82,8 @@ QString DeploymentBridge::configuredEndpoint() const
 void DeploymentBridge::checkAuth()
 {
     m_auth.start(
-        [cli = m_ctx.settings().modalCli()] {
-            const ModalCliResult<ModalTokenInfo> r = cli.tokenInfo();
+        [cli = m_ctx.settings().modalCli(), closing = m_closing] {
+            const ModalCliResult<ModalTokenInfo> r = cli.tokenInfo(closing.get());
             Auth a;
             a.ok = r.ok();
             a.workspace = qs(r.value.workspace.empty() ? std::string("?") : r.value.workspace);
@@ -104,10 +105,10 @@ void DeploymentBridge::poll()
     // The lists are copied into the models on the UI thread; the worker hands them over whole.
     auto lists = std::make_shared<PollResult>();
     m_poll.start(
-        [cli = m_ctx.settings().modalCli(), lists] {
-            lists->apps = cli.listApps();
+        [cli = m_ctx.settings().modalCli(), lists, closing = m_closing] {
+            lists->apps = cli.listApps(closing.get());
             if (lists->apps.ok())
-                lists->containers = cli.listContainers();
+                lists->containers = cli.listContainers(closing.get());
             Poll p;
             p.appsOk = lists->apps.ok();
             p.containersOk = p.appsOk && lists->containers.ok();
@@ -129,8 +130,8 @@ void DeploymentBridge::poll()
 void DeploymentBridge::stopContainer(const QString& id)
 {
     m_stop.start(
-        [cli = m_ctx.settings().modalCli(), id = toStd(id)] {
-            const ModalCliResult<bool> r = cli.stopContainer(id);
+        [cli = m_ctx.settings().modalCli(), id = toStd(id), closing = m_closing] {
+            const ModalCliResult<bool> r = cli.stopContainer(id, closing.get());
             return std::make_pair(r.ok(), qs(r.diagnosis.message()));
         },
         [this, id](std::pair<bool, QString> r) { Q_EMIT containerStopped(id, r.first, r.second); });
@@ -313,8 +314,9 @@ void DeploymentBridge::runChecks()
     QPointer<QObject> guard(this);
     m_checks.start(
         [cli = s.modalCli(), config = s.modalConfig(), timeoutS = s.modalTimeoutS(),
-         yaml = toStd(s.trainingYamlPath()), guard, this] {
+         yaml = toStd(s.trainingYamlPath()), guard, this, closing = m_closing] {
             ModalCheckOptions o;
+            o.stop = closing.get();
             o.configuredTimeoutS = timeoutS;
             o.trainingModalTimeoutS = trainingModalTimeoutS(yaml);
             o.legacyDeadlineS = savedLegacyDeadlineS();

@@ -33,7 +33,8 @@ class LogLineModel;
 // ModalDeployment), the followed logs (ModalLogFollower) and the Modal checks (ModalChecks).
 // Each command runs on a Job of its own; answers and streamed lines arrive on the UI thread as
 // Qt-typed signals, only while this bridge lives. The bridge ends what it started when it goes:
-// a deploy is cancelled, `modal serve` stopped (SIGINT, then SIGKILL), the log stream closed.
+// a deploy is cancelled, `modal serve` stopped (SIGINT, then SIGKILL), the log stream closed, and
+// a one-shot command or check in progress killed at once, so closing never waits on the network.
 class DeploymentBridge : public QObject
 {
     Q_OBJECT
@@ -142,6 +143,8 @@ private:
     ContainerListModel* m_containers = nullptr;
     LogLineModel* m_logs = nullptr;
     std::unique_ptr<Prepared> m_prepared;
+    // Set when the bridge goes: ends the one-shot commands and checks (their Jobs wait for them).
+    std::shared_ptr<std::atomic<bool>> m_closing = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<bool>> m_deployStop;
     std::shared_ptr<std::atomic<bool>> m_serveStop;
     std::shared_ptr<ModalLogFollower> m_follower;

@@ -35,13 +35,17 @@ SettingsBridge::PythonReport report(const PythonProbe& p)
 
 SettingsBridge::SettingsBridge(QObject* parent) : QObject(parent) {}
 
-SettingsBridge::~SettingsBridge() = default;
+SettingsBridge::~SettingsBridge()
+{
+    m_closing->store(true); // the probe's interpreter is killed before m_probe waits
+}
 
 void SettingsBridge::testPython(const QString& python)
 {
     m_probe.start(
-        [python = toStd(python), evaluator = paths::evaluatorDir()] {
-            return report(python.empty() ? findPython({}, evaluator) : probePython(python, evaluator, 60));
+        [python = toStd(python), evaluator = paths::evaluatorDir(), closing = m_closing] {
+            return report(python.empty() ? findPython({}, evaluator, closing.get())
+                                         : probePython(python, evaluator, 60, closing.get()));
         },
         [this](PythonReport r) { Q_EMIT pythonTested(r); });
 }

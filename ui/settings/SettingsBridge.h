@@ -7,7 +7,9 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -98,6 +100,9 @@ Q_SIGNALS:
 private:
     std::map<std::string, std::optional<std::string>> m_training; // as read, bytes kept
     std::vector<TrainingChange> m_staged;
+    // Set when the bridge goes: kills the probe in progress (it may take up to 60 s per
+    // interpreter) before m_probe waits for it.
+    std::shared_ptr<std::atomic<bool>> m_closing = std::make_shared<std::atomic<bool>>(false);
     Job<PythonReport> m_probe{this};
     Job<TrainingSave> m_save{this};
 };
