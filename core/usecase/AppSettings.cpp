@@ -135,6 +135,9 @@ public:
                                 std::initializer_list<const char*> allowed) const
     {
         Setting<std::string> out = text(s, fallback);
+        // An option is checked by the front end, whose message names it (validateRequest).
+        if (out.source == SettingSource::Option)
+            return out;
         for (const char* a : allowed)
             if (out.value == a)
                 return out;

@@ -134,6 +134,11 @@ private Q_SLOTS:
                 std::string::npos,
             s.problems[0].c_str());
         QVERIFY(s.problems[1].find("'fp64' is not one of fp32, fp16, bf16") != std::string::npos);
+        // An option is left to the front end, which refuses it naming the option.
+        l.options["precision"] = "fp8";
+        const AppSettings o = AppSettings::resolve(l);
+        QCOMPARE(o.precision.value, std::string("fp8"));
+        QCOMPARE(o.precision.source, SettingSource::Option);
     }
 
     void fileProblemsAreKept()
