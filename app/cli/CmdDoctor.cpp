@@ -96,7 +96,10 @@ int runDoctor(const std::vector<std::string>& args)
     out["gpu_summary"] = inventory.message();
     out["nvcc"] = findOnPath("nvcc", {"/usr/local/cuda/bin/nvcc"});
     out["modal"] = findOnPath(settings.modalCli.value, {});
-    out["ncu"] = profile::findNcu(settings.ncuPath.value, childenv::current()).path;
+    const profile::NcuLocation ncu = profile::findNcu(settings.ncuPath.value, childenv::current());
+    out["ncu"] = ncu.path;
+    if (ncu.path.empty() && !settings.ncuPath.value.empty())
+        out["ncu_error"] = ncu.message(); // the configured one is not there
     const std::string db = settings.historyPath.value;
     try {
         HistoryStore store(db);
@@ -129,10 +132,14 @@ int runDoctor(const std::vector<std::string>& args)
     std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty()
                                         ? "not found (CUDA kernels cannot be built here)"
                                         : out["nvcc"].get<std::string>().c_str());
-    std::printf("ncu:        %s\n",
-                out["ncu"].get<std::string>().empty()
-                    ? "not found (only needed for profiles: Nsight Compute, in the CUDA toolkit)"
-                    : out["ncu"].get<std::string>().c_str());
+    std::printf(
+        "ncu:        %s\n",
+        out["ncu"].get<std::string>().empty()
+            ? (out.contains("ncu_error")
+                   ? out["ncu_error"].get<std::string>()
+                   : std::string("not found (only needed for profiles: Nsight Compute, in the CUDA toolkit)"))
+                  .c_str()
+            : out["ncu"].get<std::string>().c_str());
     std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
                                         ? "not found (only needed for the Modal target: pip install modal)"
                                         : out["modal"].get<std::string>().c_str());
