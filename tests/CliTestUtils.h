@@ -1,6 +1,8 @@
 #pragma once
 
 // Helpers for tests that run the built kernelwatch-cli (header-only).
+#include "tests/TestPaths.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -17,11 +19,10 @@ inline QString cliPath()
            QStringLiteral("/kernelwatch-cli");
 }
 
-// The source tree: $KW_SOURCE_DIR (set by CTest), else two levels above this header's folder.
+// The source tree: $KW_SOURCE_DIR (set by CTest; tests/TestPaths.h).
 inline QString sourceDir()
 {
-    const QString env = qEnvironmentVariable("KW_SOURCE_DIR");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/..") : env;
+    return QString::fromStdString(sourcePath());
 }
 
 // Whether Debian's Python can import torch (the local evaluator's tests need it).

@@ -5,6 +5,8 @@
 // recorded mtimes (what replay.py --stamp does), a run re-written in kernel_rl's write order up to
 // any point (what replay.py does, without the sleeping), and a run with bad lines made from its
 // real lines (cut, byte-flipped, garbage added) for the damage kernel_rl itself never writes.
+#include "tests/TestPaths.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,8 +30,7 @@ using nlohmann::json;
 
 inline std::string runDir(const std::string& run)
 {
-    const char* dir = std::getenv("KW_TEST_FIXTURES");
-    return std::string(dir ? dir : "tests/fixtures") + "/kernel_rl/runs/" + run;
+    return kwtest::fixturesPath() + "/kernel_rl/runs/" + run;
 }
 
 inline std::string slurp(const std::string& path)

@@ -290,6 +290,7 @@ MemoryBudget LocalBackend::memoryBudget(const EvalRequest& request) const
         b.bytes = static_cast<long long>(gpu->memoryGiB * 1024 * 1024 * 1024);
         b.what = "the memory of cuda:" + std::to_string(gpu->index) + " (" + gpu->name + ", " +
                  formatBytes(b.bytes) + ")";
+        b.name = "the memory of cuda:" + std::to_string(gpu->index);
         b.raise = "pick a GPU with more memory (Modal: H200 141 GB, B200 192 GB)";
         b.hostCapBytes = cap.mb * 1024 * 1024;
         b.hostWhat = cap.describe();
@@ -298,10 +299,12 @@ MemoryBudget LocalBackend::memoryBudget(const EvalRequest& request) const
     if (cap.mb > 0) {
         b.bytes = cap.mb * 1024 * 1024;
         b.what = cap.describe();
+        b.name = "the memory cap";
         b.raise = raise;
     } else {
         b.bytes = memTotalKb() * 1024;
         b.what = "this machine's memory of " + formatBytes(b.bytes) + " (" + cap.describe() + ")";
+        b.name = "this machine's memory";
         b.raise = "run it on a machine or GPU with more memory";
     }
     return b;

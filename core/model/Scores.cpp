@@ -1,5 +1,7 @@
 #include "core/model/Scores.h"
 
+#include "core/model/ScoreCounter.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -12,58 +14,19 @@ const char* baselineName(Baseline b)
 
 namespace {
 
-// What scoring reads of one result, whether it comes whole or as a stored row.
-struct Scored
+// One result judged at each p (kw::significance) for ScoreCounter.
+JudgedResult judged(EvalStatus status, bool untrustworthy, bool fasterThanLight,
+                    std::optional<double> speedup, const std::optional<SpeedupInterval>& ci)
 {
-    EvalStatus status;
-    bool untrustworthy, fasterThanLight;
-    std::optional<double> speedup;
-    std::optional<SpeedupInterval> ci;
-};
-
-class Scorer
-{
-public:
-    explicit Scorer(Baseline b) { m_s.baseline = b; }
-    void add(const Scored& r)
-    {
-        ++m_s.results;
-        if (r.status != EvalStatus::Correct)
-            return;
-        ++m_s.correct;
-        m_s.fast[0] += 1; // fast_0: correct
-        if (r.speedup)
-            ++m_s.measured;
-        for (std::size_t i = 1; i < SpeedupScores::kThresholds.size(); ++i) {
-            const double p = SpeedupScores::kThresholds[i];
-            switch (significance(r.status, r.untrustworthy, r.fasterThanLight, r.ci, p)) {
-            case WinVerdict::Win:
-                ++m_s.fast[i];
-                break;
-            case WinVerdict::Unknown:
-                if (r.speedup && *r.speedup > p)
-                    ++m_s.unverified[i];
-                break;
-            case WinVerdict::NotAWin:
-                break;
-            }
-        }
-        if (r.speedup && *r.speedup > 0 && std::isfinite(*r.speedup) && !r.fasterThanLight) {
-            m_logSum += std::log(*r.speedup);
-            ++m_s.geomeanOf;
-        }
-    }
-    SpeedupScores done()
-    {
-        if (m_s.geomeanOf > 0)
-            m_s.geomeanSpeedup = std::exp(m_logSum / double(m_s.geomeanOf));
-        return m_s;
-    }
-
-private:
-    SpeedupScores m_s;
-    double m_logSum = 0;
-};
+    JudgedResult j;
+    j.status = status;
+    j.speedup = speedup;
+    j.fasterThanLight = fasterThanLight;
+    for (std::size_t i = 1; i < SpeedupScores::kThresholds.size(); ++i)
+        j.verdicts[i - 1] =
+            significance(status, untrustworthy, fasterThanLight, ci, SpeedupScores::kThresholds[i]);
+    return j;
+}
 
 std::optional<SpeedupInterval> interval(const std::optional<double>& lo, const std::optional<double>& hi)
 {
@@ -76,25 +39,26 @@ std::optional<SpeedupInterval> interval(const std::optional<double>& lo, const s
 
 SpeedupScores scoreResults(const std::vector<EvalResult>& results, Baseline baseline)
 {
-    Scorer s(baseline);
+    ScoreCounter c(baseline);
     for (const auto& r : results)
-        s.add({r.status, r.timingQuality && r.timingQuality->untrustworthy(), r.hasFlag(kFasterThanLightFlag),
-               speedupAgainst(r, baseline), speedupInterval(r, baseline)});
-    return s.done();
+        c.add(judged(r.status, r.timingQuality && r.timingQuality->untrustworthy(),
+                     r.hasFlag(kFasterThanLightFlag), speedupAgainst(r, baseline),
+                     speedupInterval(r, baseline)));
+    return c.done();
 }
 
 SpeedupScores scoreRows(const std::vector<HistoryRow>& rows, Baseline baseline)
 {
-    Scorer s(baseline);
+    ScoreCounter c(baseline);
     for (const auto& r : rows) {
         TimingQuality q;
         q.verdict = r.timingVerdict;
         const bool compile = baseline == Baseline::Compile;
-        s.add({r.status, q.untrustworthy(), r.fasterThanLight, compile ? r.compileSpeedup : r.speedup,
-               compile ? interval(r.compileCiLow, r.compileCiHigh)
-                       : interval(r.speedupCiLow, r.speedupCiHigh)});
+        c.add(judged(r.status, q.untrustworthy(), r.fasterThanLight, compile ? r.compileSpeedup : r.speedup,
+                     compile ? interval(r.compileCiLow, r.compileCiHigh)
+                             : interval(r.speedupCiLow, r.speedupCiHigh)));
     }
-    return s.done();
+    return c.done();
 }
 
 std::string SpeedupScores::describe() const

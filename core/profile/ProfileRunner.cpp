@@ -95,6 +95,11 @@ ProfileReport runProfile(const EvalRequest& request, const ProfileOptions& o)
     r.backend = request.backend;
     r.createdAt = t0;
     auto finish = [&](ProfileReport rep) {
+        // ncu's scratch folder (TMPDIR) lives until the report is read back: `ncu --import` needs
+        // it too ("Failed to create temporary file" otherwise, seen on the H100).
+        std::error_code ignored;
+        if (!o.outDir.empty())
+            std::filesystem::remove_all(o.outDir + "/tmp", ignored);
         rep.wallS = nowS() - t0;
         return rep;
     };
@@ -161,7 +166,6 @@ ProfileReport runProfile(const EvalRequest& request, const ProfileOptions& o)
     const ProgramOutput run = runProgram(so, {}, o.timeoutS);
     r.log = tail(run.out + (run.err.empty() ? "" : "\n" + run.err), 12000);
     std::filesystem::remove(requestPath, ec);
-    std::filesystem::remove_all(o.outDir + "/tmp", ec);
     if (!run.startError.empty())
         return finish(
             failed(r, ProfileError::NcuMissing, "could not start ncu (" + ncu.path + "): " + run.startError));

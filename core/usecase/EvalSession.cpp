@@ -6,6 +6,7 @@
 #include "core/model/SourceFile.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace kw {
 
@@ -74,27 +75,45 @@ SizeCheck judgeSizes(const InputSizes& s, const MemoryBudget& b)
         if (room > perBatch)
             c.suggestedBatchSize = std::min(*s.batchSize - 1, floorPow2(room / perBatch));
     }
-    if (hostOver && !peakOver)
-        c.problem = "setup: this problem's inputs (" + formatBytes(s.inputBytes) +
-                    ") are made in host memory before they go to the GPU, over " + b.hostWhat +
-                    ": raise it with " + std::string(kMemLimitEnv) +
+    // First what happened and what to do, in plain words; then, as details, how it was estimated.
+    const std::string name = b.name.empty() ? "the memory available" : b.name;
+    if (hostOver && !peakOver) {
+        c.problem = "Not run: this problem's inputs (" + formatBytes(s.inputBytes) +
+                    ") are made in host memory first, and the memory cap is " + formatBytes(b.hostCapBytes) +
+                    ". Raise the cap with " + std::string(kMemLimitEnv) +
                     " or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap).";
-    else if (b.gpu)
-        c.problem = "setup: this problem's inputs, outputs and parameters alone take " + formatBytes(needed) +
-                    ", over " + b.what + ": " + b.raise;
-    else
-        c.problem = "setup: this problem needs about " + formatBytes(s.estimatedPeakBytes) + " (inputs " +
-                    formatBytes(s.inputBytes) +
-                    (s.outputBytes ? ", outputs " + formatBytes(*s.outputBytes) : "") + "; " +
-                    s.estimateRule + "), over " + b.what + ": " + b.raise;
+        c.details = "the inputs are made in host memory before they go to the GPU, under " + b.hostWhat + ".";
+        return c;
+    }
+    if (b.gpu) {
+        c.problem = "Not run: this problem's inputs, outputs and parameters alone need " +
+                    formatBytes(needed) + "; " + name + " is " + formatBytes(b.bytes) + ". To run it, " +
+                    b.raise + ".";
+        c.details = "inputs " + formatBytes(s.inputBytes) +
+                    (s.outputBytes ? ", outputs " + formatBytes(*s.outputBytes) : "") + ", parameters " +
+                    formatBytes(s.paramBytes) + " must be on the GPU at once; available: " + b.what + ".";
+        return c;
+    }
+    c.problem = "Not run: this problem needs about " + formatBytes(s.estimatedPeakBytes) + " of memory; " +
+                name + " is " + formatBytes(b.bytes) + ". ";
     if (c.suggestedBatchSize)
-        c.problem += "; or try it on the CPU with the inputs scaled down (batch_size " +
-                     std::to_string(*s.batchSize) + " → " + std::to_string(*c.suggestedBatchSize) +
-                     ", kernelwatch-cli --input-batch-size " + std::to_string(*c.suggestedBatchSize) +
-                     "; the speedup is then not the problem's)";
-    else if (!b.gpu && !s.batchSize)
-        c.problem += "; its inputs cannot be scaled down (no module-level batch_size in the reference)";
-    c.problem += ".";
+        c.problem += "Try batch_size " + std::to_string(*c.suggestedBatchSize) + " instead of " +
+                     std::to_string(*s.batchSize) +
+                     " (scaled-down inputs, kernelwatch-cli --input-batch-size " +
+                     std::to_string(*c.suggestedBatchSize) + "; the speedup is then not the problem's), or " +
+                     b.raise + ".";
+    else {
+        std::string raise = b.raise;
+        if (!raise.empty())
+            raise[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(raise[0])));
+        c.problem += raise + (s.batchSize ? "."
+                                          : " (its inputs cannot be scaled down: no module-level "
+                                            "batch_size in the reference).");
+    }
+    c.details = "estimated peak " + formatBytes(s.estimatedPeakBytes) + " (inputs " +
+                formatBytes(s.inputBytes) +
+                (s.outputBytes ? ", outputs " + formatBytes(*s.outputBytes) : "") + "; " + s.estimateRule +
+                "); available: " + b.what + ".";
     return c;
 }
 
@@ -104,9 +123,14 @@ SizeCheck checkSizes(Evaluator& evaluator, const EvalRequest& request)
     return judgeSizes(sizes, sizes.probed ? evaluator.memoryBudget(request) : MemoryBudget{});
 }
 
+std::string refusalMessage(const SizeCheck& c)
+{
+    return c.details.empty() ? c.problem : c.problem + "\n\nDetails: " + c.details;
+}
+
 EvalResult sizeRefusal(const EvalRequest& request, const SizeCheck& c)
 {
-    EvalResult r = EvalResult::infraError(request, c.problem);
+    EvalResult r = EvalResult::infraError(request, refusalMessage(c));
     r.metadata["error_kind"] = "setup";
     nlohmann::json j{{"input_bytes", c.sizes.inputBytes},
                      {"estimated_peak_bytes", c.sizes.estimatedPeakBytes},

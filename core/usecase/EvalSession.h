@@ -57,9 +57,13 @@ struct SizeCheck
     // One line for the user: "Pre-run check: inputs 6.0 GiB (4096×393216 float32), outputs …,
     // estimated peak 36.0 GiB; available: the evaluator's memory cap of 7.7 GiB (…)".
     std::string line;
-    // The setup problem that refuses the run (names the cap and what to do); empty when it may
-    // run (it fits, or nothing could be measured: then the run goes ahead).
+    // Why the run is refused and what to do, in plain words ("Not run: it needs about 108.0 GiB;
+    // the memory cap is 2.0 GiB. Try it with batch_size 32 …, or raise it with …"); empty when it
+    // may run (it fits, or nothing could be measured: then the run goes ahead).
     std::string problem;
+    // With a problem: how the need was estimated and what the budget is ("estimated peak …
+    // (inputs …; the estimate's rule); available: the evaluator's memory cap of 2.0 GiB (…)").
+    std::string details;
     // On the CPU, a batch_size whose estimate fits (EvalRequest::inputBatchSize), when the
     // problem can be scaled (a module-level batch_size) and scaling would help.
     std::optional<long long> suggestedBatchSize;
@@ -71,8 +75,11 @@ SizeCheck checkSizes(Evaluator& evaluator, const EvalRequest& request);
 // Pure: the verdict of a check from what was measured (what checkSizes returns).
 SizeCheck judgeSizes(const InputSizes& sizes, const MemoryBudget& budget);
 
-// The stored result of a refused run: infra_error with metadata.error_kind "setup" (not the
-// kernel's failure) and metadata.size_check (bytes, budget, suggestion).
+// The words of a refusal, the CLI's and the GUI's: the problem, then "Details: " and the details.
+std::string refusalMessage(const SizeCheck& check);
+// The stored result of a refused run: infra_error (error message: refusalMessage) with
+// metadata.error_kind "setup" (not the kernel's failure) and metadata.size_check (bytes, budget,
+// suggestion).
 EvalResult sizeRefusal(const EvalRequest& request, const SizeCheck& check);
 
 // The settings an evaluator is made from, whichever front end holds them.

@@ -40,7 +40,7 @@ GPU type and timeout (decision)
   archs a caller names in `gpu_arch` (KernelBench names such as "Hopper" expand as torch's
   named archs do, with +PTX); the container's environment is never changed.
 - Baselines and speed of light (issue 17): a request's "baselines" / "compile_mode" are checked
-  before a container starts (kernelwatch_eval.baselines owns the rule) and passed to the child
+  before a container starts (kernelwatch_eval.measure.baselines owns the rule) and passed to the child
   unchanged; the container adds "served_gpu" (its GPU's Modal name) so the speed-of-light table
   row is found even for a device name the table does not spell; results carry "baselines" and
   "sol" like local ones (PROTOCOL.md).
@@ -48,7 +48,7 @@ GPU type and timeout (decision)
   identity) and block_network=True (compilation and evaluation need no network).
 
 Isolation: every kernel runs in its own child process with a hard timeout
-(kernelwatch_eval.isolated.run_isolated); a container whose child hit a CUDA fault stops taking
+(kernelwatch_eval.standalone.run_isolated); a container whose child hit a CUDA fault stops taking
 inputs (modal.experimental.stop_fetching_inputs), so the next kernel gets a clean GPU. Every
 evaluation prints one line `KERNELWATCH_EVAL {json}` (the result without code) so that
 `modal app logs` can be turned back into results.
@@ -246,10 +246,10 @@ def prepare_request(body, settings: dict):
 
 def _baselines_problem(req: dict) -> str:
     """What is wrong with the request's "baselines" / "compile_mode" ('' when fine), checked before
-    a GPU container starts; the evaluator (kernelwatch_eval.baselines) owns the rule. Both pass
+    a GPU container starts; the evaluator (kernelwatch_eval.measure.baselines) owns the rule. Both pass
     through to the child unchanged; where the package is not importable the child checks them."""
     try:
-        from kernelwatch_eval.baselines import parse_request
+        from kernelwatch_eval.measure.baselines import parse_request
     except ImportError:
         return ""
     return parse_request(req)[2]
@@ -415,7 +415,8 @@ def evaluate_in_container(request: dict, timeout_s: float, run_isolated, *, cach
     detected = detected or {}
     try:
         if detected.get("modal"):
-            # The speed-of-light table row when the device name itself matches none (kernelwatch_eval.sol).
+            # The speed-of-light table row when the device name itself matches none
+            # (kernelwatch_eval.measure.speed_of_light).
             request = dict(request, served_gpu=detected["modal"])
         if request.get("gpu_arch"):
             # Per child: the harness sets TORCH_CUDA_ARCH_LIST from the device plus these.
@@ -553,7 +554,7 @@ if modal is not None:
             self.gpu = detect_gpu()  # the device this container really has (nvidia-smi, no CUDA context)
 
         def _run(self, request: dict, timeout_s: float, legacy_deadline_s: float = 0.0) -> dict:
-            from kernelwatch_eval.isolated import run_isolated
+            from kernelwatch_eval.standalone import run_isolated
             result = evaluate_in_container(request, timeout_s, run_isolated, cache_dir=self.cache_dir,
                                            gpu=str(request.get("gpu_type") or SETTINGS["gpu"]),
                                            container_id=self.container_id, detected=self.gpu,

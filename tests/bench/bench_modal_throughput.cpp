@@ -6,6 +6,7 @@
 #include "core/base/ChildEnv.h"
 #include "core/base/Subprocess.h"
 #include "core/modal/ModalBackend.h"
+#include "tests/TestPaths.h"
 
 #include <chrono>
 #include <cstdio>
@@ -28,10 +29,7 @@ double cpuSeconds()
 
 std::string doubleScript()
 {
-    if (const char* src = std::getenv("KW_SOURCE_DIR"))
-        return std::string(src) + "/tests/doubles/endpoint_double.py";
-    std::string here = __FILE__; // .../tests/bench/bench_modal_throughput.cpp
-    return here.substr(0, here.rfind("/bench/")) + "/doubles/endpoint_double.py";
+    return kwtest::testsPath() + "/doubles/endpoint_double.py";
 }
 
 } // namespace

@@ -11,7 +11,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "resources", "evaluator"))
 
-from kernelwatch_eval.isolated import run_isolated  # noqa: E402
+from kernelwatch_eval.standalone import run_isolated  # noqa: E402
 
 SAMPLES = os.path.join(ROOT, "resources", "samples")
 

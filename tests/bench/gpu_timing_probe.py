@@ -5,7 +5,7 @@ Runs on a CUDA machine:  python3 tests/bench/gpu_timing_probe.py [--procs N]
 Each experiment runs in fresh processes (placement of buffers is per process) and prints per
 process: median, share of slow trials, and how time depends on the output buffer's address
 relative to the input's. Nothing here is used by the evaluator; it is the measurement behind the
-evaluator's timing choices (see resources/evaluator/kernelwatch_eval/timing.py).
+evaluator's timing choices (see resources/evaluator/kernelwatch_eval/measure/timing.py).
 """
 from __future__ import annotations
 

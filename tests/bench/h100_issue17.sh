@@ -2,7 +2,10 @@
 # Issue 17 on a GPU machine (the device): GPU pytest of baselines / speed of light / profile_one,
 # sol_check.py over the samples and KernelBench problems, then the carried kernelwatch-cli
 # (tests/bench/device_bundle.sh) evaluating with both baselines and profiling with ncu.
-# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|record]...
+# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|record]...
+# gui-data: a history store and profiles in the layout the app reads (OUTDIR/data as
+# XDG_DATA_HOME): eval --baseline both, then profile --id, of softmax Triton and the CUDA SGEMM.
+# Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, SOL_ONLY, SOL_S.
 set -u
 OUTD=${1:?usage: h100_issue17.sh OUTDIR [steps]}; shift
 STEPS=${*:-pytest sol cli record}
@@ -14,12 +17,12 @@ CLI=$ROOT/.devcarry/bin/kernelwatch-cli S=resources/samples DB=$OUTD/history.sql
 for step in $STEPS; do
   case $step in
   pytest)
-    (cd resources/evaluator && timeout ${PYTEST_S:-220} python3 -m pytest -q -p no:cacheprovider \
-      ../../tests/python/test_baselines_sol.py ../../tests/python/test_gpu.py ../../tests/python/test_profile_one.py \
+    (cd resources/evaluator && timeout ${PYTEST_S:-220} python3 -m pytest ${PYTEST_V:--q} -p no:cacheprovider \
+      ${PYTEST_FILES:-../../tests/python/test_baselines_sol.py ../../tests/python/test_gpu.py ../../tests/python/test_profile_one.py} -rs \
       -k "${PYTEST_K:-not hostile and not cheat and not timing_spread and not oom and not gpu_sample}" > "$OUTD/pytest_gpu.txt" 2>&1)
     tail -25 "$OUTD/pytest_gpu.txt" ;;
   sol)
-    timeout ${SOL_S:-200} python3 tests/bench/sol_check.py "$OUTD/sol_check.jsonl" --cache-dir /tmp/kw-sol > "$OUTD/sol_check.txt" 2>&1
+    timeout ${SOL_S:-200} python3 tests/bench/sol_check.py "$OUTD/sol_check.jsonl" --cache-dir /tmp/kw-sol ${SOL_ONLY:+--only "$SOL_ONLY"} > "$OUTD/sol_check.txt" 2>&1
     tail -30 "$OUTD/sol_check.txt" ;;
   cli)
     {
@@ -34,6 +37,19 @@ for step in $STEPS; do
       $CLI history --db "$DB" --limit 0; $CLI history --db "$DB" --summary
     } > "$OUTD/cli.txt" 2>&1
     tail -60 "$OUTD/cli.txt" ;;
+  gui-data)
+    {
+      export XDG_DATA_HOME=$OUTD/data
+      for pair in softmax_ref:softmax_triton:triton matmul_ref:matmul_cuda:cuda; do
+        IFS=: read -r ref k b <<< "$pair"
+        id=$(timeout 150 $CLI eval --ref $S/$ref.py --kernel $S/$k.py --backend $b --device cuda --baseline both --json \
+             | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+        echo "== $k: $id"
+        timeout 150 $CLI profile --id "$id"; echo "profile exit $?"
+      done
+      $CLI history --limit 0
+    } > "$OUTD/gui_data.txt" 2>&1
+    tail -40 "$OUTD/gui_data.txt" ;;
   record)
     timeout 90 bash tests/fixtures/ncu/record.sh "$OUTD/ncu" profile_one > "$OUTD/record.log" 2>&1; tail -5 "$OUTD/record.log" ;;
   esac

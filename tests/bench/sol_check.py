@@ -42,7 +42,7 @@ KB = ROOT / "tests" / "fixtures" / "kernelbench_problems"
 sys.path.insert(0, str(EVAL_DIR))
 
 import kernelwatch_eval  # noqa: E402,F401  (before torch: forks stay CUDA-clean)
-from kernelwatch_eval import timing  # noqa: E402
+from kernelwatch_eval.measure import timing  # noqa: E402
 
 PASS_RULE = "from torch.utils.cpp_extension import load_inline  # noqa: F401  (sol_check: PyTorch-only candidate)\n"
 SAMPLE_CASES = [  # (name, reference, kernel file, backend)
@@ -118,7 +118,7 @@ def prebuild(args, todo: list) -> None:
     """The CUDA extensions of `todo` built in parallel by a compile-mode zygote (no GPU visible), as
     the app's compile stage does, so the timed runs find them in the cache."""
     import subprocess
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     builds = [c for c in todo if c["backend"] == "cuda" and "cuda_sources" in c["kernel_code"]]
     if not builds:
         return
@@ -136,8 +136,8 @@ def prebuild(args, todo: list) -> None:
 def ftl_demo(args, gpu: bool) -> dict:
     """The swish CUDA sample (relu sample on the CPU) through the harness in this process, with
     ScaledTimer in place of the Timer."""
-    from kernelwatch_eval import harness
-    from kernelwatch_eval.isolation import ChildContext
+    from kernelwatch_eval.evaluation import harness
+    from kernelwatch_eval.sandbox.child_setup import ChildContext
     name = "swish_cuda" if gpu else "relu"
     case = next(c for c in cases(gpu) if c["name"] == name)
     req = request(case, args)
@@ -181,7 +181,7 @@ def main(argv=None) -> int:
             print(f"sol_check: no case named {', '.join(sorted(missing))}; cases: "
                   + ", ".join(c["name"] for c in cases(gpu)), file=sys.stderr)
             return 2
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     os.makedirs(args.cache_dir, exist_ok=True)
     if gpu:
         prebuild(args, todo)

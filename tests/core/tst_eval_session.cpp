@@ -226,23 +226,35 @@ private Q_SLOTS:
         MemoryBudget cpu;
         cpu.bytes = 2048LL << 20;
         cpu.what = "the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)";
+        cpu.name = "the memory cap";
         cpu.raise = "raise it with KERNELWATCH_MEM_LIMIT_MB";
         const SizeCheck c = judgeSizes(softmaxSizes(), cpu);
         QVERIFY2(
             c.line.find("inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB, estimated peak 108.0 GiB") !=
                 std::string::npos,
             c.line.c_str());
-        QVERIFY(c.problem.rfind("setup: this problem needs about 108.0 GiB", 0) == 0);
+        // First what happened and what to do, plainly; how it was estimated only in the details.
+        QVERIFY2(c.problem.rfind(
+                     "Not run: this problem needs about 108.0 GiB of memory; the memory cap is 2.0 GiB. "
+                     "Try batch_size 32 instead of 4096 (",
+                     0) == 0,
+                 c.problem.c_str());
+        QVERIFY2(c.problem.find("raise it with KERNELWATCH_MEM_LIMIT_MB.") != std::string::npos,
+                 c.problem.c_str());
+        QVERIFY2(c.problem.find("4 x inputs") == std::string::npos, c.problem.c_str());
         QVERIFY2(
-            c.problem.find("over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)") !=
-                std::string::npos,
-            c.problem.c_str());
-        QVERIFY(c.problem.find("raise it with KERNELWATCH_MEM_LIMIT_MB") != std::string::npos);
+            c.details.rfind("estimated peak 108.0 GiB (inputs 6.0 GiB, outputs 6.0 GiB; 4 x inputs", 0) == 0,
+            c.details.c_str());
+        QVERIFY2(c.details.find(
+                     "available: the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)") !=
+                     std::string::npos,
+                 c.details.c_str());
         // 27 MiB per batch row (4 input + 2 output copies of 1.5 MiB, 6 float64 copies of the output
         // of 3 MiB); 60 % of 2 GiB holds 45: 32.
         QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
-        QVERIFY(c.problem.find("batch_size 4096 → 32") != std::string::npos);
+        QVERIFY(c.problem.find("kernelwatch-cli --input-batch-size 32") != std::string::npos);
         const EvalResult refused = sizeRefusal(request(kRef, "x"), c);
+        QCOMPARE(refused.errorMessage, c.problem + "\n\nDetails: " + c.details);
         QCOMPARE(refused.status, EvalStatus::InfraError);
         QCOMPARE(refused.metadata.value("error_kind", ""), std::string("setup"));
         QCOMPARE(refused.metadata["size_check"].value("suggested_batch_size", 0), 32);
@@ -256,12 +268,14 @@ private Q_SLOTS:
         gpu.gpu = true;
         gpu.bytes = 8LL << 30; // inputs and outputs alone (12 GiB) cannot be there at once
         gpu.what = "the memory of cuda:0 (a GPU of 8.0 GiB)";
+        gpu.name = "the memory of cuda:0";
         gpu.raise = "pick a GPU with more memory";
         const SizeCheck g = judgeSizes(softmaxSizes(), gpu);
-        QVERIFY2(
-            g.problem.find("alone take 12.0 GiB, over the memory of cuda:0 (a GPU of 8.0 GiB): pick a GPU") !=
-                std::string::npos,
-            g.problem.c_str());
+        QCOMPARE(g.problem,
+                 std::string("Not run: this problem's inputs, outputs and parameters alone need 12.0 GiB; "
+                             "the memory of cuda:0 is 8.0 GiB. To run it, pick a GPU with more memory."));
+        QVERIFY2(g.details.find("available: the memory of cuda:0 (a GPU of 8.0 GiB)") != std::string::npos,
+                 g.details.c_str());
         QVERIFY(!g.suggestedBatchSize);
         // An estimate over a GPU's memory (80 GiB) warns and runs: it was measured on the CPU.
         gpu.bytes = 80LL << 30;
@@ -292,9 +306,13 @@ private Q_SLOTS:
         QVERIFY2(c.sizes.probed, c.line.c_str());
         QCOMPARE(c.sizes.inputBytes, 6442450944LL);
         QCOMPARE(c.sizes.outputBytes.value_or(0), 6442450944LL);
-        QVERIFY2(c.problem.find("over the evaluator's memory cap of 2.0 GiB (--mem-limit-mb=2048)") !=
+        QVERIFY2(
+            c.problem.rfind(
+                "Not run: this problem needs about 108.0 GiB of memory; the memory cap is 2.0 GiB.", 0) == 0,
+            c.problem.c_str());
+        QVERIFY2(c.details.find("available: the evaluator's memory cap of 2.0 GiB (--mem-limit-mb=2048)") !=
                      std::string::npos,
-                 c.problem.c_str());
+                 c.details.c_str());
         QCOMPARE(c.suggestedBatchSize.value_or(0), 32);
         // The scaled request fits, and says so.
         r.inputBatchSize = *c.suggestedBatchSize;
@@ -335,12 +353,21 @@ private Q_SLOTS:
         QCOMPARE(p.exitCode(), 3);
         QVERIFY2(err.contains("Pre-run check: inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB"),
                  err.constData());
-        // The use case's words: the cap named, how to raise it, the scaled try.
+        // The use case's words (the GUI's): what happened, the scaled try, how to raise the cap; then
+        // the estimate and the cap's source as details.
         QVERIFY2(err.contains(
-                     "over the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048): raise it "
-                     "with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb"),
+                     "kernelwatch-cli: Not run: this problem needs about 108.0 GiB of memory; the memory cap "
+                     "is 2.0 GiB. Try batch_size 32 instead of 4096 (scaled-down inputs, kernelwatch-cli "
+                     "--input-batch-size 32;"),
                  err.constData());
-        QVERIFY(err.contains("kernelwatch-cli --input-batch-size 32"));
+        QVERIFY2(err.contains("raise it with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb"),
+                 err.constData());
+        QVERIFY2(err.contains(
+                     "\n\nDetails: estimated peak 108.0 GiB (inputs 6.0 GiB, outputs 6.0 GiB; 4 x inputs"),
+                 err.constData());
+        QVERIFY2(
+            err.contains("available: the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)."),
+            err.constData());
         // Recorded as a setup error, not the kernel's.
         HistoryStore store(db.toStdString());
         const auto rows = store.results({});

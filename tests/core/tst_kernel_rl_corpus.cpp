@@ -5,6 +5,7 @@
 // kernel_rl's write order (timeline.jsonl) with the files' mtimes set to the run's clock.
 #include "core/watch/RunDirWatcher.h"
 
+#include "tests/TestPaths.h"
 #include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
@@ -23,8 +24,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kCorpus =
-    std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/")) + "/fixtures/kernel_rl/runs";
+std::string corpusDir()
+{
+    return kwtest::fixturesPath() + "/kernel_rl/runs";
+}
 
 std::string slurp(const std::string& path)
 {
@@ -64,7 +67,7 @@ std::vector<std::string> compare(const std::string& run, const std::map<std::uin
 {
     std::vector<std::string> bad;
     int whole = 0;
-    for (const json& t : jsonLines(kCorpus + "/" + run + "/truth.jsonl")) {
+    for (const json& t : jsonLines(corpusDir() + "/" + run + "/truth.jsonl")) {
         const auto offset = t["offset"].get<std::uint64_t>();
         const std::string where =
             run + " line " + std::to_string(t["line_no"].get<int>()) + " @" + std::to_string(offset);
@@ -127,14 +130,14 @@ class TestKernelRlCorpus : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (!std::filesystem::exists(kCorpus + "/crash_resume/truth.jsonl"))
+        if (!std::filesystem::exists(corpusDir() + "/crash_resume/truth.jsonl"))
             QSKIP("kernel_rl corpus not found (tests/fixtures/kernel_rl/runs)");
     }
 
     void afterTheFact_data()
     {
         QTest::addColumn<QString>("run");
-        for (const auto& e : std::filesystem::directory_iterator(kCorpus))
+        for (const auto& e : std::filesystem::directory_iterator(corpusDir()))
             QTest::newRow(e.path().filename().c_str())
                 << QString::fromStdString(e.path().filename().string());
     }
@@ -144,7 +147,7 @@ private Q_SLOTS:
         QFETCH(QString, run);
         Collected c;
         RunDirWatcher::Options o;
-        o.runDir = kCorpus + "/" + run.toStdString();
+        o.runDir = corpusDir() + "/" + run.toStdString();
         RunDirWatcher w(o, c.callbacks());
         for (int i = 0; i < 1000; ++i)
             if (const PollStatus s = w.poll(1 << 20); w.caughtUp() && !s.more)
@@ -161,7 +164,7 @@ private Q_SLOTS:
         // The run written again into an empty folder in kernel_rl's order, each trace append in
         // two chunks, while a watcher follows it from before the first file exists.
         QFETCH(QString, run);
-        const std::string src = kCorpus + "/" + run.toStdString();
+        const std::string src = corpusDir() + "/" + run.toStdString();
         QTemporaryDir tmp;
         const std::string dst = tmp.path().toStdString() + "/" + run.toStdString();
         std::filesystem::create_directories(dst);

@@ -2,6 +2,8 @@
 // parsing, streaming, stop, timeouts and every documented failure.
 #include "core/modal/ModalCli.h"
 
+#include "tests/TestPaths.h"
+
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,13 +16,11 @@ using namespace kw;
 
 namespace {
 
-const std::string kTestsDir = std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/"));
-
 ModalCliOptions fake(const std::string& scenario = "ok", const std::string& logFile = {},
                      const std::string& version = "1.5.4")
 {
     ModalCliOptions o;
-    o.program = kTestsDir + "/doubles/bin/modal";
+    o.program = kwtest::testsPath() + "/doubles/bin/modal";
     o.env["FAKE_MODAL_SCENARIO"] = scenario;
     o.env["FAKE_MODAL_VERSION"] = version;
     if (!logFile.empty())
@@ -40,7 +40,7 @@ void bothVersions()
 // ("network   exit=1   57.2s  modal app list --json"); -1 when not listed.
 double recordedSeconds(const std::string& version, const std::string& name)
 {
-    std::ifstream f(kTestsDir + "/fixtures/modal/" + version + "/MANIFEST");
+    std::ifstream f(kwtest::fixturesPath() + "/modal/" + version + "/MANIFEST");
     std::string line;
     while (std::getline(f, line)) {
         std::istringstream in(line);
@@ -306,7 +306,7 @@ private slots:
     void deployStreamsAndPassesSettings()
     {
         std::vector<std::string> lines;
-        const std::string file = kTestsDir + "/doubles/endpoint_double.py"; // any existing .py
+        const std::string file = kwtest::testsPath() + "/doubles/endpoint_double.py"; // any existing .py
         auto r =
             ModalCli(fake("ok", m_log))
                 .deploy(file, {{"KERNELWATCH_MODAL_GPU", "A100-80GB"}, {"KERNELWATCH_MODAL_TIMEOUT", "900"}},
@@ -323,7 +323,7 @@ private slots:
 
     void deployFailuresClassified()
     {
-        const std::string file = kTestsDir + "/doubles/endpoint_double.py";
+        const std::string file = kwtest::testsPath() + "/doubles/endpoint_double.py";
         auto cuda = ModalCli(fake("deploy_cuda")).deploy(file);
         QVERIFY(!cuda.ok());
         QCOMPARE(cuda.diagnosis.cause, ModalCause::CudaArchMismatch);
@@ -347,7 +347,7 @@ private slots:
             QCOMPARE(modalEndpointUrl(skipped.value),
                      std::string("https://kernel-lab--kernel-rl-evaluator-evaluate-http.modal.run"));
         }
-        auto missingFile = ModalCli(fake()).deploy(kTestsDir + "/doubles/no_such_app.py");
+        auto missingFile = ModalCli(fake()).deploy(kwtest::testsPath() + "/doubles/no_such_app.py");
         QVERIFY(!missingFile.ok());
         QVERIFY2(
             missingFile.value.error.rfind("FileNotFoundError: [Errno 2] No such file or directory: ", 0) == 0,
@@ -373,7 +373,7 @@ private slots:
                 stop = true;
             }
         });
-        const std::string file = kTestsDir + "/doubles/endpoint_double.py";
+        const std::string file = kwtest::testsPath() + "/doubles/endpoint_double.py";
         auto r = ModalCli(fake()).serve(
             file, {},
             [&](std::string_view l, bool) {

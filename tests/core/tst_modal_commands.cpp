@@ -26,9 +26,7 @@ struct Run
 
 QString fixturesDir()
 {
-    const QString env = qEnvironmentVariable("KW_TEST_FIXTURES");
-    return env.isEmpty() ? QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/../fixtures")
-                         : env;
+    return QString::fromStdString(kwtest::fixturesPath());
 }
 
 } // namespace

@@ -126,6 +126,10 @@ private Q_SLOTS:
         QVERIFY(calls[1]["secret_names"].empty());
         const auto imp = calls[2]["argv"].get<std::vector<std::string>>();
         QCOMPARE(imp, (std::vector<std::string>{"--import", r.reportPath, "--csv", "--page", "details"}));
+        // ncu's scratch folder still exists for the read-back (the real ncu fails without it:
+        // import_tmpdir_missing, recorded on the H100) and is gone afterwards.
+        QCOMPARE(calls[2]["env"]["TMPDIR"].get<std::string>(), o.outDir + "/tmp");
+        QVERIFY(!std::filesystem::exists(o.outDir + "/tmp"));
     }
 
     void swishDetailsThroughTheRunner()

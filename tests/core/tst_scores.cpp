@@ -2,6 +2,7 @@
 // speedup interval is above p with trustworthy timing; results without an interval are reported as
 // unverified, never counted; the geometric mean covers the correct results with a speedup.
 #include "core/model/HistoryStore.h"
+#include "core/model/ScoreCounter.h"
 #include "core/model/Scores.h"
 
 #include "tests/CliTestUtils.h"
@@ -146,6 +147,61 @@ private Q_SLOTS:
             QCOMPARE(fromRows.geomeanOf, fromResults.geomeanOf);
             QVERIFY(std::fabs(*fromRows.geomeanSpeedup - *fromResults.geomeanSpeedup) < 1e-9);
         }
+    }
+
+    // Stores that keep the fast_p verdicts instead of the intervals (the charts' 2-bit rows) score
+    // through the same counter: the verdicts kw::significance gives each stored row, handed over
+    // as they are, give what scoreRows gives from the intervals.
+    void verdictsScoreAsIntervals()
+    {
+        QTemporaryDir dir;
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")).toStdString());
+        auto stored = perBaselineSet();
+        for (std::size_t i = 0; i < stored.size(); ++i)
+            stored[i].id = stored[i].request.id = "r" + std::to_string(i);
+        store.addMany(stored);
+        const auto rows = store.rows({});
+        QCOMPARE(rows.size(), stored.size());
+        for (const Baseline b : {Baseline::Eager, Baseline::Compile}) {
+            const bool compile = b == Baseline::Compile;
+            std::vector<JudgedResult> judged;
+            for (const HistoryRow& r : rows) {
+                TimingQuality q;
+                q.verdict = r.timingVerdict;
+                const auto lo = compile ? r.compileCiLow : r.speedupCiLow;
+                const auto hi = compile ? r.compileCiHigh : r.speedupCiHigh;
+                const auto ci = lo && hi ? std::optional(SpeedupInterval{*lo, *hi}) : std::nullopt;
+                JudgedResult j;
+                j.status = r.status;
+                j.speedup = compile ? r.compileSpeedup : r.speedup;
+                j.fasterThanLight = r.fasterThanLight;
+                for (std::size_t i = 0; i < j.verdicts.size(); ++i)
+                    j.verdicts[i] = significance(r.status, q.untrustworthy(), r.fasterThanLight, ci,
+                                                 SpeedupScores::kThresholds[i + 1]);
+                judged.push_back(j);
+            }
+            const SpeedupScores fromVerdicts = scoreJudged(judged, b);
+            const SpeedupScores fromIntervals = scoreRows(rows, b);
+            QCOMPARE(fromVerdicts.baseline, b);
+            QCOMPARE(fromVerdicts.results, fromIntervals.results);
+            QCOMPARE(fromVerdicts.correct, fromIntervals.correct);
+            QCOMPARE(fromVerdicts.measured, fromIntervals.measured);
+            QCOMPARE(fromVerdicts.fast, fromIntervals.fast);
+            QCOMPARE(fromVerdicts.unverified, fromIntervals.unverified);
+            QCOMPARE(fromVerdicts.geomeanOf, fromIntervals.geomeanOf);
+            QVERIFY(fromVerdicts.geomeanSpeedup && fromIntervals.geomeanSpeedup);
+            QCOMPARE(*fromVerdicts.geomeanSpeedup, *fromIntervals.geomeanSpeedup);
+            // Not trivially equal: the set has wins, non-wins, unverified and faster-than-light rows.
+            QVERIFY(fromVerdicts.fast[1] > 0 && fromVerdicts.fast[1] < fromVerdicts.correct);
+        }
+        // The faster-than-light result (a Win by its interval alone) is never counted nor averaged.
+        JudgedResult ftl;
+        ftl.speedup = 5.5;
+        ftl.fasterThanLight = true;
+        ftl.verdicts = {WinVerdict::NotAWin, WinVerdict::NotAWin};
+        const SpeedupScores one = scoreJudged({ftl});
+        QCOMPARE(one.fast[1], std::size_t(0));
+        QCOMPARE(one.geomeanOf, std::size_t(0));
     }
 
     void cliSummaryPerBaselineAndCsvColumns()

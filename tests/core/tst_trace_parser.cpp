@@ -1,83 +1,27 @@
 // Parser tests for one traces.jsonl line: lines written by kernel_rl's own trace logger
-// (tests/fixtures/kernel_rl) checked field by field against a full JSON parse and their status
-// against the corpus's truth.jsonl, and every kind of bad input.
+// (tests/fixtures/kernel_rl) checked field by field against a full JSON parse, their status against
+// the corpus's truth.jsonl, and kernel_rl's signals. Bad input: tst_trace_bad_input.
 #include "core/base/JsonSanitizer.h"
-#include "core/watch/TraceDetails.h"
 #include "core/watch/TraceLineParser.h"
-#include "core/watch/TraceResultBuilder.h"
 #include "tests/KernelRlRuns.h"
-
 #include "tests/TestPrinters.h"
+#include "tests/core/TraceFixtures.h"
 
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 using namespace kw;
+using namespace kwtest;
 using nlohmann::json;
-
-namespace {
-
-std::vector<std::string> readLines(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::vector<std::string> lines;
-    std::string l;
-    while (std::getline(in, l))
-        lines.push_back(l);
-    return lines;
-}
-
-TraceRecord parse(std::string_view line, TraceLineSpans* spans = nullptr, std::uint64_t offset = 0)
-{
-    TraceRecord r;
-    r.offset = offset;
-    parseTraceLine(line, r, spans);
-    return r;
-}
-
-const std::string kGood =
-    "{\"mode\": \"multi_turn\", \"level\": 1, \"problem_id\": 19, \"backend\": \"triton\", \"turn\": 2, "
-    "\"max_turns\": 4, "
-    "\"prompt_messages\": [{\"role\": \"system\", \"content\": \"be \\\"fast\\\"\"}, "
-    "{\"role\": \"user\", \"content\": \"x\"}], "
-    "\"response\": {\"raw\": \"r\", \"thought\": \"t\", \"kernel\": \"k\", \"format_ok\": true}, "
-    "\"eval_result\": {\"format_ok\": true, \"compiled\": true, \"correctness\": true, \"tests_passed\": 5, "
-    "\"tests_total\": 5, "
-    "\"speedup\": 1.5, \"runtime_ms\": 2.0, \"baseline_runtime_ms\": 3.0, \"cheated\": false, "
-    "\"error_message\": null, "
-    "\"code_length\": 10, \"metadata\": {\"hardware\": \"H100\"}}, \"reward\": 1.3, "
-    "\"reward_breakdown\": {\"reward_format\": 0.1, \"reward_compile\": 0.2, \"reward_correctness\": 1.0, "
-    "\"reward_speed\": 0.0, \"reward_length\": 0.0, \"reward_thinking\": 0.0, \"reward_total\": 1.3}, "
-    "\"metrics\": {\"turn\": 2}, \"state\": {\"turn_idx\": 3, \"done\": true, \"success\": true, "
-    "\"step_scores\": [1.3]}, "
-    "\"history_entry\": {\"turn\": 2}, \"timestamp\": 1764000001.5, \"stop_condition\": [\"<|im_end|>\"]}";
-
-TraceContext ctx(const std::string& run, const std::string& path)
-{
-    TraceContext c;
-    c.run = run;
-    c.tracesPath = path;
-    return c;
-}
-
-std::string withEval(const std::string& eval)
-{
-    return "{\"mode\": \"m\", \"level\": 2, \"problem_id\": \"7_x\", \"turn\": 0, \"eval_result\": " + eval +
-           "}";
-}
-
-} // namespace
 
 class TestTraceParser : public QObject
 {
     Q_OBJECT
-private Q_SLOTS:
+
+private slots:
     void exactShapeMatchesFullParse_data()
     {
         QTest::addColumn<QString>("run");
@@ -311,144 +255,6 @@ private Q_SLOTS:
         QCOMPARE(res.status, EvalStatus::Correct);
     }
 
-    void badInput_data()
-    {
-        QTest::addColumn<QByteArray>("line");
-        QTest::addColumn<TraceIssue>("issue");
-        QTest::newRow("empty") << QByteArray() << TraceIssue::InvalidJson;
-        QTest::newRow("garbage") << QByteArray("not json at all") << TraceIssue::InvalidJson;
-        QTest::newRow("array") << QByteArray("[1, 2, 3]") << TraceIssue::NotObject;
-        QTest::newRow("string") << QByteArray("\"x\"") << TraceIssue::NotObject;
-        QTest::newRow("number") << QByteArray("42") << TraceIssue::NotObject;
-        QTest::newRow("two values") << QByteArray("1 2") << TraceIssue::InvalidJson;
-        QTest::newRow("empty object") << QByteArray("{}") << TraceIssue::MissingFields;
-        QTest::newRow("no eval_result")
-            << QByteArray("{\"level\": 1, \"problem_id\": 3}") << TraceIssue::MissingFields;
-        QTest::newRow("eval_result null")
-            << QByteArray("{\"level\": 1, \"eval_result\": null}") << TraceIssue::MissingFields;
-        QTest::newRow("double comma")
-            << QByteArray("{\"level\": 1,, \"eval_result\": {}}") << TraceIssue::InvalidJson;
-        QTest::newRow("unquoted key") << QByteArray("{level: 1}") << TraceIssue::InvalidJson;
-        QTest::newRow("truncated") << QByteArray("{\"level\": 1, \"eval_result\": {\"compiled\": tr")
-                                   << TraceIssue::Truncated;
-        QTest::newRow("unterminated string") << QByteArray("{\"mode\": \"multi") << TraceIssue::Truncated;
-        QTest::newRow("binary") << QByteArray("\x00\x01\x02garbage\xff", 11) << TraceIssue::Binary;
-        QTest::newRow("nul inside string") << QByteArray("{\"mode\": \"a"
-                                                         "\0"
-                                                         "b\", \"eval_result\": {}}",
-                                                         34)
-                                           << TraceIssue::Binary;
-        QTest::newRow("lone brace") << QByteArray("{") << TraceIssue::Truncated;
-        QTest::newRow("closing only") << QByteArray("}") << TraceIssue::InvalidJson;
-        QTest::newRow("bad literal") << QByteArray("{\"eval_result\": {\"compiled\": trve}}")
-                                     << TraceIssue::InvalidJson;
-        QTest::newRow("bad number") << QByteArray("{\"eval_result\": {\"speedup\": 1.2.3}}")
-                                    << TraceIssue::InvalidJson;
-        QTest::newRow("nan word") << QByteArray("{\"eval_result\": {\"speedup\": nan}}")
-                                  << TraceIssue::InvalidJson;
-        QTest::newRow("trailing data ok")
-            << QByteArray("{\"eval_result\": {\"compiled\": false}} xyz") << TraceIssue::None;
-        QTest::newRow("escaped quotes")
-            << QByteArray("{\"mode\": \"a\\\\\\\"b\\\\\", \"eval_result\": {}}") << TraceIssue::None;
-        QTest::newRow("non-utf8 in strings")
-            << QByteArray(
-                   "{\"mode\": \"\xff\xfe\xc3\", \"backend\": \"tri\xe2\x82ton\", \"eval_result\": {}}")
-            << TraceIssue::None;
-        QTest::newRow("bad escapes") << QByteArray("{\"mode\": \"\\q\\u12\\ud800\", \"eval_result\": {}}")
-                                     << TraceIssue::None;
-        QTest::newRow("deep nesting") << (QByteArray("{\"eval_result\": {}, \"x\": ") +
-                                          QByteArray(200000, '[') + QByteArray(200000, ']') + "}")
-                                      << TraceIssue::None;
-        QTest::newRow("deep nesting, cut")
-            << (QByteArray("{\"eval_result\": ") + QByteArray(500000, '[')) << TraceIssue::Truncated;
-    }
-
-    void badInput()
-    {
-        QFETCH(QByteArray, line);
-        QFETCH(TraceIssue, issue);
-        TraceLineSpans spans;
-        TraceRecord r = parse(std::string_view(line.constData(), std::size_t(line.size())), &spans);
-        QCOMPARE(int(r.issue), int(issue));
-        QCOMPARE(r.length, std::uint32_t(line.size()));
-        if (r.valid()) {
-            // Strings that were kept are valid UTF-8 (they end up in JSON output and the store).
-            json probe = {{"mode", std::string(r.mode)}, {"backend", std::string(r.backend)}};
-            QVERIFY(!probe.dump().empty());
-            EvalResult res = buildTraceResult(r, spans, ctx("r", "/t"));
-            QVERIFY(!toJson(res).dump().empty());
-        }
-    }
-
-    void everyPrefixIsTruncated()
-    {
-        // A writer killed mid-line leaves a prefix: every prefix of a good line reads as truncated.
-        for (std::size_t k = 1; k < kGood.size(); ++k) {
-            TraceRecord r = parse(std::string_view(kGood).substr(0, k));
-            if (r.issue != TraceIssue::Truncated)
-                QFAIL(qPrintable(QStringLiteral("prefix of %1 bytes: %2")
-                                     .arg(k)
-                                     .arg(QString::fromStdString(std::string(traceIssueName(r.issue))))));
-        }
-    }
-
-    void everyByteFlipIsSafe()
-    {
-        // Not a fuzzer (tests/fuzz has those), but every single-byte corruption must be handled.
-        std::string line = kGood;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            for (char c : {'\0', '"', '{', '}', '\\', '\xff', ' ', ','}) {
-                std::string bad = line;
-                bad[i] = c;
-                TraceLineSpans spans;
-                TraceRecord r = parse(bad, &spans);
-                if (r.valid())
-                    (void)buildTraceResult(r, spans, ctx("r", "/t"));
-            }
-        }
-    }
-
-    void recoversRecordAfterFragment()
-    {
-        const std::string fragment = kGood.substr(0, 150);
-        const std::string line = fragment + kGood;
-        TraceLineSpans spans;
-        TraceRecord r = parse(line, &spans, 500);
-        QCOMPARE(r.issue, TraceIssue::Recovered);
-        QVERIFY(r.valid());
-        QCOMPARE(r.offset, std::uint64_t(500 + fragment.size()));
-        QCOMPARE(r.length, std::uint32_t(kGood.size()));
-        QCOMPARE(spans.recordStart, fragment.size());
-        QCOMPARE(r.idHash, traceLineHash(r.offset, kGood));
-        QCOMPARE(r.speedup, 1.5);
-    }
-
-    void cutAnywhereNeverMergesTwoRecords()
-    {
-        // A crash cuts a record anywhere; the resumed writer appends the next, different record on
-        // the same line. At every cut position the row is either the later record (Recovered) or
-        // no record, never the fragment's problem with the next record's verdict (which bracket
-        // counting alone produced whenever the cut fell inside a skipped member).
-        std::string next = kGood;
-        const std::string problemFrom = "\"problem_id\": 19", speedupFrom = "\"speedup\": 1.5";
-        next.replace(next.find(problemFrom), problemFrom.size(), "\"problem_id\": 42");
-        next.replace(next.find(speedupFrom), speedupFrom.size(), "\"speedup\": 2.5");
-        int recovered = 0;
-        for (std::size_t cut = 13; cut < kGood.size(); ++cut) {
-            const std::string line = kGood.substr(0, cut) + next;
-            TraceRecord r = parse(line);
-            if (r.issue == TraceIssue::Recovered) {
-                ++recovered;
-                QCOMPARE(r.problem(), std::string("level1/42"));
-                QCOMPARE(r.speedup, 2.5);
-                QCOMPARE(r.offset, std::uint64_t(cut));
-            } else {
-                QVERIFY2(!r.valid(), ("merged row at cut " + std::to_string(cut)).c_str());
-            }
-        }
-        QCOMPARE(recovered, int(kGood.size()) - 13);
-    }
-
     void kernelRlSignals_data()
     {
         // The exact signals kernel_rl's evaluator and Modal client write (design.md, "How
@@ -502,121 +308,6 @@ private Q_SLOTS:
         QCOMPARE(r.status, status);
         // Every other reader of status-less dicts agrees (stored and imported JSON).
         QCOMPARE(resultFromJson(json::parse(e)).status, status);
-    }
-
-    void hugeLineIsFast()
-    {
-        // 100 MB in one string member: skipped with memchr, not decoded.
-        std::string line = "{\"prompt_messages\": [{\"role\": \"user\", \"content\": \"";
-        line.append(100u << 20, 'a');
-        line += "\"}], \"eval_result\": {\"compiled\": true, \"correctness\": true, \"speedup\": 2.0}, "
-                "\"level\": 1}";
-        QElapsedTimer t;
-        t.start();
-        TraceRecord r = parse(line);
-        QCOMPARE(r.issue, TraceIssue::None);
-        QCOMPARE(r.speedup, 2.0);
-        QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
-        // Escaped quotes every other byte: the worst case for the string skipper.
-        std::string esc = "{\"x\": \"";
-        for (int i = 0; i < (4 << 20); ++i)
-            esc += "\\\"";
-        esc += "\", \"eval_result\": {\"compiled\": false}}";
-        t.restart();
-        QCOMPARE(parse(esc).issue, TraceIssue::None);
-        QVERIFY2(t.elapsed() < 2000, qPrintable(QString::number(t.elapsed())));
-    }
-
-    void resultFromTrace()
-    {
-        TraceLineSpans spans;
-        TraceRecord r = parse(kGood, &spans, 42);
-        r.step = 7;
-        r.stepSource = StepSource::Metrics;
-        TraceContext ctx{"myrun", "/runs/myrun/traces.jsonl", "modal", "H100"};
-        EvalResult res = buildTraceResult(r, spans, ctx);
-        QCOMPARE(res.id, traceResultId("myrun", r.idHash));
-        QVERIFY(res.id.rfind("run-", 0) == 0);
-        QCOMPARE(res.id.size(), std::size_t(20));
-        QCOMPARE(res.request.source, std::string("run"));
-        QCOMPARE(res.request.run, std::string("myrun"));
-        QCOMPARE(res.request.step, 7);
-        QCOMPARE(res.request.turn, 2);
-        QCOMPARE(res.request.problem, std::string("level1/19"));
-        QCOMPARE(res.request.backend, std::string("triton"));
-        QCOMPARE(res.status, EvalStatus::Correct);
-        QCOMPARE(*res.speedup, 1.5);
-        QCOMPARE(res.testsPassed, 5);
-        QCOMPARE(res.createdAt, 1764000001.5);
-        QCOMPARE(res.device.target, std::string("modal:H100"));
-        QCOMPARE(res.metadata["reward"].get<double>(), 1.3);
-        QCOMPARE(res.metadata["reward_breakdown"]["reward_correctness"].get<double>(), 1.0);
-        QCOMPARE(res.metadata["hardware"].get<std::string>(), std::string("H100")); // eval_result's own
-        QCOMPARE(res.metadata["trace"]["offset"].get<std::uint64_t>(), std::uint64_t(42));
-        QVERIFY(res.request.kernelCode.empty()); // code stays in the file
-        // Same line, same place, same run: same id. Another run: another id.
-        QCOMPARE(buildTraceResult(parse(kGood, &spans, 42), spans, ctx).id, res.id);
-        QVERIFY(traceResultId("other", r.idHash) != res.id);
-    }
-
-    void details()
-    {
-        TraceDetails d = parseTraceDetails(kGood);
-        QVERIFY2(d.ok, d.error.c_str());
-        QCOMPARE(d.promptMessages.size(), std::size_t(2));
-        QCOMPARE(d.promptMessages[0].role, std::string("system"));
-        QCOMPARE(d.promptMessages[0].content, std::string("be \"fast\""));
-        QCOMPARE(d.thought, std::string("t"));
-        QCOMPARE(d.kernel, std::string("k"));
-        QCOMPARE(*d.evalResult.speedup, 1.5);
-        QCOMPARE(d.rewardBreakdown["reward_total"].get<double>(), 1.3);
-        QVERIFY(d.state["done"].get<bool>());
-
-        // NaN and non-UTF-8 are tolerated; garbage gives an error, not an exception.
-        TraceDetails nan = parseTraceDetails(withEval("{\"speedup\": NaN, \"error_message\": \"bad "
-                                                      "\xff"
-                                                      "byte\"}"));
-        QVERIFY2(nan.ok, nan.error.c_str());
-        QVERIFY(!nan.evalResult.speedup);
-        QVERIFY(!parseTraceDetails("{\"x\": [").ok);
-        QVERIFY(!parseTraceDetails("[]").ok);
-    }
-
-    void detailsFromFile()
-    {
-        QTemporaryDir dir;
-        const std::string path = dir.filePath(QStringLiteral("traces.jsonl")).toStdString();
-        {
-            std::ofstream out(path, std::ios::binary);
-            out << "junk line\n" << kGood << "\n";
-        }
-        const std::uint64_t offset = 10;
-        const std::uint64_t hash = traceLineHash(offset, kGood);
-        TraceDetails d = loadTraceDetails(path, offset, kGood.size(), hash);
-        QVERIFY2(d.ok, d.error.c_str());
-        QCOMPARE(d.kernel, std::string("k"));
-        // Rewritten file: refused instead of showing another line.
-        {
-            std::ofstream out(path, std::ios::binary);
-            out << "other line\n" << kGood << "\n";
-        }
-        QVERIFY(!loadTraceDetails(path, offset, kGood.size(), hash).ok);
-        QVERIFY(!loadTraceDetails(path, 1u << 20, 10).ok);
-        QVERIFY(!loadTraceDetails(path + ".missing", 0, 10).ok);
-        QVERIFY(!loadTraceDetails(path, 0, 1ull << 40).ok);
-    }
-
-    void sanitizer()
-    {
-        QCOMPARE(sanitizeJson("{\"a\": NaN, \"b\": -Infinity, \"c\": [Infinity], \"d\": \"NaN\"}"),
-                 std::string("{\"a\": null, \"b\": null, \"c\": [null], \"d\": \"NaN\"}"));
-        QCOMPARE(sanitizeJson("\"a\xff"
-                              "b\""),
-                 std::string("\"a\xef\xbf\xbd"
-                             "b\""));
-        QCOMPARE(jsonNestingDepth("[[{}]]"), std::size_t(3));
-        QCOMPARE(jsonNestingDepth("\"[[[\""), std::size_t(0));
-        QCOMPARE(jsonNestingDepth(std::string(5000, '['), 100), std::size_t(100));
     }
 };
 

@@ -5,6 +5,7 @@
 #include "core/local/ResultAssembly.h"
 #include "core/local/ZygoteEvent.h"
 
+#include "tests/TestPaths.h"
 #include "tests/TestPrinters.h"
 
 #include <QtTest>
@@ -18,8 +19,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kCases =
-    std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/")) + "/fixtures/verdicts";
+std::string casesDir()
+{
+    return kwtest::fixturesPath() + "/verdicts";
+}
 
 json load(const std::string& path)
 {
@@ -39,7 +42,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("file");
         int n = 0;
-        for (const auto& e : std::filesystem::directory_iterator(kCases))
+        for (const auto& e : std::filesystem::directory_iterator(casesDir()))
             if (e.path().extension() == ".json") {
                 QTest::newRow(e.path().stem().c_str()) << QString::fromStdString(e.path().string());
                 ++n;

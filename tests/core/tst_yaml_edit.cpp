@@ -4,6 +4,7 @@
 #include "core/base/AtomicFile.h"
 #include "core/config/TrainingConfig.h"
 #include "core/config/YamlScalarEdit.h"
+#include "tests/TestPaths.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -18,13 +19,9 @@ using namespace kw;
 
 namespace {
 
-const std::string kFixtures =
-    std::string(__FILE__).substr(0, std::string(__FILE__).rfind("/core/")) + "/fixtures";
-
 std::string fixture(const std::string& name)
 {
-    const QByteArray dir = qgetenv("KW_TEST_FIXTURES");
-    std::ifstream f((dir.isEmpty() ? kFixtures : dir.toStdString()) + "/yaml/" + name, std::ios::binary);
+    std::ifstream f(kwtest::fixturesPath() + "/yaml/" + name, std::ios::binary);
     std::stringstream ss;
     ss << f.rdbuf();
     return ss.str();

@@ -3,6 +3,8 @@
 // Starts tests/doubles/endpoint_double.py for a Qt test and tells its base URL. Header-only;
 // tests include it as "doubles/EndpointDouble.h". The double stops by itself when this object
 // closes its stdin (destructor) or when its lifetime ends.
+#include "tests/TestPaths.h"
+
 #include <QByteArray>
 #include <QFile>
 #include <QFileInfo>
@@ -16,7 +18,7 @@ namespace kwtest {
 
 inline QString doublesDir()
 {
-    return QFileInfo(QStringLiteral(__FILE__)).absolutePath();
+    return QString::fromStdString(testsPath() + "/doubles");
 }
 
 inline QString testPython()

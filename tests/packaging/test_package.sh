@@ -23,6 +23,11 @@ env -u KERNELWATCH_EVALUATOR_DIR XDG_DATA_HOME="$root/data" "$cli" doctor --json
 grep -q "\"evaluator_dir\": \"$prefix/share/kernelwatch/evaluator\"" "$root/doctor.json" ||
   { echo "installed CLI did not find its evaluator:"; cat "$root/doctor.json"; exit 1; }
 test -f "$prefix/share/kernelwatch/evaluator/modal_app.py"
+# Every module of the evaluator package, subpackages included (the Modal image ships the same tree).
+src=$(cd "$(dirname "$0")/../../resources/evaluator" && pwd)
+(cd "$src" && find kernelwatch_eval -name '*.py' -not -path '*/__pycache__/*') | while read -r f; do
+  test -f "$prefix/share/kernelwatch/evaluator/$f" || { echo "evaluator module not installed: $f"; exit 1; }
+done
 test -f "$prefix/share/man/man1/kernelwatch-cli.1"
 test -f "$prefix/share/icons/hicolor/256x256/apps/kernelwatch.png"
 desktop-file-validate "$prefix/share/applications/kernelwatch.desktop"

@@ -101,12 +101,12 @@ def needs_cuda():
 
 
 def landlock_abi() -> int:
-    from kernelwatch_eval import landlock
+    from kernelwatch_eval.sandbox import landlock
     return landlock.abi_version()
 
 
 def leftover_processes(sid: int) -> list:
-    from kernelwatch_eval import procutil
+    from kernelwatch_eval.sandbox import procutil
     return [pid for pid, st in procutil.process_table().items() if st[3] == sid and st[0] != "Z"]
 
 
@@ -141,9 +141,21 @@ def zygote_env(fake_home):
 @pytest.fixture(scope="session")
 def zygote(cache_dir, zygote_env):
     """One CPU zygote for the session, started with secrets in its environment (worst case)."""
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     z = ZygoteClient("cpu", cache_dir, env=zygote_env,
                      extra_args=["--mem-limit-mb", "1536", "--max-procs", "200"])
+    yield z
+    z.close()
+
+
+@pytest.fixture(scope="session")
+def roomy_zygote(cache_dir, zygote_env):
+    """A CPU zygote whose memory cap leaves room for torch.compile: inductor's compiled code and its
+    threads need more address space (RLIMIT_AS on CPU slots) than the 1.5 GiB of `zygote` on a
+    many-core host (a 16-core H100 host with torch 2.11 ran out inside the cap)."""
+    from kernelwatch_eval.client import ZygoteClient
+    z = ZygoteClient("cpu", cache_dir, env=zygote_env,
+                     extra_args=["--mem-limit-mb", "8192", "--max-procs", "400"])
     yield z
     z.close()
 

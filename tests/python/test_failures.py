@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kernelwatch_eval import harness
+from kernelwatch_eval.evaluation import harness
 from conftest import SAMPLES, make_request
 
 CUDA_KERNEL = (SAMPLES / "swish_cuda.py").read_text()
@@ -30,7 +30,7 @@ def test_cuda_setup_problem_messages():
 
 def test_cuda_kernel_on_a_machine_without_gpu_is_a_setup_error(tmp_path):
     """Was: compile_error "IndexError: list index out of range" from inside torch."""
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     res = run_isolated(make_request("swish", CUDA_KERNEL, ref_code=(SAMPLES / "swish_ref.py").read_text()),
                        120, str(tmp_path), target="cpu")
     assert res["status"] == "infra_error", (res["status"], res["error_message"][:500])
@@ -51,7 +51,7 @@ def _kernel_line(code, needle):
 
 
 def test_gcc_error_first_and_mapped_to_the_kernel_line():
-    from kernelwatch_eval import compile_errors
+    from kernelwatch_eval.loading import compile_errors
     log = (FIXTURES / "compile_errors" / "gcc_main_cpp.txt").read_text()
     msg, info = compile_errors.summarize(log, BROKEN_CPP)  # build dir gone: gcc's excerpt places it
     line = _kernel_line(BROKEN_CPP, "undefined_thing")
@@ -63,7 +63,7 @@ def test_gcc_error_first_and_mapped_to_the_kernel_line():
 
 def test_nvcc_error_mapped_through_the_generated_cuda_file(tmp_path):
     """load_inline writes cuda.cu = 3 #include lines + the cuda_sources string."""
-    from kernelwatch_eval import compile_errors
+    from kernelwatch_eval.loading import compile_errors
     code = (SAMPLES / "swish_cuda.py").read_text()
     start = code.index('cuda_source = r"""') + len('cuda_source = r"""')
     cuda_src = code[start:code.index('"""', start)]
@@ -86,7 +86,7 @@ def test_nvcc_error_mapped_through_the_generated_cuda_file(tmp_path):
 def test_real_build_error_on_the_cpu(tmp_path):
     """End to end with g++ (~30 s cold): the message starts with the mapped first error; the whole
     log is in log_tail."""
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     res = run_isolated(make_request("relu", BROKEN_CPP), 300, str(tmp_path), target="cpu")
     assert res["status"] == "compile_error"
     line = _kernel_line(BROKEN_CPP, "undefined_thing")
@@ -123,7 +123,7 @@ def test_size_probe_counts_bytes_without_allocating():
     import resource
 
     import torch  # noqa: F401  (its own memory is not the probe's)
-    from kernelwatch_eval import sizeprobe
+    from kernelwatch_eval.evaluation import sizeprobe
     sizeprobe.probe_sizes("import torch\nclass Model(torch.nn.Module): pass\n"
                           "def get_inputs(): return []\ndef get_init_inputs(): return []\n")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -155,7 +155,7 @@ SOFTMAX_REF = BIG_REF.replace("return torch.relu(x)", "return torch.softmax(x, d
 def test_size_probe_outputs_and_scaling():
     """KernelBench's convention: get_inputs() reads a module-level batch_size when called, so
     input_batch_size scales a problem without touching its code (PROTOCOL.md, "Size probe")."""
-    from kernelwatch_eval import sizeprobe
+    from kernelwatch_eval.evaluation import sizeprobe
     ref = (SAMPLES / "relu_ref.py").read_text()
     s = sizeprobe.probe_sizes(ref, "fp32", mem_limit_kb=1024)["sizes"]
     assert s["batch_size"] == 16 and s["scalable"] is True and s["inputs_scaled"] is None
@@ -212,3 +212,28 @@ def test_inputs_over_the_memory_cap_name_the_cap(zygote):
     assert msg.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
     assert "1536 MiB" in msg and "--mem-limit-mb" in msg and "KERNELWATCH_MEM_LIMIT_MB" in msg
     assert res["metadata"]["memory_limit_mb"] == 1536
+
+
+def test_memory_cap_message_names_the_compile_baseline_when_it_ran():
+    """Seen on a 16-core H100 host (torch 2.11): with torch.compile's baseline in the child, a
+    1.5 GiB cap ran out of address space in the correctness check; the message must say that the
+    compiled reference counts against the cap and how to avoid it."""
+    # (harness imported at the top)
+    from kernelwatch_eval.sandbox.child_setup import ChildContext
+
+    def blamed(compiled):
+        ev = object.__new__(harness.Evaluation)
+        ev.ctx = ChildContext(target="cpu", cache_dir="/nonexistent", tmpdir="/nonexistent", use_landlock=False)
+        ev.ctx.mem_limit_kb, ev.ctx.as_limit_bytes = 1536 * 1024, 5 << 30
+        ev.compiled_ref = object() if compiled else None
+        ev.md = {}
+        ev.res = {"status": "infra_error", "error_message": "evaluator internal error: RuntimeError: DefaultCPUAllocator: "
+                  "can't allocate memory: you tried to allocate 2097152 bytes. Error code 12"}
+        ev._blame_memory_cap()
+        return ev.res["error_message"]
+
+    with_compile, without = blamed(True), blamed(False)
+    assert with_compile.startswith("setup: this problem needs more memory than the evaluator's memory cap allows")
+    assert "torch.compile's baseline was compiled in this evaluation" in with_compile
+    assert "--baseline eager" in with_compile
+    assert "torch.compile" not in without

@@ -51,7 +51,7 @@ def gpu_request(ref: str, code: str, sample: bool = False, **kw) -> dict:
 @pytest.fixture(scope="module")
 def prebuilt(gpu_arch, cache_dir):
     """Every CUDA source of this module built at once by a compile-mode zygote (no GPU visible)."""
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     sources = [(SAMPLES / f).read_text() for f, _r, b, _p in SAMPLE_KERNELS if b == "cuda"]
     sources += [read_fixture(KERNELS / "hostile" / f"{n}.py")[0] for n in ("cuda_infinite_loop", "illegal_memory_access")]
     t0 = time.monotonic()
@@ -65,7 +65,7 @@ def prebuilt(gpu_arch, cache_dir):
 
 @pytest.fixture(scope="module")
 def gpu_zygote(gpu_arch, cache_dir, prebuilt):
-    from kernelwatch_eval.client import ZygoteClient
+    from kernelwatch_eval.zygote_client import ZygoteClient
     z = ZygoteClient("cuda:0", cache_dir)
     yield z
     z.close()
@@ -193,7 +193,7 @@ def test_gpu_oom_run_isolated(gpu_arch, tmp_path):
     """The same through run_isolated (the Modal path), in a process that ran torch's NVML check."""
     import torch
     from conftest import make_request
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     assert torch.cuda.is_available()  # initialises NVML here (PYTORCH_NVML_BASED_CUDA_CHECK=1), not CUDA
     src, h = read_fixture(KERNELS / "hostile" / "gpu_oom.py")
     res = run_isolated(make_request(h["problem"], src, device="cuda:0", num_perf_trials=5), 120, str(tmp_path))

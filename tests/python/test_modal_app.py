@@ -113,7 +113,7 @@ def test_arch_list_is_set_per_child_not_in_the_container(app, monkeypatch):
 
 
 def test_harness_arch_list(app):
-    from kernelwatch_eval.harness import _arch_list
+    from kernelwatch_eval.evaluation.harness import _arch_list
     assert _arch_list("9.0", None) == "9.0" and _arch_list("9.0", "sm_90") == "9.0"
     assert _arch_list("9.0", ["Ampere"]) == "9.0;8.0;8.6+PTX"
     assert _arch_list("8.0", ["Hopper", "8.0+PTX"]) == "8.0+PTX;9.0+PTX"
@@ -391,16 +391,16 @@ def test_retire_container_without_modal(app):
 
 
 def test_real_isolated_run_on_cpu(app, tmp_path):
-    """End to end through the real kernelwatch_eval.isolated on the CPU (torch needed)."""
+    """End to end through the real kernelwatch_eval.standalone on the CPU (torch needed)."""
     pytest.importorskip("torch")
     sys.path.insert(0, str(ROOT / "resources" / "evaluator"))
-    isolated = pytest.importorskip("kernelwatch_eval.isolated")
+    standalone = pytest.importorskip("kernelwatch_eval.standalone")
     ref = (PROBLEMS / "relu.py").read_text()
     kernel = ref.replace("class Model(", "class ModelNew(")
     req = request(ref_code=ref, kernel_code=kernel, device="cpu", num_correct_trials=2, num_perf_trials=3,
                   measure_performance=False, timeout_s=120)
     printed = []
-    res = app.evaluate_in_container(req, 120, lambda r, t, c: isolated.run_isolated(r, t, c, target="cpu"),
+    res = app.evaluate_in_container(req, 120, lambda r, t, c: standalone.run_isolated(r, t, c, target="cpu"),
                                     cache_dir=str(tmp_path), gpu="H100", container_id="ta-LOCAL",
                                     print_fn=lambda s, flush=False: printed.append(s))
     assert res["status"] in ("correct", "rejected"), res.get("error_message")
@@ -416,7 +416,7 @@ def test_legacy_evaluate_method_as_deployed(monkeypatch):
     spec = importlib.util.spec_from_file_location("kw_modal_app_fake_legacy", APP_FILE)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    from kernelwatch_eval import isolated
+    from kernelwatch_eval import standalone
     seen = {}
 
     def fake_run_isolated(req, timeout_s, cache_dir):
@@ -424,7 +424,7 @@ def test_legacy_evaluate_method_as_deployed(monkeypatch):
         return {"status": "timeout", "error_message": "exceeded the 52 s timeout (stage: checking)",
                 "compiled": True, "format_ok": True, "device": {}, "worker": {}, "metadata": {}}
 
-    monkeypatch.setattr(isolated, "run_isolated", fake_run_isolated)
+    monkeypatch.setattr(standalone, "run_isolated", fake_run_isolated)
     ev = mod.KernelEvaluator()
     ev.cache_dir, ev.container_id = "/tmp/kw-test-cache", "ta-LEGACY"
     ev.gpu = {"name": "NVIDIA A100-SXM4-80GB", "modal": "A100-80GB", "capability": "8.0", "count": 1}

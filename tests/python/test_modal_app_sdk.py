@@ -122,10 +122,10 @@ def test_bad_request_is_an_eval_result(sdk, app_module):
 
 def test_cpu_evaluation_through_modal_asgi_wrapper(sdk, app_module, tmp_path, monkeypatch):
     """A real evaluation: evaluate_http → (in place of the GPU class's .remote, which needs Modal's servers)
-    the container's evaluate_in_container with kernelwatch_eval.isolated on the CPU."""
+    the container's evaluate_in_container with kernelwatch_eval.standalone on the CPU."""
     pytest.importorskip("torch")
     monkeypatch.syspath_prepend(str(ROOT / "resources" / "evaluator"))
-    isolated = pytest.importorskip("kernelwatch_eval.isolated")
+    standalone = pytest.importorskip("kernelwatch_eval.standalone")
     seen = {}
 
     class LocalEvaluator:
@@ -143,7 +143,7 @@ def test_cpu_evaluation_through_modal_asgi_wrapper(sdk, app_module, tmp_path, mo
             seen["request"] = dict(request)
             request = dict(request, device="cpu")
             return app_module.evaluate_in_container(
-                request, timeout_s, lambda r, t, c: isolated.run_isolated(r, t, c, target="cpu"),
+                request, timeout_s, lambda r, t, c: standalone.run_isolated(r, t, c, target="cpu"),
                 cache_dir=str(tmp_path), gpu=seen["options"]["gpu"], container_id="ta-KWTEST")
 
     monkeypatch.setattr(app_module.KernelEvaluator, "with_options", lambda **kw: LocalEvaluator(**kw),

@@ -142,7 +142,7 @@ def test_secrets_absent_in_zygote_child(zygote, fake_home):
 
 
 def test_secrets_absent_in_run_isolated(monkeypatch, fake_home, cache_dir):
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     for k, v in FAKE_SECRETS.items():
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("HOME", str(fake_home))
@@ -155,7 +155,7 @@ def test_secrets_absent_in_run_isolated(monkeypatch, fake_home, cache_dir):
 
 
 def test_run_isolated_verdicts_and_timeout(cache_dir):
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     ok = run_isolated(make_request("relu", relu_kernel("torch.clamp_min(x, 0.0)")), 60, cache_dir)
     assert ok["status"] == "correct" and ok["speedup"] is not None
     assert ok["request"]["problem"] == "relu" and "kernel_code" not in ok["request"]
@@ -169,7 +169,7 @@ def test_run_isolated_verdicts_and_timeout(cache_dir):
 
 
 def test_no_perf_and_progress(cache_dir):
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     stages = []
     req = make_request("relu", relu_kernel("torch.clamp_min(x, 0.0)"), measure_performance=False)
     res = run_isolated(req, 60, cache_dir, on_progress=lambda s, d: stages.append(s))
@@ -214,7 +214,7 @@ def test_probe_without_torch(tmp_path):
 def test_run_isolated_spares_the_callers_children(cache_dir):
     """run_isolated kills its job's orphans (a daemonised grandchild), never the caller's own
     children -- even ones in their own session -- and never reaps them."""
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     mine = subprocess.Popen(["sleep", "60"], start_new_session=True)
     try:
         src, _ = read_fixture(KERNELS / "hostile" / "daemon_grandchild.py")

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kernelwatch_eval import quality
+from kernelwatch_eval.measure import quality
 from conftest import SAMPLES, make_request
 
 
@@ -89,7 +89,7 @@ def test_busy_processes_are_read_from_proc():
 def test_cpu_evaluation_reports_interval_and_quality(tmp_path):
     """Both targets get the fields from the same harness: here through run_isolated (the Modal path;
     the zygote's children run the same code)."""
-    from kernelwatch_eval.isolated import run_isolated
+    from kernelwatch_eval.standalone import run_isolated
     req = make_request("relu", (SAMPLES / "relu_kernel.py").read_text(),
                        ref_code=(SAMPLES / "relu_ref.py").read_text(), num_perf_trials=20, perf_budget_s=1.0)
     res = run_isolated(req, 120, str(tmp_path), target="cpu")

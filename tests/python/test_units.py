@@ -7,9 +7,12 @@ import os
 import pytest
 import torch
 
-from kernelwatch_eval import cache, channel, compare, integrity, procutil, static_rules, timing
-from kernelwatch_eval.guard import InputGuard, positions
-from kernelwatch_eval.results import assemble
+from kernelwatch_eval.checks import compare, integrity, static_rules
+from kernelwatch_eval.checks.input_guard import InputGuard, positions
+from kernelwatch_eval.evaluation.results import assemble
+from kernelwatch_eval.loading import compile_cache
+from kernelwatch_eval.measure import timing
+from kernelwatch_eval.sandbox import channel, procutil
 from conftest import EVAL_DIR as EVAL
 
 
@@ -220,11 +223,11 @@ def test_snapshot_detects_patches():
 
 # ------------------------------------------------------------------ misc
 def test_cache_key_and_slot(tmp_path):
-    k1 = cache.cache_key("src", "cuda", "sm_90", "2.5")
-    assert k1 == cache.cache_key("src", "cuda", "sm_90", "2.5") and len(k1) == 24
-    assert len({k1, cache.cache_key("src2", "cuda", "sm_90", "2.5"), cache.cache_key("src", "triton", "sm_90", "2.5"),
-                cache.cache_key("src", "cuda", "sm_80", "2.5"), cache.cache_key("src", "cuda", "sm_90", "2.6")}) == 5
-    s = cache.CacheSlot(str(tmp_path), k1)
+    k1 = compile_cache.cache_key("src", "cuda", "sm_90", "2.5")
+    assert k1 == compile_cache.cache_key("src", "cuda", "sm_90", "2.5") and len(k1) == 24
+    assert len({k1, compile_cache.cache_key("src2", "cuda", "sm_90", "2.5"), compile_cache.cache_key("src", "triton", "sm_90", "2.5"),
+                compile_cache.cache_key("src", "cuda", "sm_80", "2.5"), compile_cache.cache_key("src", "cuda", "sm_90", "2.6")}) == 5
+    s = compile_cache.CacheSlot(str(tmp_path), k1)
     s.prepare()
     s.lock()
     s.unlock()
@@ -259,7 +262,7 @@ def test_landlock_denies_home_through_symlinks(tmp_path):
     """A denied home under a symlinked ancestor stays unreadable; writes outside the allowed dirs fail."""
     import subprocess
     import sys
-    from kernelwatch_eval import landlock
+    from kernelwatch_eval.sandbox import landlock
     if landlock.abi_version() <= 0:
         pytest.skip("Landlock not available on this kernel")
     home = tmp_path / "real" / "home"
@@ -272,7 +275,7 @@ def test_landlock_denies_home_through_symlinks(tmp_path):
     code = f"""
 import sys
 sys.path.insert(0, {str(EVAL)!r})
-from kernelwatch_eval import landlock
+from kernelwatch_eval.sandbox import landlock
 assert landlock.restrict([{str(work)!r}]) == ""
 def can_read(p):
     try:
@@ -295,7 +298,7 @@ print(can_read({str(home / '.modal.toml')!r}), can_read({str(tmp_path / 'link' /
 
 def test_stale_torch_baton_is_cleared(tmp_path):
     """A build killed mid-way leaves torch's `lock` baton; taking the key's flock removes it."""
-    s = cache.CacheSlot(str(tmp_path), "k" * 24)
+    s = compile_cache.CacheSlot(str(tmp_path), "k" * 24)
     s.prepare()
     d = os.path.join(s.ext_dir, "kw_ext")
     os.makedirs(d)
@@ -311,7 +314,7 @@ def test_nvml_released_before_every_fork(monkeypatch, tmp_path):
     """Issue 15: an NVML initialised in the zygote (torch's NVML-based CUDA check) is unusable in
     a child that closed its inherited fds, so CUDA OOM surfaced as an NVML INTERNAL ASSERT. The
     parent shuts NVML down right before forking."""
-    from kernelwatch_eval import supervisor
+    from kernelwatch_eval.sandbox import supervisor
     assert procutil.release_nvml() == 0  # not loaded here: a no-op that never loads it
     order = []
     monkeypatch.setattr(supervisor.procutil, "release_nvml", lambda *a: order.append("release") or 0)
@@ -321,7 +324,8 @@ def test_nvml_released_before_every_fork(monkeypatch, tmp_path):
         raise OSError("fork refused by the test")
     monkeypatch.setattr(supervisor.os, "fork", no_fork)
     sup = supervisor.Supervisor({"target": "cpu", "cache_dir": str(tmp_path), "work_root": str(tmp_path)},
-                                lambda ev: None, own_all_children=False)
+                                lambda ev: None, own_all_children=False,
+                                child_main=lambda *a: None)
     with pytest.raises(OSError):
         sup.spawn("j", {})
     assert order == ["release", "fork"]

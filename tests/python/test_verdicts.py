@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kernelwatch_eval.results import assemble, format_seconds
+from kernelwatch_eval.evaluation.results import assemble, format_seconds
 from conftest import FIXTURES
 
 CASES = sorted((FIXTURES / "verdicts").glob("*.json"))

@@ -4,6 +4,7 @@
 // auth failure with its fix, a deploy streaming its output and saving the endpoint URL, polls
 // backing off while failing, followed logs.
 #include "core/modal/ModalConfig.h"
+#include "tests/TestPaths.h"
 #include "ui/deployment/DeploymentPanel.h"
 #include "ui/models/AppListModel.h"
 #include "ui/models/ContainerListModel.h"
@@ -26,7 +27,10 @@ using namespace kw::ui;
 
 namespace {
 
-const QByteArray kTestsDir = QByteArray(__FILE__).left(QByteArray(__FILE__).lastIndexOf("/ui/"));
+QByteArray testsDir()
+{
+    return QByteArray::fromStdString(kwtest::testsPath());
+}
 
 ModalApp app(const std::string& id, const std::string& name, const std::string& state, int tasks)
 {
@@ -53,9 +57,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        qputenv("KERNELWATCH_MODAL_BIN", kTestsDir + "/doubles/bin/modal");
+        qputenv("KERNELWATCH_MODAL_BIN", testsDir() + "/doubles/bin/modal");
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("KERNELWATCH_EVALUATOR_DIR", kTestsDir + "/../resources/evaluator");
+        qputenv("KERNELWATCH_EVALUATOR_DIR", testsDir() + "/../resources/evaluator");
         qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
         qunsetenv("FAKE_MODAL_FOLLOW");
         AppContext::Options o;

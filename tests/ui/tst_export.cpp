@@ -3,10 +3,10 @@
 #include "core/model/HistoryStore.h"
 #include "ui/base/Settings.h"
 #include "ui/evaluations/EvaluationsPanel.h"
-#include "ui/evaluations/HistoryExporter.h"
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
 #include "ui/services/AppContext.h"
+#include "ui/services/HistoryExporter.h"
 
 #include <QFile>
 #include <QSignalSpy>

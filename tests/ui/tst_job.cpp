@@ -22,6 +22,7 @@ private Q_SLOTS:
     void piecesRunInOrderOnOneThread();
     void destroyingTheOwnerDropsTheAnswer();
     void discardDropsWhatIsRunning();
+    void finishAnswersBeforeReturning();
     void postRunsOnTheUiThreadWhileTheGuardLives();
     void conversionsKeepUtf8();
 };
@@ -119,6 +120,27 @@ void TstJob::discardDropsWhatIsRunning()
     job.discard();
     QTRY_VERIFY(!job.busy());
     QVERIFY(!answered);
+}
+
+void TstJob::finishAnswersBeforeReturning()
+{
+    QObject owner;
+    Job<int> job(&owner);
+    QList<int> answers;
+    for (int i = 1; i <= 3; ++i)
+        job.start(
+            [i] {
+                QThread::msleep(20);
+                return i;
+            },
+            [&answers](int v) { answers << v; });
+    job.finish();
+    QCOMPARE(answers, QList<int>{3}); // the latest request wins, answered before finish() returns
+    QVERIFY(!job.busy());
+    job.start([] { return 4; }, [&answers](int v) { answers << v; });
+    QTRY_COMPARE(answers, (QList<int>{3, 4})); // the watcher still answers what comes after
+    QTest::qWait(50);
+    QCOMPARE(answers, (QList<int>{3, 4}));
 }
 
 void TstJob::postRunsOnTheUiThreadWhileTheGuardLives()

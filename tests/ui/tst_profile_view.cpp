@@ -3,8 +3,8 @@
 // CPU result and counters not permitted each say why and what to do.
 #include "tests/EnvGuard.h"
 #include "ui/base/Settings.h"
-#include "ui/evaluations/ProfileTableModel.h"
 #include "ui/evaluations/ProfileView.h"
+#include "ui/models/ProfileTableModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QPushButton>

@@ -5,7 +5,9 @@
 // YAML editor (only the changed bytes written, a .bak kept, bad values refused in words) and
 // Deployment's Serve (dev) against the fake `modal`.
 #include "core/base/AtomicFile.h"
+#include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
+#include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
 #include "ui/deployment/DeploymentPanel.h"
@@ -32,7 +34,10 @@ using namespace kw::ui;
 
 namespace {
 
-const QByteArray kTestsDir = QByteArray(__FILE__).left(QByteArray(__FILE__).lastIndexOf("/ui/"));
+QByteArray testsDir()
+{
+    return QByteArray::fromStdString(kwtest::testsPath());
+}
 
 QByteArray readAll(const QString& path)
 {
@@ -85,8 +90,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("KERNELWATCH_MODAL_BIN", kTestsDir + "/doubles/bin/modal");
-        qputenv("KERNELWATCH_EVALUATOR_DIR", kTestsDir + "/../resources/evaluator");
+        qputenv("KERNELWATCH_MODAL_BIN", testsDir() + "/doubles/bin/modal");
+        qputenv("KERNELWATCH_EVALUATOR_DIR", testsDir() + "/../resources/evaluator");
         for (const char* v : {"KERNELWATCH_MODAL_ENDPOINT", "KERNELWATCH_MODAL_GPU", "KERNELWATCH_PROXY_KEY",
                               "KERNELWATCH_PROXY_SECRET", "FAKE_MODAL_SCENARIO", "FAKE_MODAL_FOLLOW"})
             qunsetenv(v);
@@ -241,7 +246,7 @@ private Q_SLOTS:
     {
         const QString path = m_dir.filePath(QStringLiteral("rl_kernelbench.yaml"));
         const QByteArray original =
-            readAll(QString::fromUtf8(kTestsDir + "/fixtures/yaml/rl_kernelbench.yaml"));
+            readAll(QString::fromStdString(kwtest::fixturesPath() + "/yaml/rl_kernelbench.yaml"));
         QVERIFY(original.contains("modal_timeout: 300 "));
         QVERIFY(writeAll(path, original));
         QFile::remove(path + QStringLiteral(".bak"));
@@ -251,9 +256,12 @@ private Q_SLOTS:
         SettingsPanel panel(*ctx);
         TrainingConfigEditor* editor = panel.modalForm()->training();
         QCOMPARE(editor->path(), path);
-        QVERIFY(editor->currentValue("use_modal") == std::optional<std::string>("false"));
-        QVERIFY(editor->currentValue("modal_gpu_type") == std::optional<std::string>("H100"));
-        QVERIFY(editor->currentValue("modal_timeout") == std::optional<std::string>("300"));
+        QVERIFY(editor->currentValue(QStringLiteral("use_modal")) ==
+                std::optional<QString>(QStringLiteral("false")));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_gpu_type")) ==
+                std::optional<QString>(QStringLiteral("H100")));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_timeout")) ==
+                std::optional<QString>(QStringLiteral("300")));
         QCOMPARE(editor->timeoutField()->text(), QStringLiteral("300"));
         QCOMPARE(editor->gpuField()->currentText(), QStringLiteral("H100"));
         QCOMPARE(editor->useModalField()->currentData().toString(), QStringLiteral("false"));
@@ -288,7 +296,8 @@ private Q_SLOTS:
         QVERIFY(expected != original);
         QCOMPARE(readAll(path), expected);
         QCOMPARE(readAll(path + QStringLiteral(".bak")), original);
-        QVERIFY(editor->currentValue("modal_timeout") == std::optional<std::string>("600"));
+        QVERIFY(editor->currentValue(QStringLiteral("modal_timeout")) ==
+                std::optional<QString>(QStringLiteral("600")));
         QVERIFY(editor->statusText().contains(QStringLiteral(".bak")));
 
         // Saving the same values again writes nothing.

@@ -1,7 +1,9 @@
 #include "core/model/HistoryStore.h"
+#include "core/watch/TraceRecord.h"
 #include "ui/services/AppContext.h"
 #include "ui/training/StepSeries.h"
 #include "ui/training/TraceTableModel.h"
+#include "ui/training/TrainingBridge.h"
 #include "ui/training/TrainingDemo.h"
 #include "ui/training/TrainingPanel.h"
 
@@ -11,6 +13,8 @@
 #include <QtTest>
 
 #include <cmath>
+#include <map>
+#include <utility>
 
 using namespace kw;
 using namespace kw::ui;
@@ -156,6 +160,32 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(panel.runNames().size(), 1, 10000);
         QVERIFY(TrainingDemo::writeRun(dir.filePath(QStringLiteral("b")), 1, 4, 2, now));
         QTRY_COMPARE_WITH_TIMEOUT(panel.runNames().size(), 2, 10000);
+    }
+
+    void anEarlierFollowsPartsAreDropped()
+    {
+        // The watch thread posts what it reads to the UI thread; what the first follow() posted
+        // and the UI thread has not taken yet must not reach the second one's table.
+        QTemporaryDir dir;
+        const double now = double(QDateTime::currentSecsSinceEpoch());
+        const QString a = dir.filePath(QStringLiteral("run-a")), b = dir.filePath(QStringLiteral("run-b"));
+        QVERIFY(TrainingDemo::writeRun(a, 2, 5, 1, now - 100));
+        QVERIFY(TrainingDemo::writeRun(b, 1, 3, 2, now - 100));
+        TrainingBridge bridge;
+        bridge.follow(a, 10);
+        QTest::qSleep(500); // the watch thread reads run-a; its parts wait in the event queue
+        bridge.follow(b, 10);
+        std::map<QString, std::pair<std::size_t, bool>> got; // rows, indexed
+        QObject::connect(&bridge, &TrainingBridge::updatesReady, &bridge, [&] {
+            for (const auto& [name, u] : bridge.take()) {
+                got[name].first += u.rows.size();
+                got[name].second = got[name].second || u.indexed;
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(got[QStringLiteral("run-b")].second, 10000);
+        QTest::qWait(200);
+        QCOMPARE(got.count(QStringLiteral("run-a")), std::size_t(0));
+        QCOMPARE(got[QStringLiteral("run-b")].first, std::size_t(3));
     }
 
     void stallAlertFires()

@@ -1,6 +1,7 @@
 // TroubleshootPanel against the fake `modal`: the checks run off the UI thread and each is
 // listed with pass/fail and its fix.
 #include "tests/EnvGuard.h"
+#include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
 #include "ui/base/Settings.h"
 #include "ui/deployment/TroubleshootPanel.h"
@@ -14,7 +15,10 @@
 using namespace kw::ui;
 
 namespace {
-const QByteArray kTestsDir = QByteArray(__FILE__).left(QByteArray(__FILE__).lastIndexOf("/ui/"));
+QByteArray testsDir()
+{
+    return QByteArray::fromStdString(kwtest::testsPath());
+}
 
 QTreeWidgetItem* itemFor(QTreeWidget* list, const QString& id)
 {
@@ -34,7 +38,7 @@ class TestTroubleshoot : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        qputenv("KERNELWATCH_MODAL_BIN", kTestsDir + "/doubles/bin/modal");
+        qputenv("KERNELWATCH_MODAL_BIN", testsDir() + "/doubles/bin/modal");
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
         AppContext::Options o;
@@ -84,7 +88,7 @@ private Q_SLOTS:
         env.set("FAKE_MODAL_SCENARIO", "ok");
         env.set("KERNELWATCH_MODAL_BIN", ""); // only Settings knows where `modal` is
         Settings& s = m_ctx->settings();
-        s.setModalCliPath(QString::fromUtf8(kTestsDir + "/doubles/bin/modal"));
+        s.setModalCliPath(QString::fromUtf8(testsDir() + "/doubles/bin/modal"));
         s.setModalEndpoint(QString::fromStdString(dbl.url("/ok")));
         s.setModalProxyKey(QString::fromUtf8(kwtest::EndpointDouble::kKey));
         s.setModalProxySecret(QString::fromUtf8(kwtest::EndpointDouble::kSecret));

@@ -1,6 +1,9 @@
 #include "core/local/CudaDeviceQuery.h"
+#include "core/model/InputSizes.h"
+#include "core/usecase/EvalSession.h"
 #include "ui/base/Format.h"
 #include "ui/base/Settings.h"
+#include "ui/base/StatusStyle.h"
 #include "ui/charts/ChartData.h"
 #include "ui/evaluations/LineDiff.h"
 #include "ui/models/GpuListModel.h"
@@ -218,6 +221,57 @@ private Q_SLOTS:
         r.metadata = {{"timing_method", "cuda_event_covered"}, {"host_call_median_ms", "garbage"}};
         card.showResult(r);
         QVERIFY(!host->isVisible());
+    }
+
+    // A size refusal is not the kernel's failure nor an infrastructure error: the card says it did
+    // not run and why, in the use case's words (core/usecase/EvalSession, the CLI's too).
+    void resultCardSaysASizeRefusalWasNotRun()
+    {
+        // KernelBench level1/23_Softmax's probe (tests/core/tst_eval_session) under a 2 GiB cap.
+        const InputSizes sizes = parseInputSizes(nlohmann::json::parse(R"({"status": "probed", "sizes": {
+            "input_bytes": 6442450944, "output_bytes": 6442450944, "param_bytes": 0, "buffer_bytes": 0,
+            "batch_size": 4096, "scalable": true, "inputs_scaled": null,
+            "inputs": [{"shape": [4096, 393216], "dtype": "float32", "bytes": 6442450944}],
+            "compare_bytes": 77309411328, "estimated_peak_bytes": 115964116992,
+            "estimate_rule": "4 x inputs + 2 x (parameters + buffers) + 2 x outputs + 6 x outputs in float64"}})"));
+        MemoryBudget cap;
+        cap.bytes = 2048LL << 20;
+        cap.what = "the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)";
+        cap.name = "the memory cap";
+        cap.raise =
+            "raise it with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap) "
+            "if this machine has the memory";
+        const SizeCheck check = judgeSizes(sizes, cap);
+        QVERIFY(!check.problem.empty());
+        EvalRequest req;
+        req.problem = "23_Softmax";
+        const EvalResult refused = sizeRefusal(req, check);
+
+        ResultCard card;
+        card.resize(700, 520);
+        card.show();
+        card.showResult(refused);
+        QCOMPARE(card.badgeText(), QStringLiteral("NOT RUN · TOO LARGE"));
+        QCOMPARE(card.speedupNote(), QStringLiteral("not run: nothing was measured"));
+        auto* error = card.findChild<QLabel*>(QStringLiteral("errorBox"));
+        QVERIFY(error);
+        QVERIFY2(error->text().startsWith(QStringLiteral(
+                     "Not run: this problem needs about 108.0 GiB of memory; the memory cap is 2.0 GiB.")),
+                 qPrintable(error->text()));
+        if (const QString out = qEnvironmentVariable("KW_SCREENSHOT_DIR"); !out.isEmpty()) {
+            QTest::qWait(100);
+            QVERIFY(card.grab().save(out + QStringLiteral("/result-card-size-refusal.png")));
+        }
+
+        // Another setup error (the evaluator's error_kind "setup"): not run, no size named.
+        EvalResult setup = EvalResult::infraError(req, "setup: no C compiler found");
+        setup.metadata["error_kind"] = "setup";
+        card.showResult(setup);
+        QCOMPARE(card.badgeText(), QStringLiteral("NOT RUN · SETUP"));
+        // An infrastructure error stays one.
+        card.showResult(EvalResult::infraError(req, "the worker died"));
+        QCOMPARE(card.badgeText(), StatusStyle::label(EvalStatus::InfraError).toUpper());
+        QCOMPARE(card.speedupNote(), QStringLiteral("no speedup: the kernel did not pass"));
     }
 };
 

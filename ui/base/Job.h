@@ -50,6 +50,14 @@ public:
     void discard() { ++m_generation; }
     // Work started and not yet answered (or dropped).
     bool busy() const { return m_pending > 0; }
+    // Blocks until the work started so far has run and answers what is current now, on this
+    // thread (tests, screenshots: a chart that must be drawn before it is saved).
+    void finish()
+    {
+        m_pool.waitForDone();
+        while (!m_futures.isEmpty() && m_futures.first().isFinished())
+            deliver();
+    }
     // Blocks until the work in progress and queued has run; their answers are dropped.
     void wait()
     {
@@ -66,8 +74,9 @@ private:
     };
     void deliver()
     {
-        if (m_futures.isEmpty())
-            return;
+        if (m_futures.isEmpty() || !m_futures.first().isFinished())
+            return; // answered already by finish(); the watcher follows the next piece
+
         QFuture<Delivery> f = m_futures.takeFirst();
         --m_pending;
         if (!m_futures.isEmpty())

@@ -1,5 +1,7 @@
 #include "ui/base/Settings.h"
 
+#include "ui/base/QtStd.h"
+
 #include "core/base/Paths.h"
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
@@ -97,25 +99,22 @@ AppSettings Settings::appSettings() const
 {
     // What is stored here, as the core reads a settings file (unsynced changes included).
     SettingLayers l = SettingLayers::load({}, std::string());
-    l.settingsPath = m_settings->fileName().toStdString();
+    l.settingsPath = toStd(m_settings->fileName());
     l.settingsFileFound = true;
     const QStringList keys = m_settings->allKeys();
     for (const QString& key : keys) {
         const QVariant v = m_settings->value(key);
         QtIniValue value;
         if (v.metaType().id() == QMetaType::QStringList) {
-            std::vector<std::string> items;
-            for (const QString& item : v.toStringList())
-                items.push_back(item.toStdString());
-            value = QtIniValue::stringList(std::move(items));
+            value = QtIniValue::stringList(toStdList(v.toStringList()));
         } else if (v.metaType().id() == QMetaType::QByteArray) {
             value = QtIniValue::bytes(v.toByteArray().toStdString());
         } else if (!v.isValid()) {
             value.kind = QtIniValue::Kind::Invalid;
         } else {
-            value = QtIniValue::string(v.toString().toStdString());
+            value = QtIniValue::string(toStd(v.toString()));
         }
-        l.settingsFile.set(key.toStdString(), std::move(value));
+        l.settingsFile.set(toStd(key), std::move(value));
     }
     return AppSettings::resolve(l);
 }

@@ -1,6 +1,7 @@
 #include "ui/charts/ChartsPanel.h"
 
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 #include "ui/charts/BestSpeedupChart.h"
 #include "ui/charts/RatesChart.h"
 #include "ui/charts/RooflineChart.h"
@@ -25,7 +26,6 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 #include <unordered_map>
@@ -112,7 +112,6 @@ ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
     connect(&m_coalesce, &QTimer::timeout, this, &ChartsPanel::rebuild);
     connect(ctx.filtered(), &HistoryFilterModel::contentsChanged, this, &ChartsPanel::markDirty);
     connect(ctx.filtered(), &QAbstractItemModel::modelReset, this, &ChartsPanel::markDirty);
-    connect(&m_watcher, &QFutureWatcher<Job>::finished, this, &ChartsPanel::onBuilt);
     connect(m_baseline, &QComboBox::currentIndexChanged, this, &ChartsPanel::markDirty);
     connect(m_groupBy, &QComboBox::currentIndexChanged, this, &ChartsPanel::markDirty);
     connect(m_roofline->chart(), &RooflineChart::resultClicked, &ctx, &AppContext::resultRequested);
@@ -123,10 +122,7 @@ ChartsPanel::ChartsPanel(AppContext& ctx, QWidget* parent)
     m_summary->setText(tr("Loading…"));
 }
 
-ChartsPanel::~ChartsPanel()
-{
-    m_watcher.waitForFinished();
-}
+ChartsPanel::~ChartsPanel() = default; // m_build waits for the round in progress
 
 void ChartsPanel::markDirty()
 {
@@ -144,7 +140,7 @@ void ChartsPanel::showEvent(QShowEvent* event)
 
 void ChartsPanel::rebuild()
 {
-    if (m_watcher.isRunning()) {
+    if (m_build.busy()) {
         m_dirty = true; // onBuilt() starts the next round
         return;
     }
@@ -182,49 +178,50 @@ void ChartsPanel::rebuild()
     std::shared_ptr<HistoryStore> store = m_ctx.store();
     // Large histories: space refreshes out so the snapshot never eats the event loop.
     m_minIntervalMs = std::max(40, static_cast<int>(t.elapsed()) * 8);
-    m_watcher.setFuture(QtConcurrent::run([points, names, runs, roofline, toLoad, store, byRun]() {
-        Job j;
-        j.series = ChartData::build(*points, *names);
-        j.points = points;
-        j.names = names;
-        j.roofline = roofline;
-        j.scores = ScoreData::score(*points, tr("All in the filter"));
-        const double bucket = j.series.bucketSeconds;
-        if (byRun)
-            j.groups = ScoreData::grouped(
-                *points, [](const ChartPoint& p) { return double(p.run); },
-                [runs](double k) {
-                    const auto i = static_cast<std::size_t>(k);
-                    return i > 0 && i < runs->size() ? (*runs)[i] : tr("(not from a training run)");
-                });
-        else
-            j.groups = ScoreData::grouped(
-                *points, [bucket](const ChartPoint& p) { return std::floor(p.time / bucket) * bucket; },
-                [bucket](double k) {
-                    return tr("%1 (%2)").arg(Format::dateTime(k), Format::seconds(bucket));
-                });
-        j.groups.insert(j.groups.begin(), j.scores);
-        // The peaks and FLOP estimate of each new problem/GPU, from its newest stored result.
-        if (store) {
-            for (const auto& [k, rowId] : toLoad) {
-                try {
-                    const auto r = store->findByRowId(rowId);
-                    if (!r || !r->sol || !r->sol->available())
-                        continue;
-                    j.loaded.insert(k, {r->sol->flopsEstimated, QString::fromStdString(r->sol->precision),
-                                        r->sol->peakFlopsPerS, r->sol->peakBytesPerS});
-                } catch (const std::exception&) {
-                    // A row that vanished or a store that is busy: the next refresh tries again.
+    m_build.start(
+        [points, names, runs, roofline, toLoad, store, byRun]() {
+            Build j;
+            j.series = ChartData::build(*points, *names);
+            j.points = points;
+            j.names = names;
+            j.roofline = roofline;
+            j.scores = ScoreData::score(*points, tr("All in the filter"));
+            const double bucket = j.series.bucketSeconds;
+            if (byRun)
+                j.groups = ScoreData::grouped(
+                    *points, [](const ChartPoint& p) { return double(p.run); },
+                    [runs](double k) {
+                        const auto i = static_cast<std::size_t>(k);
+                        return i > 0 && i < runs->size() ? (*runs)[i] : tr("(not from a training run)");
+                    });
+            else
+                j.groups = ScoreData::grouped(
+                    *points, [bucket](const ChartPoint& p) { return std::floor(p.time / bucket) * bucket; },
+                    [bucket](double k) {
+                        return tr("%1 (%2)").arg(Format::dateTime(k), Format::seconds(bucket));
+                    });
+            j.groups.insert(j.groups.begin(), j.scores);
+            // The peaks and FLOP estimate of each new problem/GPU, from its newest stored result.
+            if (store) {
+                for (const auto& [k, rowId] : toLoad) {
+                    try {
+                        const auto r = store->findByRowId(rowId);
+                        if (!r || !r->sol || !r->sol->available())
+                            continue;
+                        j.loaded.insert(k, {r->sol->flopsEstimated, qs(r->sol->precision),
+                                            r->sol->peakFlopsPerS, r->sol->peakBytesPerS});
+                    } catch (const std::exception&) {
+                        // A row that vanished or a store that is busy: the next refresh tries again.
+                    }
                 }
             }
-        }
-        return j;
-    }));
+            return j;
+        },
+        [this](Build j) { onBuilt(std::move(j)); });
 }
 
-void ChartsPanel::onBuilt()
+void ChartsPanel::onBuilt(Build j)
 {
-    Job j = m_watcher.result();
     m_series = j.series;
     m_time->setSeries(m_series, j.points, j.names);
     m_hist->setSeries(m_series);
@@ -273,10 +270,9 @@ QString ChartsPanel::scoresText() const
 void ChartsPanel::refreshNow()
 {
     m_coalesce.stop();
-    m_watcher.waitForFinished();
+    m_build.finish();
     rebuild();
-    m_watcher.waitForFinished();
-    QCoreApplication::sendPostedEvents(&m_watcher);
+    m_build.finish();
 }
 
 void ChartsPanel::resetZoom()
@@ -318,7 +314,7 @@ void ChartsPanel::saveDialog(bool pdf)
 
 bool ChartsPanel::busy() const
 {
-    return m_watcher.isRunning() || m_coalesce.isActive() || (m_dirty && isVisible());
+    return m_build.busy() || m_coalesce.isActive() || (m_dirty && isVisible());
 }
 
 void ChartsPanel::prepareScreenshot()

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "ui/base/Job.h"
 #include "ui/base/Panel.h"
 #include "ui/charts/ChartData.h"
 #include "ui/charts/RooflinePage.h"
 #include "ui/charts/ScoreData.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QTimer>
 
 #include <memory>
@@ -55,7 +55,7 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    struct Job
+    struct Build
     {
         ChartSeries series;
         std::shared_ptr<const std::vector<ChartPoint>> points;
@@ -67,7 +67,7 @@ private:
     };
     void markDirty();
     void rebuild();
-    void onBuilt();
+    void onBuilt(Build j);
     void saveDialog(bool pdf);
     void resetZoom();
 
@@ -85,7 +85,7 @@ private:
     RatesChart* m_rates;
     BestSpeedupChart* m_best;
     QTimer m_coalesce;
-    QFutureWatcher<Job> m_watcher;
+    Job<Build> m_build{this};
     ChartSeries m_series;
     ScoreGroup m_scores;
     QHash<quint64, ProblemSol> m_problemSol;

@@ -1,5 +1,6 @@
 #include "ui/charts/ScoreData.h"
 
+#include "core/model/ScoreCounter.h"
 #include "ui/base/Format.h"
 #include "ui/models/CompactRow.h"
 
@@ -13,58 +14,29 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 namespace {
-struct Accumulator
+// A chart point as core scores it: its verdicts as kept (CompactRow's bits), NaN as no speedup.
+// ChartPoint has no faster_than_light bit, so such a result counts in the geometric mean here.
+JudgedResult judged(const ChartPoint& p, Baseline b, float speedup)
 {
-    SpeedupScores s;
-    double logSum = 0;
-
-    explicit Accumulator(Baseline b) { s.baseline = b; }
-    void add(const ChartPoint& p, float speedup)
-    {
-        ++s.results;
-        if (static_cast<EvalStatus>(p.status) != EvalStatus::Correct)
-            return;
-        ++s.correct;
-        ++s.fast[0]; // fast_0: correct
-        if (std::isfinite(speedup))
-            ++s.measured;
-        CompactRow row;
-        row.wins = p.wins;
-        for (int i = 0; i < CompactRow::kThresholdCount; ++i) {
-            const auto k = static_cast<std::size_t>(i + 1);
-            switch (row.verdict(s.baseline, i)) {
-            case WinVerdict::Win:
-                ++s.fast[k];
-                break;
-            case WinVerdict::Unknown:
-                if (std::isfinite(speedup) && speedup > SpeedupScores::kThresholds[k])
-                    ++s.unverified[k];
-                break;
-            case WinVerdict::NotAWin:
-                break;
-            }
-        }
-        if (std::isfinite(speedup) && speedup > 0) {
-            logSum += std::log(double(speedup));
-            ++s.geomeanOf;
-        }
-    }
-    SpeedupScores done()
-    {
-        if (s.geomeanOf > 0)
-            s.geomeanSpeedup = std::exp(logSum / double(s.geomeanOf));
-        return s;
-    }
-};
+    JudgedResult j;
+    j.status = static_cast<EvalStatus>(p.status);
+    if (!std::isnan(speedup))
+        j.speedup = double(speedup);
+    CompactRow row;
+    row.wins = p.wins;
+    for (int i = 0; i < CompactRow::kThresholdCount; ++i)
+        j.verdicts[static_cast<std::size_t>(i)] = row.verdict(b, i);
+    return j;
+}
 
 struct GroupAccumulator
 {
-    Accumulator eager{Baseline::Eager}, compile{Baseline::Compile};
+    ScoreCounter eager{Baseline::Eager}, compile{Baseline::Compile};
 
     void add(const ChartPoint& p)
     {
-        eager.add(p, p.eagerSpeedup);
-        compile.add(p, p.compileSpeedup);
+        eager.add(judged(p, Baseline::Eager, p.eagerSpeedup));
+        compile.add(judged(p, Baseline::Compile, p.compileSpeedup));
     }
     ScoreGroup done(const QString& label, double key) { return {label, key, eager.done(), compile.done()}; }
 };

@@ -19,9 +19,9 @@ struct ScoreGroup
     SpeedupScores eager, compile; // compile.measured: correct results with a compile speedup
 };
 
-// fast_0/1/2 and the geometric-mean speedup over chart points, as kw::scoreRows counts them. The
-// rows keep core's verdicts (kw::significance, per baseline and p) as bits rather than the
-// intervals, so the counting over them is here. Pure; safe on any thread.
+// fast_0/1/2 and the geometric-mean speedup over chart points, counted by core's ScoreCounter (as
+// kw::scoreRows counts them) from the verdicts the points keep as bits (kw::significance, per
+// baseline and p) instead of the intervals. Pure; safe on any thread.
 class ScoreData
 {
 public:

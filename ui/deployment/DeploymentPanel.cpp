@@ -1,7 +1,7 @@
 #include "ui/deployment/DeploymentPanel.h"
 
 #include "ui/base/Settings.h"
-#include "ui/deployment/Async.h"
+#include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentUi.h"
 #include "ui/models/AppListModel.h"
 #include "ui/models/ContainerListModel.h"
@@ -26,17 +26,6 @@ namespace kw::ui {
 
 using deployment::makeTable;
 using deployment::makeWrapping;
-using deployment::q;
-
-namespace {
-
-struct PollResult
-{
-    ModalCliResult<std::vector<ModalApp>> apps;
-    ModalCliResult<std::vector<ModalContainer>> containers;
-};
-
-} // namespace
 
 PanelInfo DeploymentPanel::info()
 {
@@ -44,7 +33,8 @@ PanelInfo DeploymentPanel::info()
             tr("Deploy the Modal evaluator, watch its apps, containers and logs")};
 }
 
-DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, parent)
+DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent), m_bridge(new DeploymentBridge(ctx, this))
 {
     auto* root = new QVBoxLayout(this);
 
@@ -64,7 +54,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     top->addWidget(link);
     root->addLayout(top);
 
-    m_launch = new ModalLaunchBox(ctx, this);
+    m_launch = new ModalLaunchBox(ctx, m_bridge, this);
     connect(m_launch, &ModalLaunchBox::launchEnded, this, &DeploymentPanel::pollNow);
 
     // Apps and containers.
@@ -111,7 +101,7 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
     lists->setStretchFactor(1, 2);
     lists->setSizes({700, 460});
 
-    m_logBox = new ModalLogBox(ctx, this);
+    m_logBox = new ModalLogBox(m_bridge, this);
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_launch);
@@ -126,6 +116,27 @@ DeploymentPanel::DeploymentPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, 
 
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &DeploymentPanel::pollNow);
+
+    m_bridge->setListModels(m_apps, m_containers);
+    connect(m_bridge, &DeploymentBridge::authChecked, this, [this](const DeploymentBridge::Auth& a) {
+        if (a.ok) {
+            m_auth->setText(tr("✓ Modal: signed in to workspace %1 (token %2)").arg(a.workspace, a.tokenId));
+            m_auth->setStyleSheet({});
+        } else {
+            m_auth->setText(tr("✗ %1 — Fix: %2").arg(a.problem.summary, a.problem.fix));
+            m_auth->setStyleSheet(QStringLiteral("color: #c0392b;"));
+        }
+    });
+    connect(m_bridge, &DeploymentBridge::polled, this, &DeploymentPanel::showPoll);
+    connect(m_bridge, &DeploymentBridge::containerStopped, this,
+            [this](const QString& id, bool ok, const QString& problem) {
+                m_actionStatus->setText(
+                    ok ? tr("Stopped %1 at %2.")
+                             .arg(id, QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))
+                       : tr("✗ Stop %1: %2").arg(id, problem));
+                m_actionStatus->setStyleSheet(ok ? QString() : QStringLiteral("color: #c0392b;"));
+                pollNow();
+            });
 
     addPanelAction(
         tr("Deploy"), {}, [this] { deploy(); }, tr("Deploy the evaluator app to Modal"));
@@ -143,7 +154,7 @@ QString DeploymentPanel::authText() const
 
 bool DeploymentPanel::busy() const
 {
-    return m_authPending || m_polling;
+    return m_bridge->checkingAuth() || m_bridge->polling();
 }
 
 void DeploymentPanel::prepareScreenshot()
@@ -153,29 +164,14 @@ void DeploymentPanel::prepareScreenshot()
 
 void DeploymentPanel::refreshAuth()
 {
-    if (m_authPending)
-        return;
-    m_authPending = true;
-    async::run(
-        this, [cli = m_ctx.settings().modalCli()] { return cli.tokenInfo(); },
-        [this](ModalCliResult<ModalTokenInfo> r) {
-            m_authPending = false;
-            if (r.ok()) {
-                m_auth->setText(tr("✓ Modal: signed in to workspace %1 (token %2)")
-                                    .arg(q(r.value.workspace.empty() ? std::string("?") : r.value.workspace),
-                                         q(r.value.tokenId)));
-                m_auth->setStyleSheet({});
-            } else {
-                m_auth->setText(tr("✗ %1 — Fix: %2").arg(q(r.diagnosis.summary), q(r.diagnosis.fix)));
-                m_auth->setStyleSheet(QStringLiteral("color: #c0392b;"));
-            }
-        });
+    if (!m_bridge->checkingAuth())
+        m_bridge->checkAuth();
 }
 
 void DeploymentPanel::showEvent(QShowEvent* e)
 {
     Panel::showEvent(e);
-    if (!m_polling && !m_pollTimer.isActive())
+    if (!m_bridge->polling() && !m_pollTimer.isActive())
         pollNow();
 }
 
@@ -194,42 +190,27 @@ void DeploymentPanel::schedulePoll(int ms)
 void DeploymentPanel::pollNow()
 {
     m_pollTimer.stop();
-    if (m_polling) // never overlap: the running poll schedules the next one
+    if (m_bridge->polling()) // never overlap: the running poll schedules the next one
         return;
-    m_polling = true;
     m_pollStatus->setText(tr("Refreshing…"));
-    async::run(
-        this,
-        [cli = m_ctx.settings().modalCli()] {
-            PollResult r;
-            r.apps = cli.listApps();
-            if (r.apps.ok())
-                r.containers = cli.listContainers();
-            return r;
-        },
-        [this](PollResult r) {
-            m_polling = false;
-            if (r.apps.ok()) {
-                std::vector<ModalApp> apps = r.apps.value;
-                m_apps->setApps(apps);
-            }
-            if (r.apps.ok() && r.containers.ok()) {
-                m_containers->setContainers(r.containers.value);
-                m_nextPollMs = kPollMs;
-                m_pollStatus->setText(tr("%n app(s), ", nullptr, int(r.apps.value.size())) +
-                                      tr("%n container(s)", nullptr, int(r.containers.value.size())));
-                m_pollStatus->setStyleSheet({});
-            } else {
-                const ModalDiagnosis& d = r.apps.ok() ? r.containers.diagnosis : r.apps.diagnosis;
-                m_nextPollMs = std::min(m_nextPollMs * 2, kMaxPollMs);
-                m_pollStatus->setText(
-                    tr("✗ %1 — retrying in %2 s").arg(q(d.message())).arg(m_nextPollMs / 1000));
-                m_pollStatus->setToolTip(q(d.detail));
-                m_pollStatus->setStyleSheet(QStringLiteral("color: #c0392b;"));
-            }
-            m_stopContainer->setEnabled(m_containerView->selectionModel()->hasSelection());
-            schedulePoll(m_nextPollMs);
-        });
+    m_bridge->poll();
+}
+
+void DeploymentPanel::showPoll(const DeploymentBridge::Poll& r)
+{
+    if (r.appsOk && r.containersOk) {
+        m_nextPollMs = kPollMs;
+        m_pollStatus->setText(tr("%n app(s), ", nullptr, r.apps) +
+                              tr("%n container(s)", nullptr, r.containers));
+        m_pollStatus->setStyleSheet({});
+    } else {
+        m_nextPollMs = std::min(m_nextPollMs * 2, kMaxPollMs);
+        m_pollStatus->setText(tr("✗ %1 — retrying in %2 s").arg(r.problem.message).arg(m_nextPollMs / 1000));
+        m_pollStatus->setToolTip(r.problem.detail);
+        m_pollStatus->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    }
+    m_stopContainer->setEnabled(m_containerView->selectionModel()->hasSelection());
+    schedulePoll(m_nextPollMs);
 }
 
 QString DeploymentPanel::containerActionText() const
@@ -242,8 +223,8 @@ void DeploymentPanel::stopSelectedContainer()
     const QModelIndexList sel = m_containerView->selectionModel()->selectedRows();
     if (sel.isEmpty())
         return;
-    const std::string id = m_containers->keyAt(sel.first().row()).toStdString();
-    QMessageBox ask(QMessageBox::Question, tr("Stop container"), tr("Stop container %1?").arg(q(id)),
+    const QString id = m_containers->keyAt(sel.first().row());
+    QMessageBox ask(QMessageBox::Question, tr("Stop container"), tr("Stop container %1?").arg(id),
                     QMessageBox::NoButton, this);
     ask.setObjectName(QStringLiteral("stopContainerPrompt"));
     ask.setInformativeText(tr("Evaluations running in it fail; Modal starts a new container for the next "
@@ -256,17 +237,8 @@ void DeploymentPanel::stopSelectedContainer()
         return;
     m_stopContainer->setEnabled(false);
     m_actionStatus->setStyleSheet({});
-    m_actionStatus->setText(tr("Stopping %1…").arg(q(id)));
-    async::run(
-        this, [cli = m_ctx.settings().modalCli(), id] { return cli.stopContainer(id); },
-        [this, id](ModalCliResult<bool> r) {
-            m_actionStatus->setText(
-                r.ok() ? tr("Stopped %1 at %2.")
-                             .arg(q(id), QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))
-                       : tr("✗ Stop %1: %2").arg(q(id), q(r.diagnosis.message())));
-            m_actionStatus->setStyleSheet(r.ok() ? QString() : QStringLiteral("color: #c0392b;"));
-            pollNow();
-        });
+    m_actionStatus->setText(tr("Stopping %1…").arg(id));
+    m_bridge->stopContainer(id);
 }
 
 } // namespace kw::ui

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/base/Panel.h"
+#include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/ModalLaunchBox.h"
 #include "ui/deployment/ModalLogBox.h"
 
@@ -19,7 +20,8 @@ class LogLineModel;
 // Modal deployment: auth status with its fix; Deploy and Serve (dev) of the evaluator app
 // (ModalLaunchBox); apps and containers (polled, never overlapping, backing off while failing)
 // with Stop container; the app's followed, searchable, per-container logs (ModalLogBox). Every
-// `modal` command runs off the UI thread; results come back queued and guarded by QPointer.
+// `modal` command runs off the UI thread through the panel's DeploymentBridge, which the boxes
+// share; the bridge ends a deploy, `modal serve` and the log stream when the panel goes.
 class DeploymentPanel : public Panel
 {
     Q_OBJECT
@@ -67,7 +69,9 @@ protected:
 
 private:
     void schedulePoll(int ms);
+    void showPoll(const DeploymentBridge::Poll& r);
 
+    DeploymentBridge* m_bridge = nullptr;
     QLabel* m_auth = nullptr;
     ModalLaunchBox* m_launch = nullptr;
     AppListModel* m_apps = nullptr;
@@ -80,8 +84,6 @@ private:
     ModalLogBox* m_logBox = nullptr;
 
     QTimer m_pollTimer;
-    bool m_polling = false;
-    bool m_authPending = false;
     int m_nextPollMs = kPollMs;
 };
 

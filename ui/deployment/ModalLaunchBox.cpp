@@ -1,10 +1,6 @@
 #include "ui/deployment/ModalLaunchBox.h"
 
-#include "core/base/Paths.h"
-#include "core/modal/ModalConfig.h"
-#include "core/modal/ModalGpu.h"
 #include "ui/base/Settings.h"
-#include "ui/deployment/Async.h"
 #include "ui/deployment/DeploymentUi.h"
 #include "ui/services/AppContext.h"
 
@@ -19,19 +15,15 @@
 
 namespace kw::ui {
 
-using deployment::q;
-
-ModalLaunchBox::ModalLaunchBox(AppContext& ctx, QWidget* parent)
-    : QGroupBox(tr("Deploy %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx)
+ModalLaunchBox::ModalLaunchBox(AppContext& ctx, DeploymentBridge* bridge, QWidget* parent)
+    : QGroupBox(tr("Deploy %1").arg(DeploymentBridge::appName()), parent), m_ctx(ctx), m_bridge(bridge)
 {
     auto* dl = new QVBoxLayout(this);
     auto* row = new QHBoxLayout;
     m_gpu = new QComboBox(this);
     m_gpu->setEditable(true);
-    for (const ModalGpuInfo& g : modalGpuCatalogue())
-        m_gpu->addItem(q(g.name));
-    const ModalConfig current = ctx.settings().modalConfig();
-    m_gpu->setCurrentText(q(current.gpuType));
+    m_gpu->addItems(DeploymentBridge::gpuNames());
+    m_gpu->setCurrentText(m_bridge->configuredGpu());
     m_timeout = new QSpinBox(this);
     m_timeout->setRange(Settings::kMinModalTimeoutS, Settings::kMaxModalTimeoutS);
     m_timeout->setValue(ctx.settings().modalTimeoutS());
@@ -56,7 +48,7 @@ ModalLaunchBox::ModalLaunchBox(AppContext& ctx, QWidget* parent)
     row->addWidget(m_stage, 1);
     dl->addLayout(row);
     auto* urlRow = new QHBoxLayout;
-    m_url = new QLineEdit(q(current.endpoint), this);
+    m_url = new QLineEdit(m_bridge->configuredEndpoint(), this);
     m_url->setReadOnly(true);
     m_url->setPlaceholderText(tr("The web endpoint URL appears here after a deploy"));
     urlRow->addWidget(new QLabel(tr("Endpoint"), this));
@@ -80,14 +72,10 @@ ModalLaunchBox::ModalLaunchBox(AppContext& ctx, QWidget* parent)
     m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_output->setMinimumHeight(3 * m_output->fontMetrics().lineSpacing() + 12);
     dl->addWidget(m_output, 1);
-}
 
-ModalLaunchBox::~ModalLaunchBox()
-{
-    if (m_deployStop)
-        m_deployStop->store(true);
-    if (m_serveStop)
-        m_serveStop->store(true); // the worker ends `modal serve` (SIGINT, then SIGKILL)
+    connect(m_bridge, &DeploymentBridge::outputLine, this, &ModalLaunchBox::onOutputLine);
+    connect(m_bridge, &DeploymentBridge::deployEnded, this, &ModalLaunchBox::onDeployEnded);
+    connect(m_bridge, &DeploymentBridge::serveEnded, this, &ModalLaunchBox::onServeEnded);
 }
 
 QString ModalLaunchBox::stageText() const
@@ -100,36 +88,19 @@ QString ModalLaunchBox::output() const
     return m_output->toPlainText();
 }
 
-std::optional<ModalLaunchBox::AppLaunch> ModalLaunchBox::prepareLaunch(const QString& verb)
+bool ModalLaunchBox::prepareLaunch(const QString& verb)
 {
-    ModalDeployRequest req;
-    req.gpu = m_gpu->currentText().toStdString();
-    req.timeoutS = m_timeout->value();
-    const ModalLaunchPlan plan = planEvaluatorLaunch(req);
-    if (!plan.ok()) {
-        m_stage->setText(tr("✗ %1").arg(q(plan.diagnosis.message())));
-        return std::nullopt;
+    QString problem;
+    const QString file = m_bridge->prepareLaunch(m_gpu->currentText(), m_timeout->value(), &problem);
+    if (file.isEmpty()) {
+        m_stage->setText(tr("✗ %1").arg(problem));
+        return false;
     }
-    AppLaunch launch;
-    launch.request = req;
-    launch.request.file = plan.file;
-    launch.file = plan.file;
-    launch.gpu = plan.gpu;
-    launch.timeoutS = req.timeoutS;
-    launch.env = plan.env;
     m_output->clear();
-    m_output->appendPlainText(QStringLiteral("$ modal %1 %2").arg(verb, q(launch.file)));
+    m_output->appendPlainText(QStringLiteral("$ modal %1 %2").arg(verb, file));
     m_stage->setToolTip({});
     m_stage->setText(tr("Starting…"));
-    return launch;
-}
-
-ModalCli::LineFn ModalLaunchBox::outputSink()
-{
-    QPointer<QObject> guard(this);
-    return [guard, this](std::string_view line, bool) {
-        async::post(guard, [this, l = q(std::string(line))] { onOutputLine(l); });
-    };
+    return true;
 }
 
 void ModalLaunchBox::updateButtons()
@@ -142,48 +113,41 @@ void ModalLaunchBox::updateButtons()
     m_serveUrlEdit->setText(m_serveUrl);
 }
 
-void ModalLaunchBox::showFailure(const ModalDiagnosis& d)
+void ModalLaunchBox::showFailure(const DeploymentBridge::Problem& p)
 {
-    m_stage->setText(tr("✗ %1").arg(q(d.message())));
-    m_stage->setToolTip(q(d.detail));
+    m_stage->setText(tr("✗ %1").arg(p.message));
+    m_stage->setToolTip(p.detail);
 }
 
 void ModalLaunchBox::deploy()
 {
     if (deploying() || serving())
         return;
-    auto launch = prepareLaunch(QStringLiteral("deploy"));
-    if (!launch)
+    if (!prepareLaunch(QStringLiteral("deploy")))
         return;
-    m_deployStop = std::make_shared<std::atomic<bool>>(false);
+    m_bridge->deploy();
     updateButtons();
-    auto stop = m_deployStop;
-    async::run(
-        this,
-        [cli = m_ctx.settings().modalCli(), req = launch->request, stop, sink = outputSink()] {
-            return deployEvaluator(cli, req, sink, stop.get());
-        },
-        [this](const ModalDeployOutcome& r) {
-            m_deployStop.reset();
-            updateButtons();
-            if (!r.ok()) {
-                showFailure(r.diagnosis);
-                return;
-            }
-            m_endpointUrl = q(r.endpoint);
-            if (!r.endpoint.empty()) {
-                m_url->setText(m_endpointUrl);
-                m_ctx.settings().setModalEndpoint(m_endpointUrl); // Settings › Modal and the Modal target
-            }
-            m_stage->setText(q(r.summary()));
-            Q_EMIT launchEnded();
-        });
+}
+
+void ModalLaunchBox::onDeployEnded(const DeploymentBridge::Launch& r)
+{
+    updateButtons();
+    if (!r.ok) {
+        showFailure(r.problem);
+        return;
+    }
+    m_endpointUrl = r.endpoint;
+    if (!r.endpoint.isEmpty()) {
+        m_url->setText(m_endpointUrl);
+        m_ctx.settings().setModalEndpoint(m_endpointUrl); // Settings › Modal and the Modal target
+    }
+    m_stage->setText(r.summary);
+    Q_EMIT launchEnded();
 }
 
 void ModalLaunchBox::cancelDeploy()
 {
-    if (m_deployStop)
-        m_deployStop->store(true);
+    m_bridge->cancelDeploy();
     m_stage->setText(tr("Cancelling…"));
 }
 
@@ -191,38 +155,31 @@ void ModalLaunchBox::serve()
 {
     if (deploying() || serving())
         return;
-    auto launch = prepareLaunch(QStringLiteral("serve"));
-    if (!launch)
+    if (!prepareLaunch(QStringLiteral("serve")))
         return;
-    m_serveStop = std::make_shared<std::atomic<bool>>(false);
+    m_serveUrl.clear();
+    m_bridge->serve();
+    updateButtons();
+}
+
+void ModalLaunchBox::onServeEnded(const DeploymentBridge::Launch& r)
+{
     m_serveUrl.clear();
     updateButtons();
-    auto stop = m_serveStop;
-    async::run(
-        this,
-        [cli = m_ctx.settings().modalCli(), app = *launch, stop, sink = outputSink()] {
-            return cli.serve(app.file, app.env, sink, stop.get());
-        },
-        [this, stop](ModalCliResult<ModalDeployResult> r) {
-            if (m_serveStop == stop)
-                m_serveStop.reset();
-            m_serveUrl.clear();
-            updateButtons();
-            if (stop->load())
-                m_stage->setText(tr("Dev app stopped"));
-            else if (!r.ok())
-                showFailure(r.diagnosis);
-            else
-                m_stage->setText(tr("The dev app ended"));
-            Q_EMIT launchEnded();
-        });
+    if (r.stopped)
+        m_stage->setText(tr("Dev app stopped"));
+    else if (!r.ok)
+        showFailure(r.problem);
+    else
+        m_stage->setText(tr("The dev app ended"));
+    Q_EMIT launchEnded();
 }
 
 void ModalLaunchBox::stopServing()
 {
-    if (!m_serveStop)
+    if (!serving())
         return;
-    m_serveStop->store(true);
+    m_bridge->stopServing();
     m_serveButton->setEnabled(false); // until `modal serve` has exited
     m_stage->setText(tr("Stopping the dev app…"));
 }
@@ -231,33 +188,15 @@ void ModalLaunchBox::onOutputLine(const QString& line)
 {
     m_output->appendPlainText(line);
     if (serving() && m_serveUrl.isEmpty()) {
-        if (const std::string url = modalEndpointUrl(parseModalDeployOutput(line.toStdString()));
-            !url.empty()) {
-            m_serveUrl = q(url);
+        if (const QString url = DeploymentBridge::endpointIn(line); !url.isEmpty()) {
+            m_serveUrl = url;
             updateButtons();
             m_stage->setText(tr("Serving (dev): edits to modal_app.py reload it; click Stop serving to end"));
             return;
         }
     }
-    switch (modalDeployStageOf(line.toStdString())) {
-    case ModalDeployStage::Initializing:
-        m_stage->setText(tr("Initializing…"));
-        break;
-    case ModalDeployStage::BuildingImage:
-        m_stage->setText(tr("Building the image…"));
-        break;
-    case ModalDeployStage::CreatingObjects:
-        m_stage->setText(tr("Creating objects…"));
-        break;
-    case ModalDeployStage::Deployed:
-        m_stage->setText(tr("Deployed"));
-        break;
-    case ModalDeployStage::Failed:
-        m_stage->setText(tr("Failing…"));
-        break;
-    case ModalDeployStage::Unknown:
-        break;
-    }
+    if (const QString stage = DeploymentBridge::stageIn(line); !stage.isEmpty())
+        m_stage->setText(stage);
 }
 
 } // namespace kw::ui

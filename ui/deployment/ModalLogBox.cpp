@@ -1,16 +1,9 @@
 #include "ui/deployment/ModalLogBox.h"
 
-#include "core/modal/ModalLogFollower.h"
-#include "core/model/HistoryStore.h"
-#include "ui/base/Settings.h"
-#include "ui/deployment/Async.h"
+#include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentUi.h"
-#include "ui/models/AppListModel.h"
-#include "ui/models/ContainerListModel.h"
-#include "ui/models/HistoryPoller.h"
 #include "ui/models/LogFilterModel.h"
 #include "ui/models/LogLineModel.h"
-#include "ui/services/AppContext.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -25,10 +18,8 @@
 
 namespace kw::ui {
 
-using deployment::q;
-
-ModalLogBox::ModalLogBox(AppContext& ctx, QWidget* parent)
-    : QGroupBox(tr("Logs of %1").arg(q(deployment::kAppName)), parent), m_ctx(ctx)
+ModalLogBox::ModalLogBox(DeploymentBridge* bridge, QWidget* parent)
+    : QGroupBox(tr("Logs of %1").arg(DeploymentBridge::appName()), parent), m_bridge(bridge)
 {
     auto* lg = new QVBoxLayout(this);
     auto* lr = new QHBoxLayout;
@@ -62,12 +53,32 @@ ModalLogBox::ModalLogBox(AppContext& ctx, QWidget* parent)
     connect(m_search, &QLineEdit::textChanged, m_logFilter, &LogFilterModel::setSearch);
     connect(m_containerFilter, &QComboBox::currentIndexChanged, this,
             [this] { m_logFilter->setContainer(m_containerFilter->currentData().toString()); });
+
+    m_bridge->setLogModel(m_logs);
+    connect(m_bridge, &DeploymentBridge::logLinesComing, this, [this] {
+        QScrollBar* bar = m_logView->verticalScrollBar();
+        m_atEnd = bar->value() == bar->maximum();
+    });
+    connect(m_bridge, &DeploymentBridge::logLinesAdded, this, &ModalLogBox::onLinesAdded);
+    connect(m_bridge, &DeploymentBridge::logResults, this, [this](int found, int newInStore) {
+        m_followResults += found;
+        m_followStatus->setText(
+            tr("%n evaluation(s) from the logs", nullptr, m_followResults) +
+            (newInStore >= 0 ? tr(", %n new in the history", nullptr, newInStore) : QString()));
+    });
+    connect(m_bridge, &DeploymentBridge::logStream, this, [this](const DeploymentBridge::StreamState& e) {
+        m_followStatus->setText(
+            e.connected ? tr("Following the log stream…")
+            : e.ok      ? tr("The log stream ended; reconnecting in %1 s").arg(e.retryInS, 0, 'f', 0)
+                        : tr("✗ Logs: %1 — retrying in %2 s").arg(e.problem).arg(e.retryInS, 0, 'f', 0));
+    });
+    connect(m_bridge, &DeploymentBridge::logError, this,
+            [this](const QString& message) { m_followStatus->setText(tr("✗ %1").arg(message)); });
 }
 
-ModalLogBox::~ModalLogBox()
+bool ModalLogBox::following() const
 {
-    if (m_follower)
-        m_follower->stop();
+    return m_bridge->following();
 }
 
 QString ModalLogBox::followStatus() const
@@ -85,79 +96,29 @@ void ModalLogBox::setFollowing(bool on)
         stopFollowing();
         return;
     }
-    if (m_follower)
+    if (following())
         return;
-    // KERNELWATCH_EVAL lines become results in the history store before they are counted here.
-    m_followStore = m_ctx.store();
-    ModalLogFollower::Options o;
-    o.app = deployment::kAppName;
-    o.store = m_followStore.get();
-    QPointer<QObject> guard(this);
-    ModalLogFollower::Callbacks cb;
-    cb.onLines = [guard, this](const std::vector<ModalLogLine>& lines) {
-        async::post(guard, [this, lines] {
-            for (const ModalLogLine& l : lines)
-                onLogLine(l);
-        });
-    };
-    cb.onResults = [guard, this](const ModalLogFollower::ResultBatch& b) {
-        const int n = int(b.results.size()), added = int(b.newInStore);
-        async::post(guard, [this, n, added] {
-            m_followResults += n;
-            m_followStatus->setText(
-                tr("%n evaluation(s) from the logs", nullptr, m_followResults) +
-                (m_followStore ? tr(", %n new in the history", nullptr, added) : QString()));
-            if (m_ctx.poller())
-                m_ctx.poller()->pollNow();
-        });
-    };
-    cb.onStream = [guard, this](const ModalLogFollower::StreamEvent& e) {
-        const QString text = e.connected ? tr("Following the log stream…")
-                             : e.diagnosis.ok()
-                                 ? tr("The log stream ended; reconnecting in %1 s").arg(e.retryInS, 0, 'f', 0)
-                                 : tr("✗ Logs: %1 — retrying in %2 s")
-                                       .arg(q(e.diagnosis.message()))
-                                       .arg(e.retryInS, 0, 'f', 0);
-        async::post(guard, [this, text] { m_followStatus->setText(text); });
-    };
-    cb.onError = [guard, this](const std::string& message) {
-        async::post(guard, [this, message] { m_followStatus->setText(tr("✗ %1").arg(q(message))); });
-    };
     m_followResults = 0;
-    m_follower = std::make_shared<ModalLogFollower>(m_ctx.settings().modalCli(), o, cb);
-    m_follower->start();
+    m_bridge->follow();
     m_followButton->setText(tr("Following…"));
 }
 
 void ModalLogBox::stopFollowing()
 {
-    if (!m_follower)
+    if (!following())
         return;
-    // stop() ends the modal process and joins its threads: off the UI thread.
-    std::shared_ptr<ModalLogFollower> f = std::move(m_follower);
-    std::shared_ptr<HistoryStore> store = std::move(m_followStore); // alive until the follower ends
-    async::run(
-        this,
-        [f, store] {
-            f->stop();
-            return true;
-        },
-        [](bool) {});
+    m_bridge->stopFollowing();
     m_followButton->setText(tr("Follow"));
     QSignalBlocker block(m_followButton);
     m_followButton->setChecked(false);
 }
 
-void ModalLogBox::onLogLine(const ModalLogLine& line)
+void ModalLogBox::onLinesAdded(const QStringList& containerIds)
 {
-    QScrollBar* bar = m_logView->verticalScrollBar();
-    const bool atEnd = bar->value() == bar->maximum();
-    const bool newContainer =
-        !line.containerId.empty() && m_containerFilter->findData(q(line.containerId)) < 0;
-    m_logs->append(line);
-    if (newContainer)
-        m_containerFilter->addItem(q(line.containerId), q(line.containerId));
-    if (atEnd)
+    for (const QString& id : containerIds)
+        if (m_containerFilter->findData(id) < 0)
+            m_containerFilter->addItem(id, id);
+    if (m_atEnd)
         m_logView->scrollToBottom();
 }
 

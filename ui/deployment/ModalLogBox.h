@@ -1,10 +1,6 @@
 #pragma once
 
-#include "core/modal/ModalCli.h"
-
 #include <QGroupBox>
-
-#include <memory>
 
 class QComboBox;
 class QLabel;
@@ -12,14 +8,9 @@ class QLineEdit;
 class QPushButton;
 class QTableView;
 
-namespace kw {
-class HistoryStore;
-class ModalLogFollower;
-} // namespace kw
-
 namespace kw::ui {
 
-class AppContext;
+class DeploymentBridge;
 class LogFilterModel;
 class LogLineModel;
 
@@ -31,21 +22,20 @@ class ModalLogBox : public QGroupBox
 {
     Q_OBJECT
 public:
-    explicit ModalLogBox(AppContext& ctx, QWidget* parent = nullptr);
-    ~ModalLogBox() override;
+    explicit ModalLogBox(DeploymentBridge* bridge, QWidget* parent = nullptr);
 
     LogLineModel* logs() const { return m_logs; }
-    bool following() const { return m_follower != nullptr; }
+    bool following() const;
     QString followStatus() const;
 
 public Q_SLOTS:
     void setFollowing(bool on);
 
 private:
-    void onLogLine(const ModalLogLine& line);
+    void onLinesAdded(const QStringList& containerIds);
     void stopFollowing();
 
-    AppContext& m_ctx;
+    DeploymentBridge* m_bridge;
     LogLineModel* m_logs = nullptr;
     LogFilterModel* m_logFilter = nullptr;
     QTableView* m_logView = nullptr;
@@ -53,9 +43,8 @@ private:
     QComboBox* m_containerFilter = nullptr;
     QPushButton* m_followButton = nullptr;
     QLabel* m_followStatus = nullptr;
-    std::shared_ptr<ModalLogFollower> m_follower;
-    std::shared_ptr<HistoryStore> m_followStore;
     int m_followResults = 0;
+    bool m_atEnd = false; // the view showed the last line before new ones came
 };
 
 } // namespace kw::ui

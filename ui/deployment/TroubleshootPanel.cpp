@@ -1,10 +1,5 @@
 #include "ui/deployment/TroubleshootPanel.h"
 
-#include "core/config/TrainingConfig.h"
-#include "ui/base/Settings.h"
-#include "ui/deployment/Async.h"
-#include "ui/services/AppContext.h"
-
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,11 +11,6 @@
 namespace kw::ui {
 
 namespace {
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
-
 // QTreeView sizes rows without the column widths, so word-wrapped text would get one line: this
 // delegate measures each cell at its column's width.
 class WrappingDelegate : public QStyledItemDelegate
@@ -47,7 +37,8 @@ PanelInfo TroubleshootPanel::info()
             tr("Check the Modal setup: CLI, token, app, endpoint, timeouts, GPU type")};
 }
 
-TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent) : Panel(ctx, parent)
+TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent)
+    : Panel(ctx, parent), m_bridge(new DeploymentBridge(ctx, this))
 {
     auto* root = new QVBoxLayout(this);
     auto* top = new QHBoxLayout;
@@ -81,43 +72,25 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent) : Panel(c
         Qt::QueuedConnection);
     root->addWidget(m_list, 1);
     addPanelAction(tr("Run checks"), {}, [this] { runChecks(); });
+    connect(m_bridge, &DeploymentBridge::checked, this, &TroubleshootPanel::addCheck);
+    connect(m_bridge, &DeploymentBridge::checksEnded, this, [this](int failed) {
+        m_run->setEnabled(true);
+        m_summary->setText(failed == 0 ? tr("✓ All checks passed")
+                                       : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
+    });
 }
 
 void TroubleshootPanel::runChecks()
 {
-    if (m_running)
+    if (running())
         return;
-    m_running = true;
     m_run->setEnabled(false);
     m_list->clear();
     m_summary->setText(tr("Running checks…"));
-    QPointer<QObject> guard(this);
-    async::run(
-        this,
-        [cli = m_ctx.settings().modalCli(), config = m_ctx.settings().modalConfig(),
-         timeoutS = m_ctx.settings().modalTimeoutS(),
-         yaml = m_ctx.settings().trainingYamlPath().toStdString(), guard, this] {
-            ModalCheckOptions o;
-            o.configuredTimeoutS = timeoutS;
-            o.trainingModalTimeoutS = trainingModalTimeoutS(yaml);
-            o.legacyDeadlineS = savedLegacyDeadlineS();
-            return runModalChecks(cli, config, o, [guard, this](const ModalCheck& c) {
-                async::post(guard, [this, c] { addCheck(c); });
-            });
-        },
-        [this](std::vector<ModalCheck> checks) {
-            m_running = false;
-            m_run->setEnabled(true);
-            int failed = 0;
-            for (const ModalCheck& c : checks)
-                failed += !c.ok && !c.skipped;
-            m_summary->setText(failed == 0
-                                   ? tr("✓ All checks passed")
-                                   : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
-        });
+    m_bridge->runChecks();
 }
 
-void TroubleshootPanel::addCheck(const ModalCheck& c)
+void TroubleshootPanel::addCheck(const DeploymentBridge::Check& c)
 {
     auto* item = new QTreeWidgetItem(m_list);
     item->setText(0, c.skipped ? tr("skipped") : c.ok ? tr("✓ pass") : tr("✗ fail"));
@@ -125,15 +98,15 @@ void TroubleshootPanel::addCheck(const ModalCheck& c)
     item->setForeground(0, c.skipped ? QColor(0x88, 0x88, 0x88)
                            : c.ok    ? QColor(0x27, 0xae, 0x60)
                                      : QColor(0xc0, 0x39, 0x2b));
-    item->setText(1, q(c.title));
-    item->setText(2, q(c.detail));
-    item->setText(3, q(c.fix));
-    item->setToolTip(1, q(c.title));
-    item->setToolTip(2, q(c.detail));
-    item->setToolTip(3, q(c.fix));
+    item->setText(1, c.title);
+    item->setText(2, c.detail);
+    item->setText(3, c.fix);
+    item->setToolTip(1, c.title);
+    item->setToolTip(2, c.detail);
+    item->setToolTip(3, c.fix);
     for (int col = 1; col < 4; ++col)
         item->setTextAlignment(col, Qt::AlignLeft | Qt::AlignTop);
-    item->setData(0, Qt::UserRole, q(c.id));
+    item->setData(0, Qt::UserRole, c.id);
 }
 
 } // namespace kw::ui

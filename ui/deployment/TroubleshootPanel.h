@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/modal/ModalChecks.h"
 #include "ui/base/Panel.h"
+#include "ui/deployment/DeploymentBridge.h"
 
 class QLabel;
 class QPushButton;
@@ -19,22 +19,22 @@ public:
     static PanelInfo info();
     TroubleshootPanel(AppContext& ctx, QWidget* parent = nullptr);
 
-    bool busy() const override { return m_running; }
+    bool busy() const override { return running(); }
     void prepareScreenshot() override { runChecks(); }
 
-    bool running() const { return m_running; }
+    bool running() const { return m_bridge->checking(); }
     QTreeWidget* list() const { return m_list; }
 
 public Q_SLOTS:
     void runChecks();
 
 private:
-    void addCheck(const ModalCheck& c);
+    void addCheck(const DeploymentBridge::Check& c);
 
+    DeploymentBridge* m_bridge = nullptr;
     QPushButton* m_run = nullptr;
     QLabel* m_summary = nullptr;
     QTreeWidget* m_list = nullptr;
-    bool m_running = false;
 };
 
 } // namespace kw::ui

@@ -1,9 +1,10 @@
 #include "ui/evaluations/CompareDialog.h"
 
-#include "core/model/HistoryStore.h"
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/StatusStyle.h"
 #include "ui/base/Theme.h"
+#include "ui/evaluations/EvaluationsBridge.h"
 #include "ui/evaluations/LineDiff.h"
 #include "ui/services/AppContext.h"
 #include "ui/widgets/CodeEditor.h"
@@ -16,7 +17,6 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
@@ -41,7 +41,7 @@ QString maxDiff(const EvalResult& r)
     if (!r.metadata.is_object() || !r.metadata.contains("max_difference"))
         return Format::dash();
     const auto& j = r.metadata["max_difference"];
-    return j.is_number() ? QString::number(j.get<double>(), 'g', 4) : QString::fromStdString(j.dump());
+    return j.is_number() ? QString::number(j.get<double>(), 'g', 4) : qs(j.dump());
 }
 
 void setupSide(CodeEditor* e)
@@ -56,7 +56,7 @@ void setupSide(CodeEditor* e)
 CompareDialog::CompareDialog(AppContext& ctx, std::int64_t rowA, std::int64_t rowB, QWidget* parent)
     : QDialog(parent), m_summary(new QLabel(this)), m_numbers(new QTableWidget(this)),
       m_which(new QComboBox(this)), m_diffInfo(new QLabel(this)), m_left(new CodeEditor(this)),
-      m_right(new CodeEditor(this))
+      m_right(new CodeEditor(this)), m_bridge(new EvaluationsBridge(ctx, this))
 {
     setWindowTitle(tr("Compare evaluations"));
     setAttribute(Qt::WA_DeleteOnClose);
@@ -101,44 +101,26 @@ CompareDialog::CompareDialog(AppContext& ctx, std::int64_t rowA, std::int64_t ro
     connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(),
             &QScrollBar::setValue);
     connect(m_which, &QComboBox::currentIndexChanged, this, &CompareDialog::showDiff);
-    connect(&m_watcher, &QFutureWatcher<Pair>::finished, this, &CompareDialog::onLoaded);
 
     m_summary->setText(tr("Loading both evaluations…"));
-    auto store = ctx.store();
-    if (!store) {
+    if (!m_bridge->loadPair(rowA, rowB,
+                            [this](const EvaluationsBridge::Pair& p) { onLoaded(p.first, p.second); }))
         m_summary->setText(tr("The history store is not open."));
-        return;
-    }
-    m_watcher.setFuture(QtConcurrent::run([store, rowA, rowB] {
-        Pair p;
-        try {
-            p.first = store->findByRowId(rowA);
-            p.second = store->findByRowId(rowB);
-        } catch (const std::exception&) {
-        }
-        return p;
-    }));
 }
 
-CompareDialog::~CompareDialog()
-{
-    m_watcher.waitForFinished();
-}
+CompareDialog::~CompareDialog() = default;
 
-void CompareDialog::onLoaded()
+void CompareDialog::onLoaded(const std::optional<EvalResult>& a, const std::optional<EvalResult>& b)
 {
-    const Pair p = m_watcher.result();
-    m_a = p.first;
-    m_b = p.second;
+    m_a = a;
+    m_b = b;
     if (!ready()) {
         m_summary->setText(tr("One of the evaluations could not be read from the history store."));
         return;
     }
     m_summary->setText(tr("<b>A</b>: %1 · %2 &nbsp;&nbsp; <b>B</b>: %3 · %4")
-                           .arg(QString::fromStdString(m_a->request.problem).toHtmlEscaped(),
-                                Format::dateTime(m_a->createdAt),
-                                QString::fromStdString(m_b->request.problem).toHtmlEscaped(),
-                                Format::dateTime(m_b->createdAt)));
+                           .arg(qs(m_a->request.problem).toHtmlEscaped(), Format::dateTime(m_a->createdAt),
+                                qs(m_b->request.problem).toHtmlEscaped(), Format::dateTime(m_b->createdAt)));
     fillNumbers();
     showDiff();
 }
@@ -150,7 +132,7 @@ void CompareDialog::fillNumbers()
     auto flags = [](const EvalResult& r) {
         QStringList f;
         for (const auto& x : r.flags)
-            f << QString::fromStdString(x);
+            f << qs(x);
         return f.isEmpty() ? QObject::tr("none") : f.join(u", "_s);
     };
     struct Row
@@ -168,9 +150,8 @@ void CompareDialog::fillNumbers()
         return t;
     };
     auto timingVerdict = [](const EvalResult& r) {
-        return r.timingQuality && !r.timingQuality->verdict.empty()
-                   ? QString::fromStdString(r.timingQuality->verdict)
-                   : QObject::tr("not judged");
+        return r.timingQuality && !r.timingQuality->verdict.empty() ? qs(r.timingQuality->verdict)
+                                                                    : QObject::tr("not judged");
     };
     const std::vector<Row> rows = {
         {tr("Status"), StatusStyle::label(a.status), StatusStyle::label(b.status), 0},
@@ -184,13 +165,13 @@ void CompareDialog::fillNumbers()
          tr("%1 / %2").arg(b.testsPassed).arg(b.testsTotal), 0},
         {tr("Max difference"), maxDiff(a), maxDiff(b), 0},
         {tr("Flags"), flags(a), flags(b), 0},
-        {tr("Backend · precision"), QString::fromStdString(a.request.backend + " · " + a.request.precision),
-         QString::fromStdString(b.request.backend + " · " + b.request.precision), 0},
-        {tr("Device"), QString::fromStdString(a.device.name + "  " + a.device.target),
-         QString::fromStdString(b.device.name + "  " + b.device.target), 0},
+        {tr("Backend · precision"), qs(a.request.backend + " · " + a.request.precision),
+         qs(b.request.backend + " · " + b.request.precision), 0},
+        {tr("Device"), qs(a.device.name + "  " + a.device.target), qs(b.device.name + "  " + b.device.target),
+         0},
         {tr("Duration"), Format::seconds(a.timings.total), Format::seconds(b.timings.total), 0},
         {tr("Cost"), Format::cost(a.costUsd), Format::cost(b.costUsd), 0},
-        {tr("Error"), QString::fromStdString(a.errorMessage), QString::fromStdString(b.errorMessage), 0},
+        {tr("Error"), qs(a.errorMessage), qs(b.errorMessage), 0},
     };
     m_numbers->setRowCount(static_cast<int>(rows.size()));
     const QColor good = StatusStyle::color(EvalStatus::Correct);
@@ -225,8 +206,8 @@ void CompareDialog::showDiff()
     if (!ready())
         return;
     const bool kernel = m_which->currentIndex() == 0;
-    const QString ta = QString::fromStdString(kernel ? m_a->request.kernelCode : m_a->request.refCode);
-    const QString tb = QString::fromStdString(kernel ? m_b->request.kernelCode : m_b->request.refCode);
+    const QString ta = qs(kernel ? m_a->request.kernelCode : m_a->request.refCode);
+    const QString tb = qs(kernel ? m_b->request.kernelCode : m_b->request.refCode);
     const QStringList la = ta.split(u'\n'), lb = tb.split(u'\n');
     const auto lines = LineDiff::diff(la, lb);
     const auto rows = LineDiff::sideBySide(lines);

@@ -3,7 +3,6 @@
 #include "core/model/EvalResult.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 
 #include <optional>
 #include <utility>
@@ -16,6 +15,7 @@ namespace kw::ui {
 
 class AppContext;
 class CodeEditor;
+class EvaluationsBridge;
 
 // Two evaluations side by side: the numbers (with the better one marked) and a line diff
 // of the kernel or reference code with aligned rows and changed lines highlighted.
@@ -31,8 +31,7 @@ public:
     QTableWidget* numbers() const { return m_numbers; }
 
 private:
-    using Pair = std::pair<std::optional<EvalResult>, std::optional<EvalResult>>;
-    void onLoaded();
+    void onLoaded(const std::optional<EvalResult>& a, const std::optional<EvalResult>& b);
     void fillNumbers();
     void showDiff();
 
@@ -42,7 +41,7 @@ private:
     QLabel* m_diffInfo;
     CodeEditor* m_left;
     CodeEditor* m_right;
-    QFutureWatcher<Pair> m_watcher;
+    EvaluationsBridge* m_bridge;
     std::optional<EvalResult> m_a, m_b;
     int m_changed = 0;
 };

@@ -3,7 +3,6 @@
 #include "core/model/EvalResult.h"
 #include "ui/base/MetaTypes.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <optional>
@@ -16,6 +15,7 @@ namespace kw::ui {
 
 class AppContext;
 class CodeEditor;
+class EvaluationsBridge;
 class ProfileView;
 class ResultCard;
 
@@ -31,22 +31,16 @@ public:
     void showRow(std::int64_t rowId); // async; a newer request supersedes an older one
     void clear(const QString& message);
     const std::optional<EvalResult>& current() const { return m_current; }
-    bool loading() const { return m_watcher.isRunning(); }
+    bool loading() const;
 
 Q_SIGNALS:
     void loaded(qint64 rowId, const kw::EvalResult& result);
 
 private:
-    struct Loaded
-    {
-        std::int64_t rowId = 0;
-        std::optional<EvalResult> result;
-        QString error;
-    };
     void start(std::int64_t rowId);
-    void onLoaded();
+    void onLoaded(std::int64_t rowId, const std::optional<EvalResult>& result, const QString& error);
 
-    AppContext& m_ctx;
+    EvaluationsBridge* m_bridge;
     QLabel* m_header;
     QTabWidget* m_tabs;
     ResultCard* m_card;
@@ -55,8 +49,6 @@ private:
     QPlainTextEdit* m_log;
     QPlainTextEdit* m_json;
     ProfileView* m_profile;
-    QFutureWatcher<Loaded> m_watcher;
-    std::int64_t m_wanted = 0;
     std::optional<EvalResult> m_current;
 };
 

@@ -1,9 +1,9 @@
 #include "ui/evaluations/EvaluationsPanel.h"
 
-#include "core/model/HistoryStore.h"
 #include "ui/base/Settings.h"
 #include "ui/evaluations/CompareDialog.h"
 #include "ui/evaluations/DetailsPane.h"
+#include "ui/evaluations/EvaluationsBridge.h"
 #include "ui/evaluations/FilterBar.h"
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
@@ -21,7 +21,6 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -39,7 +38,8 @@ PanelInfo EvaluationsPanel::info()
 }
 
 EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent), m_filterBar(new FilterBar(ctx.filtered(), this)), m_table(new QTableView(this)),
+    : Panel(ctx, parent), m_bridge(new EvaluationsBridge(ctx, this)),
+      m_filterBar(new FilterBar(ctx.filtered(), this)), m_table(new QTableView(this)),
       m_details(new DetailsPane(ctx, this)), m_split(new QSplitter(Qt::Vertical, this)),
       m_rerun(new QPushButton(tr("Re-run"), this)), m_open(new QPushButton(tr("Open in Submit"), this)),
       m_compare(new QPushButton(tr("Compare"), this)), m_export(new QToolButton(this)),
@@ -165,15 +165,6 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
         }
     });
     connect(&ctx, &AppContext::storeFailed, this, [this](const QString& msg) { showMessage(msg, true); });
-    connect(&m_exportWatcher, &QFutureWatcher<HistoryExporter::Outcome>::finished, this, [this] {
-        const auto o = m_exportWatcher.result();
-        m_export->setEnabled(true);
-        if (o.error.isEmpty())
-            showMessage(tr("Exported %1 evaluations.").arg(o.written), false);
-        else
-            showMessage(o.error, true);
-        Q_EMIT exportFinished(o.written, o.error);
-    });
     if (!ctx.storeError().isEmpty())
         showMessage(ctx.storeError(), true);
     updateActions();
@@ -181,9 +172,7 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
 
 EvaluationsPanel::~EvaluationsPanel()
 {
-    if (m_exportCancel)
-        m_exportCancel->store(true);
-    m_exportWatcher.waitForFinished();
+    delete m_bridge; // cancels a running export and waits for it
 }
 
 void EvaluationsPanel::saveState()
@@ -247,7 +236,7 @@ void EvaluationsPanel::updateActions()
     m_rerun->setEnabled(n == 1);
     m_open->setEnabled(n == 1);
     m_compare->setEnabled(n == 2);
-    m_export->setEnabled(!m_exportWatcher.isRunning() && m_ctx.filtered()->rowCount() > 0);
+    m_export->setEnabled(!m_bridge->exporting() && m_ctx.filtered()->rowCount() > 0);
 }
 
 void EvaluationsPanel::openSelectedInSubmit(bool runNow)
@@ -303,30 +292,32 @@ void EvaluationsPanel::exportDialog(HistoryExporter::Format format)
 
 void EvaluationsPanel::exportTo(const QString& path, HistoryExporter::Format format)
 {
-    auto store = m_ctx.store();
-    if (!store) {
+    if (!m_ctx.store()) {
         showMessage(tr("The history store is not open, so nothing can be exported."), true);
         Q_EMIT exportFinished(0, m_message->text());
         return;
     }
-    if (m_exportWatcher.isRunning()) {
+    if (m_bridge->exporting()) {
         showMessage(tr("An export is already running."), false);
         return;
     }
     auto ids = filteredRowIds();
-    m_exportCancel = std::make_shared<std::atomic<bool>>(false);
-    auto cancel = m_exportCancel;
-    showMessage(tr("Exporting %1 evaluations to %2…").arg(ids.size()).arg(path), false);
+    const auto count = ids.size();
+    m_bridge->exportRows(std::move(ids), format, path, [this](const HistoryExporter::Outcome& o) {
+        m_export->setEnabled(true);
+        if (o.error.isEmpty())
+            showMessage(tr("Exported %1 evaluations.").arg(o.written), false);
+        else
+            showMessage(o.error, true);
+        Q_EMIT exportFinished(o.written, o.error);
+    });
+    showMessage(tr("Exporting %1 evaluations to %2…").arg(count).arg(path), false);
     m_export->setEnabled(false);
-    m_exportWatcher.setFuture(
-        QtConcurrent::run([store, ids = std::move(ids), format, path, cancel]() mutable {
-            return HistoryExporter::run(*store, std::move(ids), format, path, cancel.get());
-        }));
 }
 
 bool EvaluationsPanel::busy() const
 {
-    return m_details->loading() || m_exportWatcher.isRunning();
+    return m_details->loading() || m_bridge->exporting();
 }
 
 void EvaluationsPanel::prepareScreenshot()

@@ -1,9 +1,8 @@
 #pragma once
 
 #include "ui/base/Panel.h"
-#include "ui/evaluations/HistoryExporter.h"
+#include "ui/services/HistoryExporter.h"
 
-#include <QFutureWatcher>
 #include <QTimer>
 
 #include <atomic>
@@ -18,6 +17,7 @@ class QToolButton;
 namespace kw::ui {
 
 class DetailsPane;
+class EvaluationsBridge;
 class FilterBar;
 
 // Every evaluation in the history, live: filter, sort, details on demand, re-run, compare
@@ -57,6 +57,7 @@ private:
     void showMessage(const QString& text, bool error);
     void openSelectedInSubmit(bool runNow);
 
+    EvaluationsBridge* m_bridge; // the export
     FilterBar* m_filterBar;
     QTableView* m_table;
     DetailsPane* m_details;
@@ -68,8 +69,6 @@ private:
     QLabel* m_message;
     QTimer m_messageTimer;
     std::int64_t m_currentRowId = 0;
-    QFutureWatcher<HistoryExporter::Outcome> m_exportWatcher;
-    std::shared_ptr<std::atomic<bool>> m_exportCancel;
     std::int64_t m_pendingRowId = 0;
     bool m_pendingRun = false;
 };

@@ -1,8 +1,8 @@
 #include "ui/evaluations/ProfileView.h"
 
-#include "core/profile/NcuFinder.h"
-#include "ui/base/Settings.h"
-#include "ui/evaluations/ProfileTableModel.h"
+#include "ui/base/QtStd.h"
+#include "ui/evaluations/ProfileBridge.h"
+#include "ui/models/ProfileTableModel.h"
 
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -13,15 +13,11 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace kw::ui {
 
-using profile::ProfileError;
-using profile::ProfileReport;
-
 ProfileView::ProfileView(Settings& settings, QWidget* parent)
-    : QWidget(parent), m_settings(settings), m_message(new QLabel(this)),
+    : QWidget(parent), m_bridge(new ProfileBridge(settings, this)), m_message(new QLabel(this)),
       m_profileButton(new QPushButton(tr("Profile"), this)),
       m_openButton(new QPushButton(tr("Open in Nsight Compute"), this)), m_table(new QTableView(this)),
       m_model(new ProfileTableModel(this)), m_log(new QPlainTextEdit(this))
@@ -57,13 +53,14 @@ ProfileView::ProfileView(Settings& settings, QWidget* parent)
     l->addWidget(m_log);
     connect(m_profileButton, &QPushButton::clicked, this, &ProfileView::startProfile);
     connect(m_openButton, &QPushButton::clicked, this, &ProfileView::openReport);
-    connect(&m_watcher, &QFutureWatcher<ProfileReport>::finished, this, &ProfileView::onFinished);
     showResult(std::nullopt);
 }
 
-ProfileView::~ProfileView()
+ProfileView::~ProfileView() = default;
+
+bool ProfileView::running() const
 {
-    m_watcher.waitForFinished();
+    return m_bridge->running();
 }
 
 QString ProfileView::message() const
@@ -75,20 +72,6 @@ void ProfileView::setMessage(const QString& text, bool problem)
 {
     m_message->setText(text);
     m_message->setStyleSheet(problem ? QStringLiteral("font-weight: bold;") : QString());
-}
-
-profile::ProfileOptions ProfileView::options() const
-{
-    profile::ProfileOptions o;
-    o.ncu = m_settings.ncuPath().toStdString();
-    o.python = m_settings.pythonPath().toStdString();
-    o.cacheDir = m_settings.cacheDir().toStdString();
-    if (m_result) {
-        o.outDir = m_store.dirFor(m_result->id);
-        if (m_result->device.target.rfind("cuda", 0) == 0)
-            o.device = m_result->device.target;
-    }
-    return o;
 }
 
 void ProfileView::showResult(const std::optional<EvalResult>& result)
@@ -104,24 +87,23 @@ void ProfileView::showResult(const std::optional<EvalResult>& result)
         setMessage(tr("Select an evaluation to profile its kernel."), false);
         return;
     }
-    if (const std::string why = profile::profileRefusal(*m_result); !why.empty()) {
-        setMessage(QString::fromStdString(why), true);
+    if (const QString why = ProfileBridge::refusal(*m_result); !why.isEmpty()) {
+        setMessage(why, true);
         return;
     }
-    const profile::NcuLocation ncu =
-        profile::findNcu(m_settings.ncuPath().toStdString(), childenv::current());
-    m_ncuPath = QString::fromStdString(ncu.path);
-    if (auto stored = m_store.load(m_result->id)) {
+    const ProfileBridge::Ncu ncu = m_bridge->findNcu();
+    m_ncuPath = ncu.path;
+    if (auto stored = m_bridge->stored(*m_result)) {
         showReport(*stored);
     } else {
         setMessage(
             tr("Not profiled yet. Profile runs the candidate under Nsight Compute on %1 and shows, per "
                "CUDA kernel, its duration, memory and compute throughput, occupancy and limiter.")
-                .arg(QString::fromStdString(options().device)),
+                .arg(m_bridge->deviceFor(m_result)),
             false);
     }
-    if (ncu.path.empty()) {
-        setMessage(QString::fromStdString(ncu.message()), true);
+    if (ncu.path.isEmpty()) {
+        setMessage(ncu.message, true);
         return;
     }
     m_profileButton->setEnabled(!running());
@@ -131,76 +113,43 @@ void ProfileView::startProfile()
 {
     if (!m_result || running())
         return;
-    const profile::ProfileOptions o = options();
-    if (o.outDir.empty()) {
+    if (!m_bridge->canStore(*m_result)) {
         setMessage(tr("This result's id cannot name a profile folder."), true);
         return;
     }
-    const EvalRequest request = [&] {
-        EvalRequest r = m_result->request;
-        r.id = m_result->id;
-        return r;
-    }();
     m_profileButton->setEnabled(false);
     setMessage(tr("Profiling on %1 under Nsight Compute… (ncu replays each kernel once per metric pass)")
-                   .arg(QString::fromStdString(o.device)),
+                   .arg(m_bridge->deviceFor(m_result)),
                false);
-    m_watcher.setFuture(QtConcurrent::run([request, o] {
-        ProfileReport r = profile::runProfile(request, o);
-        profile::ProfileStore::saveIn(o.outDir, r);
-        return r;
-    }));
+    m_bridge->start(*m_result, [this](const ProfileSummary& r) { onFinished(r); });
 }
 
-void ProfileView::onFinished()
+void ProfileView::onFinished(const ProfileSummary& r)
 {
-    const ProfileReport r = m_watcher.result();
-    if (m_result && m_result->id == r.resultId)
+    if (m_result && qs(m_result->id) == r.resultId)
         showReport(r);
     if (m_result && !m_ncuPath.isEmpty())
-        m_profileButton->setEnabled(profile::profileRefusal(*m_result).empty());
-    Q_EMIT profileFinished(r.ok());
+        m_profileButton->setEnabled(ProfileBridge::refusal(*m_result).isEmpty());
+    Q_EMIT profileFinished(r.ok);
 }
 
-void ProfileView::showReport(const ProfileReport& r)
+void ProfileView::showReport(const ProfileSummary& r)
 {
-    m_model->setKernels(r.kernels());
-    m_reportPath = QString::fromStdString(r.reportPath);
-    m_openButton->setEnabled(r.ok() && QFileInfo::exists(m_reportPath));
-    if (!r.ok()) {
-        QString what;
-        switch (r.error) {
-        case ProfileError::CountersNotPermitted:
-            what = tr("Performance counters are not permitted.");
-            break;
-        case ProfileError::NcuMissing:
-            what = tr("Nsight Compute is not available.");
-            break;
-        case ProfileError::NoGpu:
-            what = tr("No GPU.");
-            break;
-        case ProfileError::Timeout:
-            what = tr("The profile timed out.");
-            break;
-        default:
-            what = tr("The profile failed.");
-            break;
-        }
-        QString why = QString::fromStdString(r.errorMessage);
-        if (!why.isEmpty())
-            why[0] = why[0].toUpper();
-        setMessage(what + u' ' + why, true);
-        m_log->setPlainText(QString::fromStdString(r.log));
-        m_log->setVisible(!r.log.empty());
+    m_model->setKernels(r.kernels);
+    m_reportPath = r.reportPath;
+    m_openButton->setEnabled(r.ok && QFileInfo::exists(m_reportPath));
+    if (!r.ok) {
+        setMessage(r.failure, true);
+        m_log->setPlainText(r.log);
+        m_log->setVisible(!r.log.isEmpty());
         return;
     }
-    const int n = int(r.kernels().size());
+    const int n = int(r.kernels.size());
     setMessage(
         (n == 1 ? tr("1 CUDA kernel profiled") : tr("%1 CUDA kernels profiled").arg(n)) +
             tr(" on %1 with Nsight Compute %2 in %3 s. Memory and compute are % of the GPU's peak; hover a "
                "limiter for what it means. Report: %4")
-                .arg(QString::fromStdString(r.device), QString::fromStdString(r.ncuVersion),
-                     QString::number(r.wallS, 'f', 1), m_reportPath),
+                .arg(r.device, r.ncuVersion, QString::number(r.wallS, 'f', 1), m_reportPath),
         false);
 }
 
@@ -208,8 +157,8 @@ void ProfileView::openReport()
 {
     if (m_reportPath.isEmpty())
         return;
-    const std::string ui = profile::findNcuUi(m_ncuPath.toStdString(), childenv::current());
-    if (ui.empty() || !QProcess::startDetached(QString::fromStdString(ui), {m_reportPath})) {
+    const QString ui = ProfileBridge::findNcuUi(m_ncuPath);
+    if (ui.isEmpty() || !QProcess::startDetached(ui, {m_reportPath})) {
         setMessage(tr("Nsight Compute's GUI (ncu-ui) was not found here. Open the report on a machine that "
                       "has it: %1")
                        .arg(m_reportPath),

@@ -1,5 +1,7 @@
 #include "ui/models/AppListModel.h"
 
+#include "ui/base/QtStd.h"
+
 namespace kw::ui {
 
 AppListModel::AppListModel(QObject* parent)
@@ -11,10 +13,9 @@ void AppListModel::setApps(const std::vector<ModalApp>& apps)
 {
     std::vector<Row> rows;
     for (const ModalApp& a : apps)
-        rows.push_back({QString::fromStdString(a.appId),
-                        {QString::fromStdString(a.description), QString::fromStdString(a.state),
-                         QString::number(a.tasks), QString::fromStdString(a.createdAt),
-                         QString::fromStdString(a.appId)}});
+        rows.push_back(
+            {qs(a.appId),
+             {qs(a.description), qs(a.state), QString::number(a.tasks), qs(a.createdAt), qs(a.appId)}});
     setRows(rows);
 }
 

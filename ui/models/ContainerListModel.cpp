@@ -1,5 +1,7 @@
 #include "ui/models/ContainerListModel.h"
 
+#include "ui/base/QtStd.h"
+
 namespace kw::ui {
 
 ContainerListModel::ContainerListModel(QObject* parent)
@@ -11,10 +13,9 @@ void ContainerListModel::setContainers(const std::vector<ModalContainer>& contai
 {
     std::vector<Row> rows;
     for (const ModalContainer& c : containers)
-        rows.push_back({QString::fromStdString(c.containerId),
-                        {QString::fromStdString(c.containerId),
-                         QString::fromStdString(c.appName.empty() ? c.appId : c.appName),
-                         c.pending ? tr("Pending") : QString::fromStdString(c.startTime)}});
+        rows.push_back({qs(c.containerId),
+                        {qs(c.containerId), qs(c.appName.empty() ? c.appId : c.appName),
+                         c.pending ? tr("Pending") : qs(c.startTime)}});
     setRows(rows);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/models/GpuListModel.h"
 
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 
 using namespace Qt::StringLiterals;
 
@@ -28,13 +29,13 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
         case Index:
             return QString(u"cuda:"_s + QString::number(d.index));
         case Name:
-            return QString::fromStdString(d.name);
+            return qs(d.name);
         case Memory:
             return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
         case Capability:
             if (d.ccMajor > 0)
                 return u"%1.%2 (sm_%1%2)"_s.arg(d.ccMajor).arg(d.ccMinor);
-            return d.arch.empty() ? Format::dash() : QString::fromStdString(d.arch);
+            return d.arch.empty() ? Format::dash() : qs(d.arch);
         case Use:
             return QString::fromLatin1(gpuUseName(d.use));
         default:
@@ -42,7 +43,7 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
         }
     }
     if (role == Qt::ToolTipRole && !d.note.empty())
-        return QString::fromStdString(d.note);
+        return qs(d.note);
     if (role == Qt::TextAlignmentRole && index.column() == Memory)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};

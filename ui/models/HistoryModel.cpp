@@ -2,6 +2,7 @@
 
 #include "ui/base/Format.h"
 #include "ui/base/StatusStyle.h"
+#include "ui/base/UiThread.h"
 
 #include <QBrush>
 
@@ -354,8 +355,7 @@ void HistoryModel::enqueue(std::vector<HistoryRow> rows)
     }
     if (schedule) {
         // Any thread: the timer lives on the model's thread, so start it there.
-        QMetaObject::invokeMethod(
-            this, [this] { m_flushTimer.start(); }, Qt::QueuedConnection);
+        post(this, [this] { m_flushTimer.start(); });
     }
 }
 

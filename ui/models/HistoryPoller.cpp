@@ -2,7 +2,7 @@
 
 #include "ui/models/HistoryModel.h"
 
-#include <QtConcurrent/QtConcurrentRun>
+#include "ui/base/QtStd.h"
 
 #include <algorithm>
 
@@ -13,18 +13,15 @@ namespace kw::ui {
 HistoryPoller::HistoryPoller(std::shared_ptr<HistoryStore> store, HistoryModel* model, QObject* parent)
     : QObject(parent), m_store(std::move(store)), m_model(model)
 {
-    m_pool.setMaxThreadCount(1);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HistoryPoller::poll);
-    connect(&m_watcher, &QFutureWatcher<Page>::finished, this, &HistoryPoller::onPage);
 }
 
 HistoryPoller::~HistoryPoller()
 {
     m_running = false;
     m_timer.stop();
-    m_watcher.waitForFinished();
-    m_pool.waitForDone();
+    m_job.wait();
 }
 
 void HistoryPoller::start()
@@ -62,21 +59,22 @@ void HistoryPoller::poll()
     q.newestFirst = false;
     q.limit = m_pageSize;
     auto store = m_store;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [store, q]() {
-        Page page;
-        try {
-            page.rows = store->rows(q);
-        } catch (const std::exception& e) {
-            page.error = QString::fromUtf8(e.what());
-        }
-        return page;
-    }));
+    m_job.start(
+        [store, q]() {
+            Page page;
+            try {
+                page.rows = store->rows(q);
+            } catch (const std::exception& e) {
+                page.error = qs(e.what());
+            }
+            return page;
+        },
+        [this](Page page) { onPage(std::move(page)); });
 }
 
-void HistoryPoller::onPage()
+void HistoryPoller::onPage(Page page)
 {
     m_inFlight = false;
-    Page page = m_watcher.result();
     const bool full = page.rows.size() >= m_pageSize;
     if (!page.error.isEmpty()) {
         ++m_failures;

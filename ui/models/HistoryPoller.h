@@ -1,11 +1,10 @@
 #pragma once
 
 #include "core/model/HistoryStore.h"
+#include "ui/base/Job.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <memory>
@@ -47,12 +46,11 @@ private:
         QString error;
     };
     void poll();
-    void onPage();
+    void onPage(Page page);
 
     std::shared_ptr<HistoryStore> m_store;
     QPointer<HistoryModel> m_model;
-    QThreadPool m_pool;
-    QFutureWatcher<Page> m_watcher;
+    Job<Page> m_job{this};
     QTimer m_timer;
     std::int64_t m_after = 0;
     std::size_t m_pageSize = 20000;

@@ -1,5 +1,7 @@
 #include "ui/models/LogLineModel.h"
 
+#include "ui/base/QtStd.h"
+
 #include <algorithm>
 
 namespace kw::ui {
@@ -59,8 +61,7 @@ void LogLineModel::append(const ModalLogLine& line)
     }
     const int at = int(m_lines.size());
     beginInsertRows({}, at, at);
-    m_lines.push_back({QString::fromStdString(line.timestamp), QString::fromStdString(line.containerId),
-                       QString::fromStdString(line.message)});
+    m_lines.push_back({qs(line.timestamp), qs(line.containerId), qs(line.message)});
     endInsertRows();
 }
 

@@ -1,5 +1,7 @@
 #include "ui/models/StringPool.h"
 
+#include "ui/base/QtStd.h"
+
 namespace kw::ui {
 
 StringPool::StringPool()
@@ -23,19 +25,19 @@ std::uint32_t StringPool::intern(std::string_view utf8)
     if (it != m_index.end())
         return it->second;
     const auto idx = static_cast<std::uint32_t>(m_strings.size());
-    m_strings.push_back(QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())));
+    m_strings.push_back(qs(utf8));
     m_index.emplace(std::string(utf8), idx);
     return idx;
 }
 
 std::uint32_t StringPool::intern(const QString& s)
 {
-    return intern(s.toStdString());
+    return intern(toStd(s));
 }
 
 std::optional<std::uint32_t> StringPool::find(const QString& s) const
 {
-    auto it = m_index.find(s.toStdString());
+    auto it = m_index.find(toStd(s));
     if (it == m_index.end())
         return std::nullopt;
     return it->second;

@@ -4,6 +4,7 @@
 #include "core/local/LocalBackend.h"
 #include "core/modal/ModalBackend.h"
 #include "core/model/HistoryStore.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
@@ -14,7 +15,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -66,7 +66,6 @@ AppContext::AppContext(const Options& options, QObject* parent)
         if (m_poller)
             m_poller->pollNow();
     });
-    connect(&m_opening, &QFutureWatcher<Opened>::finished, this, &AppContext::onStoreOpened);
     if (options.startServices) {
         m_devices->refresh();
         openStore(options.historyPath.isEmpty() ? m_settings->historyPath() : options.historyPath);
@@ -75,7 +74,7 @@ AppContext::AppContext(const Options& options, QObject* parent)
 
 AppContext::~AppContext()
 {
-    m_opening.waitForFinished();
+    m_opening.wait();
     delete m_poller;
     m_poller = nullptr;
 }
@@ -92,7 +91,7 @@ QString AppContext::modalUnavailableReason(const std::string& configError)
         return {};
     return tr("Modal cannot evaluate yet: %1. In this app: run Deploy in the Deployment panel, or set the "
               "endpoint and proxy token in Settings › Modal.")
-        .arg(QString::fromStdString(configError));
+        .arg(qs(configError));
 }
 
 void AppContext::installModalBackend()
@@ -102,7 +101,7 @@ void AppContext::installModalBackend()
     // at once with the same message, and the reason below keeps Submit from getting that far.
     m_evals->setFactory(u"modal"_s, [config] { return std::make_unique<ModalBackend>(config); });
     m_evals->setUnavailableReason(u"modal"_s, modalUnavailableReason(config.validate()));
-    m_evals->setTargetDescription(u"modal"_s, QString::fromStdString(config.describe()));
+    m_evals->setTargetDescription(u"modal"_s, qs(config.describe()));
 }
 
 void AppContext::setEvaluatorFactory(const QString& target,
@@ -119,21 +118,22 @@ void AppContext::openStore(const QString& path)
 {
     m_historyPath = path;
     m_storeOpened = false;
-    const std::string p = path.toStdString();
-    m_opening.setFuture(QtConcurrent::run([p] {
-        Opened o;
-        try {
-            o.store = std::make_shared<HistoryStore>(p);
-        } catch (const std::exception& e) {
-            o.error = QString::fromUtf8(e.what());
-        }
-        return o;
-    }));
+    const std::string p = toStd(path);
+    m_opening.start(
+        [p] {
+            Opened o;
+            try {
+                o.store = std::make_shared<HistoryStore>(p);
+            } catch (const std::exception& e) {
+                o.error = qs(e.what());
+            }
+            return o;
+        },
+        [this](Opened o) { onStoreOpened(std::move(o)); });
 }
 
-void AppContext::onStoreOpened()
+void AppContext::onStoreOpened(Opened o)
 {
-    Opened o = m_opening.result();
     delete m_poller;
     m_poller = nullptr;
     m_store = o.store;
@@ -157,7 +157,7 @@ void AppContext::onStoreOpened()
 
 bool AppContext::busy() const
 {
-    if (m_opening.isRunning() || m_devices->busy())
+    if (m_opening.busy() || m_devices->busy())
         return true;
     if (m_poller && (m_poller->busy() || m_history->stagedCount() > 0))
         return true;

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "ui/base/Job.h"
 #include "ui/base/MetaTypes.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
@@ -80,7 +80,7 @@ private:
         std::shared_ptr<HistoryStore> store;
         QString error;
     };
-    void onStoreOpened();
+    void onStoreOpened(Opened o);
     void installLocalBackend();
     void installModalBackend();
 
@@ -91,7 +91,7 @@ private:
     EvalService* m_evals = nullptr;
     DeviceInventory* m_devices = nullptr;
     std::shared_ptr<HistoryStore> m_store;
-    QFutureWatcher<Opened> m_opening;
+    Job<Opened> m_opening{this};
     QString m_historyPath;
     QString m_draftsPath;
     QString m_storeError;

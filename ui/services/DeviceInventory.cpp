@@ -1,6 +1,7 @@
 #include "ui/services/DeviceInventory.h"
 
 #include "core/base/Paths.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
 #include "ui/base/UiThread.h"
 
@@ -39,7 +40,7 @@ void DeviceInventory::publish(GpuInventory inventory)
 
 QString DeviceInventory::summary() const
 {
-    return QString::fromStdString(m_inventory.summary());
+    return qs(m_inventory.summary());
 }
 
 } // namespace kw::ui

@@ -3,6 +3,9 @@
 #include "core/local/LocalBackend.h"
 #include "core/usecase/EvalSession.h"
 
+#include "ui/base/QtStd.h"
+#include "ui/base/UiThread.h"
+
 #include <QPointer>
 
 #include <map>
@@ -23,20 +26,16 @@ struct EvalService::Shared
     std::map<std::string, std::pair<std::string, Evaluator::Ticket>> tickets; // id → target, ticket
 };
 
-EvalService::EvalService(QObject* parent) : QObject(parent), m_shared(std::make_shared<Shared>())
-{
-    m_pool.setMaxThreadCount(1);
-    m_pool.setExpiryTimeout(-1);
-}
+EvalService::EvalService(QObject* parent) : QObject(parent), m_shared(std::make_shared<Shared>()) {}
 
 EvalService::~EvalService()
 {
     auto shared = m_shared;
-    m_pool.start([shared] {
+    m_worker.post([shared] {
         for (auto& [t, e] : shared->evaluators)
             e->cancelAll();
     });
-    m_pool.waitForDone();
+    m_worker.drain();
     // Destroying an evaluator joins its threads; callbacks fired meanwhile post to this
     // object, which is still alive, and are dropped with it.
     m_shared->evaluators.clear();
@@ -52,7 +51,7 @@ void EvalService::setFactory(const QString& target, Factory factory)
 {
     {
         std::lock_guard lock(m_shared->mutex);
-        m_shared->factories[target.toStdString()] = std::move(factory);
+        m_shared->factories[toStd(target)] = std::move(factory);
     }
     m_unavailable.remove(target);
     resetBackend(target);
@@ -71,7 +70,7 @@ QString EvalService::unavailableReason(const QString& target) const
     if (auto it = m_unavailable.find(target); it != m_unavailable.end())
         return *it;
     std::lock_guard lock(m_shared->mutex);
-    if (!m_shared->factories.count(target.toStdString()))
+    if (!m_shared->factories.count(toStd(target)))
         return tr("No evaluator is set up for the target “%1”.").arg(target);
     return {};
 }
@@ -79,8 +78,8 @@ QString EvalService::unavailableReason(const QString& target) const
 void EvalService::resetBackend(const QString& target)
 {
     auto shared = m_shared;
-    const std::string t = target.toStdString();
-    m_pool.start([shared, t] {
+    const std::string t = toStd(target);
+    m_worker.post([shared, t] {
         auto it = shared->evaluators.find(t);
         if (it == shared->evaluators.end())
             return;
@@ -95,11 +94,11 @@ QString EvalService::submit(EvalRequest request)
 {
     if (request.id.empty())
         request.id = EvalRequest::makeId();
-    const QString id = QString::fromStdString(request.id);
+    const QString id = qs(request.id);
     m_active.insert(id, EvalStage::Queued);
     Q_EMIT countsChanged();
 
-    QPointer<EvalService> guard(this);
+    const QPointer<QObject> guard(this);
     auto shared = m_shared;
     auto deliver = [shared, guard, self = this](EvalResult r) {
         QString storeError;
@@ -113,28 +112,16 @@ QString EvalService::submit(EvalRequest request)
             try {
                 store->add(r);
             } catch (const std::exception& e) {
-                storeError = QString::fromUtf8(e.what());
+                storeError = qs(e.what());
             }
         }
-        QMetaObject::invokeMethod(
-            self,
-            [guard, r = std::move(r), storeError] {
-                if (guard)
-                    guard->onFinished(r, storeError);
-            },
-            Qt::QueuedConnection);
+        post(guard, [self, r = std::move(r), storeError] { self->onFinished(r, storeError); });
     };
     auto progress = [guard, self = this](const EvalProgress& p) {
-        QMetaObject::invokeMethod(
-            self,
-            [guard, p] {
-                if (guard)
-                    guard->onProgress(p);
-            },
-            Qt::QueuedConnection);
+        post(guard, [self, p] { self->onProgress(p); });
     };
 
-    m_pool.start([shared, request = std::move(request), deliver, progress, guard, self = this]() mutable {
+    m_worker.post([shared, request = std::move(request), deliver, progress, guard, self = this]() mutable {
         const std::string target = request.target;
         Evaluator* ev = nullptr;
         std::string error;
@@ -164,18 +151,13 @@ QString EvalService::submit(EvalRequest request)
         if (auto* local = dynamic_cast<LocalBackend*>(ev); local && !local->started()) {
             error = local->start(); // imports torch: seconds, never on the UI thread
             if (error.empty()) {
-                const QString desc = QString::fromStdString(local->describe());
-                const QString t = QString::fromStdString(target);
-                QMetaObject::invokeMethod(
-                    self,
-                    [guard, t, desc] {
-                        if (!guard)
-                            return;
-                        guard->m_descriptions.insert(t, desc);
-                        Q_EMIT guard->backendStarted(t, desc);
-                        Q_EMIT guard->countsChanged();
-                    },
-                    Qt::QueuedConnection);
+                const QString desc = qs(local->describe());
+                const QString t = qs(target);
+                post(guard, [self, t, desc] {
+                    self->m_descriptions.insert(t, desc);
+                    Q_EMIT self->backendStarted(t, desc);
+                    Q_EMIT self->countsChanged();
+                });
             }
         }
         if (!error.empty()) {
@@ -203,8 +185,8 @@ QString EvalService::submit(EvalRequest request)
 void EvalService::cancel(const QString& requestId)
 {
     auto shared = m_shared;
-    const std::string id = requestId.toStdString();
-    m_pool.start([shared, id] {
+    const std::string id = toStd(requestId);
+    m_worker.post([shared, id] {
         std::pair<std::string, Evaluator::Ticket> t;
         {
             std::lock_guard lock(shared->mutex);
@@ -221,7 +203,7 @@ void EvalService::cancel(const QString& requestId)
 void EvalService::cancelAll()
 {
     auto shared = m_shared;
-    m_pool.start([shared] {
+    m_worker.post([shared] {
         for (auto& [t, e] : shared->evaluators)
             e->cancelAll();
     });
@@ -229,20 +211,20 @@ void EvalService::cancelAll()
 
 void EvalService::onProgress(const EvalProgress& p)
 {
-    const QString id = QString::fromStdString(p.requestId);
+    const QString id = qs(p.requestId);
     auto it = m_active.find(id);
     if (it == m_active.end())
         return;
     const bool changed = *it != p.stage;
     *it = p.stage;
-    Q_EMIT progress(id, p.stage, p.elapsedS, QString::fromStdString(p.detail));
+    Q_EMIT progress(id, p.stage, p.elapsedS, qs(p.detail));
     if (changed)
         Q_EMIT countsChanged();
 }
 
 void EvalService::onFinished(const EvalResult& r, const QString& storeError)
 {
-    m_active.remove(QString::fromStdString(r.id));
+    m_active.remove(qs(r.id));
     ++m_finished;
     if (r.costUsd)
         m_cost += *r.costUsd;

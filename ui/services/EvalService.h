@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/base/CallbackQueue.h"
 #include "core/model/HistoryStore.h"
 #include "ui/base/MetaTypes.h"
 
 #include <QHash>
 #include <QObject>
-#include <QThreadPool>
 
 #include <functional>
 #include <memory>
@@ -13,9 +13,9 @@
 namespace kw::ui {
 
 // The GUI's door to the evaluators. Backend calls (starting the local backend imports torch
-// for seconds) run on one worker thread in order; results and progress arrive on core
-// threads, are stored in the history there, and reach the UI through queued calls guarded by
-// a QPointer. Counts feed the status bar.
+// for seconds) run on one long-lived worker thread in order; results and progress arrive on
+// core threads, are stored in the history there, and reach the UI through post()
+// (ui/base/UiThread.h). Counts feed the status bar.
 class EvalService : public QObject
 {
     Q_OBJECT
@@ -60,7 +60,7 @@ private:
     void onFinished(const EvalResult& r, const QString& storeError);
 
     std::shared_ptr<Shared> m_shared;
-    QThreadPool m_pool;
+    CallbackQueue m_worker; // the backend calls, in order; evaluators live on it
     QHash<QString, EvalStage> m_active;
     QHash<QString, QString> m_unavailable;
     QHash<QString, QString> m_descriptions;

@@ -1,11 +1,10 @@
 #include "ui/settings/ModalSettingsForm.h"
 
-#include "core/modal/ModalConfig.h"
-#include "core/modal/ModalGpu.h"
 #include "ui/base/Settings.h"
 #include "ui/services/AppContext.h"
 #include "ui/services/EvalService.h"
 #include "ui/settings/PathField.h"
+#include "ui/settings/SettingsBridge.h"
 #include "ui/settings/TrainingConfigEditor.h"
 
 #include <QComboBox>
@@ -17,19 +16,11 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-
 using namespace Qt::StringLiterals;
 
 namespace kw::ui {
 
 namespace {
-
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
 
 QLabel* note(const QString& text, QWidget* parent)
 {
@@ -76,16 +67,7 @@ void setIfIdle(QLineEdit* edit, const QString& text)
 
 std::optional<int> ModalSettingsForm::deployedTimeoutS()
 {
-    std::ifstream f(modalSettingsPath());
-    if (!f)
-        return std::nullopt;
-    const auto j = nlohmann::json::parse(f, nullptr, false);
-    if (!j.is_object())
-        return std::nullopt;
-    const auto it = j.find("timeout_s");
-    if (it == j.end() || !it->is_number_integer())
-        return std::nullopt;
-    return it->get<int>();
+    return SettingsBridge::deployedTimeoutS();
 }
 
 ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
@@ -105,11 +87,11 @@ ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
     m_endpoint->setClearButtonEnabled(true);
     m_gpu->setObjectName(u"modalGpu"_s);
     m_gpu->setEditable(true);
-    for (const ModalGpuInfo& g : modalGpuCatalogue()) {
-        m_gpu->addItem(q(g.name));
+    for (const SettingsBridge::ModalGpu& g : SettingsBridge::modalGpus()) {
+        m_gpu->addItem(g.name);
         m_gpu->setItemData(
             m_gpu->count() - 1,
-            tr("%1, sm_%2, $%3/s list price").arg(q(g.arch)).arg(g.sm).arg(g.usdPerSecond, 0, 'f', 6),
+            tr("%1, sm_%2, $%3/s list price").arg(g.arch).arg(g.sm).arg(g.usdPerSecond, 0, 'f', 6),
             Qt::ToolTipRole);
     }
     m_timeout->setObjectName(u"modalTimeout"_s);
@@ -164,11 +146,12 @@ ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
     connect(m_endpoint, &QLineEdit::editingFinished, this,
             [this] { m_ctx.settings().setModalEndpoint(m_endpoint->text()); });
     connect(m_gpu, &QComboBox::currentTextChanged, this, [this](const QString& text) {
-        const ModalGpuSpec spec = parseModalGpu(text.trimmed().toStdString());
-        m_gpuError->setText(spec.ok() ? QString() : tr("⚠ %1").arg(q(spec.error)));
-        m_gpuError->setVisible(!spec.ok());
-        if (spec.ok())
-            m_ctx.settings().setModalGpuType(q(spec.canonical()));
+        QString error;
+        const QString canonical = SettingsBridge::canonicalModalGpu(text.trimmed(), &error);
+        m_gpuError->setText(error.isEmpty() ? QString() : tr("⚠ %1").arg(error));
+        m_gpuError->setVisible(!error.isEmpty());
+        if (error.isEmpty())
+            m_ctx.settings().setModalGpuType(canonical);
     });
     connect(m_timeout, &QSpinBox::valueChanged, this, [this](int v) {
         m_ctx.settings().setModalTimeoutS(v);
@@ -186,14 +169,12 @@ ModalSettingsForm::ModalSettingsForm(AppContext& ctx, QWidget* parent)
 void ModalSettingsForm::refresh()
 {
     const Settings& s = m_ctx.settings();
-    const ModalConfig effective = s.modalConfig();
-    const ModalConfig outside = ModalConfig::fromEnvironment();
+    const QString outside = SettingsBridge::outsideEndpoint();
     setIfIdle(m_endpoint, s.modalEndpoint());
-    m_endpoint->setPlaceholderText(
-        outside.endpoint.empty()
-            ? u"https://WORKSPACE--kernel-rl-evaluator-evaluate-http.modal.run"_s
-            : tr("%1 (from the environment or the last deploy)").arg(q(outside.endpoint)));
-    const QString gpu = s.modalGpuType().isEmpty() ? q(effective.gpuType) : s.modalGpuType();
+    m_endpoint->setPlaceholderText(outside.isEmpty()
+                                       ? u"https://WORKSPACE--kernel-rl-evaluator-evaluate-http.modal.run"_s
+                                       : tr("%1 (from the environment or the last deploy)").arg(outside));
+    const QString gpu = s.modalGpuType().isEmpty() ? SettingsBridge::effectiveModalGpu(s) : s.modalGpuType();
     if (!m_gpu->hasFocus() && m_gpu->currentText() != gpu) {
         QSignalBlocker block(m_gpu);
         m_gpu->setCurrentText(gpu);

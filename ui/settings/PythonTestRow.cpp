@@ -1,6 +1,5 @@
 #include "ui/settings/PythonTestRow.h"
 
-#include "core/base/Paths.h"
 #include "ui/base/Format.h"
 #include "ui/base/Settings.h"
 #include "ui/base/StatusStyle.h"
@@ -10,7 +9,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -19,7 +17,7 @@ namespace kw::ui {
 PythonTestRow::PythonTestRow(Settings& settings, QWidget* parent)
     : QWidget(parent), m_settings(settings), m_path(new QLineEdit(this)),
       m_browse(new QPushButton(tr("Browse…"), this)), m_test(new QPushButton(tr("Test"), this)),
-      m_result(new QLabel(this))
+      m_result(new QLabel(this)), m_bridge(new SettingsBridge(this))
 {
     m_path->setPlaceholderText(tr("Automatic: $KERNELWATCH_PYTHON, python3 on PATH, then /usr/bin/python3"));
     m_path->setText(settings.pythonPath());
@@ -45,16 +43,13 @@ PythonTestRow::PythonTestRow(Settings& settings, QWidget* parent)
         }
     });
     connect(m_test, &QPushButton::clicked, this, &PythonTestRow::test);
-    connect(&m_watcher, &QFutureWatcher<PythonProbe>::finished, this, [this] {
+    connect(m_bridge, &SettingsBridge::pythonTested, this, [this](const SettingsBridge::PythonReport& p) {
         m_test->setEnabled(true);
-        showProbe(m_watcher.result());
+        showProbe(p);
     });
 }
 
-PythonTestRow::~PythonTestRow()
-{
-    m_watcher.waitForFinished();
-}
+PythonTestRow::~PythonTestRow() = default; // the bridge waits for a probe in progress
 
 QString PythonTestRow::resultText() const
 {
@@ -63,47 +58,41 @@ QString PythonTestRow::resultText() const
 
 void PythonTestRow::test()
 {
-    if (m_watcher.isRunning())
+    if (testing())
         return;
     m_settings.setPythonPath(m_path->text());
-    const std::string python = m_path->text().trimmed().toStdString();
-    const std::string evaluator = paths::evaluatorDir();
     m_test->setEnabled(false);
     m_result->setForegroundRole(QPalette::WindowText);
     m_result->setText(tr("Testing… (importing torch takes a few seconds)"));
-    m_watcher.setFuture(QtConcurrent::run([python, evaluator] {
-        return python.empty() ? findPython({}, evaluator) : probePython(python, evaluator, 60);
-    }));
+    m_bridge->testPython(m_path->text().trimmed());
 }
 
-void PythonTestRow::showProbe(const PythonProbe& p)
+void PythonTestRow::showProbe(const SettingsBridge::PythonReport& p)
 {
     if (!p.ok) {
         const QColor bad = StatusStyle::color(EvalStatus::CompileError);
         m_result->setText(u"<span style='color:%1'>✗</span> "_s.arg(bad.name()) +
-                          (p.error.empty()
+                          (p.error.isEmpty()
                                ? tr("This interpreter cannot import torch. Install PyTorch into it "
                                     "(pip install torch) or choose another interpreter.")
-                               : QString::fromStdString(p.error).toHtmlEscaped()));
+                               : p.error.toHtmlEscaped()));
         Q_EMIT tested(false);
         return;
     }
     const QColor good = StatusStyle::color(EvalStatus::Correct);
     QString text = u"<span style='color:%1'>✓</span> "_s.arg(good.name());
-    text += tr("<b>%1</b> · Python %2 · torch %3")
-                .arg(QString::fromStdString(p.path).toHtmlEscaped(), QString::fromStdString(p.pythonVersion),
-                     QString::fromStdString(p.torchVersion));
     text +=
-        p.torchCuda.empty() ? tr(" (CPU build)") : tr(" (CUDA %1)").arg(QString::fromStdString(p.torchCuda));
+        tr("<b>%1</b> · Python %2 · torch %3").arg(p.path.toHtmlEscaped(), p.pythonVersion, p.torchVersion);
+    text += p.torchCuda.isEmpty() ? tr(" (CPU build)") : tr(" (CUDA %1)").arg(p.torchCuda);
     text += p.tritonAvailable ? tr(" · Triton available") : tr(" · no Triton");
-    if (p.gpus.empty()) {
+    if (p.gpus.isEmpty()) {
         text += tr("<br>torch sees no GPU: evaluations run on the CPU.");
     } else {
         QStringList gpus;
         for (const auto& g : p.gpus)
             gpus << tr("cuda:%1 %2 (%3, %4)")
                         .arg(g.index)
-                        .arg(QString::fromStdString(g.name).toHtmlEscaped(), QString::fromStdString(g.arch),
+                        .arg(g.name.toHtmlEscaped(), g.arch,
                              Format::bytes(g.memoryGiB * 1024.0 * 1024.0 * 1024.0));
         text += u"<br>"_s + tr("torch sees %n GPU(s): ", nullptr, static_cast<int>(p.gpus.size())) +
                 gpus.join(u", "_s);

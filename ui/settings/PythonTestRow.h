@@ -1,8 +1,7 @@
 #pragma once
 
-#include "core/local/PythonFinder.h"
+#include "ui/settings/SettingsBridge.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -23,21 +22,21 @@ public:
     ~PythonTestRow() override;
 
     void test();
-    bool testing() const { return m_watcher.isRunning(); }
+    bool testing() const { return m_bridge->testingPython(); }
     QString resultText() const;
 
 Q_SIGNALS:
     void tested(bool ok);
 
 private:
-    void showProbe(const PythonProbe& p);
+    void showProbe(const SettingsBridge::PythonReport& p);
 
     Settings& m_settings;
     QLineEdit* m_path;
     QPushButton* m_browse;
     QPushButton* m_test;
     QLabel* m_result;
-    QFutureWatcher<PythonProbe> m_watcher;
+    SettingsBridge* m_bridge;
 };
 
 } // namespace kw::ui

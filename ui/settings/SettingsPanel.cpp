@@ -2,6 +2,7 @@
 #include "ui/widgets/BaselineChooser.h"
 #include "ui/widgets/WheelGuard.h"
 
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
 #include "ui/models/GpuListModel.h"
 #include "ui/services/AppContext.h"
@@ -203,7 +204,7 @@ void SettingsPanel::updateGpus()
     // The same inventory and words as kernelwatch-cli doctor (core/local/GpuInventory).
     m_gpus->setDevices(inv->inventory().devices);
     m_gpuTable->setVisible(!inv->inventory().devices.empty());
-    m_gpuMessage->setText(QString::fromStdString(inv->inventory().message()));
+    m_gpuMessage->setText(qs(inv->inventory().message()));
 }
 
 QString SettingsPanel::gpuMessage() const

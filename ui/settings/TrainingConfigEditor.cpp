@@ -1,10 +1,8 @@
 #include "ui/settings/TrainingConfigEditor.h"
 
-#include "core/base/AtomicFile.h"
-#include "core/config/TrainingConfig.h"
-#include "core/modal/ModalGpu.h"
 #include "ui/base/Settings.h"
 #include "ui/settings/PathField.h"
+#include "ui/settings/SettingsBridge.h"
 
 #include <QComboBox>
 #include <QFileInfo>
@@ -14,9 +12,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
-#include <vector>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -24,14 +21,9 @@ namespace kw::ui {
 
 namespace {
 
-const std::string kUseModal = "use_modal";
-const std::string kGpu = "modal_gpu_type";
-const std::string kTimeout = "modal_timeout";
-
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
+const QString kUseModal = u"use_modal"_s;
+const QString kGpu = u"modal_gpu_type"_s;
+const QString kTimeout = u"modal_timeout"_s;
 
 // Shows `value` in a combo box, adding it when the list lacks it (a file may say "yes").
 void showIn(QComboBox* box, const QString& value)
@@ -57,7 +49,8 @@ TrainingConfigEditor::TrainingConfigEditor(Settings& settings, QWidget* parent)
           PathField::openFile(tr("Training config"), tr("YAML (*.yaml *.yml);;All files (*)")), this)),
       m_status(new QLabel(this)), m_useModal(new QComboBox(this)), m_gpu(new QComboBox(this)),
       m_timeout(new QLineEdit(this)), m_save(new QPushButton(tr("Save"), this)),
-      m_reload(new QPushButton(tr("Reload"), this)), m_error(new QLabel(this))
+      m_reload(new QPushButton(tr("Reload"), this)), m_error(new QLabel(this)),
+      m_bridge(new SettingsBridge(this))
 {
     m_path->setObjectName(u"trainingPath"_s);
     m_path->edit()->setPlaceholderText(tr("rl_kernelbench.yaml of a kernel_rl checkout"));
@@ -71,8 +64,8 @@ TrainingConfigEditor::TrainingConfigEditor(Settings& settings, QWidget* parent)
     m_gpu->setObjectName(u"trainingGpu"_s);
     m_gpu->setEditable(true);
     m_gpu->addItem(QString());
-    for (const ModalGpuInfo& g : modalGpuCatalogue())
-        m_gpu->addItem(q(g.name));
+    for (const SettingsBridge::ModalGpu& g : SettingsBridge::modalGpus())
+        m_gpu->addItem(g.name);
     m_gpu->lineEdit()->setPlaceholderText(tr("(not set)"));
     m_timeout->setObjectName(u"trainingTimeout"_s);
     m_timeout->setPlaceholderText(tr("(not set) seconds, 10 to 86400"));
@@ -121,14 +114,19 @@ TrainingConfigEditor::TrainingConfigEditor(Settings& settings, QWidget* parent)
     });
     connect(m_reload, &QPushButton::clicked, this, [this] { load(m_path->text().trimmed()); });
     connect(m_save, &QPushButton::clicked, this, [this] { save(); });
-    connect(&m_saving, &QFutureWatcher<SaveResult>::finished, this, &TrainingConfigEditor::onSaved);
+    connect(m_bridge, &SettingsBridge::trainingSaved, this,
+            [this](const SettingsBridge::TrainingSave& r) { onSaved(r.error, r.changed); });
     load(settings.trainingYamlPath());
 }
 
-std::optional<std::string> TrainingConfigEditor::currentValue(const std::string& key) const
+bool TrainingConfigEditor::saving() const
 {
-    auto it = m_current.find(key);
-    return it == m_current.end() ? std::nullopt : it->second;
+    return m_bridge->savingTraining();
+}
+
+std::optional<QString> TrainingConfigEditor::currentValue(const QString& key) const
+{
+    return m_readable ? m_bridge->trainingValue(key) : std::nullopt;
 }
 
 QString TrainingConfigEditor::errorText() const
@@ -149,7 +147,6 @@ void TrainingConfigEditor::showError(const QString& text)
 void TrainingConfigEditor::load(const QString& path)
 {
     m_loadedPath = path;
-    m_current.clear();
     m_readable = false;
     if (m_path->text().trimmed() != path)
         m_path->setText(path);
@@ -160,25 +157,22 @@ void TrainingConfigEditor::load(const QString& path)
         showValues();
         return;
     }
-    std::string text;
-    if (const std::string err = readWholeFile(path.toStdString(), text); !err.empty()) {
+    const SettingsBridge::TrainingRead read = m_bridge->readTraining(path);
+    if (!read.readError.isEmpty()) {
         m_status->clear();
-        showError(tr("Cannot read the training config: %1").arg(q(err)));
+        showError(tr("Cannot read the training config: %1").arg(read.readError));
         showValues();
         return;
     }
-    const TrainingSettingsView view = readTrainingSettings(text);
-    if (!view.error.empty()) {
+    if (!read.yamlError.isEmpty()) {
         m_status->clear();
-        showError(tr("%1 is not valid YAML: %2. Fix the file, then Reload.").arg(path, q(view.error)));
+        showError(tr("%1 is not valid YAML: %2. Fix the file, then Reload.").arg(path, read.yamlError));
         showValues();
         return;
     }
-    for (const auto& [key, value] : view.values)
-        m_current[key] = value;
     m_readable = true;
     int set = 0;
-    for (const std::string& k : {kUseModal, kGpu, kTimeout})
+    for (const QString& k : {kUseModal, kGpu, kTimeout})
         set += currentValue(k) ? 1 : 0;
     m_status->setText(
         set == 3 ? tr("Current values of %1 (under dataset_builder:).").arg(QFileInfo(path).fileName())
@@ -190,7 +184,7 @@ void TrainingConfigEditor::load(const QString& path)
 
 void TrainingConfigEditor::showValues()
 {
-    auto text = [this](const std::string& key) { return q(currentValue(key).value_or(std::string())); };
+    auto text = [this](const QString& key) { return currentValue(key).value_or(QString()); };
     showIn(m_useModal, text(kUseModal));
     showIn(m_gpu, text(kGpu));
     m_timeout->setText(text(kTimeout));
@@ -208,69 +202,38 @@ bool TrainingConfigEditor::save()
                                          : tr("The training config could not be read; fix it, then Reload."));
         return false;
     }
-    const std::vector<std::pair<std::string, QString>> edited = {
+    const QList<std::pair<QString, QString>> edited = {
         {kUseModal, m_useModal->currentData().toString()},
         {kGpu, m_gpu->currentText().trimmed()},
         {kTimeout, m_timeout->text().trimmed()},
     };
-    std::vector<TrainingChange> changes;
-    QStringList errors;
-    for (const auto& [key, text] : edited) {
-        if (text.isEmpty())
-            continue; // left as it is
-        TrainingChange c;
-        c.key = key;
-        if (const std::string err = validateTrainingValue(key, text.toStdString(), c.value); !err.empty()) {
-            errors << q(err);
-            continue;
-        }
-        if (c.value.scalarText() != currentValue(key))
-            changes.push_back(std::move(c));
-    }
+    const QStringList errors = m_bridge->stageTrainingChanges(edited);
     if (!errors.isEmpty()) {
         showError(tr("Not saved: %1.").arg(errors.join(u"; "_s)));
         return false;
     }
     showError({});
-    if (changes.empty()) {
+    if (!m_bridge->trainingChangesStaged()) {
         m_status->setText(
             tr("No change: %1 already has these values.").arg(QFileInfo(m_loadedPath).fileName()));
         return true;
     }
     m_status->setText(tr("Saving…"));
-    const std::string path = m_loadedPath.toStdString();
-    m_saving.setFuture(QtConcurrent::run([path, changes] {
-        SaveResult r;
-        std::string text;
-        if (std::string err = readWholeFile(path, text); !err.empty()) {
-            r.error = q(err);
-            return r;
-        }
-        const YamlEditOutcome edit = applyTrainingChanges(text, changes);
-        if (!edit.ok()) {
-            r.error = q(edit.error);
-            return r;
-        }
-        r.changed = edit.changed;
-        if (edit.changed)
-            r.error = q(writeFileAtomically(path, edit.text, ".bak"));
-        return r;
-    }));
+    m_bridge->saveTraining(m_loadedPath);
     showValues();
     return true;
 }
 
-void TrainingConfigEditor::onSaved()
+void TrainingConfigEditor::onSaved(const QString& error, bool changed)
 {
-    const SaveResult r = m_saving.result();
     const QString path = m_loadedPath;
     load(path);
-    if (!r.error.isEmpty()) {
-        showError(tr("Not saved (the file is unchanged): %1").arg(r.error));
+    if (!error.isEmpty()) {
+        showError(tr("Not saved (the file is unchanged): %1").arg(error));
         Q_EMIT saved(false);
         return;
     }
-    m_status->setText(r.changed
+    m_status->setText(changed
                           ? tr("Saved %1; the previous version is %1.bak.").arg(QFileInfo(path).fileName())
                           : tr("No change: %1 already has these values.").arg(QFileInfo(path).fileName()));
     Q_EMIT saved(true);

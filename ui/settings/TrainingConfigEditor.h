@@ -1,12 +1,9 @@
 #pragma once
 
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
-#include <map>
 #include <optional>
-#include <string>
 
 class QComboBox;
 class QLabel;
@@ -17,6 +14,7 @@ namespace kw::ui {
 
 class PathField;
 class Settings;
+class SettingsBridge;
 
 // The Modal settings of a kernel_rl training config (rl_kernelbench.yaml, under
 // dataset_builder:): use_modal, modal_gpu_type and modal_timeout, read when the file is chosen
@@ -35,10 +33,10 @@ public:
     // Validates the edited values and writes the changed ones; false when refused at once
     // (invalid value, no file) — the reason is in errorText(). `saved` follows a write.
     bool save();
-    bool saving() const { return m_saving.isRunning(); }
+    bool saving() const;
 
     // The file's current value of a setting ("use_modal"), as last read; nullopt when absent.
-    std::optional<std::string> currentValue(const std::string& key) const;
+    std::optional<QString> currentValue(const QString& key) const;
     QString errorText() const;
     QString statusText() const;
     PathField* pathField() const { return m_path; }
@@ -50,14 +48,9 @@ Q_SIGNALS:
     void saved(bool ok);
 
 private:
-    struct SaveResult
-    {
-        QString error;
-        bool changed = false;
-    };
     void showError(const QString& text);
     void showValues();
-    void onSaved();
+    void onSaved(const QString& error, bool changed);
 
     Settings& m_settings;
     PathField* m_path;
@@ -70,8 +63,7 @@ private:
     QLabel* m_error;
     QString m_loadedPath;
     bool m_readable = false;
-    std::map<std::string, std::optional<std::string>> m_current;
-    QFutureWatcher<SaveResult> m_saving;
+    SettingsBridge* m_bridge;
 };
 
 } // namespace kw::ui

@@ -1,6 +1,7 @@
 #include "ui/shell/ScreenshotRunner.h"
 
 #include "core/model/HistoryStore.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/Theme.h"
 #include "ui/demo/DemoData.h"
 #include "ui/services/AppContext.h"
@@ -60,7 +61,7 @@ int ScreenshotRunner::run(const Options& o)
     if (o.demo) {
         ctxOptions.historyPath = tmp.filePath(u"history.sqlite"_s);
         try {
-            HistoryStore store(ctxOptions.historyPath.toStdString());
+            HistoryStore store(toStd(ctxOptions.historyPath));
             DemoData::fill(store, o.demoResults);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "kernelwatch: demo store: %s\n", e.what());

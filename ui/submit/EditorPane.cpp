@@ -1,6 +1,7 @@
 #include "ui/submit/EditorPane.h"
 
 #include "core/model/SourceFile.h"
+#include "ui/base/QtStd.h"
 #include "ui/submit/UnsavedPrompt.h"
 #include "ui/widgets/CodeEditor.h"
 
@@ -14,7 +15,6 @@
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -102,26 +102,19 @@ EditorPane::EditorPane(const QString& title, const QString& placeholder, QWidget
         if (!m_settingText)
             Q_EMIT textEdited();
     });
-    connect(&m_watcher, &QFutureWatcher<Loaded>::finished, this, [this] {
-        const Loaded l = m_watcher.result();
-        if (!m_pending.isEmpty()) {
-            const QString next = std::exchange(m_pending, QString());
-            loadFile(next);
-            return;
-        }
-        if (!l.error.isEmpty()) {
-            Q_EMIT loadFailed(l.error);
-            return;
-        }
-        setText(l.text, l.path);
-        Q_EMIT fileLoaded(l.path);
-    });
     updatePathLabel();
 }
 
-EditorPane::~EditorPane()
+EditorPane::~EditorPane() = default;
+
+void EditorPane::onLoaded(const Loaded& l)
 {
-    m_watcher.waitForFinished();
+    if (!l.error.isEmpty()) {
+        Q_EMIT loadFailed(l.error);
+        return;
+    }
+    setText(l.text, l.path);
+    Q_EMIT fileLoaded(l.path);
 }
 
 QString EditorPane::title() const
@@ -324,20 +317,19 @@ void EditorPane::openDialog()
 
 void EditorPane::loadFile(const QString& path)
 {
-    if (m_watcher.isRunning()) {
-        m_pending = path; // the newest request wins; started when the current read ends
-        return;
-    }
-    m_watcher.setFuture(QtConcurrent::run([path] {
-        Loaded l;
-        l.path = path;
-        std::string text, error;
-        if (kw::readSourceFile(path.toStdString(), text, error))
-            l.text = QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
-        else
-            l.error = QString::fromStdString(error);
-        return l;
-    }));
+    // The newest request wins: an older read still running is not answered.
+    m_loading.start(
+        [path] {
+            Loaded l;
+            l.path = path;
+            std::string text, error;
+            if (kw::readSourceFile(toStd(path), text, error))
+                l.text = qs(text);
+            else
+                l.error = qs(error);
+            return l;
+        },
+        [this](const Loaded& l) { onLoaded(l); });
 }
 
 } // namespace kw::ui

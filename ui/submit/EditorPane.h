@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QFutureWatcher>
+#include "ui/base/Job.h"
+
 #include <QWidget>
 
 class QLabel;
@@ -31,7 +32,7 @@ public:
     void restoreUnsaved(const QString& text, const QString& path);
     void loadFile(const QString& path); // async: fileLoaded or loadFailed follows
     void openDialog();
-    bool loading() const { return m_watcher.isRunning(); }
+    bool loading() const { return m_loading.busy(); }
 
     bool isModified() const;
     // A name for prompts and the header: the file name, or the title when there is no file.
@@ -69,6 +70,7 @@ private:
     {
         QString path, text, error;
     };
+    void onLoaded(const Loaded& l);
     void updatePathLabel();
     void elideHeader();
     bool eventFilter(QObject* watched, QEvent* event) override;
@@ -82,8 +84,7 @@ private:
     CodeEditor* m_editor;
     QString m_path;
     QString m_placeholder;
-    QString m_pending;
-    QFutureWatcher<Loaded> m_watcher;
+    Job<Loaded> m_loading{this};
     bool m_settingText = false;
     QString m_header; // full header text (the label may show it elided)
     int m_errorLine = 0;

@@ -10,7 +10,6 @@
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 using namespace Qt::StringLiterals;
 
@@ -51,17 +50,10 @@ ProblemBrowser::ProblemBrowser(Settings& settings, QWidget* parent)
     connect(m_filter, &QLineEdit::textChanged, this, &ProblemBrowser::applyFilter);
     connect(m_tree, &QTreeWidget::itemActivated, this,
             [this](QTreeWidgetItem* item, int) { activate(item); });
-    connect(&m_watcher, &QFutureWatcher<KernelBenchScan>::finished, this, [this] {
-        m_scan = m_watcher.result();
-        populate();
-    });
     setFolder(settings.kernelBenchDir());
 }
 
-ProblemBrowser::~ProblemBrowser()
-{
-    m_watcher.waitForFinished();
-}
+ProblemBrowser::~ProblemBrowser() = default;
 
 void ProblemBrowser::chooseFolder()
 {
@@ -77,6 +69,7 @@ void ProblemBrowser::setFolder(const QString& dir)
 {
     m_tree->clear();
     if (dir.isEmpty()) {
+        m_scanning.discard();
         m_folder->setText(tr("No folder chosen"));
         m_hint->setText(
             tr("Choose your KernelBench checkout to pick reference problems from level1 … level4. "
@@ -86,8 +79,12 @@ void ProblemBrowser::setFolder(const QString& dir)
     m_folder->setText(QDir::toNativeSeparators(dir));
     m_folder->setToolTip(dir);
     m_hint->setText(tr("Reading %1 …").arg(dir));
-    if (!m_watcher.isRunning())
-        m_watcher.setFuture(QtConcurrent::run([dir] { return KernelBenchScanner::scan(dir); }));
+    // The latest folder wins: a scan of a folder chosen before is not shown.
+    m_scanning.start([dir] { return KernelBenchScanner::scan(dir); },
+                     [this](KernelBenchScan scan) {
+                         m_scan = std::move(scan);
+                         populate();
+                     });
 }
 
 void ProblemBrowser::populate()

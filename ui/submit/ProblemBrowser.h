@@ -1,8 +1,8 @@
 #pragma once
 
+#include "ui/base/Job.h"
 #include "ui/submit/KernelBenchScanner.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QLabel;
@@ -24,7 +24,7 @@ public:
     ~ProblemBrowser() override;
 
     void setFolder(const QString& dir); // scans off the UI thread
-    bool scanning() const { return m_watcher.isRunning(); }
+    bool scanning() const { return m_scanning.busy(); }
     int problemCount() const { return static_cast<int>(m_scan.problems.size()); }
 
 Q_SIGNALS:
@@ -43,7 +43,7 @@ private:
     QTreeWidget* m_tree;
     QLabel* m_hint;
     KernelBenchScan m_scan;
-    QFutureWatcher<KernelBenchScan> m_watcher;
+    Job<KernelBenchScan> m_scanning{this};
 };
 
 } // namespace kw::ui

@@ -2,8 +2,9 @@
 #include "ui/widgets/BaselineChooser.h"
 #include "ui/widgets/WheelGuard.h"
 
-#include "core/modal/ModalGpu.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
+#include "ui/submit/SubmitBridge.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -38,8 +39,8 @@ SubmitOptionsForm::SubmitOptionsForm(Settings& settings, QWidget* parent)
     m_device->addItem(tr("CPU"), u"cpu"_s);
     m_device->setToolTip(tr("Where the local evaluation runs"));
 
-    for (const auto& g : kw::modalGpuCatalogue())
-        m_gpuType->addItem(QString::fromStdString(g.name + "  ·  " + g.arch), QString::fromStdString(g.name));
+    for (const auto& [label, name] : SubmitBridge::modalGpus())
+        m_gpuType->addItem(label, name);
     m_gpuType->setCurrentIndex(std::max(0, m_gpuType->findData(u"H100"_s)));
 
     m_timeout->setRange(5, 3600);
@@ -147,29 +148,27 @@ void SubmitOptionsForm::setLocalDevices(const QStringList& devices)
 
 void SubmitOptionsForm::fillRequest(EvalRequest& r) const
 {
-    r.backend = m_backend->currentData().toString().toStdString();
-    r.target = target().toStdString();
-    r.device = r.target == "local" ? m_device->currentData().toString().toStdString() : std::string("auto");
-    r.gpuType = r.target == "modal" ? m_gpuType->currentData().toString().toStdString() : std::string();
+    r.backend = toStd(m_backend->currentData().toString());
+    r.target = toStd(target());
+    r.device = r.target == "local" ? toStd(m_device->currentData().toString()) : std::string("auto");
+    r.gpuType = r.target == "modal" ? toStd(m_gpuType->currentData().toString()) : std::string();
     r.timeoutS = m_timeout->value();
     r.numCorrectTrials = m_correctTrials->value();
     r.measurePerformance = m_measurePerf->isChecked();
     r.numPerfTrials = m_perfTrials->value();
-    r.precision = m_precision->currentText().toStdString();
-    r.baselines.clear();
-    for (const QString& b : m_baselines->baselines())
-        r.baselines.push_back(b.toStdString());
-    r.compileMode = m_baselines->compileMode().toStdString();
+    r.precision = toStd(m_precision->currentText());
+    r.baselines = toStdList(m_baselines->baselines());
+    r.compileMode = toStd(m_baselines->compileMode());
 }
 
 void SubmitOptionsForm::loadFrom(const EvalRequest& r)
 {
-    setBackend(QString::fromStdString(r.backend));
-    m_target->setCurrentIndex(std::max(0, m_target->findData(QString::fromStdString(r.target))));
+    setBackend(qs(r.backend));
+    m_target->setCurrentIndex(std::max(0, m_target->findData(qs(r.target))));
     if (r.target == "local")
-        setDevice(QString::fromStdString(r.device.empty() ? std::string("auto") : r.device));
+        setDevice(r.device.empty() ? u"auto"_s : qs(r.device));
     if (!r.gpuType.empty()) {
-        const int g = m_gpuType->findData(QString::fromStdString(r.gpuType));
+        const int g = m_gpuType->findData(qs(r.gpuType));
         if (g >= 0)
             m_gpuType->setCurrentIndex(g);
     }
@@ -177,12 +176,9 @@ void SubmitOptionsForm::loadFrom(const EvalRequest& r)
     m_correctTrials->setValue(r.numCorrectTrials);
     m_measurePerf->setChecked(r.measurePerformance);
     m_perfTrials->setValue(r.numPerfTrials);
-    m_precision->setCurrentText(QString::fromStdString(r.precision));
-    QStringList baselines;
-    for (const auto& b : r.baselines)
-        baselines << QString::fromStdString(b);
-    m_baselines->setBaselines(baselines);
-    m_baselines->setCompileMode(QString::fromStdString(r.compileMode));
+    m_precision->setCurrentText(qs(r.precision));
+    m_baselines->setBaselines(qsList(r.baselines));
+    m_baselines->setCompileMode(qs(r.compileMode));
 }
 
 } // namespace kw::ui

@@ -1,8 +1,8 @@
 #include "ui/submit/SubmitPanel.h"
 
 #include "core/model/SourceFile.h"
-#include "core/usecase/EvalSession.h"
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/Settings.h"
 #include "ui/base/StatusStyle.h"
 #include "ui/services/AppContext.h"
@@ -13,6 +13,7 @@
 #include "ui/submit/KernelBenchScanner.h"
 #include "ui/submit/ProblemBrowser.h"
 #include "ui/submit/StageIndicator.h"
+#include "ui/submit/SubmitBridge.h"
 #include "ui/submit/SubmitOptionsForm.h"
 #include "ui/submit/UnsavedPrompt.h"
 #include "ui/widgets/CodeEditor.h"
@@ -73,7 +74,8 @@ PanelInfo SubmitPanel::info()
 }
 
 SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent), m_browser(new ProblemBrowser(ctx.settings(), this)),
+    : Panel(ctx, parent), m_bridge(new SubmitBridge(ctx, this)),
+      m_browser(new ProblemBrowser(ctx.settings(), this)),
       m_ref(new EditorPane(tr("Reference"), tr("class Model · get_inputs() · get_init_inputs()"), this)),
       m_kernel(new EditorPane(tr("Kernel"), tr("class ModelNew"), this)),
       m_options(new SubmitOptionsForm(ctx.settings(), this)), m_banner(new QLabel(this)),
@@ -305,13 +307,12 @@ bool SubmitPanel::loadSample(const QString& sampleId)
 
 bool SubmitPanel::load(const EvalRequest& r)
 {
-    if (!UnsavedPrompt::confirm(this, {m_ref, m_kernel},
-                                tr("load evaluation %1").arg(QString::fromStdString(r.problem))))
+    if (!UnsavedPrompt::confirm(this, {m_ref, m_kernel}, tr("load evaluation %1").arg(qs(r.problem))))
         return false;
-    m_ref->setText(QString::fromStdString(r.refCode), QString::fromStdString(r.refPath));
-    m_kernel->setText(QString::fromStdString(r.kernelCode), QString::fromStdString(r.kernelPath));
+    m_ref->setText(qs(r.refCode), qs(r.refPath));
+    m_kernel->setText(qs(r.kernelCode), qs(r.kernelPath));
     m_options->loadFrom(r);
-    m_problemId = QString::fromStdString(r.problem);
+    m_problemId = qs(r.problem);
     hideBanner();
     return true;
 }
@@ -366,25 +367,22 @@ QString SubmitPanel::submit()
         return {};
     }
     EvalRequest r;
-    r.refCode = m_ref->text().toStdString();
-    r.kernelCode = m_kernel->text().toStdString();
+    r.refCode = toStd(m_ref->text());
+    r.kernelCode = toStd(m_kernel->text());
     m_options->fillRequest(r);
     r.source = "submit";
-    r.problem = problemName().toStdString();
+    r.problem = toStd(problemName());
     if (!m_ref->path().startsWith(u':'))
-        r.refPath = m_ref->path().toStdString();
+        r.refPath = toStd(m_ref->path());
     if (!m_kernel->path().startsWith(u':'))
-        r.kernelPath = m_kernel->path().toStdString();
-    const std::string refLabel =
-        m_ref->path().isEmpty() ? "Reference" : QFileInfo(m_ref->path()).fileName().toStdString();
-    const std::string kLabel =
-        m_kernel->path().isEmpty() ? "Kernel" : QFileInfo(m_kernel->path()).fileName().toStdString();
+        r.kernelPath = toStd(m_kernel->path());
+    const QString refLabel = m_ref->path().isEmpty() ? u"Reference"_s : QFileInfo(m_ref->path()).fileName();
+    const QString kLabel = m_kernel->path().isEmpty() ? u"Kernel"_s : QFileInfo(m_kernel->path()).fileName();
     r.inputBatchSize = std::exchange(m_nextBatch, std::nullopt);
     // One admission for every front end (core/usecase/EvalSession); the sizes are checked by
     // the evaluation service off the UI thread.
-    if (const std::string problem = kw::admitRequest(r, refLabel, kLabel, AdmissionMode::Interactive);
-        !problem.empty()) {
-        showBanner(QString::fromStdString(problem), true);
+    if (const QString problem = SubmitBridge::admit(r, refLabel, kLabel); !problem.isEmpty()) {
+        showBanner(problem, true);
         return {};
     }
     hideBanner();
@@ -392,10 +390,8 @@ QString SubmitPanel::submit()
     m_submittedKernel = m_kernel->text();
     m_currentId = m_ctx.evals()->submit(r);
     m_stage->start();
-    m_card->showLoading(tr("Evaluating %1 on %2…")
-                            .arg(QString::fromStdString(r.problem), target == u"local"_s
-                                                                        ? QString::fromStdString(r.device)
-                                                                        : QString::fromStdString(r.gpuType)));
+    m_card->showLoading(
+        tr("Evaluating %1 on %2…").arg(qs(r.problem), target == u"local"_s ? qs(r.device) : qs(r.gpuType)));
     updateButtons();
     return m_currentId;
 }
@@ -425,7 +421,7 @@ void SubmitPanel::onProgress(const QString& id, EvalStage stage, double, const Q
 
 void SubmitPanel::onFinished(const EvalResult& result)
 {
-    if (QString::fromStdString(result.id) != m_currentId)
+    if (qs(result.id) != m_currentId)
         return;
     m_card->showResult(result);
     // A compile error mapped to the kernel's line: marked in the editor, unless it was edited since.
@@ -435,12 +431,12 @@ void SubmitPanel::onFinished(const EvalResult& result)
         const auto col = result.metadata.find("compile_error_column");
         m_kernel->markErrorLine(
             ln->get<int>(), col != result.metadata.end() && col->is_number_integer() ? col->get<int>() : 0,
-            QString::fromStdString(result.errorMessage));
+            qs(result.errorMessage));
     }
     // A size refusal with a batch_size that would fit: offer the scaled try.
     m_offeredBatch = 0;
     if (const auto sc = result.metadata.find("size_check"); sc != result.metadata.end() && sc->is_object()) {
-        showBanner(QString::fromStdString(result.errorMessage), true);
+        showBanner(qs(result.errorMessage), true);
         m_offeredBatch = sc->value("suggested_batch_size", 0LL);
         if (m_offeredBatch > 0) {
             m_scale->setText(tr("Try on the CPU with inputs scaled down (batch_size %1 → %2)")
@@ -452,8 +448,7 @@ void SubmitPanel::onFinished(const EvalResult& result)
     QString verdict = result.isCancelled() ? tr("cancelled") : StatusStyle::label(result.status);
     if (result.status == EvalStatus::Correct && result.speedup && result.timingQuality &&
         result.timingQuality->untrustworthy())
-        verdict = tr("%1, speedup not reliable (%2 timing)")
-                      .arg(verdict, QString::fromStdString(result.timingQuality->verdict));
+        verdict = tr("%1, speedup not reliable (%2 timing)").arg(verdict, qs(result.timingQuality->verdict));
     else if (result.status == EvalStatus::Correct && result.speedup)
         verdict = tr("%1, %2 speedup").arg(verdict, Format::speedup(result.speedup));
     m_stage->finish(tr("Finished: %1.").arg(verdict));
@@ -475,21 +470,14 @@ bool SubmitPanel::busy() const
 void SubmitPanel::prepareScreenshot()
 {
     // --demo: show the newest stored result of the sample, as after one click on Submit.
-    auto store = m_ctx.store();
-    if (!store)
-        return;
-    HistoryQuery q;
-    q.problem = "samples/relu";
-    q.limit = 1;
-    const auto results = store->results(q);
-    if (results.empty())
+    const std::optional<EvalResult> newest = m_bridge->newestResult(u"samples/relu"_s);
+    if (!newest)
         return;
     m_stage->start();
-    m_stage->finish(
-        tr("Finished: %1, %2 speedup.")
-            .arg(StatusStyle::label(results.front().status), Format::speedup(results.front().speedup)),
-        results.front().timings.total);
-    m_card->showResult(results.front());
+    m_stage->finish(tr("Finished: %1, %2 speedup.")
+                        .arg(StatusStyle::label(newest->status), Format::speedup(newest->speedup)),
+                    newest->timings.total);
+    m_card->showResult(*newest);
 }
 
 } // namespace kw::ui

@@ -17,6 +17,7 @@ class EditorPane;
 class ProblemBrowser;
 class ResultCard;
 class StageIndicator;
+class SubmitBridge;
 class SubmitOptionsForm;
 
 // Reference and candidate editors, evaluation options, Submit/Cancel, the live stage and the
@@ -64,6 +65,7 @@ private:
     void updateButtons();
     void restoreSession();
 
+    SubmitBridge* m_bridge;
     ProblemBrowser* m_browser;
     EditorPane* m_ref;
     EditorPane* m_kernel;

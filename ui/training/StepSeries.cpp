@@ -12,7 +12,7 @@ struct Acc
     double n = 0, valid = 0, rewardN = 0, rewardSum = 0, rewardSq = 0;
     double compiled = 0, correct = 0, cheated = 0, errors = 0;
     double spN = 0, spSum = 0, spMax = 0;
-    const MetricsRecord* metrics = nullptr;
+    const StepMetrics* metrics = nullptr;
 };
 
 bool isError(EvalStatus s)
@@ -22,7 +22,7 @@ bool isError(EvalStatus s)
 }
 } // namespace
 
-StepSeries StepSeries::build(const std::vector<TraceRow>& rows, const std::vector<MetricsRecord>& metrics)
+StepSeries StepSeries::build(const std::vector<TraceRow>& rows, const std::vector<StepMetrics>& metrics)
 {
     constexpr double nan = std::numeric_limits<double>::quiet_NaN();
     std::map<std::int64_t, Acc> steps;
@@ -47,8 +47,8 @@ StepSeries StepSeries::build(const std::vector<TraceRow>& rows, const std::vecto
             a.spMax = std::max(a.spMax, r.speedup);
         }
     }
-    for (const MetricsRecord& m : metrics)
-        if (m.valid() && m.step >= 0)
+    for (const StepMetrics& m : metrics)
+        if (m.valid && m.step >= 0)
             steps[m.step].metrics = &m;
 
     StepSeries s;

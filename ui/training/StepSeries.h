@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/watch/MetricsRecord.h"
+#include "ui/training/StepMetrics.h"
 #include "ui/training/TraceRow.h"
 
 #include <QVector>
@@ -21,7 +21,7 @@ struct StepSeries
     QVector<double> evalTimeS;                                      // NaN without metrics
     QVector<double> count;
 
-    static StepSeries build(const std::vector<TraceRow>& rows, const std::vector<MetricsRecord>& metrics);
+    static StepSeries build(const std::vector<TraceRow>& rows, const std::vector<StepMetrics>& metrics);
 };
 
 } // namespace kw::ui

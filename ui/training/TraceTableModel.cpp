@@ -2,6 +2,7 @@
 
 #include "ui/base/Format.h"
 #include "ui/base/StatusStyle.h"
+#include "ui/training/TrainingBridge.h"
 
 #include <cmath>
 
@@ -48,7 +49,8 @@ QVariant TraceTableModel::data(const QModelIndex& index, int role) const
             return std::isnan(r->time) ? Format::dash() : Format::shortTime(r->time);
         case Step:
             // An estimated step says so: "≈3" (exact ones, from the line or TensorBoard, plain).
-            return r->step >= 0 && !stepIsExact(r->stepSource) ? u"≈"_s + small(r->step) : small(r->step);
+            return r->step >= 0 && !TrainingBridge::stepExact(r->stepSource) ? u"≈"_s + small(r->step)
+                                                                             : small(r->step);
         case Turn:
             return small(r->turn);
         case Level:
@@ -97,28 +99,7 @@ QVariant TraceTableModel::data(const QModelIndex& index, int role) const
 
 QString TraceTableModel::stepExplanation(StepSource s)
 {
-    switch (s) {
-    case StepSource::Line:
-        return tr("Exact: the line names its step");
-    case StepSource::Tensorboard:
-        return tr("Exact: from the TensorBoard event times of the process that wrote it");
-    case StepSource::Metrics:
-        return tr("From when the step's metrics line was written (reliable; exact once the run is read "
-                  "again with its TensorBoard files)");
-    case StepSource::Checkpoint:
-        return tr("From when kernel_rl wrote the step's checkpoint (reliable; exact once the run is read "
-                  "again with its TensorBoard files)");
-    case StepSource::Arrival:
-        return tr("The step in progress when the line arrived");
-    case StepSource::Assumed:
-        return tr("No step has ended yet: the first step is assumed");
-    case StepSource::Estimated:
-        return tr("Estimated from step durations and pauses between lines (no TensorBoard files): may be "
-                  "one step off near a step boundary");
-    case StepSource::None:
-        break;
-    }
-    return tr("Unknown step");
+    return TrainingBridge::stepExplanation(s);
 }
 
 QVariant TraceTableModel::headerData(int section, Qt::Orientation orientation, int role) const

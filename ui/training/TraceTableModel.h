@@ -40,7 +40,7 @@ public:
     struct StepValue
     {
         std::int32_t step = -1;
-        StepSource source = StepSource::None;
+        StepSource source{}; // None
     };
     void setSteps(std::size_t first, const std::vector<StepValue>& steps);
     // Where a step came from and how far to trust it, in words (the Step column's tooltip).

@@ -1,13 +1,10 @@
 #include "ui/training/TrainingPanel.h"
 
-#include "core/usecase/RunAlerts.h"
-#include "core/watch/TraceDetails.h"
 #include "ui/base/Format.h"
 #include "ui/base/Settings.h"
 #include "ui/base/Theme.h"
 #include "ui/models/HistoryModel.h"
 #include "ui/services/AppContext.h"
-#include "ui/training/RunFeed.h"
 #include "ui/training/StepChart.h"
 #include "ui/training/StepScores.h"
 #include "ui/training/StepSeries.h"
@@ -22,7 +19,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QPointer>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSpinBox>
@@ -33,7 +29,6 @@
 #include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <cmath>
 
@@ -61,10 +56,6 @@ QString esc(const QString& s)
     return s.toHtmlEscaped();
 }
 
-QString fromStd(const std::string& s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 } // namespace
 
 PanelInfo TrainingPanel::info()
@@ -73,7 +64,7 @@ PanelInfo TrainingPanel::info()
 }
 
 TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
-    : Panel(ctx, parent), m_feed(new RunFeed(this)), m_path(new QLabel(tr("No run followed."))),
+    : Panel(ctx, parent), m_bridge(new TrainingBridge(this)), m_path(new QLabel(tr("No run followed."))),
       m_stall(new QSpinBox), m_banner(new QLabel), m_runList(new QTreeWidget), m_table(new QTableView),
       m_tabs(new QTabWidget), m_details(new QTextBrowser), m_kernel(new CodeEditor),
       m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward"))),
@@ -179,12 +170,17 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
     layout->addWidget(m_banner);
     layout->addWidget(main, 1);
 
-    connect(m_feed, &RunFeed::updatesReady, this, &TrainingPanel::onUpdates);
+    connect(m_bridge, &TrainingBridge::updatesReady, this, &TrainingPanel::onUpdates);
+    connect(m_bridge, &TrainingBridge::detailsLoaded, this, [this](const TrainingBridge::Details& d) {
+        m_detailsPending = false;
+        ++m_detailsLoaded;
+        showDetails(d);
+    });
     // A run followed before the history store opened is followed again once it has, so that
     // its evaluations are stored too (already stored ones are deduplicated by id).
     connect(&m_ctx, &AppContext::storeOpened, this, [this] {
-        if (!m_followedWithStore && !m_feed->path().isEmpty())
-            follow(m_feed->path());
+        if (!m_followedWithStore && !m_bridge->path().isEmpty())
+            follow(m_bridge->path());
     });
     m_chartTimer.setSingleShot(true);
     m_chartTimer.setInterval(300);
@@ -214,7 +210,7 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
 
 TrainingPanel::~TrainingPanel()
 {
-    m_feed->stop(); // before the models go: no callback runs after this
+    m_bridge->stop(); // before the models go: no callback runs after this
 }
 
 void TrainingPanel::saveState()
@@ -225,7 +221,7 @@ void TrainingPanel::saveState()
 
 void TrainingPanel::chooseRun(bool root)
 {
-    const QString start = m_feed->path();
+    const QString start = m_bridge->path();
     const QString dir = QFileDialog::getExistingDirectory(
         this, root ? tr("Choose a runs root") : tr("Choose a run directory"), start);
     if (dir.isEmpty())
@@ -257,12 +253,12 @@ void TrainingPanel::clearRuns()
 
 void TrainingPanel::follow(const QString& path)
 {
-    m_feed->stop();
-    m_feed->setStore(m_ctx.store());
+    m_bridge->stop();
+    m_bridge->setStore(m_ctx.store());
     m_followedWithStore = m_ctx.store() != nullptr;
     clearRuns();
     m_path->setText(path);
-    m_feed->follow(path, m_pollMs);
+    m_bridge->follow(path, m_pollMs);
     scheduleCharts();
 }
 
@@ -281,7 +277,7 @@ QStringList TrainingPanel::runNames() const
 
 void TrainingPanel::onUpdates()
 {
-    RunFeed::Updates updates = m_feed->take();
+    TrainingBridge::Updates updates = m_bridge->take();
     bool chartsChanged = false;
     for (auto& [name, u] : updates) {
         if (u.removed) {
@@ -367,55 +363,40 @@ void TrainingPanel::onRowChanged()
     const TraceRow* row = model ? model->rowAt(m_table->currentIndex().row()) : nullptr;
     if (!row)
         return;
-    const quint64 id = ++m_detailsRequest;
-    m_detailsPending = true;
-    const std::string path = QString(m_runs[m_current].dir + u"/traces.jsonl"_s).toStdString();
-    const std::uint64_t offset = row->offset, length = row->length, hash = row->idHash;
-    QPointer<TrainingPanel> self(this);
-    QtConcurrent::run([path, offset, length, hash] {
-        return loadTraceDetails(path, offset, length, hash);
-    }).then(this, [self, id](const TraceDetails& d) {
-        if (!self || id != self->m_detailsRequest) // superseded by a newer selection
-            return;
-        self->m_detailsPending = false;
-        ++self->m_detailsLoaded;
-        self->showDetails(d);
-    });
+    m_detailsPending = true; // a later selection supersedes this one
+    m_bridge->loadDetails(m_runs[m_current].dir, *row);
 }
 
-void TrainingPanel::showDetails(const TraceDetails& d)
+void TrainingPanel::showDetails(const TrainingBridge::Details& d)
 {
     if (!d.ok) {
-        m_details->setHtml(tr("<p><b>Could not load this line:</b> %1</p>").arg(esc(fromStd(d.error))));
+        m_details->setHtml(tr("<p><b>Could not load this line:</b> %1</p>").arg(esc(d.error)));
         m_kernel->setText({});
         return;
     }
     QString html;
     html += tr("<h3>Eval result</h3>");
-    html += u"<pre>"_s + esc(fromStd(d.evalResultJson.dump(2))) + u"</pre>"_s;
+    html += u"<pre>"_s + esc(d.evalResult) + u"</pre>"_s;
     html += tr("<h3>Reward breakdown</h3><table cellspacing=0 cellpadding=2>");
-    for (const auto& [key, value] : d.rewardBreakdown.items()) {
-        const QString v =
-            value.is_number() ? QString::number(value.get<double>(), 'g', 4) : fromStd(value.dump());
-        html += u"<tr><td>"_s + esc(fromStd(key)) + u"</td><td align=right><b>"_s + v + u"</b></td></tr>"_s;
-    }
+    for (const auto& [key, value] : d.reward)
+        html += u"<tr><td>"_s + esc(key) + u"</td><td align=right><b>"_s + value + u"</b></td></tr>"_s;
     html += u"</table>"_s;
-    if (!d.thought.empty())
-        html += tr("<h3>Thought</h3>") + u"<pre style='white-space:pre-wrap'>"_s + esc(fromStd(d.thought)) +
+    if (!d.thought.isEmpty())
+        html +=
+            tr("<h3>Thought</h3>") + u"<pre style='white-space:pre-wrap'>"_s + esc(d.thought) + u"</pre>"_s;
+    html += tr("<h3>Prompt (%1 messages)</h3>").arg(d.prompt.size());
+    for (const auto& [role, content] : d.prompt)
+        html += u"<p><b>"_s + esc(role) + u"</b></p><pre style='white-space:pre-wrap'>"_s + esc(content) +
                 u"</pre>"_s;
-    html += tr("<h3>Prompt (%1 messages)</h3>").arg(d.promptMessages.size());
-    for (const PromptMessage& m : d.promptMessages)
-        html += u"<p><b>"_s + esc(fromStd(m.role)) + u"</b></p><pre style='white-space:pre-wrap'>"_s +
-                esc(fromStd(m.content)) + u"</pre>"_s;
     m_details->setHtml(html);
-    m_kernel->setText(fromStd(d.kernel.empty() ? d.raw : d.kernel));
+    m_kernel->setText(d.kernel);
 }
 
 void TrainingPanel::refreshRunsList()
 {
-    const auto states = m_feed->runStates();
+    const auto states = m_bridge->runStates();
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-    for (const RunFeed::RunState& s : states) {
+    for (const TrainingBridge::RunState& s : states) {
         auto it = m_runs.find(s.name);
         if (it == m_runs.end() || !it->item)
             continue;
@@ -531,21 +512,13 @@ void TrainingPanel::checkAlerts()
     // The rules and their words are core's (RunAlerts), shared with `kernelwatch-cli watch`.
     QStringList alerts;
     const qint64 now = m_clock.elapsed();
-    RunAlertRules rules;
-    rules.stallSeconds = m_stallSeconds;
     for (auto it = m_runs.cbegin(); it != m_runs.cend(); ++it) {
         const Run& run = it.value();
         if (!run.model || !run.indexed)
             continue;
         const double quietS = double(now - run.lastArrivalMs) / 1000.0;
-        const auto& rows = run.model->rows();
-        const std::size_t keep = rules.recent + rules.before;
-        std::vector<AlertSample> samples;
-        samples.reserve(std::min(keep, rows.size()));
-        for (std::size_t i = rows.size() > keep ? rows.size() - keep : 0; i < rows.size(); ++i)
-            samples.push_back({rows[i].valid, rows[i].cheated, rows[i].status});
-        for (const RunAlert& a : runAlerts(it.key().toStdString(), quietS, samples, rules))
-            alerts << u"<b>%1</b>: %2"_s.arg(esc(it.key()), esc(QString::fromStdString(a.message())));
+        for (const QString& a : TrainingBridge::alerts(it.key(), quietS, run.model->rows(), m_stallSeconds))
+            alerts << u"<b>%1</b>: %2"_s.arg(esc(it.key()), esc(a));
     }
     alerts.sort();
     const QString text = alerts.isEmpty()

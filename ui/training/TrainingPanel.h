@@ -1,7 +1,8 @@
 #pragma once
 
-#include "core/watch/MetricsRecord.h"
 #include "ui/base/Panel.h"
+#include "ui/training/StepMetrics.h"
+#include "ui/training/TrainingBridge.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -19,14 +20,9 @@ class QTreeWidget;
 class QTreeWidgetItem;
 class QTemporaryDir;
 
-namespace kw {
-struct TraceDetails;
-}
-
 namespace kw::ui {
 
 class CodeEditor;
-class RunFeed;
 class StepChart;
 class TraceTableModel;
 
@@ -64,7 +60,7 @@ private:
     {
         QString dir;
         TraceTableModel* model = nullptr;
-        std::vector<MetricsRecord> metrics;
+        std::vector<StepMetrics> metrics;
         QTreeWidgetItem* item = nullptr;
         qint64 lastArrivalMs = -1; // m_clock time of the last new row
         bool indexed = false;
@@ -75,14 +71,14 @@ private:
     void onUpdates();
     void showRun(const QString& name);
     void onRowChanged();
-    void showDetails(const TraceDetails& d);
+    void showDetails(const TrainingBridge::Details& d);
     void refreshRunsList();
     void scheduleCharts();
     void refreshCharts();
     void checkAlerts();
     void clearRuns();
 
-    RunFeed* m_feed;
+    TrainingBridge* m_bridge;
     QHash<QString, Run> m_runs;
     QString m_current;
     int m_pollMs = 250;
@@ -105,7 +101,6 @@ private:
     QTimer m_chartTimer;
     QTimer m_tick;
 
-    quint64 m_detailsRequest = 0;
     bool m_detailsPending = false;
     int m_detailsLoaded = 0;
     std::unique_ptr<QTemporaryDir> m_demoDir;

@@ -1,6 +1,7 @@
 #include "ui/widgets/ResultCard.h"
 
 #include "ui/base/Format.h"
+#include "ui/base/QtStd.h"
 #include "ui/base/StatusStyle.h"
 
 #include <QEvent>
@@ -40,7 +41,7 @@ QString jsonNumberText(const nlohmann::json& j)
         return std::isfinite(v) ? QString::number(v, 'g', 4) : u"NaN"_s;
     }
     if (j.is_string())
-        return QString::fromStdString(j.get<std::string>());
+        return qs(j.get<std::string>());
     return {};
 }
 // GPU evaluations report the host time of the call beside the (GPU-only) runtimes.
@@ -77,8 +78,8 @@ QString describeCompile(const EvalResult& r)
     if (!c)
         return {};
     if (!c->error.empty())
-        return QObject::tr("compile baseline failed: %1").arg(QString::fromStdString(c->error));
-    const QString mode = QString::fromStdString(c->mode.empty() ? std::string("default") : c->mode);
+        return QObject::tr("compile baseline failed: %1").arg(qs(c->error));
+    const QString mode = qs(c->mode.empty() ? std::string("default") : c->mode);
     QString runtime = Format::milliseconds(
         c->runtimeMs ? c->runtimeMs : (c->stats ? std::optional<double>(c->stats->median) : std::nullopt));
     if (c->stats && c->stats->n > 0)
@@ -96,22 +97,22 @@ QString describeSol(const EvalResult& r)
 {
     if (r.sol && r.sol->available()) {
         const SpeedOfLight& s = *r.sol;
-        QString text = QObject::tr("%1 of speed of light, %2-bound")
-                           .arg(Format::percent(s.percent), QString::fromStdString(s.bound));
+        QString text =
+            QObject::tr("%1 of speed of light, %2-bound").arg(Format::percent(s.percent), qs(s.bound));
         text += QObject::tr("\nleast time %1: %2 at %3 · %4 at %5 %6")
                     .arg(Format::milliseconds(s.timeMs), Format::si(s.bytes, u"B"_s),
                          Format::si(s.peakBytesPerS, u"B/s"_s), Format::si(s.flops, u"FLOP"_s),
-                         Format::si(s.peakFlopsPerS, u"FLOP/s"_s), QString::fromStdString(s.precision));
+                         Format::si(s.peakFlopsPerS, u"FLOP/s"_s), qs(s.precision));
         if (!s.peaks.empty())
-            text += QObject::tr("\npeaks: %1").arg(QString::fromStdString(s.peaks));
+            text += QObject::tr("\npeaks: %1").arg(qs(s.peaks));
         else if (!s.device.empty())
-            text += QObject::tr("\npeaks of %1").arg(QString::fromStdString(s.device));
+            text += QObject::tr("\npeaks of %1").arg(qs(s.device));
         if (s.flopsEstimated)
             text += QObject::tr("\nFLOPs estimated: one per element (the counter found none)");
         return text;
     }
     if (r.sol && !r.sol->unavailable.empty())
-        return QObject::tr("not available: %1").arg(QString::fromStdString(r.sol->unavailable));
+        return QObject::tr("not available: %1").arg(qs(r.sol->unavailable));
     if (r.device.arch == "cpu" || r.device.target == "cpu")
         return QObject::tr("not available: speed of light needs a GPU with known peaks");
     return {};
@@ -142,11 +143,11 @@ QString qualityText(const EvalResult& r)
         else if (q.verdict == "reliable")
             parts << QObject::tr("Reliable.");
         for (const auto& reason : q.reasons)
-            parts << QString::fromStdString(reason);
+            parts << qs(reason);
         if (!q.busyProcesses.empty()) {
             QStringList busy;
             for (const auto& b : q.busyProcesses)
-                busy << QString::fromStdString(b);
+                busy << qs(b);
             parts << QObject::tr("Busy at the time: %1.").arg(busy.join(u"; "_s));
         }
     }
@@ -394,15 +395,25 @@ void ResultCard::showResult(const EvalResult& r)
     m_hasResult = true;
     m_status = r.status;
     m_untrusted = r.status == EvalStatus::Correct && r.timingQuality && r.timingQuality->untrustworthy();
-    m_badge->setText(m_untrusted ? tr("%1 · %2 TIMING")
-                                       .arg(StatusStyle::label(r.status).toUpper(),
-                                            QString::fromStdString(r.timingQuality->verdict).toUpper())
-                                 : StatusStyle::label(r.status).toUpper());
+    m_badge->setText(
+        m_untrusted ? tr("%1 · %2 TIMING")
+                          .arg(StatusStyle::label(r.status).toUpper(), qs(r.timingQuality->verdict).toUpper())
+                    : StatusStyle::label(r.status).toUpper());
     m_badge->setToolTip(StatusStyle::explanation(r.status));
     m_cancelled = r.isCancelled();
+    // A setup refusal (metadata.error_kind "setup") never ran the kernel: not the kernel's failure.
+    const bool notRun = r.status == EvalStatus::InfraError && r.metadata.is_object() &&
+                        r.metadata.value("error_kind", "") == "setup";
     if (m_cancelled) {
         m_badge->setText(tr("CANCELLED"));
         m_badge->setToolTip(tr("You stopped this evaluation before it finished."));
+    } else if (notRun && r.metadata.contains("size_check")) {
+        m_badge->setText(tr("NOT RUN · TOO LARGE"));
+        m_badge->setToolTip(
+            tr("Not run: the problem does not fit the memory it may use here (see the message)."));
+    } else if (notRun) {
+        m_badge->setText(tr("NOT RUN · SETUP"));
+        m_badge->setToolTip(tr("Not run: a setup problem here, not the kernel's failure (see the message)."));
     }
     m_placeholder->hide();
     m_body->show();
@@ -443,12 +454,13 @@ void ResultCard::showResult(const EvalResult& r)
         m_speedupNote->setText(tr("not counted: the result is not correct"));
     else if (m_cancelled)
         m_speedupNote->setText(tr("cancelled before it finished"));
+    else if (notRun)
+        m_speedupNote->setText(tr("not run: nothing was measured"));
     else
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
 
-    setRow(m_problem, QString::fromStdString(r.request.problem) +
-                          (scaled.isEmpty() ? QString() : u" ("_s + scaled + u")"_s));
+    setRow(m_problem, qs(r.request.problem) + (scaled.isEmpty() ? QString() : u" ("_s + scaled + u")"_s));
     setRow(m_quality, qualityText(r));
     setRow(m_runtime, r.runtimeMs || r.runtimeStats ? spread(r.runtimeStats, r.runtimeMs) : QString());
     setRow(m_baseline,
@@ -465,13 +477,13 @@ void ResultCard::showResult(const EvalResult& r)
     setRow(m_maxDiff, diff);
     QStringList flags;
     for (const auto& f : r.flags)
-        flags << QString::fromStdString(f);
+        flags << qs(f);
     setRow(m_flags, flags.isEmpty() ? tr("none") : flags.join(u", "_s));
-    QString device = QString::fromStdString(r.device.name);
+    QString device = qs(r.device.name);
     if (!r.device.target.empty())
-        device += (device.isEmpty() ? QString() : u"  ·  "_s) + QString::fromStdString(r.device.target);
+        device += (device.isEmpty() ? QString() : u"  ·  "_s) + qs(r.device.target);
     if (!r.device.arch.empty() && r.device.arch != "cpu")
-        device += u"  ·  "_s + QString::fromStdString(r.device.arch);
+        device += u"  ·  "_s + qs(r.device.arch);
     setRow(m_device, device);
     QStringList t;
     if (r.timings.queued > 0.05)
@@ -490,11 +502,11 @@ void ResultCard::showResult(const EvalResult& r)
                              : (r.request.target == "local" ? tr("free (local)") : QString()));
 
     m_errorArea->setVisible(!r.errorMessage.empty());
-    m_error->setText(QString::fromStdString(r.errorMessage));
+    m_error->setText(qs(r.errorMessage));
     const bool showLog = !r.logTail.empty();
     m_logTitle->setVisible(showLog);
     m_log->setVisible(showLog);
-    m_log->setPlainText(QString::fromStdString(r.logTail));
+    m_log->setPlainText(qs(r.logTail));
     m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
     styleBadge();
 }

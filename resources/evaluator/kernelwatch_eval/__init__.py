@@ -1,11 +1,14 @@
 """kernelwatch's evaluation package: KernelBench-compatible, isolated, integrity-checked
-evaluation of candidate GPU kernels. See PROTOCOL.md next to this package.
+evaluation of candidate GPU kernels. See PROTOCOL.md next to this package, and README.md here for
+the subpackages (sandbox < loading < checks < measure < evaluation).
 
-Entry points:
+Entry points (the package's top level holds only these):
   python3 -m kernelwatch_eval.zygote --device cpu|cuda:N --cache-dir DIR   (local worker)
   python3 -m kernelwatch_eval.run_one [--cache-dir D] < request.json        (fresh interpreter)
   python3 -m kernelwatch_eval.probe                                         (environment probe)
-  kernelwatch_eval.isolated.run_isolated(request, timeout_s, cache_dir)     (Modal app, scripts)
+  python3 -m kernelwatch_eval.profile_one --request R --status S            (under a profiler)
+  kernelwatch_eval.standalone.run_isolated(request, timeout_s, cache_dir)   (Modal app, scripts)
+  kernelwatch_eval.zygote_client.ZygoteClient                              (tests, benchmarks)
 """
 
 import os as _os

@@ -41,7 +41,7 @@ def probe() -> dict:
         out["cuda_error"] = f"{type(e).__name__}: {e}"
     out["gpus"] = gpus
     try:
-        from . import landlock
+        from .sandbox import landlock
         out["landlock_abi"] = landlock.abi_version()
     except Exception:
         out["landlock_abi"] = 0

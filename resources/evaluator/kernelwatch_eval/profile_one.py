@@ -56,8 +56,9 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
     if not target.startswith("cuda"):
         return _fail(status, "bad_input", f"target {target!r} is not a GPU: profiles are of CUDA kernels "
                      "(use cuda:N)", EXIT_BAD_INPUT)
-    from . import checks, harness
-    from .isolation import ChildContext
+    from .checks import correctness
+    from .evaluation import harness
+    from .sandbox.child_setup import ChildContext
     # The runner gives this run a private TMPDIR (PROFILE_DIR/tmp) that ncu's injected library may
     # also write to: it is the sandbox's writable temp dir. Run by hand: a fresh one.
     tmpdir = os.environ.get("TMPDIR") or tempfile.mkdtemp(prefix="kw-profile-")
@@ -80,7 +81,7 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
         return _fail(status, kind, f"{kind}: {msg}", EXIT_FAILED)
     torch = ev.torch
     try:
-        inputs = checks.make_inputs(ev, ev.secret)
+        inputs = correctness.make_inputs(ev, ev.secret)
         with torch.no_grad():
             for _ in range(max(0, warmup)):
                 ev.new_model(*inputs)
@@ -91,7 +92,7 @@ def run(request: dict, target: str, cache_dir: str, warmup: int, calls: int, san
             torch.cuda.synchronize(ev.device)
             torch.cuda.nvtx.range_pop()
     except Exception as e:  # the kernel's own failure
-        from .loader import format_exception
+        from .loading.loader import format_exception
         return _fail(status, "runtime_error", "runtime_error: the candidate raised while being profiled: "
                      + format_exception(e, 2000), EXIT_FAILED)
     status.write({"ok": True, "calls": max(1, calls), "warmup": max(0, warmup),

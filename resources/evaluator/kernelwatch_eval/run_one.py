@@ -34,8 +34,8 @@ def main(argv=None) -> int:
     out_fd = os.dup(1)
     os.dup2(2, 1)  # keep stray prints off the result
     import torch  # noqa: F401  -- imported here so the child does not pay for it again
-    from .channel import dumps_line
-    from .isolated import run_isolated
+    from .standalone import run_isolated
+    from .sandbox.channel import dumps_line
     res = run_isolated(request, args.timeout or float(request.get("timeout_s") or 300.0), args.cache_dir,
                        target=args.target, method="fork", threads=args.threads, mem_limit_mb=args.mem_limit_mb,
                        landlock=not args.no_landlock)

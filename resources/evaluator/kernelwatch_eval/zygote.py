@@ -16,9 +16,11 @@ import platform
 import signal
 import sys
 
-from . import PROTOCOL_VERSION, landlock, procutil
-from .channel import dumps_line
-from .supervisor import Supervisor
+from . import PROTOCOL_VERSION
+from .evaluation.child import child_main
+from .sandbox import landlock, procutil
+from .sandbox.channel import dumps_line
+from .sandbox.supervisor import Supervisor
 
 
 class Zygote:
@@ -36,7 +38,7 @@ class Zygote:
                     "threads": args.threads, "landlock": not args.no_landlock, "mem_limit_kb": mem_kb,
                     "max_procs": args.max_procs, "work_root": args.work_root}
         os.makedirs(self.cfg["cache_dir"], exist_ok=True)
-        self.sup = Supervisor(self.cfg, self.send, own_all_children=True)
+        self.sup = Supervisor(self.cfg, self.send, own_all_children=True, child_main=child_main)
 
     def send(self, obj):
         data = dumps_line(obj)
@@ -76,7 +78,9 @@ class Zygote:
                 import triton.language  # noqa: F401
             except Exception:
                 pass
-        from . import checks, harness, perf  # noqa: F401  -- pre-import for the children
+        from .checks import correctness  # noqa: F401
+        from .evaluation import harness  # noqa: F401
+        from .measure import speedup  # noqa: F401  -- pre-import for the children
         cuda_built = bool(getattr(torch.version, "cuda", None)) and torch.backends.cuda.is_built()
         vis = os.environ.get("CUDA_VISIBLE_DEVICES")
         # No CUDA call here: torch.cuda.is_available() would initialise the driver in the zygote.
