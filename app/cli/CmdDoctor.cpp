@@ -1,9 +1,10 @@
 // kernelwatch-cli doctor: what kernelwatch found on this machine, and what to fix.
 #include "app/cli/ArgParser.h"
+#include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
 #include "core/base/Paths.h"
 #include "core/base/Version.h"
-#include "core/local/PythonFinder.h"
+#include "core/local/GpuInventory.h"
 #include "core/model/HistoryStore.h"
 #include "core/profile/NcuFinder.h"
 
@@ -43,6 +44,7 @@ int runDoctor(const std::vector<std::string>& args)
     ArgParser p;
     p.option("python", "PATH", "interpreter to check (default: discovered)")
         .option("db", "PATH", "history store to check")
+        .option("ncu", "PATH", "Nsight Compute's ncu to check")
         .flag("json", "print one JSON object")
         .flag("help", "show this help");
     if (!p.parse(args)) {
@@ -64,7 +66,16 @@ int runDoctor(const std::vector<std::string>& args)
         out["evaluator_error"] = "the kernelwatch_eval package was not found: reinstall kernelwatch or set "
                                  "KERNELWATCH_EVALUATOR_DIR to the folder that holds kernelwatch_eval/";
     }
-    const PythonProbe probe = findPython(p.valueOr("python", ""), evalDir);
+    const AppSettings settings = resolveSettings(p);
+    nlohmann::json used = nlohmann::json::array();
+    for (const auto& [name, value, where] : settings.rows())
+        used.push_back({{"name", name}, {"value", value}, {"from", where}});
+    out["settings"] = {{"file", settings.settingsPath},
+                       {"file_found", settings.settingsFileFound},
+                       {"values", used},
+                       {"problems", settings.problems}};
+    const GpuInventory inventory = GpuInventory::query(settings.python.value, evalDir);
+    const PythonProbe& probe = *inventory.torch;
     out["python"] = {{"path", probe.path},
                      {"ok", probe.ok},
                      {"version", probe.pythonVersion},
@@ -74,13 +85,22 @@ int runDoctor(const std::vector<std::string>& args)
                      {"error", probe.error}};
     healthy = healthy && probe.ok;
     nlohmann::json gpus = nlohmann::json::array();
-    for (const auto& g : probe.gpus)
-        gpus.push_back({{"index", g.index}, {"name", g.name}, {"arch", g.arch}, {"memory_gib", g.memoryGiB}});
+    for (const auto& g : inventory.devices)
+        gpus.push_back({{"index", g.index},
+                        {"name", g.name},
+                        {"arch", g.arch},
+                        {"memory_gib", g.memoryBytes / double(1ull << 30)},
+                        {"use", gpuUseName(g.use)},
+                        {"note", g.note}});
     out["gpus"] = gpus;
+    out["gpu_summary"] = inventory.message();
     out["nvcc"] = findOnPath("nvcc", {"/usr/local/cuda/bin/nvcc"});
-    out["modal"] = findOnPath("modal", {});
-    out["ncu"] = profile::findNcu("", childenv::current()).path;
-    const std::string db = p.valueOr("db", HistoryStore::defaultPath());
+    out["modal"] = findOnPath(settings.modalCli.value, {});
+    const profile::NcuLocation ncu = profile::findNcu(settings.ncuPath.value, childenv::current());
+    out["ncu"] = ncu.path;
+    if (ncu.path.empty() && !settings.ncuPath.value.empty())
+        out["ncu_error"] = ncu.message(); // the configured one is not there
+    const std::string db = settings.historyPath.value;
     try {
         HistoryStore store(db);
         out["store"] = {{"path", db}, {"results", store.count()}};
@@ -88,7 +108,7 @@ int runDoctor(const std::vector<std::string>& args)
         healthy = false;
         out["store"] = {{"path", db}, {"error", e.what()}};
     }
-    out["cache_dir"] = paths::cacheDir() + "/compile";
+    out["cache_dir"] = settings.cacheDir.value;
 
     if (p.has("json")) {
         std::printf("%s\n", out.dump(2).c_str());
@@ -104,18 +124,22 @@ int runDoctor(const std::vector<std::string>& args)
                     probe.tritonAvailable ? ", triton" : "");
     else
         std::printf("python:     PROBLEM: %s\n", probe.error.c_str());
-    if (probe.gpus.empty())
-        std::printf(
-            "gpus:       none visible to torch: kernels run on the CPU (PyTorch and C++ extensions only)\n");
-    for (const auto& g : probe.gpus)
-        std::printf("gpu %d:      %s (%s, %.0f GiB)\n", g.index, g.name.c_str(), g.arch.c_str(), g.memoryGiB);
+    std::printf("gpus:       %s\n", inventory.message().c_str());
+    for (const auto& g : inventory.devices)
+        std::printf("gpu %d:      %s (%s, %.0f GiB): %s%s%s\n", g.index, g.name.c_str(), g.arch.c_str(),
+                    g.memoryBytes / double(1ull << 30), gpuUseName(g.use), g.note.empty() ? "" : ": ",
+                    g.note.c_str());
     std::printf("nvcc:       %s\n", out["nvcc"].get<std::string>().empty()
                                         ? "not found (CUDA kernels cannot be built here)"
                                         : out["nvcc"].get<std::string>().c_str());
-    std::printf("ncu:        %s\n",
-                out["ncu"].get<std::string>().empty()
-                    ? "not found (only needed for profiles: Nsight Compute, in the CUDA toolkit)"
-                    : out["ncu"].get<std::string>().c_str());
+    std::printf(
+        "ncu:        %s\n",
+        out["ncu"].get<std::string>().empty()
+            ? (out.contains("ncu_error")
+                   ? out["ncu_error"].get<std::string>()
+                   : std::string("not found (only needed for profiles: Nsight Compute, in the CUDA toolkit)"))
+                  .c_str()
+            : out["ncu"].get<std::string>().c_str());
     std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
                                         ? "not found (only needed for the Modal target: pip install modal)"
                                         : out["modal"].get<std::string>().c_str());
@@ -124,10 +148,18 @@ int runDoctor(const std::vector<std::string>& args)
     else
         std::printf("store:      %s (%zu results)\n", db.c_str(), out["store"]["results"].get<std::size_t>());
     std::printf("cache:      %s\n", out["cache_dir"].get<std::string>().c_str());
+    std::printf("\nsettings (option > environment > %s > modal.json > default):\n",
+                settings.settingsPath.empty()
+                    ? "no settings file"
+                    : (settings.settingsPath + (settings.settingsFileFound ? "" : " (not present)")).c_str());
+    for (const auto& [name, value, where] : settings.rows())
+        std::printf("  %-16s %s  [%s]\n", name.c_str(), value.c_str(), where.c_str());
+    for (const auto& problem : settings.problems)
+        std::printf("  PROBLEM: %s\n", problem.c_str());
     return healthy ? ExitOk : ExitInfra;
 }
 
-const CommandRegistrar reg{{"doctor", "doctor [--python PATH] [--json]",
+const CommandRegistrar reg{{"doctor", "doctor [--python PATH] [--db PATH] [--ncu PATH] [--json]",
                             "check the evaluator, Python/torch, GPUs, store and tools", &runDoctor}};
 
 } // namespace

@@ -1,4 +1,5 @@
 // kernelwatch-cli history: what the store holds, as a table, JSON lines or CSV.
+#include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
 #include "app/cli/EvalOptions.h"
 #include "core/model/ResultExport.h"
@@ -65,7 +66,7 @@ int runHistory(const std::vector<std::string>& args)
     q.problem = p.valueOr("problem", "");
     q.source = p.valueOr("source", "");
     q.run = p.valueOr("run", "");
-    auto store = openStore(p.valueOr("db", HistoryStore::defaultPath()));
+    auto store = openStore(resolveSettings(p).historyPath.value);
     if (!store)
         return ExitInfra;
     if (p.has("summary")) {

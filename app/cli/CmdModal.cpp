@@ -1,6 +1,7 @@
 // kernelwatch-cli modal status|apps|containers|logs|history|deploy|stop-app|stop-container:
 // operate the Modal deployment through the `modal` client (parsing in core/modal).
 #include "app/cli/ArgParser.h"
+#include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
 
 #include "core/base/Paths.h"
@@ -78,9 +79,7 @@ const char* usageText()
 
 ModalCliOptions cliOptions(const ArgParser& p)
 {
-    ModalCliOptions o = ModalCliOptions::fromEnvironment();
-    if (auto m = p.value("modal"))
-        o.program = *m;
+    ModalCliOptions o = resolveSettings(p).modalCliOptions(); // --modal, KERNELWATCH_MODAL_BIN, Settings
     if (auto e = p.value("env"))
         o.environment = *e;
     if (auto t = p.value("command-timeout"))
@@ -115,11 +114,8 @@ void printLogLine(const ModalLogLine& l, bool json, const std::string& onlyConta
 
 int cmdStatus(const ArgParser& p, const ModalCli& cli, bool json)
 {
-    ModalConfig config = ModalConfig::fromEnvironment();
-    if (auto e = p.value("endpoint"))
-        config.endpoint = *e;
-    if (auto g = p.value("gpu"))
-        config.gpuType = *g;
+    ModalConfig config =
+        resolveSettings(p).modalConfig(); // --endpoint, --gpu, environment, Settings, modal.json
     ModalCheckOptions o;
     o.appName = p.valueOr("app", kApp);
     if (auto t = p.value("timeout"))
@@ -253,7 +249,7 @@ int cmdDeploy(ArgParser& p, const ModalCli& cli, bool json)
 {
     ModalDeployRequest req;
     req.file = p.valueOr("file", "");
-    req.gpu = p.valueOr("gpu", ModalConfig::fromEnvironment().gpuType);
+    req.gpu = resolveSettings(p).modalGpu.value; // --gpu, KERNELWATCH_MODAL_GPU, Settings, modal.json
     const auto timeout = p.intValue("timeout", 10, 86400);
     const auto maxContainers = p.intValue("max-containers", 1, 1000);
     const auto legacyDeadline = p.intValue("legacy-deadline", 18, 86400);

@@ -2,6 +2,7 @@
 // and prints, per CUDA kernel, duration, throughput, occupancy, registers, shared memory and
 // the limiter; the raw report is kept for Nsight Compute.
 #include "app/cli/ArgParser.h"
+#include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
 #include "app/cli/EvalOptions.h"
 #include "core/model/SourceFile.h"
@@ -94,8 +95,9 @@ int runProfileCmd(const std::vector<std::string>& args)
         return ExitOk;
     }
     ProfileOptions o;
-    o.ncu = p.valueOr("ncu", "");
-    o.python = p.valueOr("python", "");
+    const AppSettings settings = resolveSettings(p); // --ncu, KERNELWATCH_NCU, the GUI's Settings ...
+    o.ncu = settings.ncuPath.value;
+    o.python = settings.python.value;
     o.sandbox = !p.has("no-sandbox");
     const auto timeout = p.has("timeout") ? p.doubleValue("timeout", 1, 86400) : std::optional<double>(600);
     const auto calls = p.has("calls") ? p.intValue("calls", 1, 1000) : std::optional<int>(2);
@@ -116,7 +118,7 @@ int runProfileCmd(const std::vector<std::string>& args)
     std::string error;
     if (byId) {
         const std::string id = *p.value("id");
-        auto store = openStore(p.valueOr("db", HistoryStore::defaultPath()));
+        auto store = openStore(settings.historyPath.value);
         if (!store)
             return ExitInfra;
         const auto result = store->find(id);

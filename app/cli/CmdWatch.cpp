@@ -2,6 +2,7 @@
 // deployment's log stream (--modal), and print each evaluation as it appears; results go to the
 // history store.
 #include "app/cli/ArgParser.h"
+#include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
 #include "core/modal/ModalLogFollower.h"
 #include "core/model/HistoryStore.h"
@@ -126,7 +127,7 @@ std::unique_ptr<HistoryStore> openStore(const ArgParser& p, bool& failed)
     if (p.has("no-store"))
         return nullptr;
     try {
-        return std::make_unique<HistoryStore>(p.valueOr("db", HistoryStore::defaultPath()));
+        return std::make_unique<HistoryStore>(resolveSettings(p).historyPath.value);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "kernelwatch-cli watch: %s\n", e.what());
         failed = true;

@@ -1,5 +1,7 @@
 #include "app/cli/EvalOptions.h"
 
+#include "app/cli/CliSettings.h"
+
 #include "core/modal/ModalConfig.h"
 #include "core/model/PerfSummary.h"
 
@@ -43,15 +45,10 @@ void EvalOptions::declare(ArgParser& p)
 
 bool EvalOptions::read(ArgParser& p, std::string& error)
 {
-    base.backend = p.valueOr("backend", "cuda");
-    base.device = p.valueOr("device", "auto");
-    base.precision = p.valueOr("precision", "fp32");
-    if (auto v = p.intValue("trials", 1, 1000))
-        base.numCorrectTrials = *v;
-    if (auto v = p.intValue("perf-trials", 1, 100000))
-        base.numPerfTrials = *v;
-    if (auto v = p.doubleValue("timeout", 1, 86400))
-        base.timeoutS = *v;
+    // Malformed numbers are refused here, naming the option; the values come from the settings.
+    p.intValue("trials", 1, 1000);
+    p.intValue("perf-trials", 1, 100000);
+    p.doubleValue("timeout", 1, 86400);
     if (auto v = p.intValue("mem-limit-mb", 0, 1 << 30))
         memLimitMb = *v;
     if (auto v = p.intValue("input-batch-size", 1, 1 << 30))
@@ -60,6 +57,14 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
         error = p.error();
         return false;
     }
+    settings = resolveSettings(p);
+    warnSettingsProblems(settings);
+    base.backend = settings.backend.value;
+    base.device = p.valueOr("device", "auto");
+    base.precision = settings.precision.value;
+    base.numCorrectTrials = settings.correctTrials.value;
+    base.numPerfTrials = settings.perfTrials.value;
+    base.timeoutS = settings.timeoutS.value;
     base.measurePerformance = !p.has("no-perf");
     base.target = p.valueOr("target", "local");
     base.gpuType = p.valueOr("gpu", "");
@@ -73,15 +78,17 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
         if (!choice)
             return false;
         baselineChoice = *choice;
-        base.baselines = baselinesFor(*choice);
+    } else if (settings.baselines.value.size() > 1) {
+        baselineChoice = BaselineChoice::Both; // the GUI's default: both measured, both shown
     }
-    base.compileMode = p.valueOr("compile-mode", "default");
+    base.baselines = baselinesFor(baselineChoice);
+    base.compileMode = settings.compileMode.value;
     if (p.has("compile-mode") && baselineChoice == BaselineChoice::Eager) {
         error = "--compile-mode applies to the compile baseline: add --baseline compile or --baseline both";
         return false;
     }
-    python = p.valueOr("python", "");
-    dbPath = p.valueOr("db", HistoryStore::defaultPath());
+    python = settings.python.value;
+    dbPath = settings.historyPath.value;
     json = p.has("json");
     // Validate the shared fields with placeholder code so the message names the option.
     EvalRequest probe = base;
@@ -107,13 +114,10 @@ EvaluatorSettings evaluatorSettings(const EvalOptions& opts)
 {
     EvaluatorSettings s;
     s.target = opts.base.target == "modal" ? "modal" : "local";
-    s.modal = ModalConfig::fromEnvironment();
-    if (!opts.endpoint.empty())
-        s.modal.endpoint = opts.endpoint;
-    if (!opts.base.gpuType.empty())
-        s.modal.gpuType = opts.base.gpuType;
+    s.modal = opts.settings.modalConfig(); // --endpoint and --gpu are options of the settings
     if (opts.jobs > 0)
         s.modal.maxInFlight = opts.jobs;
+    s.local = opts.settings.localConfig();
     s.local.python = opts.python;
     s.local.memLimitMb = opts.memLimitMb;
     if (opts.jobs > 0)

@@ -4,6 +4,7 @@
 #include "core/model/EvalRequest.h"
 #include "core/model/Evaluator.h"
 #include "core/model/HistoryStore.h"
+#include "core/usecase/AppSettings.h"
 #include "core/usecase/EvalSession.h"
 
 #include <memory>
@@ -22,6 +23,9 @@ struct EvalOptions
     long long memLimitMb = -1; // --mem-limit-mb; negative: KERNELWATCH_MEM_LIMIT_MB, else half of RAM
     bool json = false;
     BaselineChoice baselineChoice = BaselineChoice::Eager; // which speedup is headlined
+    // The settings behind the defaults above (options, environment, the GUI's settings file,
+    // modal.json): the evaluator is built from it.
+    AppSettings settings;
 
     static void declare(ArgParser& p);
     // Reads the options; on error returns false with the message in `error`.

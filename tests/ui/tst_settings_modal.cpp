@@ -228,7 +228,13 @@ private Q_SLOTS:
         QCOMPARE(s.modalProxySecret(), QStringLiteral("ws-def"));
         QCOMPARE(s.modalCliPath(), QStringLiteral("/opt/modal/bin/modal"));
         QCOMPARE(s.trainingYamlPath(), QStringLiteral("/tmp/rl_kernelbench.yaml"));
+        // KERNELWATCH_MODAL_BIN (set for this suite) wins over the path set here: one precedence.
+        QCOMPARE(QString::fromStdString(s.modalCliOptions().program),
+                 qEnvironmentVariable("KERNELWATCH_MODAL_BIN"));
+        const QByteArray modalBin = qgetenv("KERNELWATCH_MODAL_BIN");
+        qunsetenv("KERNELWATCH_MODAL_BIN");
         QCOMPARE(QString::fromStdString(s.modalCliOptions().program), QStringLiteral("/opt/modal/bin/modal"));
+        qputenv("KERNELWATCH_MODAL_BIN", modalBin);
         const ModalConfig c = s.modalConfig();
         QCOMPARE(c.gpuType, std::string("A100-80GB"));
         QCOMPARE(c.proxyKey, std::string("wk-abc"));

@@ -76,11 +76,24 @@ private Q_SLOTS:
     {
         GpuListModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m.setDevices({{0, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}, {1, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}});
+        const GpuEntry h100{0, "NVIDIA H100 80GB HBM3", 85e9, 9, 0, "sm_90", GpuUse::Pending, "checking"};
+        GpuEntry h100b = h100;
+        h100b.index = 1;
+        m.setDevices({h100, h100b});
         QCOMPARE(m.rowCount(), 2);
         const QPersistentModelIndex second = m.index(1, 0);
         QSignalSpy reset(&m, &QAbstractItemModel::modelReset);
-        m.setDevices({{1, "NVIDIA H100 80GB HBM3", 85e9, 9, 0}, {2, "NVIDIA L4", 24e9, 8, 9}});
+        QSignalSpy changed(&m, &QAbstractItemModel::dataChanged);
+        h100b.use = GpuUse::Usable; // torch answered: the row changes in place
+        h100b.note.clear();
+        m.setDevices(
+            {h100b, {2, "NVIDIA L4", 24e9, 8, 9, "sm_89", GpuUse::NotUsable, "torch does not see it"}});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(second.data().toString(), QStringLiteral("cuda:1"));
+        QCOMPARE(m.index(0, GpuListModel::Use).data().toString(), QStringLiteral("usable"));
+        QCOMPARE(m.index(1, GpuListModel::Use).data().toString(), QStringLiteral("not usable"));
+        QCOMPARE(m.index(1, GpuListModel::Name).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("torch does not see it"));
         QCOMPARE(reset.count(), 0);
         QCOMPARE(m.rowCount(), 2);
         QVERIFY(second.isValid());

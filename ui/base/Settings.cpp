@@ -1,15 +1,17 @@
 #include "ui/base/Settings.h"
 
+#include "ui/base/QtStd.h"
+
 #include "core/base/Paths.h"
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalConfig.h"
 #include "core/model/HistoryStore.h"
+#include "core/usecase/AppSettings.h"
 
 #include <QSettings>
 #include <QVariant>
 
 #include <algorithm>
-#include <cstdlib>
 
 using namespace Qt::StringLiterals;
 
@@ -90,13 +92,31 @@ void Settings::setCacheDir(const QString& dir)
 
 LocalConfig Settings::localConfig() const
 {
-    LocalConfig c;
-    c.python = pythonPath().toStdString();
-    c.cacheDir = cacheDir().toStdString();
-    for (const QString& d : devices())
-        c.devices.push_back(d.toStdString());
-    c.cpuConcurrency = cpuConcurrency();
-    return c;
+    return appSettings().localConfig();
+}
+
+AppSettings Settings::appSettings() const
+{
+    // What is stored here, as the core reads a settings file (unsynced changes included).
+    SettingLayers l = SettingLayers::load({}, std::string());
+    l.settingsPath = toStd(m_settings->fileName());
+    l.settingsFileFound = true;
+    const QStringList keys = m_settings->allKeys();
+    for (const QString& key : keys) {
+        const QVariant v = m_settings->value(key);
+        QtIniValue value;
+        if (v.metaType().id() == QMetaType::QStringList) {
+            value = QtIniValue::stringList(toStdList(v.toStringList()));
+        } else if (v.metaType().id() == QMetaType::QByteArray) {
+            value = QtIniValue::bytes(v.toByteArray().toStdString());
+        } else if (!v.isValid()) {
+            value.kind = QtIniValue::Kind::Invalid;
+        } else {
+            value = QtIniValue::string(toStd(v.toString()));
+        }
+        l.settingsFile.set(toStd(key), std::move(value));
+    }
+    return AppSettings::resolve(l);
 }
 
 QString Settings::modalEndpoint() const
@@ -174,32 +194,19 @@ void Settings::setTrainingYamlPath(const QString& path)
 
 bool Settings::proxyTokenFromEnvironment()
 {
-    for (const char* name : {"KERNELWATCH_PROXY_KEY", "KERNELWATCH_PROXY_SECRET"})
-        if (const char* v = std::getenv(name); v && *v)
-            return true;
-    return false;
+    SettingLayers env;
+    env.environment = childenv::current();
+    return AppSettings::resolve(env).modalProxyKey.source == SettingSource::Environment;
 }
 
 ModalConfig Settings::modalConfig() const
 {
-    ModalConfig c = ModalConfig::fromEnvironment();
-    if (const QString e = modalEndpoint(); !e.isEmpty())
-        c.endpoint = e.toStdString();
-    if (const QString g = modalGpuType(); !g.isEmpty())
-        c.gpuType = g.toStdString();
-    if (!proxyTokenFromEnvironment()) {
-        c.proxyKey = modalProxyKey().toStdString();
-        c.proxySecret = modalProxySecret().toStdString();
-    }
-    return c;
+    return appSettings().modalConfig();
 }
 
 ModalCliOptions Settings::modalCliOptions() const
 {
-    ModalCliOptions o = ModalCliOptions::fromEnvironment();
-    if (const QString p = modalCliPath(); !p.isEmpty())
-        o.program = p.toStdString();
-    return o;
+    return appSettings().modalCliOptions();
 }
 
 ModalCli Settings::modalCli() const

@@ -12,6 +12,7 @@
 class QSettings;
 
 namespace kw {
+struct AppSettings;
 class ModalCli;
 struct ModalCliOptions;
 struct ModalConfig;
@@ -72,8 +73,13 @@ public:
     static constexpr int kDefaultModalTimeoutS = 300; // Modal's default function timeout
     static constexpr int kMinModalTimeoutS = 10;
     static constexpr int kMaxModalTimeoutS = 86400;
-    // ModalConfig::fromEnvironment() with the endpoint and GPU set here winning over it, and the
-    // proxy token set here used unless KERNELWATCH_PROXY_KEY/SECRET are in the environment.
+    // The core settings model (core/usecase/AppSettings) over what is stored here, the
+    // environment and modal.json: one precedence for the GUI and kernelwatch-cli (environment >
+    // these settings > modal.json > default). localConfig(), modalConfig() and modalCliOptions()
+    // are its answers.
+    AppSettings appSettings() const;
+    // The endpoint, GPU and proxy token by that rule (a token half in the environment takes both
+    // halves from there).
     ModalConfig modalConfig() const;
     // True when KERNELWATCH_PROXY_KEY or KERNELWATCH_PROXY_SECRET is set (they win over the token
     // set here).

@@ -23,7 +23,7 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const CudaDevice& d = m_devices[static_cast<std::size_t>(index.row())];
+    const GpuEntry& d = m_devices[static_cast<std::size_t>(index.row())];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Index:
@@ -33,11 +33,17 @@ QVariant GpuListModel::data(const QModelIndex& index, int role) const
         case Memory:
             return d.memoryBytes > 0 ? Format::bytes(d.memoryBytes) : Format::dash();
         case Capability:
-            return d.ccMajor > 0 ? u"%1.%2 (sm_%1%2)"_s.arg(d.ccMajor).arg(d.ccMinor) : Format::dash();
+            if (d.ccMajor > 0)
+                return u"%1.%2 (sm_%1%2)"_s.arg(d.ccMajor).arg(d.ccMinor);
+            return d.arch.empty() ? Format::dash() : qs(d.arch);
+        case Use:
+            return QString::fromLatin1(gpuUseName(d.use));
         default:
             return {};
         }
     }
+    if (role == Qt::ToolTipRole && !d.note.empty())
+        return qs(d.note);
     if (role == Qt::TextAlignmentRole && index.column() == Memory)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return {};
@@ -56,18 +62,18 @@ QVariant GpuListModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Memory");
     case Capability:
         return tr("Compute capability");
+    case Use:
+        return tr("Evaluations");
     default:
         return {};
     }
 }
 
-void GpuListModel::setDevices(const std::vector<CudaDevice>& devices)
+void GpuListModel::setDevices(const std::vector<GpuEntry>& devices)
 {
-    auto same = [](const CudaDevice& a, const CudaDevice& b) {
-        return a.index == b.index && a.name == b.name;
-    };
+    auto same = [](const GpuEntry& a, const GpuEntry& b) { return a.index == b.index && a.name == b.name; };
     std::size_t i = 0;
-    for (const CudaDevice& d : devices) {
+    for (const GpuEntry& d : devices) {
         // Drop rows that no longer exist before this device's position.
         std::size_t match = i;
         while (match < m_devices.size() && !same(m_devices[match], d))
@@ -79,8 +85,9 @@ void GpuListModel::setDevices(const std::vector<CudaDevice>& devices)
                                 m_devices.begin() + static_cast<std::ptrdiff_t>(match));
                 endRemoveRows();
             }
-            CudaDevice& cur = m_devices[i];
-            if (cur.memoryBytes != d.memoryBytes || cur.ccMajor != d.ccMajor || cur.ccMinor != d.ccMinor) {
+            GpuEntry& cur = m_devices[i];
+            if (cur.memoryBytes != d.memoryBytes || cur.ccMajor != d.ccMajor || cur.ccMinor != d.ccMinor ||
+                cur.arch != d.arch || cur.use != d.use || cur.note != d.note) {
                 cur = d;
                 Q_EMIT dataChanged(index(static_cast<int>(i), 0),
                                    index(static_cast<int>(i), ColumnCount - 1));

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/local/CudaDeviceQuery.h"
+#include "core/local/GpuInventory.h"
 
 #include <QAbstractTableModel>
 
@@ -8,8 +8,9 @@
 
 namespace kw::ui {
 
-// The local GPUs for the Settings panel. A fresh query is merged row by row (matched by
-// index and name), so selection survives a refresh.
+// The local GPUs for the Settings panel (core/local/GpuInventory's entries, as kernelwatch-cli
+// doctor lists them). A fresh query is merged row by row (matched by index and name), so
+// selection survives a refresh.
 class GpuListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -20,6 +21,7 @@ public:
         Name,
         Memory,
         Capability,
+        Use,
         ColumnCount
     };
     explicit GpuListModel(QObject* parent = nullptr);
@@ -29,11 +31,11 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    void setDevices(const std::vector<CudaDevice>& devices);
-    const std::vector<CudaDevice>& devices() const { return m_devices; }
+    void setDevices(const std::vector<GpuEntry>& devices);
+    const std::vector<GpuEntry>& devices() const { return m_devices; }
 
 private:
-    std::vector<CudaDevice> m_devices;
+    std::vector<GpuEntry> m_devices;
 };
 
 } // namespace kw::ui

@@ -31,7 +31,7 @@ AppContext::AppContext(const Options& options, QObject* parent)
     : QObject(parent), m_settings(options.settingsFile.isEmpty() ? new Settings(this)
                                                                  : new Settings(options.settingsFile, this)),
       m_history(new HistoryModel(this)), m_filtered(new HistoryFilterModel(this)),
-      m_evals(new EvalService(this)), m_devices(new DeviceInventory(this))
+      m_evals(new EvalService(this)), m_devices(new DeviceInventory(*m_settings, this))
 {
     initKwuiResources();
     m_draftsPath = options.draftsFile;
@@ -43,9 +43,11 @@ AppContext::AppContext(const Options& options, QObject* parent)
     m_filtered->setSourceModel(m_history);
     installLocalBackend();
     installModalBackend();
-    connect(m_settings, &Settings::localConfigChanged, this, [this] {
+    connect(m_settings, &Settings::localConfigChanged, this, [this, start = options.startServices] {
         if (!m_customFactory)
             installLocalBackend();
+        if (start)
+            m_devices->refresh(); // another Python may see other GPUs
     });
     connect(m_settings, &Settings::modalConfigChanged, this, [this] {
         if (!m_customModalFactory)

@@ -1,36 +1,46 @@
 #include "ui/services/DeviceInventory.h"
 
-#include <QtConcurrent/QtConcurrentRun>
+#include "core/base/Paths.h"
+#include "ui/base/QtStd.h"
+#include "ui/base/Settings.h"
+#include "ui/base/UiThread.h"
+
+#include <QPointer>
 
 namespace kw::ui {
 
-DeviceInventory::DeviceInventory(QObject* parent) : QObject(parent)
+DeviceInventory::DeviceInventory(const Settings& settings, QObject* parent)
+    : QObject(parent), m_settings(settings), m_job(this)
 {
-    connect(&m_watcher, &QFutureWatcher<CudaInventory>::finished, this, [this] {
-        m_inventory = m_watcher.result();
-        m_ready = true;
-        Q_EMIT changed();
-    });
 }
 
-DeviceInventory::~DeviceInventory()
-{
-    m_watcher.waitForFinished();
-}
+DeviceInventory::~DeviceInventory() = default;
 
 void DeviceInventory::refresh()
 {
-    if (m_watcher.isRunning())
-        return;
-    m_watcher.setFuture(QtConcurrent::run([] { return CudaDeviceQuery::query(); }));
+    const std::string python = m_settings.localConfig().python;
+    const QPointer<QObject> guard(this);
+    m_job.start(
+        [python, guard] {
+            CudaInventory driver = CudaDeviceQuery::query();
+            GpuInventory first = GpuInventory::combine(driver, std::nullopt);
+            post(guard, [guard, first]() mutable {
+                static_cast<DeviceInventory*>(guard.data())->publish(std::move(first));
+            });
+            return GpuInventory::combine(std::move(driver), findPython(python, paths::evaluatorDir()));
+        },
+        [this](GpuInventory inventory) { publish(std::move(inventory)); });
+}
+
+void DeviceInventory::publish(GpuInventory inventory)
+{
+    m_inventory = std::move(inventory);
+    Q_EMIT changed();
 }
 
 QString DeviceInventory::summary() const
 {
-    const int n = gpuCount();
-    if (n == 0)
-        return tr("Local: CPU");
-    return n == 1 ? tr("Local: 1 GPU") : tr("Local: %1 GPUs").arg(n);
+    return qs(m_inventory.summary());
 }
 
 } // namespace kw::ui

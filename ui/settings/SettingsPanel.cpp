@@ -182,7 +182,8 @@ QWidget* SettingsPanel::gpuSection()
     m_gpuTable->setMaximumHeight(150);
     m_gpuTable->setAlternatingRowColors(true);
     auto* refresh = new QPushButton(tr("Look again"), w);
-    refresh->setToolTip(tr("Query the CUDA runtime again (after installing a driver or plugging in a GPU)"));
+    refresh->setToolTip(tr("Query the CUDA driver and the evaluator's torch again (after installing a driver "
+                           "or torch, or plugging in a GPU)"));
     connect(refresh, &QPushButton::clicked, m_ctx.devices(), &DeviceInventory::refresh);
     auto* row = new QHBoxLayout;
     row->addWidget(m_gpuMessage, 1);
@@ -200,21 +201,10 @@ void SettingsPanel::updateGpus()
         m_gpuTable->hide();
         return;
     }
-    const CudaInventory& i = inv->inventory();
-    m_gpus->setDevices(i.devices);
-    m_gpuTable->setVisible(!i.devices.empty());
-    auto version = [](int v) { return u"%1.%2"_s.arg(v / 1000).arg((v % 1000) / 10); };
-    if (!i.devices.empty()) {
-        QString text =
-            tr("%n GPU(s) found through %1", nullptr, static_cast<int>(i.devices.size())).arg(qs(i.library));
-        if (i.runtimeVersion > 0)
-            text += tr(" · CUDA runtime %1").arg(version(i.runtimeVersion));
-        if (i.driverVersion > 0)
-            text += tr(" · driver supports CUDA %1").arg(version(i.driverVersion));
-        m_gpuMessage->setText(text);
-    } else {
-        m_gpuMessage->setText(qs(i.message));
-    }
+    // The same inventory and words as kernelwatch-cli doctor (core/local/GpuInventory).
+    m_gpus->setDevices(inv->inventory().devices);
+    m_gpuTable->setVisible(!inv->inventory().devices.empty());
+    m_gpuMessage->setText(qs(inv->inventory().message()));
 }
 
 QString SettingsPanel::gpuMessage() const

@@ -211,7 +211,8 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     auto updateDevices = [this] {
         QStringList devs;
         for (const auto& d : m_ctx.devices()->inventory().devices)
-            devs << u"cuda:"_s + QString::number(d.index);
+            if (d.use != GpuUse::NotUsable)
+                devs << u"cuda:"_s + QString::number(d.index);
         m_options->setLocalDevices(devs);
     };
     connect(ctx.devices(), &DeviceInventory::changed, this, updateDevices);
