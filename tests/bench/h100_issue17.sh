@@ -5,7 +5,7 @@
 # Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|record]...
 # gui-data: a history store and profiles in the layout the app reads (OUTDIR/data as
 # XDG_DATA_HOME): eval --baseline both, then profile --id, of softmax Triton and the CUDA SGEMM.
-# Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, SOL_ONLY, SOL_S.
+# Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, PYTEST_V, SOL_ONLY, SOL_S, GUI_PAIRS (ref:kernel:backend ...).
 set -u
 OUTD=${1:?usage: h100_issue17.sh OUTDIR [steps]}; shift
 STEPS=${*:-pytest sol cli record}
@@ -40,7 +40,7 @@ for step in $STEPS; do
   gui-data)
     {
       export XDG_DATA_HOME=$OUTD/data
-      for pair in softmax_ref:softmax_triton:triton matmul_ref:matmul_cuda:cuda; do
+      for pair in ${GUI_PAIRS:-softmax_ref:softmax_triton:triton matmul_ref:matmul_cuda:cuda}; do
         IFS=: read -r ref k b <<< "$pair"
         id=$(timeout 150 $CLI eval --ref $S/$ref.py --kernel $S/$k.py --backend $b --device cuda --baseline both --json \
              | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
