@@ -89,6 +89,10 @@ NcuDiagnosis diagnoseNcuOutput(std::string_view stdoutText, std::string_view std
                               ". Its own output (the log) says why; evaluate the kernel first to see its "
                               "compile or runtime error."
                         : "ncu failed: " + all;
+        if (all.find("Failed to create temporary file") != std::string::npos)
+            d.message +=
+                " (ncu needs a writable folder for its scratch files: TMPDIR, which kernelwatch sets to "
+                "the profile folder's tmp/; check that the profile folder is writable and not full)";
         return d;
     }
     if (noKernels) {

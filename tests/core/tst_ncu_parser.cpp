@@ -73,12 +73,21 @@ private Q_SLOTS:
             else if (stem == "no_kernels")
                 error = int(ProfileError::NoKernels);
             else if (stem == "failing_program" || stem == "profile_one_swish" ||
-                     stem == "profile_one_swish_import")
-                error = int(ProfileError::ProgramFailed); // the runner's command: profile_one exited 1
+                     stem == "profile_one_swish_import" || stem == "import_tmpdir_missing")
+                error = int(ProfileError::ProgramFailed); // profile_one exited 1; ncu's own ==ERROR==
             else // matmul_report (-o: no table on stdout), matmul_import_raw (the raw page)
                 error = int(ProfileError::Unreadable);
             QTest::newRow(stem.c_str()) << QString::fromStdString(e.path().string()) << error << launches;
         }
+    }
+    void scratchFolderMissingSaysWhatToDo()
+    {
+        const std::string base = fixturesDir() + "/recorded-2025.3.1/import_tmpdir_missing";
+        const NcuDetails d = parseNcuDetails(readFile(base + ".out"), readFile(base + ".err"));
+        QVERIFY2(d.message.find("Failed to create temporary file") != std::string::npos &&
+                     d.message.find("TMPDIR") != std::string::npos &&
+                     d.message.find("writable") != std::string::npos,
+                 d.message.c_str());
     }
     void everyRecordedFile()
     {
