@@ -7,6 +7,7 @@
 #include "core/config/QtIni.h"
 #include "core/usecase/AppSettings.h"
 #include "ui/base/Settings.h"
+#include "ui/settings/PythonTestRow.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -221,10 +222,20 @@ private Q_SLOTS:
         QCOMPARE(gui.modalConfig().proxySecret, std::string());
         const AppSettings core = gui.appSettings();
         QCOMPARE(core.python.source, SettingSource::Environment);
+        // The Settings panel's Python row says the environment decides, not its field.
+        QCOMPARE(gui.pythonFromEnvironment(), QStringLiteral("/env/python3"));
+        {
+            PythonTestRow row(gui);
+            QVERIFY2(row.resultText().contains(QStringLiteral("KERNELWATCH_PYTHON is set to /env/python3")),
+                     qPrintable(row.resultText()));
+        }
         QCOMPARE(core.modalGpu.source, SettingSource::SettingsFile);
         qunsetenv("KERNELWATCH_PYTHON");
         qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
         qunsetenv("KERNELWATCH_PROXY_KEY");
+        QCOMPARE(gui.pythonFromEnvironment(), QString());
+        PythonTestRow row(gui);
+        QVERIFY(!row.resultText().contains(QStringLiteral("KERNELWATCH_PYTHON")));
     }
 
     // The file the GUI writes for the user is the file the CLI reads.
@@ -245,5 +256,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSettingsFile)
+QTEST_MAIN(TestSettingsFile)
 #include "tst_settings_file.moc"

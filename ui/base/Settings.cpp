@@ -50,6 +50,11 @@ QString Settings::pythonPath() const
 {
     return value(u"local/python"_s, QString()).toString();
 }
+QString Settings::pythonFromEnvironment() const
+{
+    const AppSettings a = appSettings();
+    return a.python.source == SettingSource::Environment ? qs(a.python.value) : QString();
+}
 void Settings::setPythonPath(const QString& path)
 {
     if (store(u"local/python"_s, path.trimmed()))

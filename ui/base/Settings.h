@@ -42,6 +42,9 @@ public:
 
     // Local evaluation
     QString pythonPath() const; // empty = discover
+    // KERNELWATCH_PYTHON's value when the environment decides the interpreter (it comes before
+    // this setting, for the app and kernelwatch-cli alike); else empty.
+    QString pythonFromEnvironment() const;
     void setPythonPath(const QString& path);
     QStringList devices() const; // empty = every visible GPU, else CPU
     void setDevices(const QStringList& devices);

@@ -26,6 +26,11 @@ PythonTestRow::PythonTestRow(Settings& settings, QWidget* parent)
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_result->setText(tr("Press Test to check that this interpreter can import torch."));
     m_result->setForegroundRole(QPalette::PlaceholderText);
+    if (const QString env = settings.pythonFromEnvironment(); !env.isEmpty())
+        m_result->setText(
+            tr("KERNELWATCH_PYTHON is set to %1 in the environment: the app and kernelwatch-cli "
+               "use it instead of this field.")
+                .arg(env));
 
     auto* l = new QGridLayout(this);
     l->setContentsMargins(0, 0, 0, 0);
