@@ -161,6 +161,8 @@ std::string fmt(const char* f, double v)
 std::string describeResult(const EvalResult& r, BaselineChoice headline)
 {
     std::string out = std::string(statusName(r.status));
+    if (const std::string why = r.notRunReason(); !why.empty())
+        out += " (not run: " + why + ")";
     const BaselineTiming* compile = r.baseline("compile");
     if (headline == BaselineChoice::Compile && compile && compile->speedup)
         out += "  vs torch.compile " + speedupText(compile->speedup, compile->speedupCi);

@@ -36,6 +36,16 @@ EvalResult EvalResult::infraError(const EvalRequest& req, std::string message)
     return r;
 }
 
+std::string EvalResult::notRunReason() const
+{
+    if (status != EvalStatus::InfraError || !metadata.is_object())
+        return {};
+    const auto kind = metadata.find("error_kind");
+    if (kind == metadata.end() || !kind->is_string() || kind->get<std::string>() != "setup")
+        return {};
+    return metadata.contains("size_check") ? "too large" : "setup";
+}
+
 bool EvalResult::isCancelled() const
 {
     if (status != EvalStatus::InfraError)

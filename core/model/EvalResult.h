@@ -149,6 +149,9 @@ struct EvalResult
     // Stopped because someone asked (Cancel): still status infra_error, with metadata
     // "cancelled": true (or, in rows stored before that key, the message "cancelled…").
     bool isCancelled() const;
+    // Why the kernel never ran, for a setup refusal (an infra_error with metadata.error_kind
+    // "setup"): "too large" when the pre-run size check refused it, "setup" otherwise; "" when it ran.
+    std::string notRunReason() const;
     // A result for an evaluation that never reached a kernel (bad input, no Python, ...). A
     // message "cancelled" or "cancelled: …" marks it as cancelled (isCancelled).
     static EvalResult infraError(const EvalRequest& req, std::string message);

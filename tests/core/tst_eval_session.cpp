@@ -351,6 +351,8 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(180000));
         const QByteArray err = p.readAllStandardError();
         QCOMPARE(p.exitCode(), 3);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.startsWith("infra_error (not run: too large)"), out.constData());
         QVERIFY2(err.contains("Pre-run check: inputs 6.0 GiB (4096×393216 float32), outputs 6.0 GiB"),
                  err.constData());
         // The use case's words (the GUI's): what happened, the scaled try, how to raise the cap; then

@@ -401,13 +401,13 @@ void ResultCard::showResult(const EvalResult& r)
                     : StatusStyle::label(r.status).toUpper());
     m_badge->setToolTip(StatusStyle::explanation(r.status));
     m_cancelled = r.isCancelled();
-    // A setup refusal (metadata.error_kind "setup") never ran the kernel: not the kernel's failure.
-    const bool notRun = r.status == EvalStatus::InfraError && r.metadata.is_object() &&
-                        r.metadata.value("error_kind", "") == "setup";
+    // A setup refusal never ran the kernel: not the kernel's failure.
+    const std::string notRunReason = r.notRunReason();
+    const bool notRun = !notRunReason.empty();
     if (m_cancelled) {
         m_badge->setText(tr("CANCELLED"));
         m_badge->setToolTip(tr("You stopped this evaluation before it finished."));
-    } else if (notRun && r.metadata.contains("size_check")) {
+    } else if (notRunReason == "too large") {
         m_badge->setText(tr("NOT RUN · TOO LARGE"));
         m_badge->setToolTip(
             tr("Not run: the problem does not fit the memory it may use here (see the message)."));
