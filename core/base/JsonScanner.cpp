@@ -1,5 +1,7 @@
 #include "core/base/JsonScanner.h"
 
+#include "core/base/Text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -78,24 +80,13 @@ std::size_t utf8SequenceLength(std::string_view s, std::size_t i)
     return n;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool readHex4(std::string_view s, std::size_t i, std::uint32_t& out)
 {
     if (i + 4 > s.size())
         return false;
     out = 0;
     for (std::size_t k = 0; k < 4; ++k) {
-        int v = hexValue(s[i + k]);
+        int v = text::hexValue(s[i + k]);
         if (v < 0)
             return false;
         out = (out << 4) | static_cast<std::uint32_t>(v);

@@ -12,4 +12,7 @@ std::string_view trim(std::string_view s);
 // `s` with ASCII letters in lower case; other bytes (UTF-8 included) unchanged.
 std::string asciiLower(std::string_view s);
 
+// The value of one hexadecimal digit (0-9, a-f, A-F), -1 for any other character.
+int hexValue(char c);
+
 } // namespace kw::text

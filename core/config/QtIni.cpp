@@ -18,17 +18,6 @@ std::string toLatin1(std::u16string_view s)
     return out;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool startsWith(std::u16string_view s, std::string_view prefix)
 {
     if (s.size() < prefix.size())
@@ -72,7 +61,7 @@ std::string unescapeKey(std::string_view key)
         char16_t value = 0;
         bool ok = first + digits <= k.size();
         for (std::size_t d = 0; ok && d < digits; ++d) {
-            const int h = k[first + d] < 0x80 ? hexValue(static_cast<char>(k[first + d])) : -1;
+            const int h = k[first + d] < 0x80 ? text::hexValue(static_cast<char>(k[first + d])) : -1;
             ok = h >= 0;
             value = static_cast<char16_t>(value * 16 + h);
         }
@@ -155,7 +144,7 @@ Unescaped unescapeValue(std::string_view v)
                 bool any = e != 'x';
                 while (i < v.size()) {
                     const int d =
-                        base == 16 ? hexValue(v[i]) : (v[i] >= '0' && v[i] <= '7' ? v[i] - '0' : -1);
+                        base == 16 ? text::hexValue(v[i]) : (v[i] >= '0' && v[i] <= '7' ? v[i] - '0' : -1);
                     if (d < 0)
                         break;
                     value = static_cast<char16_t>(value * base + d);
@@ -215,7 +204,7 @@ std::string escapeString(std::u16string_view s, bool utf8)
         const char16_t ch = s[i];
         if (ch == u';' || ch == u',' || ch == u'=')
             needsQuotes = true;
-        const bool isHex = ch < 0x80 && hexValue(static_cast<char>(ch)) >= 0;
+        const bool isHex = ch < 0x80 && text::hexValue(static_cast<char>(ch)) >= 0;
         if (escapeNextIfDigit && isHex) {
             char buf[8];
             std::snprintf(buf, sizeof buf, "\\x%x", unsigned(ch));
