@@ -19,24 +19,15 @@ class TestProfileCli : public QObject
     QString m_cli, m_src;
     QTemporaryDir m_dir;
 
-    struct Run
-    {
-        int code = -1;
-        QByteArray out, err;
-    };
+    using Run = kwtest::CliRun;
     Run cli(const QStringList& args, const QMap<QString, QString>& env = {})
     {
-        QProcess p;
         auto e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
         e.remove(QStringLiteral("KERNELWATCH_NCU"));
         for (auto it = env.begin(); it != env.end(); ++it)
             e.insert(it.key(), it.value());
-        p.setProcessEnvironment(e);
-        p.start(m_cli, QStringList{QStringLiteral("profile")} + args);
-        if (!p.waitForFinished(120000))
-            return {};
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        return kwtest::runCli(m_cli, QStringList{QStringLiteral("profile")} + args, e, 120000);
     }
     QStringList common() const
     {

@@ -19,14 +19,9 @@ class TestSettingsCli : public QObject
     QString m_cli, m_src;
     QTemporaryDir m_dir;
 
-    struct Run
-    {
-        int code = -1;
-        QByteArray out, err;
-    };
+    using Run = kwtest::CliRun;
     Run cli(const QStringList& args, const QMap<QString, QString>& env = {})
     {
-        QProcess p;
         auto e = QProcessEnvironment::systemEnvironment();
         e.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
         e.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
@@ -34,11 +29,7 @@ class TestSettingsCli : public QObject
         e.remove(QStringLiteral("KERNELWATCH_PYTHON"));
         for (auto it = env.begin(); it != env.end(); ++it)
             e.insert(it.key(), it.value());
-        p.setProcessEnvironment(e);
-        p.start(m_cli, args);
-        if (!p.waitForFinished(180000))
-            return {};
-        return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+        return kwtest::runCli(m_cli, args, e, 180000);
     }
     QString settingsPath() const { return m_dir.filePath(QStringLiteral("kernelwatch.conf")); }
     // A Python that notes each start in `marker`, then is Debian's python3.

@@ -26,7 +26,7 @@ namespace kw::ui {
 template <typename Result> class Job
 {
 public:
-    explicit Job(QObject* owner) : m_owner(owner)
+    explicit Job(QObject* owner)
     {
         m_pool.setMaxThreadCount(1);
         m_pool.setExpiryTimeout(30000);
@@ -41,7 +41,6 @@ public:
     {
         const std::uint64_t generation = ++m_generation;
         m_done = std::function<void(Result)>(std::move(done));
-        ++m_pending;
         QFuture<Delivery> f = QtConcurrent::run(&m_pool, [work = std::move(work), generation]() mutable {
             return Delivery{work(), generation};
         });
@@ -52,7 +51,7 @@ public:
     // Pieces started so far will not be answered.
     void discard() { ++m_generation; }
     // Work started and not yet answered (or dropped).
-    bool busy() const { return m_pending > 0; }
+    bool busy() const { return !m_futures.isEmpty(); }
     // Blocks until the work started so far has run and answers what is current now, on this
     // thread (tests, screenshots: a chart that must be drawn before it is saved).
     void finish()
@@ -81,7 +80,6 @@ private:
             return; // answered already by finish(); the watcher follows the next piece
 
         QFuture<Delivery> f = m_futures.takeFirst();
-        --m_pending;
         if (!m_futures.isEmpty())
             m_watcher.setFuture(m_futures.first());
         if (!f.isValid() || f.resultCount() == 0)
@@ -93,13 +91,11 @@ private:
         }
     }
 
-    QObject* m_owner;
     QThreadPool m_pool;
     QFutureWatcher<Delivery> m_watcher;
     QList<QFuture<Delivery>> m_futures;
     std::function<void(Result)> m_done;
     std::uint64_t m_generation = 0;
-    int m_pending = 0;
 };
 
 } // namespace kw::ui
