@@ -113,7 +113,7 @@ int runHistory(const std::vector<std::string>& args)
         }
         return ExitOk;
     }
-    std::printf("%-19s %-7s %-28s %-16s %-14s %9s %9s %6s %10s %10s\n", "time", "source", "problem", "target",
+    std::printf("%-19s %-7s %-28s %-16s %-18s %9s %9s %6s %10s %10s\n", "time", "source", "problem", "target",
                 "status", "speedup", "compile", "%SOL", "runtime", "baseline");
     for (const auto& r : rows) {
         auto ms = [](const std::optional<double>& v) {
@@ -132,9 +132,12 @@ int runHistory(const std::vector<std::string>& args)
         char sol[32] = "-";
         if (r.solPercent)
             std::snprintf(sol, sizeof sol, "%.0f%%", *r.solPercent);
-        std::printf("%-19s %-7s %-28.28s %-16s %-14s %9s %9s %6s %10s %10s\n",
+        // A setup refusal never ran the kernel: "not run: too large", as eval and the app say.
+        const std::string status =
+            r.notRun.empty() ? std::string(statusName(r.status)) : "not run: " + r.notRun;
+        std::printf("%-19s %-7s %-28.28s %-16s %-18s %9s %9s %6s %10s %10s\n",
                     exportfmt::formatTime(r.createdAt).c_str(), r.source.c_str(), r.problem.c_str(),
-                    r.target.c_str(), std::string(statusName(r.status)).c_str(), times(r.speedup).c_str(),
+                    r.target.c_str(), status.c_str(), times(r.speedup).c_str(),
                     times(r.compileSpeedup).c_str(), sol, ms(r.runtimeMs).c_str(), ms(r.baselineMs).c_str());
     }
     std::fprintf(stderr, "%zu shown, %zu stored in %s\n", rows.size(), store->count(), store->path().c_str());

@@ -61,7 +61,11 @@ constexpr const char* kRowColumns =
     // EvalResult::isCancelled in SQL: metadata.cancelled when present, else the message.
     "CASE WHEN status != 'infra_error' THEN 0 ELSE coalesce(json_extract(result_json, "
     "'$.metadata.cancelled'), "
-    "error = 'cancelled' OR error LIKE 'cancelled:%') END";
+    "error = 'cancelled' OR error LIKE 'cancelled:%') END, "
+    // EvalResult::notRunReason in SQL: a setup refusal never ran the kernel.
+    "CASE WHEN status != 'infra_error' OR json_extract(result_json, '$.metadata.error_kind') IS NOT 'setup' "
+    "THEN '' WHEN json_type(result_json, '$.metadata.size_check') IS NOT NULL THEN 'too large' ELSE 'setup' "
+    "END";
 
 class Stmt
 {
@@ -470,6 +474,7 @@ std::vector<HistoryRow> HistoryStore::rows(const HistoryQuery& query) const
         r.fasterThanLight = s.i64(30) != 0;
         r.win = rowWin(r);
         r.cancelled = s.i64(31) != 0;
+        r.notRun = s.text(32);
         out.push_back(std::move(r));
     }
     return out;

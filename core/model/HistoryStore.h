@@ -48,6 +48,7 @@ struct HistoryRow
     bool fasterThanLight = false;         // flagged faster_than_light
     WinVerdict win = WinVerdict::Unknown; // significantWin of the row (never for noise or FTL)
     bool cancelled = false;               // EvalResult::isCancelled
+    std::string notRun;                   // EvalResult::notRunReason: "too large" | "setup" | ""
 };
 
 // Every result kernelwatch sees, in SQLite (WAL mode, safe for several processes: the GUI

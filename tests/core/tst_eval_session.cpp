@@ -375,6 +375,13 @@ private Q_SLOTS:
         const auto rows = store.results({});
         QCOMPARE(rows.size(), std::size_t(1));
         QCOMPARE(rows[0].metadata.value("error_kind", ""), std::string("setup"));
+        // ...and the history table says so too, not "infra_error".
+        QProcess h;
+        h.setProcessEnvironment(env);
+        h.start(cli, {QStringLiteral("history"), QStringLiteral("--db"), db});
+        QVERIFY(h.waitForFinished(30000));
+        const QByteArray table = h.readAllStandardOutput();
+        QVERIFY2(table.contains("not run: too large") && !table.contains("infra_error"), table.constData());
     }
 };
 

@@ -1,4 +1,5 @@
 #include "core/local/ResultAssembly.h"
+#include "core/usecase/EvalSession.h"
 #include "tests/ui/UiTestUtils.h"
 #include <QTemporaryDir>
 
@@ -226,18 +227,34 @@ private Q_SLOTS:
         EvalRequest q2;
         q2.id = "infra-1";
         QVERIFY(store.add(EvalResult::infraError(q2, "no Python found")));
+        // The pre-run size check's refusal (EvalSession::sizeRefusal): never ran, so "not run".
+        EvalRequest q3;
+        q3.id = "too-large-1";
+        SizeCheck check;
+        check.problem = "needs 108 GiB";
+        check.details = "estimated peak 108.0 GiB";
+        check.suggestedBatchSize = 32;
+        const EvalResult refused = sizeRefusal(q3, check);
+        QCOMPARE(refused.notRunReason(), std::string("too large"));
+        QVERIFY(store.add(refused));
+        for (const HistoryRow& h : store.rows({}))
+            QCOMPARE(h.notRun, std::string(h.id == "too-large-1" ? "too large" : ""));
         HistoryModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.appendNow(store.rows({}));
-        QCOMPARE(model.rowCount(), 2);
-        for (int i = 0; i < 2; ++i) {
+        QCOMPARE(model.rowCount(), 3);
+        for (int i = 0; i < 3; ++i) {
             const QModelIndex st = model.index(i, HistoryModel::Status);
-            const bool cancelled = model.index(i, 0).data(HistoryModel::RowIdRole).toLongLong() == 1;
+            const qlonglong rowId = model.index(i, 0).data(HistoryModel::RowIdRole).toLongLong();
             const QColor dot =
                 st.data(Qt::DecorationRole).value<QIcon>().pixmap(12, 12).toImage().pixelColor(6, 6);
-            if (cancelled) {
+            if (rowId == 1) {
                 QCOMPARE(st.data().toString(), QStringLiteral("cancelled"));
                 QVERIFY(st.data(Qt::ToolTipRole).toString().contains(QStringLiteral("not a failure")));
+                QCOMPARE(dot, StatusStyle::color(EvalStatus::Unknown));
+            } else if (rowId == 3) {
+                QCOMPARE(st.data().toString(), QStringLiteral("not run: too large"));
+                QVERIFY(st.data(Qt::ToolTipRole).toString().contains(QStringLiteral("never ran")));
                 QCOMPARE(dot, StatusStyle::color(EvalStatus::Unknown));
             } else {
                 QCOMPARE(st.data().toString(), StatusStyle::label(EvalStatus::InfraError));

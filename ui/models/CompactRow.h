@@ -34,7 +34,8 @@ struct CompactRow
     std::uint8_t cheated : 1 = 0;
     std::uint8_t win : 2 = 2;       // kw::WinVerdict of the eager speedup (2: Unknown)
     std::uint8_t cancelled : 1 = 0; // stopped by Cancel: shown neutrally, not as an infra error
-    std::uint8_t spareBits : 4 = 0;
+    std::uint8_t notRun : 2 = 0;    // EvalResult::notRunReason: 0 ran, 1 setup, 2 too large
+    std::uint8_t spareBits : 2 = 0;
     // Issue 17: the speedup against torch.compile, speed of light, and the fast_p verdicts.
     float compileSpeedup = kNone;
     float solPercent = kNone;

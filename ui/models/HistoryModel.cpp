@@ -159,7 +159,11 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         case Gpu:
             return text(row, FGpu);
         case Status:
-            return r.cancelled ? tr("cancelled") : StatusStyle::label(status);
+            if (r.cancelled)
+                return tr("cancelled");
+            if (r.notRun)
+                return r.notRun == 2 ? tr("not run: too large") : tr("not run: setup");
+            return StatusStyle::label(status);
         case Speedup:
             return Format::speedup(opt(r.speedup));
         case CompileSpeedup:
@@ -179,7 +183,7 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         }
     case Qt::DecorationRole:
         if (col == Status)
-            return StatusStyle::dot(r.cancelled ? EvalStatus::Unknown : status); // cancelled: grey
+            return StatusStyle::dot(r.cancelled || r.notRun ? EvalStatus::Unknown : status); // grey
         return {};
     case Qt::ForegroundRole:
         // Green only for a significant win (issue 13): noise, an interval that reaches 1× and a
@@ -200,6 +204,12 @@ QVariant HistoryModel::data(const QModelIndex& index, int role) const
         if (col == Status && r.cancelled)
             return tr(
                 "Cancelled: stopped because someone asked, not a failure of the kernel or the machine.");
+        if (col == Status && r.notRun == 2)
+            return tr("Not run: the problem does not fit the memory an evaluation may use here. The kernel "
+                      "never ran; the result's message says which batch size fits or how to raise the cap.");
+        if (col == Status && r.notRun)
+            return tr("Not run: a setup problem here (interpreter, packages, device), not the kernel's "
+                      "failure. The result's message says what to fix.");
         if (col == Status)
             return QString(StatusStyle::explanation(status) +
                            (r.cheated ? tr(" Flagged as cheating.") : QString()));
@@ -315,6 +325,7 @@ CompactRow HistoryModel::compact(const HistoryRow& h)
     }
     r.win = static_cast<std::uint8_t>(h.win) & 3u;
     r.cancelled = h.cancelled;
+    r.notRun = h.notRun == "too large" ? 2 : (h.notRun.empty() ? 0 : 1);
     return r;
 }
 
