@@ -29,8 +29,8 @@ void EvalOptions::declare(ArgParser& p)
         .option("python", "PATH", "Python interpreter with torch (default: discovered)")
         .option(
             "mem-limit-mb", "M",
-            "memory cap per local evaluation in MiB (default: $KERNELWATCH_MEM_LIMIT_MB, else half of RAM; "
-            "0 = none); the pre-run check compares the problem's sizes with it")
+            "memory cap per local evaluation in MiB (default: $KERNELWATCH_MEM_LIMIT_MB, else the app's "
+            "Settings, else half of RAM; 0 = none); the pre-run check compares the problem's sizes with it")
         .option("input-batch-size", "N",
                 "scale the inputs down: the reference's batch_size becomes N (a try on a smaller machine; "
                 "the result says the inputs were scaled and its speedup is not the problem's)")
@@ -119,7 +119,10 @@ EvaluatorSettings evaluatorSettings(const EvalOptions& opts)
         s.modal.maxInFlight = opts.jobs;
     s.local = opts.settings.localConfig();
     s.local.python = opts.python;
-    s.local.memLimitMb = opts.memLimitMb;
+    if (opts.memLimitMb >= 0) { // else the settings' cap (environment, then the settings file)
+        s.local.memLimitMb = opts.memLimitMb;
+        s.local.memLimitSource = "--mem-limit-mb";
+    }
     if (opts.jobs > 0)
         s.local.cpuConcurrency = opts.jobs;
     return s;

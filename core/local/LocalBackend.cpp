@@ -35,7 +35,7 @@ public:
     explicit Impl(LocalConfig c)
         : config(std::move(c)),
           cap(resolveMemoryCap(config.memLimitMb, childenv::get(childenv::current(), kMemLimitEnv),
-                               memTotalKb()))
+                               memTotalKb(), config.memLimitSource))
     {
     }
 
@@ -270,7 +270,7 @@ MemoryBudget LocalBackend::memoryBudget(const EvalRequest& request) const
     MemoryBudget b;
     const MemoryCap& cap = d->cap;
     const std::string raise =
-        "raise it with " + std::string(kMemLimitEnv) +
+        "raise it in Settings (Memory cap), with " + std::string(kMemLimitEnv) +
         " or kernelwatch-cli --mem-limit-mb (MiB; 0 = no cap) if this machine has the memory";
     std::lock_guard lock(d->stateMutex);
     // Which device would take it: an explicit cuda:N, else the biggest GPU of the plan for

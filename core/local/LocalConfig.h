@@ -20,6 +20,7 @@ struct LocalConfig
     // Memory cap per evaluation in MiB (zygote --mem-limit-mb; 0 = none). Negative: from
     // KERNELWATCH_MEM_LIMIT_MB, else half of RAM (resolveMemoryCap).
     long long memLimitMb = -1;
+    std::string memLimitSource; // where memLimitMb was set, for messages; empty: "--mem-limit-mb"
 };
 
 } // namespace kw

@@ -20,12 +20,12 @@ std::string MemoryCap::describe() const
 }
 
 MemoryCap resolveMemoryCap(long long configuredMb, const std::optional<std::string>& envValue,
-                           long long memTotalKb)
+                           long long memTotalKb, const std::string& configuredWhere)
 {
     MemoryCap c;
     if (configuredMb >= 0) {
         c.mb = configuredMb;
-        c.source = "--mem-limit-mb";
+        c.source = configuredWhere.empty() ? "--mem-limit-mb" : configuredWhere;
         return c;
     }
     if (envValue && !envValue->empty()) {
@@ -40,7 +40,8 @@ MemoryCap resolveMemoryCap(long long configuredMb, const std::optional<std::stri
                   "RAM); set it to a whole number such as 8192, or 0 for no cap";
     }
     c.mb = memTotalKb / 2 / 1024;
-    c.source = "default: half of RAM; set " + std::string(kMemLimitEnv) + " or --mem-limit-mb to change it";
+    c.source = "default: half of RAM; change it in Settings (Memory cap), with " + std::string(kMemLimitEnv) +
+               " or --mem-limit-mb";
     return c;
 }
 

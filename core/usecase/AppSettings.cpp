@@ -1,5 +1,7 @@
 #include "core/usecase/AppSettings.h"
 
+#include "core/local/MemoryCap.h"
+
 #include "core/base/Paths.h"
 #include "core/base/Text.h"
 #include "core/modal/ModalSecrets.h"
@@ -240,6 +242,8 @@ AppSettings AppSettings::resolve(const SettingLayers& l)
     s.cacheDir = r.text({nullptr, nullptr, "local/cacheDir", nullptr}, paths::cacheDir() + "/compile");
     s.historyPath = r.text({"db", nullptr, "storage/history", nullptr}, HistoryStore::defaultPath());
     s.ncuPath = r.text({"ncu", "KERNELWATCH_NCU", "profile/ncu", nullptr}, "");
+    s.memLimitMb =
+        r.number<long long>({"mem-limit-mb", kMemLimitEnv, "local/memLimitMb", nullptr}, -1, 0, 1LL << 30);
 
     s.modalEndpoint = r.text({"endpoint", "KERNELWATCH_MODAL_ENDPOINT", "modal/endpoint", "endpoint"}, "");
     s.modalGpu = r.text({"gpu", "KERNELWATCH_MODAL_GPU", "modal/gpuType", "gpu"}, ModalConfig{}.gpuType);
@@ -279,6 +283,12 @@ LocalConfig AppSettings::localConfig() const
     c.devices = devices.value;
     c.cpuConcurrency = cpuConcurrency.value;
     c.cacheDir = cacheDir.value;
+    // The environment's cap is read (and named) by the backend itself: resolveMemoryCap.
+    if (memLimitMb.source != SettingSource::Environment && memLimitMb.value >= 0) {
+        c.memLimitMb = memLimitMb.value;
+        c.memLimitSource =
+            memLimitMb.source == SettingSource::Option ? "--mem-limit-mb" : "Settings → Memory cap";
+    }
     return c;
 }
 
@@ -317,6 +327,10 @@ std::vector<std::array<std::string, 3>> AppSettings::rows() const
         row("cache_dir", cacheDir.value, cacheDir.where),
         row("history", historyPath.value, historyPath.where),
         row("ncu", ncuPath.value.empty() ? "(discover)" : ncuPath.value, ncuPath.where),
+        row("mem_limit_mb",
+            memLimitMb.value < 0 ? "(half of RAM)"
+                                 : (memLimitMb.value == 0 ? "0 (no cap)" : num(double(memLimitMb.value))),
+            memLimitMb.where),
         row("modal_endpoint", modalEndpoint.value.empty() ? "(none)" : modalEndpoint.value,
             modalEndpoint.where),
         row("modal_gpu", modalGpu.value, modalGpu.where),

@@ -1,5 +1,6 @@
 // core/usecase/AppSettings: the one precedence rule (option > environment > settings file >
 // modal.json > default), the source kept with each value, and what bad values become.
+#include "core/local/MemoryCap.h"
 #include "core/usecase/AppSettings.h"
 
 #include <QtTest>
@@ -93,6 +94,45 @@ private Q_SLOTS:
         QCOMPARE(s.ncuPath.value, std::string("/env/ncu"));
         QCOMPARE(s.modalCli.value, std::string("/file/modal"));
         QCOMPARE(s.localConfig().python, std::string("/env/python3"));
+    }
+
+    // The memory cap: option > environment > settings file > half of RAM; the environment's
+    // value is left to the backend (resolveMemoryCap reads and names it), the others carry where.
+    void memoryCapFromEveryLayer()
+    {
+        SettingLayers l = layers();
+        AppSettings s = AppSettings::resolve(l);
+        QCOMPARE(s.memLimitMb.value, -1LL);
+        QCOMPARE(s.localConfig().memLimitMb, -1LL);
+        l.settingsFile.set("local/memLimitMb", QtIniValue::string("4096"));
+        s = AppSettings::resolve(l);
+        QCOMPARE(s.memLimitMb.source, SettingSource::SettingsFile);
+        QCOMPARE(s.localConfig().memLimitMb, 4096LL);
+        QCOMPARE(s.localConfig().memLimitSource, std::string("Settings → Memory cap"));
+        const MemoryCap cap = resolveMemoryCap(s.localConfig().memLimitMb, std::nullopt, 16LL << 20,
+                                               s.localConfig().memLimitSource);
+        QCOMPARE(cap.describe(),
+                 std::string("the evaluator's memory cap of 4.0 GiB (Settings → Memory cap)"));
+        l.environment = {"KERNELWATCH_MEM_LIMIT_MB=2048"};
+        s = AppSettings::resolve(l);
+        QCOMPARE(s.memLimitMb.value, 2048LL);
+        QCOMPARE(s.memLimitMb.source, SettingSource::Environment);
+        QCOMPARE(s.localConfig().memLimitMb, -1LL);
+        l.options["mem-limit-mb"] = "1024";
+        s = AppSettings::resolve(l);
+        QCOMPARE(s.localConfig().memLimitMb, 1024LL);
+        QCOMPARE(s.localConfig().memLimitSource, std::string("--mem-limit-mb"));
+        // Not a number: said, and the default used.
+        SettingLayers bad = layers();
+        bad.settingsFile.set("local/memLimitMb", QtIniValue::string("lots"));
+        s = AppSettings::resolve(bad);
+        QCOMPARE(s.memLimitMb.value, -1LL);
+        QCOMPARE(s.problems.size(), std::size_t(1));
+        QVERIFY2(s.problems[0].find("'lots' is not a number") != std::string::npos, s.problems[0].c_str());
+        bool listed = false;
+        for (const auto& row : AppSettings::resolve(layers()).rows())
+            listed = listed || (row[0] == "mem_limit_mb" && row[1] == "(half of RAM)");
+        QVERIFY(listed);
     }
 
     void listsFromEveryLayer()

@@ -362,7 +362,8 @@ private Q_SLOTS:
                      "is 2.0 GiB. Try batch_size 32 instead of 4096 (scaled-down inputs, kernelwatch-cli "
                      "--input-batch-size 32;"),
                  err.constData());
-        QVERIFY2(err.contains("raise it with KERNELWATCH_MEM_LIMIT_MB or kernelwatch-cli --mem-limit-mb"),
+        QVERIFY2(err.contains("raise it in Settings (Memory cap), with KERNELWATCH_MEM_LIMIT_MB or "
+                              "kernelwatch-cli --mem-limit-mb"),
                  err.constData());
         QVERIFY2(err.contains(
                      "\n\nDetails: estimated peak 108.0 GiB (inputs 6.0 GiB, outputs 6.0 GiB; 4 x inputs"),

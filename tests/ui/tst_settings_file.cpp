@@ -7,10 +7,12 @@
 #include "core/config/QtIni.h"
 #include "core/usecase/AppSettings.h"
 #include "ui/base/Settings.h"
+#include "ui/settings/MemoryCapRow.h"
 #include "ui/settings/PythonTestRow.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QSettings>
 #include <QSize>
@@ -36,6 +38,7 @@ void writeTypical(Settings& s)
     s.setPythonPath(QStringLiteral("/opt/conda/envs/kb/bin/python3"));
     s.setDevices({QStringLiteral("cuda:0"), QStringLiteral("cuda:1"), QStringLiteral("cuda:1")});
     s.setCpuConcurrency(4);
+    s.setMemLimitMb(6144);
     s.setCacheDir(QStringLiteral("/scratch/kw-cache"));
     s.setHistoryPath(QStringLiteral("/data/kw/history.sqlite"));
     s.setNcuPath(QStringLiteral("/usr/local/cuda-12.4/bin/ncu"));
@@ -152,6 +155,7 @@ class TestSettingsFile : public QObject
         QCOMPARE(core.python.value, gui.pythonPath().toStdString());
         QCOMPARE(core.devices.value, toStd(gui.devices()));
         QCOMPARE(core.cpuConcurrency.value, gui.cpuConcurrency());
+        QCOMPARE(core.memLimitMb.value, gui.memLimitMb());
         QCOMPARE(core.cacheDir.value, gui.cacheDir().toStdString());
         QCOMPARE(core.historyPath.value, gui.historyPath().toStdString());
         QCOMPARE(core.ncuPath.value, gui.ncuPath().toStdString());
@@ -171,9 +175,10 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         // No stray environment decides for the file in these comparisons.
-        for (const char* name : {"KERNELWATCH_PYTHON", "KERNELWATCH_NCU", "KERNELWATCH_MODAL_BIN",
-                                 "KERNELWATCH_MODAL_ENDPOINT", "KERNELWATCH_MODAL_GPU",
-                                 "KERNELWATCH_PROXY_KEY", "KERNELWATCH_PROXY_SECRET", "KERNELWATCH_SETTINGS"})
+        for (const char* name :
+             {"KERNELWATCH_PYTHON", "KERNELWATCH_NCU", "KERNELWATCH_MODAL_BIN", "KERNELWATCH_MODAL_ENDPOINT",
+              "KERNELWATCH_MODAL_GPU", "KERNELWATCH_PROXY_KEY", "KERNELWATCH_PROXY_SECRET",
+              "KERNELWATCH_SETTINGS", "KERNELWATCH_MEM_LIMIT_MB"})
             qunsetenv(name);
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
     }
@@ -236,6 +241,46 @@ private Q_SLOTS:
         QCOMPARE(gui.pythonFromEnvironment(), QString());
         PythonTestRow row(gui);
         QVERIFY(!row.resultText().contains(QStringLiteral("KERNELWATCH_PYTHON")));
+    }
+
+    // Settings' Memory cap row writes the cap the local backend and kernelwatch-cli use; the
+    // lowest value is the default (no key: half of RAM); the environment's cap disables it.
+    void memoryCapRow()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("memcap.conf"));
+        QFile::remove(path);
+        Settings gui(path);
+        QCOMPARE(gui.memLimitMb(), -1LL);
+        QCOMPARE(gui.localConfig().memLimitMb, -1LL);
+        {
+            MemoryCapRow row(gui);
+            QVERIFY(row.spinBox()->isEnabled());
+            QVERIFY(row.spinBox()->specialValueText().startsWith(QStringLiteral("Half of RAM (")));
+            QCOMPARE(row.spinBox()->text(), row.spinBox()->specialValueText());
+            row.spinBox()->setValue(4.0);
+            QCOMPARE(gui.memLimitMb(), 4096LL);
+            const LocalConfig c = gui.localConfig();
+            QCOMPARE(c.memLimitMb, 4096LL);
+            QCOMPARE(c.memLimitSource, std::string("Settings → Memory cap"));
+            gui.sync();
+            QCOMPARE(coreRead(path).memLimitMb.value, 4096LL); // kernelwatch-cli reads it too
+            row.spinBox()->setValue(0.0);
+            QCOMPARE(gui.memLimitMb(), -1LL);
+            gui.sync();
+            QVERIFY(!readAll(path).contains("memLimitMb"));
+            row.spinBox()->setValue(2.5);
+        }
+        qputenv("KERNELWATCH_MEM_LIMIT_MB", "2048");
+        {
+            MemoryCapRow row(gui);
+            QVERIFY(!row.spinBox()->isEnabled());
+            QVERIFY2(row.hintText().contains(QStringLiteral("KERNELWATCH_MEM_LIMIT_MB=2048 is set")),
+                     qPrintable(row.hintText()));
+            // The backend reads (and names) the environment's cap itself.
+            QCOMPARE(gui.localConfig().memLimitMb, -1LL);
+        }
+        qunsetenv("KERNELWATCH_MEM_LIMIT_MB");
+        QCOMPARE(gui.localConfig().memLimitMb, 2560LL);
     }
 
     // The file the GUI writes for the user is the file the CLI reads.

@@ -46,6 +46,14 @@ bool Settings::store(const QString& key, const QVariant& v)
     return true;
 }
 
+bool Settings::remove(const QString& key)
+{
+    if (!m_settings->contains(key))
+        return false;
+    m_settings->remove(key);
+    return true;
+}
+
 QString Settings::pythonPath() const
 {
     return value(u"local/python"_s, QString()).toString();
@@ -79,6 +87,25 @@ void Settings::setCpuConcurrency(int n)
 {
     if (store(u"local/cpuConcurrency"_s, std::clamp(n, 1, 256)))
         Q_EMIT localConfigChanged();
+}
+
+long long Settings::memLimitMb() const
+{
+    bool ok = false;
+    const long long mb = value(u"local/memLimitMb"_s, -1).toLongLong(&ok);
+    return ok && mb >= 0 ? mb : -1;
+}
+void Settings::setMemLimitMb(long long mb)
+{
+    // The default is no key at all, so a later change of the default reaches this user too.
+    if (mb < 0 ? remove(u"local/memLimitMb"_s) : store(u"local/memLimitMb"_s, mb))
+        Q_EMIT localConfigChanged();
+}
+QString Settings::memLimitFromEnvironment() const
+{
+    const AppSettings a = appSettings();
+    return a.memLimitMb.source == SettingSource::Environment ? QString::number(a.memLimitMb.value)
+                                                             : QString();
 }
 
 QString Settings::defaultCacheDir() const

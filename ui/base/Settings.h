@@ -50,6 +50,11 @@ public:
     void setDevices(const QStringList& devices);
     int cpuConcurrency() const;
     void setCpuConcurrency(int n);
+    // Memory cap per evaluation in MiB (the evaluator's --mem-limit-mb); -1: the default, half of
+    // RAM. KERNELWATCH_MEM_LIMIT_MB wins over it (memLimitFromEnvironment).
+    long long memLimitMb() const;
+    void setMemLimitMb(long long mb);
+    QString memLimitFromEnvironment() const; // the variable's value when it decides; else empty
     QString cacheDir() const;
     void setCacheDir(const QString& dir);
     QString defaultCacheDir() const;
@@ -148,6 +153,7 @@ Q_SIGNALS:
 private:
     QVariant value(const QString& key, const QVariant& fallback) const;
     bool store(const QString& key, const QVariant& v); // true when the value changed
+    bool remove(const QString& key);                   // false when it was not set
 
     std::unique_ptr<QSettings> m_settings;
 };

@@ -3,6 +3,7 @@
 #include "core/base/AtomicFile.h"
 #include "core/base/Paths.h"
 #include "core/config/TrainingConfig.h"
+#include "core/local/MemoryCap.h"
 #include "core/local/PythonFinder.h"
 #include "core/modal/ModalConfig.h"
 #include "core/modal/ModalGpu.h"
@@ -48,6 +49,11 @@ void SettingsBridge::testPython(const QString& python)
                                          : probePython(python, evaluator, 60, closing.get()));
         },
         [this](PythonReport r) { Q_EMIT pythonTested(r); });
+}
+
+double SettingsBridge::machineMemoryGiB()
+{
+    return double(memTotalKb()) / (1024.0 * 1024.0);
 }
 
 QList<SettingsBridge::ModalGpu> SettingsBridge::modalGpus()

@@ -70,6 +70,8 @@ public:
     void testPython(const QString& python);
     bool testingPython() const { return m_probe.busy(); }
 
+    // This machine's memory (MemTotal) in GiB: the default cap is half of it.
+    static double machineMemoryGiB();
     static QList<ModalGpu> modalGpus();
     // The canonical spelling of a Modal GPU type ("h100" → "H100"); empty with `error` set when
     // it is not one.

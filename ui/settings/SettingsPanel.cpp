@@ -7,6 +7,7 @@
 #include "ui/models/GpuListModel.h"
 #include "ui/services/AppContext.h"
 #include "ui/services/DeviceInventory.h"
+#include "ui/settings/MemoryCapRow.h"
 #include "ui/settings/ModalSettingsForm.h"
 #include "ui/settings/PathField.h"
 #include "ui/settings/PythonTestRow.h"
@@ -153,6 +154,7 @@ QWidget* SettingsPanel::localSection()
     cpu->setToolTip(tr("How many CPU evaluations may run at the same time"));
     connect(cpu, &QSpinBox::valueChanged, &s, &Settings::setCpuConcurrency);
     form->addRow(tr("Parallel CPU evaluations"), cpu);
+    form->addRow(tr("Memory cap"), new MemoryCapRow(s, w));
 
     QWidget* row = nullptr;
     pathField(
