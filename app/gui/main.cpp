@@ -29,11 +29,23 @@ int main(int argc, char** argv)
             std::printf("kernelwatch %s (commit %s)\n", KW_VERSION, kw::gitCommit());
             return 0;
         }
-        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strcmp(argv[i], "--render-icons") == 0)
-            headless = true;
+        for (const char* a : {"--screenshot", "--render-icons", "--help", "-h", "--help-all"})
+            headless = headless || std::strcmp(argv[i], a) == 0;
     }
     if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Without a display Qt aborts with a paragraph about platform plugins; say what to do instead.
+    if (!headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+        qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        std::fprintf(
+            stderr,
+            "kernelwatch: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "  Start it in a desktop session, over `ssh -X`, or in a virtual display "
+            "(`xvfb-run -s '-screen 0 1400x900x24' kernelwatch`).\n"
+            "  On a server, kernelwatch-cli does the same work without a window "
+            "(kernelwatch-cli --help); `kernelwatch --screenshot FILE` renders a panel without one.\n");
+        return 2;
+    }
 
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"kernelwatch"_s);
@@ -46,9 +58,11 @@ int main(int argc, char** argv)
     parser.addHelpOption();
     const QCommandLineOption screenshot(u"screenshot"_s, u"Render a panel to a PNG file and exit."_s,
                                         u"FILE"_s);
-    const QCommandLineOption panel(u"panel"_s,
-                                   u"Panel for --screenshot: submit, evaluations, charts, settings."_s,
-                                   u"ID"_s, u"submit"_s);
+    const QCommandLineOption panel(
+        u"panel"_s,
+        u"Panel for --screenshot: submit, evaluations, charts, training, deployment, troubleshoot, "
+        u"settings."_s,
+        u"ID"_s, u"submit"_s);
     const QCommandLineOption demo(u"demo"_s,
                                   u"With --screenshot: fill a temporary history with generated results."_s);
     const QCommandLineOption theme(u"theme"_s, u"With --screenshot: light (default) or dark."_s, u"THEME"_s,

@@ -18,6 +18,12 @@ cli=$prefix/bin/kernelwatch-cli
 gui=$prefix/bin/kernelwatch
 "$cli" --version | grep -q "kernelwatch-cli" || { echo "cli --version failed"; exit 1; }
 "$gui" --version | grep -q "kernelwatch" || { echo "gui --version failed"; exit 1; }
+# Without a display: help prints, and starting the window says what to do (not Qt's plugin abort).
+env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$gui" --help | grep -q -- "--screenshot" ||
+  { echo "gui --help failed without a display"; exit 1; }
+rc=0; env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$gui" >/dev/null 2>"$root/nodisplay.txt" || rc=$?
+[ "$rc" = 2 ] && grep -q "no display to open a window on" "$root/nodisplay.txt" ||
+  { echo "gui without a display: exit $rc"; cat "$root/nodisplay.txt"; exit 1; }
 # The installed CLI must find the installed evaluator, not the source tree's.
 env -u KERNELWATCH_EVALUATOR_DIR XDG_DATA_HOME="$root/data" "$cli" doctor --json >"$root/doctor.json" || true
 grep -q "\"evaluator_dir\": \"$prefix/share/kernelwatch/evaluator\"" "$root/doctor.json" ||
