@@ -13,7 +13,10 @@ namespace {
 
 nlohmann::json scoresJson(const SpeedupScores& scores)
 {
-    nlohmann::json j{{"results", scores.results}, {"correct", scores.correct}, {"measured", scores.measured}};
+    nlohmann::json j{{"results", scores.results},
+                     {"correct", scores.correct},
+                     {"measured", scores.measured},
+                     {"not_counted", scores.notCounted}};
     for (std::size_t i = 0; i < SpeedupScores::kThresholds.size(); ++i) {
         const std::string key = "fast_" + std::to_string(int(SpeedupScores::kThresholds[i]));
         j[key] = scores.fastShare(i);

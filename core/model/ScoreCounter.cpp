@@ -6,6 +6,10 @@ namespace kw {
 
 void ScoreCounter::add(const JudgedResult& r)
 {
+    if (!r.counted) {
+        ++m_s.notCounted;
+        return;
+    }
     ++m_s.results;
     if (r.status != EvalStatus::Correct)
         return;

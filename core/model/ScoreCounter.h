@@ -16,6 +16,9 @@ struct JudgedResult
     std::optional<double> speedup; // against the baseline; empty when not measured
     bool fasterThanLight = false;  // never in the geometric mean
     std::array<WinVerdict, 2> verdicts{WinVerdict::Unknown, WinVerdict::Unknown}; // p = 1, 2
+    // False for a result that never ran the kernel through no fault of its own (cancelled, or not
+    // run here: a setup refusal such as too large for this machine): not among the results.
+    bool counted = true;
 };
 
 // The one place fast_p and the geometric mean are counted (SpeedupScores' rule): add results one

@@ -16,9 +16,10 @@ namespace {
 
 // One result judged at each p (kw::significance) for ScoreCounter.
 JudgedResult judged(EvalStatus status, bool untrustworthy, bool fasterThanLight,
-                    std::optional<double> speedup, const std::optional<SpeedupInterval>& ci)
+                    std::optional<double> speedup, const std::optional<SpeedupInterval>& ci, bool counted)
 {
     JudgedResult j;
+    j.counted = counted;
     j.status = status;
     j.speedup = speedup;
     j.fasterThanLight = fasterThanLight;
@@ -43,7 +44,7 @@ SpeedupScores scoreResults(const std::vector<EvalResult>& results, Baseline base
     for (const auto& r : results)
         c.add(judged(r.status, r.timingQuality && r.timingQuality->untrustworthy(),
                      r.hasFlag(kFasterThanLightFlag), speedupAgainst(r, baseline),
-                     speedupInterval(r, baseline)));
+                     speedupInterval(r, baseline), !r.isCancelled() && r.notRunReason().empty()));
     return c.done();
 }
 
@@ -56,7 +57,8 @@ SpeedupScores scoreRows(const std::vector<HistoryRow>& rows, Baseline baseline)
         const bool compile = baseline == Baseline::Compile;
         c.add(judged(r.status, q.untrustworthy(), r.fasterThanLight, compile ? r.compileSpeedup : r.speedup,
                      compile ? interval(r.compileCiLow, r.compileCiHigh)
-                             : interval(r.speedupCiLow, r.speedupCiHigh)));
+                             : interval(r.speedupCiLow, r.speedupCiHigh),
+                     !r.cancelled && r.notRun.empty()));
     }
     return c.done();
 }
@@ -73,6 +75,10 @@ std::string SpeedupScores::describe() const
     else
         std::snprintf(buf, sizeof buf, "against eager PyTorch: %zu results, %zu correct\n", results, correct);
     out += buf;
+    if (notCounted > 0) {
+        std::snprintf(buf, sizeof buf, "  (%zu cancelled or not run here: left out)\n", notCounted);
+        out += buf;
+    }
     for (std::size_t i = 0; i < kThresholds.size(); ++i) {
         std::snprintf(buf, sizeof buf, "fast_%.0f  %5.1f %%  (%zu)", kThresholds[i], 100 * fastShare(i),
                       fast[i]);

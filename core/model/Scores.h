@@ -22,6 +22,7 @@ struct SpeedupScores
     static constexpr std::array<double, 3> kThresholds = {0.0, 1.0, 2.0};
     Baseline baseline = Baseline::Eager;
     std::size_t results = 0;
+    std::size_t notCounted = 0; // cancelled or not run here (JudgedResult::counted): not in results
     std::size_t correct = 0;
     std::size_t measured = 0;                // correct, with a speedup against this baseline
     std::array<std::size_t, 3> fast{};       // counted (significant) for p = 0, 1, 2
@@ -32,7 +33,7 @@ struct SpeedupScores
     static constexpr const char* kRule =
         "fast_p counts a result only when it is correct, its whole 95 % speedup interval against the "
         "baseline is above p, its timing is not noisy or unreliable and it is not flagged "
-        "faster_than_light";
+        "faster_than_light; cancelled results and those not run here (setup refusals) are left out";
 
     double fastShare(std::size_t i) const { return results ? double(fast[i]) / double(results) : 0.0; }
     // "against eager PyTorch: 8 results, 6 correct\nfast_0  75.0 %  (6) ..."

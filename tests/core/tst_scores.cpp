@@ -105,6 +105,38 @@ private Q_SLOTS:
         QVERIFY(!scoreResults({}).geomeanSpeedup);
     }
 
+    // A cancelled result and a setup refusal never ran the kernel: left out of results (said),
+    // while other infra errors still count as results that are not correct.
+    void cancelledAndNotRunAreLeftOut()
+    {
+        EvalRequest q;
+        EvalResult cancelled = EvalResult::infraError(q, "cancelled");
+        EvalResult tooLarge = EvalResult::infraError(q, "Not run: this problem needs about 108.0 GiB");
+        tooLarge.metadata["error_kind"] = "setup";
+        tooLarge.metadata["size_check"] = nlohmann::json::object();
+        const EvalResult worker = EvalResult::infraError(q, "the worker died");
+        std::vector<EvalResult> rs = {result(EvalStatus::Correct, 2.5, SpeedupInterval{2.4, 2.6}),
+                                      result(EvalStatus::Incorrect, std::nullopt, std::nullopt), cancelled,
+                                      tooLarge, worker};
+        const SpeedupScores s = scoreResults(rs);
+        QCOMPARE(s.results, std::size_t(3));
+        QCOMPARE(s.notCounted, std::size_t(2));
+        QCOMPARE(s.fastShare(1), 1.0 / 3);
+        QVERIFY2(s.describe().find("(2 cancelled or not run here: left out)") != std::string::npos,
+                 s.describe().c_str());
+        // The store's rows say the same (HistoryStore reads cancelled / not run in SQL).
+        QTemporaryDir dir;
+        HistoryStore store(dir.filePath(QStringLiteral("h.sqlite")).toStdString());
+        for (std::size_t i = 0; i < rs.size(); ++i) {
+            rs[i].id = "r" + std::to_string(i);
+            QVERIFY(store.add(rs[i]));
+        }
+        const SpeedupScores fromRows = scoreRows(store.rows({}));
+        QCOMPARE(fromRows.results, std::size_t(3));
+        QCOMPARE(fromRows.notCounted, std::size_t(2));
+        QCOMPARE(fromRows.fast[1], std::size_t(1));
+    }
+
     void perBaseline()
     {
         const auto rs = perBaselineSet();

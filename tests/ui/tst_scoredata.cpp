@@ -37,6 +37,11 @@ ChartPoint point(EvalStatus status, float eager, WinVerdict eager1, WinVerdict e
 constexpr auto W = WinVerdict::Win;
 constexpr auto N = WinVerdict::NotAWin;
 constexpr auto U = WinVerdict::Unknown;
+ChartPoint leftOut(ChartPoint p)
+{
+    p.counted = false;
+    return p;
+}
 } // namespace
 
 class TestScoreData : public QObject
@@ -71,9 +76,12 @@ private Q_SLOTS:
             point(EvalStatus::Incorrect, kNone, N, N),
             point(EvalStatus::Rejected, 40.0f, N, N), // faster than light: never counted
             point(EvalStatus::CompileError, kNone, N, N),
+            leftOut(point(EvalStatus::InfraError, kNone, U, U)), // cancelled or not run here
         };
         const ScoreGroup g = ScoreData::score(points);
         QCOMPARE(g.eager.results, std::size_t(8));
+        QCOMPARE(g.eager.notCounted, std::size_t(1));
+        QCOMPARE(g.compile.notCounted, std::size_t(1));
         QCOMPARE(g.eager.correct, std::size_t(5));
         QCOMPARE(g.eager.fast[0], std::size_t(5));
         QCOMPARE(g.eager.fast[1], std::size_t(2));

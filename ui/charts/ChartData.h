@@ -27,6 +27,7 @@ struct ChartPoint
     std::uint32_t run = 0; // StringPool index (0: no run)
     std::int32_t step = -1;
     std::uint8_t wins = 0; // CompactRow::wins
+    bool counted = true;   // false: cancelled or not run here, left out of the scores
 };
 
 struct ChartSeries

@@ -160,8 +160,8 @@ void ChartsPanel::rebuild()
         // The best-per-problem chart counts only significant wins against the chosen baseline.
         const auto win = compile ? r.verdict(Baseline::Compile, 0) : static_cast<WinVerdict>(r.win);
         points->push_back({r.createdAt, compile ? r.compileSpeedup : r.speedup, r.problem, r.status,
-                           static_cast<std::uint8_t>(win), r.compileSpeedup, r.speedup, r.run, r.step,
-                           r.wins});
+                           static_cast<std::uint8_t>(win), r.compileSpeedup, r.speedup, r.run, r.step, r.wins,
+                           !r.cancelled && !r.notRun});
         if (!std::isnan(r.solPercent)) {
             roofline->push_back({double(r.intensity), double(r.achievedFlops), double(r.speedup),
                                  double(r.solPercent), r.rowId, r.problem, r.gpu, r.status, false});
@@ -255,9 +255,14 @@ void ChartsPanel::onBuilt(Build j)
 
 QString ChartsPanel::scoresText() const
 {
+    const std::size_t left = m_scores.eager.notCounted;
     if (m_scores.eager.results == 0)
-        return tr("Scores: no evaluation in the filter.");
+        return left ? tr("Scores: the %n evaluation(s) in the filter were cancelled or not run.", "",
+                         int(left))
+                    : tr("Scores: no evaluation in the filter.");
     QString text = tr("<b>vs eager</b> %1").arg(ScoreData::describe(m_scores.eager));
+    if (left)
+        text += tr(" (%n cancelled or not run: left out)", "", int(left));
     if (m_scores.compile.measured == 0)
         return text + tr("<br><b>vs torch.compile</b> not measured (Settings → Defaults → Baselines)");
     const SpeedupScores& c = m_scores.compile;

@@ -19,6 +19,7 @@ namespace {
 JudgedResult judged(const ChartPoint& p, Baseline b, float speedup)
 {
     JudgedResult j;
+    j.counted = p.counted;
     j.status = static_cast<EvalStatus>(p.status);
     if (!std::isnan(speedup))
         j.speedup = double(speedup);
