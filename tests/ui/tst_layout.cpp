@@ -5,12 +5,14 @@
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/PanelRegistry.h"
 #include "ui/submit/EditorPane.h"
+#include "ui/submit/ProblemBrowser.h"
 #include "ui/submit/SubmitPanel.h"
 #include "ui/widgets/ResultCard.h"
 
 #include <QLabel>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace kw;
@@ -89,6 +91,48 @@ private Q_SLOTS:
                          b->visibleRegion().boundingRect().size() == b->size(),
                      qPrintable(b->text()));
         }
+    }
+
+    // Without a KernelBench checkout the problem list starts hidden, so at 1024 px the editors get
+    // its width; the toolbar's toggle (Ctrl+B) shows it, and the choice is kept for the next start.
+    void problemListToggles()
+    {
+        QTemporaryDir dir;
+        AppContext::Options o;
+        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
+        o.startServices = false;
+        int editorsHidden = 0;
+        {
+            AppContext ctx(o);
+            MainWindow window(ctx, PanelRegistry::builtin());
+            window.resize(1024, 700);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* submit = qobject_cast<SubmitPanel*>(window.panel(QStringLiteral("submit")));
+            auto* toggle = submit->findChild<QToolButton*>(QStringLiteral("problemsToggle"));
+            auto* browser = submit->findChild<ProblemBrowser*>();
+            QVERIFY(toggle && browser);
+            QVERIFY(!toggle->isChecked());
+            QVERIFY(!browser->isVisible());
+            QApplication::processEvents();
+            editorsHidden = submit->referencePane()->width();
+            QVERIFY2(editorsHidden >= 400, qPrintable(QString::number(editorsHidden)));
+            toggle->click();
+            QApplication::processEvents();
+            QVERIFY(browser->isVisible());
+            QVERIFY(browser->width() >= browser->minimumWidth());
+            QVERIFY(submit->referencePane()->width() < editorsHidden);
+            window.close(); // saves the panels' state
+        }
+        AppContext ctx(o);
+        MainWindow window(ctx, PanelRegistry::builtin());
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* submit = qobject_cast<SubmitPanel*>(window.panel(QStringLiteral("submit")));
+        QVERIFY(submit->findChild<QToolButton*>(QStringLiteral("problemsToggle"))->isChecked());
+        QVERIFY(submit->findChild<ProblemBrowser*>()->isVisible());
     }
 };
 

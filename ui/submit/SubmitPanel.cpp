@@ -97,10 +97,19 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
         sampleMenu->addAction(tr(s.title), this, [this, id] { loadSample(id); });
     }
     samples->setMenu(sampleMenu);
+    // The KernelBench list: shown when a checkout is chosen (or the user showed it), so on a narrow
+    // window the editors get its width until there is something to list.
+    m_problemsToggle = new QToolButton(this);
+    m_problemsToggle->setObjectName(u"problemsToggle"_s);
+    m_problemsToggle->setText(tr("KernelBench problems"));
+    m_problemsToggle->setCheckable(true);
+    m_problemsToggle->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_problemsToggle->setToolTip(tr("Show or hide the list of KernelBench problems (Ctrl+B)"));
     auto* hint = new QLabel(tr("Drop .py files on an editor, or double-click a KernelBench problem."), this);
     hint->setForegroundRole(QPalette::PlaceholderText);
     auto* toolbar = new QHBoxLayout;
     toolbar->addWidget(samples);
+    toolbar->addWidget(m_problemsToggle);
     toolbar->addSpacing(8);
     toolbar->addWidget(hint, 1);
 
@@ -175,6 +184,8 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     addPanelAction(tr("Open &kernel…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                    [this] { m_kernel->openDialog(); });
     addPanelAction(tr("Load the &ReLU sample"), {}, [this] { loadSample(u"relu-cpu"_s); });
+    addPanelAction(tr("Show KernelBench &problems"), QKeySequence(Qt::CTRL | Qt::Key_B),
+                   [this] { m_problemsToggle->toggle(); });
 
     connect(m_submit, &QPushButton::clicked, this, [this] { submit(); });
     connect(m_cancel, &QPushButton::clicked, this, &SubmitPanel::cancel);
@@ -221,6 +232,10 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     const QByteArray state = ctx.settings().panelState(info().id, u"splitter"_s);
     if (!state.isEmpty())
         m_outer->restoreState(state);
+    const QByteArray shown = ctx.settings().panelState(info().id, u"problems"_s);
+    m_problemsToggle->setChecked(shown.isEmpty() ? !ctx.settings().kernelBenchDir().isEmpty() : shown == "1");
+    m_browser->setVisible(m_problemsToggle->isChecked());
+    connect(m_problemsToggle, &QToolButton::toggled, m_browser, &QWidget::setVisible);
     m_editors->restoreState(ctx.settings().panelState(info().id, u"editors"_s));
     restoreSession();
     m_card->showPlaceholder(
@@ -259,6 +274,7 @@ void SubmitPanel::restoreSession()
 void SubmitPanel::saveState()
 {
     m_ctx.settings().setPanelState(info().id, u"splitter"_s, m_outer->saveState());
+    m_ctx.settings().setPanelState(info().id, u"problems"_s, m_problemsToggle->isChecked() ? "1" : "0");
     m_ctx.settings().setPanelState(info().id, u"editors"_s, m_editors->saveState());
     m_drafts->writeNow();
 }

@@ -67,6 +67,7 @@ private:
 
     SubmitBridge* m_bridge;
     ProblemBrowser* m_browser;
+    QToolButton* m_problemsToggle = nullptr;
     EditorPane* m_ref;
     EditorPane* m_kernel;
     SubmitOptionsForm* m_options;
