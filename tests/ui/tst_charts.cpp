@@ -2,6 +2,7 @@
 #include "ui/charts/ChartData.h"
 #include "ui/charts/ChartWidget.h"
 #include "ui/charts/ChartsPanel.h"
+#include "ui/charts/TimeAxisTicker.h"
 #include "ui/demo/DemoData.h"
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
@@ -34,6 +35,28 @@ class TestCharts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // Time axes: whatever the span (seconds to months), no two tick labels read the same and they
+    // stay few enough to fit a 1024 px window's chart.
+    void timeTicksAreDistinct_data()
+    {
+        QTest::addColumn<double>("span");
+        for (double span : {20.0, 65.0, 210.0, 900.0, 5400.0, 86400.0, 9 * 86400.0, 120 * 86400.0})
+            QTest::newRow(qPrintable(QString::number(span))) << span;
+    }
+    void timeTicksAreDistinct()
+    {
+        QFETCH(double, span);
+        TimeAxisTicker ticker;
+        const double t0 = 1.8e9 + 17;
+        QVector<double> ticks;
+        QVector<QString> labels;
+        ticker.generate(QCPRange(t0, t0 + span), QLocale::c(), u'g', 6, ticks, nullptr, &labels);
+        QVERIFY2(labels.size() >= 2 && labels.size() <= 10, qPrintable(QString::number(labels.size())));
+        QSet<QString> seen(labels.begin(), labels.end());
+        QVERIFY2(seen.size() == labels.size(),
+                 qPrintable(QStringList(labels.begin(), labels.end()).join(u'|')));
+    }
+
     // Issue 13: "Best speedup per problem" charts only significant wins. A noisy 9.9× is left
     // out (its problem's best is the significant 1.3×); a problem with no significant win is not
     // charted but counted.

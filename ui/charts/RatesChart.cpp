@@ -2,6 +2,7 @@
 
 #include "ui/base/Format.h"
 #include "ui/base/Theme.h"
+#include "ui/charts/TimeAxisTicker.h"
 
 #include <cmath>
 
@@ -15,12 +16,13 @@ RatesChart::RatesChart(QWidget* parent)
 {
     yAxis2->setVisible(true);
     yAxis2->setLabel(tr("results per bucket"));
+    auto counts = QSharedPointer<QCPAxisTickerFixed>::create(); // whole results, never 0.25 of one
+    counts->setTickStep(1);
+    counts->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    yAxis2->setTicker(counts);
     yAxis->setLabel(tr("% of results"));
     yAxis->setRange(0, 105);
-    auto dt = QSharedPointer<QCPAxisTickerDateTime>::create();
-    dt->setDateTimeFormat(u"MMM d\nHH:mm"_s);
-    dt->setTickCount(6);
-    xAxis->setTicker(dt);
+    xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     m_counts->setWidthType(QCPBars::wtPlotCoords);
     m_counts->setName(tr("results"));
     m_compile = addGraph();

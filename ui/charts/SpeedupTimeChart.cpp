@@ -2,6 +2,7 @@
 
 #include "ui/base/Format.h"
 #include "ui/base/Theme.h"
+#include "ui/charts/TimeAxisTicker.h"
 
 #include <cmath>
 
@@ -20,10 +21,7 @@ SpeedupTimeChart::SpeedupTimeChart(QWidget* parent)
     yAxis->setNumberFormat(u"gb"_s);
     yAxis->setNumberPrecision(3);
     yAxis->setLabel(tr("speedup (×, log)"));
-    auto dt = QSharedPointer<QCPAxisTickerDateTime>::create();
-    dt->setDateTimeFormat(u"MMM d\nHH:mm"_s);
-    dt->setTickCount(6);
-    xAxis->setTicker(dt);
+    xAxis->setTicker(QSharedPointer<TimeAxisTicker>::create());
     axisRect()->setRangeZoom(Qt::Horizontal | Qt::Vertical);
     for (int i = 0; i < StatusStyle::kCount; ++i) {
         QCPGraph* g = addGraph();
