@@ -7,6 +7,7 @@
 #include "ui/submit/EditorPane.h"
 #include "ui/submit/ProblemBrowser.h"
 #include "ui/submit/SubmitPanel.h"
+#include "ui/training/StepChart.h"
 #include "ui/widgets/ResultCard.h"
 
 #include <QLabel>
@@ -90,6 +91,36 @@ private Q_SLOTS:
             QVERIFY2(window.rect().contains(onWindow) &&
                          b->visibleRegion().boundingRect().size() == b->size(),
                      qPrintable(b->text()));
+        }
+    }
+
+    // The Training panel's charts before the first step (curves named, no points) at 1024×700:
+    // each plot keeps most of its chart's width. A hidden legend once capped the layout, which
+    // squeezed the plots and reversed the axes of two of them.
+    void trainingChartsUseTheirWidth()
+    {
+        QTemporaryDir dir;
+        AppContext::Options o;
+        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
+        o.startServices = false;
+        AppContext ctx(o);
+        MainWindow window(ctx, PanelRegistry::builtin());
+        window.setPersistent(false);
+        window.resize(1024, 700);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.showPanel(QStringLiteral("training"));
+        QApplication::processEvents();
+        const auto charts = window.panel(QStringLiteral("training"))->findChildren<StepChart*>();
+        QCOMPARE(charts.size(), 4);
+        for (StepChart* c : charts) {
+            c->replot();
+            QVERIFY2(c->axisRect()->width() > c->width() * 2 / 3,
+                     qPrintable(QStringLiteral("%1: plot %2 of %3 px")
+                                    .arg(c->objectName())
+                                    .arg(c->axisRect()->width())
+                                    .arg(c->width())));
         }
     }
 

@@ -32,8 +32,7 @@ StepChart::StepChart(const QString& title, const QString& yLabel, QWidget* paren
     legend->setMargins(QMargins(4, 0, 4, 2));
     if (axisRect()->insetLayout()->take(legend))
         axisRect()->insetLayout()->simplify();
-    plotLayout()->addElement(plotLayout()->rowCount(), 0, legend);
-    plotLayout()->setRowStretchFactor(plotLayout()->rowCount() - 1, 0.001);
+    placeLegend(false);
     legend->setBrush(Qt::NoBrush);
     legend->setBorderPen(Qt::NoPen);
     setEmptyMessage(tr("No steps yet."));
@@ -64,7 +63,7 @@ void StepChart::setCurves(const QVector<Curve>& curves)
     for (const Curve& c : curves)
         any = any || !c.x.isEmpty();
     setEmptyMessage(any ? QString() : tr("No steps yet."));
-    legend->setVisible(any);
+    placeLegend(any);
     arrangeLegend();
     resetZoom();
 }
@@ -88,6 +87,19 @@ void StepChart::resizeEvent(QResizeEvent* event)
     ChartWidget::resizeEvent(event);
     if (changed)
         arrangeLegend();
+}
+
+void StepChart::placeLegend(bool shown)
+{
+    legend->setVisible(shown);
+    const bool placed = legend->layout() == plotLayout();
+    if (shown && !placed) {
+        plotLayout()->addElement(plotLayout()->rowCount(), 0, legend);
+        plotLayout()->setRowStretchFactor(plotLayout()->rowCount() - 1, 0.001);
+    } else if (!shown && placed) {
+        plotLayout()->take(legend);
+        plotLayout()->simplify();
+    }
 }
 
 void StepChart::arrangeLegend()

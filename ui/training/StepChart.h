@@ -38,6 +38,10 @@ protected:
 
 private:
     void arrangeLegend(); // as many columns as fit the width, below the axis rect
+    // The legend takes part in the plot's layout only while it shows something: QCustomPlot caps a
+    // layout column at the smallest maximum width of its elements, hidden ones included, so an
+    // empty chart's hidden legend squeezed its axis rect (reversed axes on a 1024 px window).
+    void placeLegend(bool shown);
 
     QVector<Curve> m_curves;
     std::optional<std::pair<double, double>> m_valueRange;
