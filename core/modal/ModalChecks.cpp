@@ -38,7 +38,13 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
     if (stopped())
         return out;
 
-    ModalCheck token{"token", "Modal token valid", false, !cliCheck.ok, {}, {}};
+    // A skipped check says which one it waits for (the Troubleshoot panel and `modal status`).
+    ModalCheck token{"token",
+                     "Modal token valid",
+                     false,
+                     !cliCheck.ok,
+                     cliCheck.ok ? "" : "not checked: needs the Modal CLI (above)",
+                     {}};
     ModalTokenSource tokenSource = ModalTokenSource::Profile;
     if (cliCheck.ok) {
         const auto info = cli.tokenInfo(o.stop);
@@ -57,7 +63,9 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
 
     // kernel_rl's own Modal client reads only MODAL_TOKEN_ID / MODAL_TOKEN_SECRET, also after
     // `modal token new` wrote ~/.modal.toml.
-    ModalCheck trainEnv{"training_env", "Training code can authenticate", false, !token.ok, {}, {}};
+    const std::string needsToken = "not checked: needs a valid Modal token (above)";
+    ModalCheck trainEnv{"training_env", "Training code can authenticate", false,
+                        !token.ok,      token.ok ? "" : needsToken,       {}};
     if (token.ok && o.trainingModalTimeoutS > 0) { // only asked about when a training config is in use
         const bool fromEnv = tokenSource == ModalTokenSource::Environment;
         trainEnv.ok = fromEnv;
@@ -73,7 +81,8 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
     if (o.trainingModalTimeoutS > 0)
         report(trainEnv);
 
-    ModalCheck app{"app", "App '" + o.appName + "' deployed", false, !token.ok, {}, {}};
+    ModalCheck app{"app",     "App '" + o.appName + "' deployed", false,
+                   !token.ok, token.ok ? "" : needsToken,         {}};
     if (token.ok) {
         const auto apps = cli.listApps(o.stop);
         if (!apps.ok()) {
@@ -111,7 +120,12 @@ std::vector<ModalCheck> runModalChecks(const ModalCli& cli, const ModalConfig& c
     if (stopped())
         return out;
 
-    ModalCheck to{"timeout", "Timeouts consistent", false, !probe.ok, {}, {}};
+    ModalCheck to{"timeout",
+                  "Timeouts consistent",
+                  false,
+                  !probe.ok,
+                  probe.ok ? "" : "not checked: needs the endpoint to answer (above)",
+                  {}};
     if (probe.ok) {
         const int deployedMax = probe.info.value("max_timeout_s", 0);
         if (o.configuredTimeoutS <= 0) {

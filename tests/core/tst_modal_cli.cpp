@@ -456,6 +456,23 @@ private slots:
         QCOMPARE(ModalCli(o).tokenInfo().diagnosis.cause, ModalCause::Timeout);
     }
 
+    // Without the client, the checks after it are skipped and say what they wait for.
+    void skippedChecksSayWhy()
+    {
+        ModalCliOptions missing;
+        missing.program = "/nonexistent/modal";
+        const auto checks = runModalChecks(ModalCli(missing), ModalConfig{}, ModalCheckOptions{});
+        QVERIFY(checks.size() >= 4);
+        QVERIFY(!checks[0].ok && !checks[0].skipped);
+        for (const ModalCheck& c : checks) {
+            if (!c.skipped)
+                continue;
+            QVERIFY2(c.detail.rfind("not checked: needs ", 0) == 0, (c.id + ": " + c.detail).c_str());
+        }
+        QVERIFY(checks[1].skipped);
+        QCOMPARE(checks[1].detail, std::string("not checked: needs the Modal CLI (above)"));
+    }
+
     void stopFlagEndsTheChecks()
     {
         std::atomic<bool> stop{false};

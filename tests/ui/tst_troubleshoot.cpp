@@ -68,6 +68,29 @@ private Q_SLOTS:
         QVERIFY2(token->text(3).contains(QStringLiteral("modal token new")), qPrintable(token->text(3)));
     }
 
+    // Opening the panel (the first time) runs the checks without a click; later visits keep them.
+    void runsByItselfWhenFirstShown()
+    {
+        qputenv("FAKE_MODAL_SCENARIO", "ok");
+        QTemporaryDir dir;
+        AppContext::Options o;
+        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
+        AppContext ctx(o); // services started, as in the app
+        TroubleshootPanel panel(ctx);
+        QCOMPARE(panel.list()->topLevelItemCount(), 0);
+        panel.show();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.running() || panel.list()->topLevelItemCount() > 0, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.running(), 60000);
+        const int rows = panel.list()->topLevelItemCount();
+        QVERIFY(rows >= 5);
+        panel.hide();
+        panel.show();
+        QTest::qWait(50);
+        QVERIFY(!panel.running());
+        QCOMPARE(panel.list()->topLevelItemCount(), rows);
+    }
+
     void passingTokenCheck()
     {
         qputenv("FAKE_MODAL_SCENARIO", "ok");

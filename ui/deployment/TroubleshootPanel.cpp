@@ -1,10 +1,13 @@
 #include "ui/deployment/TroubleshootPanel.h"
 
+#include "ui/services/AppContext.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QStyledItemDelegate>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -62,8 +65,9 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent)
     QHeaderView* header = m_list->header();
     header->setStretchLastSection(true);
     header->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_list->setColumnWidth(1, 230);
-    m_list->setColumnWidth(2, 360);
+    // Found and Fix share what the Check column leaves, so a fix is never cut at the right edge.
+    m_list->setColumnWidth(1, 210);
+    header->setSectionResizeMode(2, QHeaderView::Stretch);
     header->setSectionResizeMode(3, QHeaderView::Stretch);
     m_list->setItemDelegate(new WrappingDelegate(header, m_list));
     // Row heights follow the column widths only after a relayout.
@@ -80,8 +84,16 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent)
     });
 }
 
+void TroubleshootPanel::showEvent(QShowEvent* event)
+{
+    Panel::showEvent(event);
+    if (!m_ranOnce && m_ctx.servicesStarted())
+        QTimer::singleShot(0, this, &TroubleshootPanel::runChecks);
+}
+
 void TroubleshootPanel::runChecks()
 {
+    m_ranOnce = true;
     if (running())
         return;
     m_run->setEnabled(false);

@@ -28,8 +28,14 @@ public:
 public Q_SLOTS:
     void runChecks();
 
+protected:
+    // The first time the panel is shown the checks run by themselves: opening Troubleshoot is
+    // asking for them.
+    void showEvent(QShowEvent* event) override;
+
 private:
     void addCheck(const DeploymentBridge::Check& c);
+    bool m_ranOnce = false;
 
     DeploymentBridge* m_bridge = nullptr;
     QPushButton* m_run = nullptr;

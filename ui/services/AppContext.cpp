@@ -33,6 +33,7 @@ AppContext::AppContext(const Options& options, QObject* parent)
       m_history(new HistoryModel(this)), m_filtered(new HistoryFilterModel(this)),
       m_evals(new EvalService(this)), m_devices(new DeviceInventory(*m_settings, this))
 {
+    m_servicesStarted = options.startServices;
     initKwuiResources();
     m_draftsPath = options.draftsFile;
     if (m_draftsPath.isEmpty() && !options.settingsFile.isEmpty())

@@ -53,6 +53,8 @@ public:
     QString historyPath() const { return m_historyPath; }
     QString draftsPath() const { return m_draftsPath; }
     bool storeReady() const { return m_storeOpened; }
+    // Options::startServices: false in tests that build panels without their background work.
+    bool servicesStarted() const { return m_servicesStarted; }
 
     // Opens (or re-opens) the store off the UI thread; emits storeOpened or storeFailed.
     void openStore(const QString& path);
@@ -96,6 +98,7 @@ private:
     QString m_draftsPath;
     QString m_storeError;
     bool m_storeOpened = false;
+    bool m_servicesStarted = true;
     bool m_customFactory = false;
     bool m_customModalFactory = false;
     bool m_localDescribed = false;
