@@ -1,14 +1,26 @@
 #pragma once
 
 #include "core/model/HistoryStore.h"
+#include "ui/services/AppContext.h"
 
 #include <QString>
+#include <QTemporaryDir>
 
 #include <random>
 #include <string>
 #include <vector>
 
 namespace kw::ui::test {
+
+// An application context kept in `dir` (settings and history there), without background services.
+inline AppContext::Options quietContext(const QTemporaryDir& dir)
+{
+    AppContext::Options o;
+    o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
+    o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
+    o.startServices = false;
+    return o;
+}
 
 // Light rows with chosen fields, for model tests.
 inline HistoryRow row(std::int64_t rowId, const std::string& problem, EvalStatus status, double createdAt,

@@ -6,6 +6,7 @@
 #include "core/modal/ModalConfig.h"
 #include "tests/ChildProcesses.h"
 #include "tests/TestPaths.h"
+#include "tests/ui/UiTestUtils.h"
 #include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentPanel.h"
 #include "ui/models/AppListModel.h"
@@ -65,10 +66,7 @@ private Q_SLOTS:
         qputenv("KERNELWATCH_EVALUATOR_DIR", testsDir() + "/../resources/evaluator");
         qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
         qunsetenv("FAKE_MODAL_FOLLOW");
-        AppContext::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = m_dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(m_dir);
         m_ctx = std::make_unique<AppContext>(o);
     }
 

@@ -1,6 +1,7 @@
 // The window fits a 1024×700 screen: no panel asks for more, and at that size the Submit
 // buttons stay on the window even with a long traceback in the result card.
 #include "core/model/EvalResult.h"
+#include "tests/ui/UiTestUtils.h"
 #include "ui/services/AppContext.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/PanelRegistry.h"
@@ -27,10 +28,7 @@ private Q_SLOTS:
     void windowFits1024x700()
     {
         QTemporaryDir dir;
-        AppContext::Options o;
-        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(dir);
         AppContext ctx(o);
         const PanelRegistry registry = PanelRegistry::builtin();
         MainWindow window(ctx, registry);
@@ -100,10 +98,7 @@ private Q_SLOTS:
     void trainingChartsUseTheirWidth()
     {
         QTemporaryDir dir;
-        AppContext::Options o;
-        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(dir);
         AppContext ctx(o);
         MainWindow window(ctx, PanelRegistry::builtin());
         window.setPersistent(false);
@@ -129,10 +124,7 @@ private Q_SLOTS:
     void problemListToggles()
     {
         QTemporaryDir dir;
-        AppContext::Options o;
-        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(dir);
         int editorsHidden = 0;
         {
             AppContext ctx(o);

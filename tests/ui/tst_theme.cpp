@@ -1,5 +1,6 @@
 // Dark mode reaches the widgets that draw with style sheets: the sidebar and the result card
 // followed the light palette they were created with.
+#include "tests/ui/UiTestUtils.h"
 #include "ui/base/Theme.h"
 #include "ui/services/AppContext.h"
 #include "ui/shell/MainWindow.h"
@@ -30,10 +31,7 @@ private Q_SLOTS:
     void darkModeReachesTheSidebarAndTheResultCard()
     {
         QTemporaryDir dir;
-        AppContext::Options o;
-        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(dir);
         AppContext ctx(o);
         Theme::apply(Settings::Theme::Light);
         MainWindow window(ctx, PanelRegistry::builtin());

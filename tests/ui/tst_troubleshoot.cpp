@@ -4,6 +4,7 @@
 #include "tests/EnvGuard.h"
 #include "tests/TestPaths.h"
 #include "tests/doubles/EndpointDouble.h"
+#include "tests/ui/UiTestUtils.h"
 #include "ui/base/Settings.h"
 #include "ui/deployment/TroubleshootPanel.h"
 #include "ui/services/AppContext.h"
@@ -43,10 +44,7 @@ private Q_SLOTS:
         qputenv("KERNELWATCH_MODAL_BIN", testsDir() + "/doubles/bin/modal");
         qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
         qunsetenv("KERNELWATCH_MODAL_ENDPOINT");
-        AppContext::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = m_dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(m_dir);
         m_ctx = std::make_unique<AppContext>(o);
     }
 

@@ -1,6 +1,7 @@
 // Code typed in the editors is never lost: Save / Save As, the modified marker, the
 // Save/Discard/Cancel question before anything replaces unsaved text, and the unsaved text
 // kept across a restart or a crash.
+#include "tests/ui/UiTestUtils.h"
 #include "ui/base/Settings.h"
 #include "ui/services/AppContext.h"
 #include "ui/shell/MainWindow.h"
@@ -29,10 +30,7 @@ struct Fixture
 
     explicit Fixture(const QTemporaryDir& dir)
     {
-        AppContext::Options o;
-        o.settingsFile = dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(dir);
         ctx = std::make_unique<AppContext>(o);
         window = std::make_unique<MainWindow>(*ctx, PanelRegistry::builtin());
         window->setPersistent(false);

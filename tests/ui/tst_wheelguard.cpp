@@ -1,5 +1,6 @@
 // The mouse wheel over a spin box or combo box in Settings and the Submit options changes
 // nothing until the field has focus (Modal timeout 300 → 294 while scrolling the page).
+#include "tests/ui/UiTestUtils.h"
 #include "ui/base/Settings.h"
 #include "ui/services/AppContext.h"
 #include "ui/settings/SettingsPanel.h"
@@ -65,10 +66,7 @@ class TestWheelGuard : public QObject
 private Q_SLOTS:
     void settingsTakeTheWheelOnlyWhenFocused()
     {
-        AppContext::Options o;
-        o.settingsFile = m_dir.filePath(QStringLiteral("settings.ini"));
-        o.historyPath = m_dir.filePath(QStringLiteral("history.sqlite"));
-        o.startServices = false;
+        const AppContext::Options o = test::quietContext(m_dir);
         AppContext ctx(o);
         SettingsPanel panel(ctx);
         panel.resize(1000, 3000);
