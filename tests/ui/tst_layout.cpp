@@ -125,8 +125,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const AppContext::Options o = test::quietContext(dir);
-        int editorsHidden = 0;
-        {
+        for (const bool restarted : {false, true}) {
             AppContext ctx(o);
             MainWindow window(ctx, PanelRegistry::builtin());
             window.resize(1024, 700);
@@ -136,10 +135,15 @@ private Q_SLOTS:
             auto* toggle = submit->findChild<QToolButton*>(QStringLiteral("problemsToggle"));
             auto* browser = submit->findChild<ProblemBrowser*>();
             QVERIFY(toggle && browser);
+            if (restarted) { // the choice of the first start
+                QVERIFY(toggle->isChecked());
+                QVERIFY(browser->isVisible());
+                break;
+            }
             QVERIFY(!toggle->isChecked());
             QVERIFY(!browser->isVisible());
             QApplication::processEvents();
-            editorsHidden = submit->referencePane()->width();
+            const int editorsHidden = submit->referencePane()->width();
             QVERIFY2(editorsHidden >= 400, qPrintable(QString::number(editorsHidden)));
             toggle->click();
             QApplication::processEvents();
@@ -148,14 +152,6 @@ private Q_SLOTS:
             QVERIFY(submit->referencePane()->width() < editorsHidden);
             window.close(); // saves the panels' state
         }
-        AppContext ctx(o);
-        MainWindow window(ctx, PanelRegistry::builtin());
-        window.resize(1024, 700);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        auto* submit = qobject_cast<SubmitPanel*>(window.panel(QStringLiteral("submit")));
-        QVERIFY(submit->findChild<QToolButton*>(QStringLiteral("problemsToggle"))->isChecked());
-        QVERIFY(submit->findChild<ProblemBrowser*>()->isVisible());
     }
 };
 
