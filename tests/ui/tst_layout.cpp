@@ -111,6 +111,9 @@ private Q_SLOTS:
         QCOMPARE(charts.size(), 4);
         for (StepChart* c : charts) {
             c->replot();
+            // Titles fit: a wider one was cut at both ends.
+            QVERIFY2(c->plotLayout()->minimumOuterSizeHint().width() <= c->width(),
+                     qPrintable(QString::number(c->plotLayout()->minimumOuterSizeHint().width())));
             QVERIFY2(c->axisRect()->width() > c->width() * 2 / 3,
                      qPrintable(QStringLiteral("%1: plot %2 of %3 px")
                                     .arg(c->objectName())

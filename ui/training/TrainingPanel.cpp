@@ -68,8 +68,8 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
       m_stall(new QSpinBox), m_banner(new QLabel), m_runList(new QTreeWidget), m_table(new QTableView),
       m_tabs(new QTabWidget), m_details(new QTextBrowser), m_kernel(new CodeEditor),
       m_reward(new StepChart(tr("Reward per step (mean ± std)"), tr("reward"))),
-      m_rates(new StepChart(tr("Compile / correct / cheat rate, fast_p per step"), tr("share of turns (%)"))),
-      m_speedup(new StepChart(tr("Speedup per step (mean, max, geomean)"), tr("speedup ×"))),
+      m_rates(new StepChart(tr("Rates per step"), tr("share of turns (%)"))),
+      m_speedup(new StepChart(tr("Speedup per step"), tr("speedup ×"))),
       m_evalTime(new StepChart(tr("Evaluation time per step"), tr("seconds")))
 {
     m_clock.start();
