@@ -1,5 +1,6 @@
 #include "core/profile/NcuFinder.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <unistd.h>
 
@@ -47,7 +48,11 @@ std::string NcuLocation::message() const
 NcuLocation findNcu(const std::string& overridePath, const childenv::Env& env)
 {
     NcuLocation loc;
+    std::vector<std::string> seen; // CUDA_HOME is often /usr/local/cuda: name each path once
     auto tryPath = [&](const std::string& p, const std::string& label) {
+        if (std::find(seen.begin(), seen.end(), p) != seen.end())
+            return false;
+        seen.push_back(p);
         loc.tried.push_back(label.empty() ? p : label + " " + p);
         if (executable(p))
             loc.path = p;

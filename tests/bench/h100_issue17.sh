@@ -2,10 +2,13 @@
 # Issue 17 on a GPU machine (the device): GPU pytest of baselines / speed of light / profile_one,
 # sol_check.py over the samples and KernelBench problems, then the carried kernelwatch-cli
 # (tests/bench/device_bundle.sh) evaluating with both baselines and profiling with ncu.
-# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|record]...
+# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|probe|kbprofile|record]...
 # gui-data: a history store and profiles in the layout the app reads (OUTDIR/data as
 # XDG_DATA_HOME): eval --baseline both, then profile --id, of softmax Triton and the CUDA SGEMM.
-# Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, PYTEST_V, SOL_ONLY, SOL_S, GUI_PAIRS (ref:kernel:backend ...).
+# probe: the evaluator's torch probe (the H100 fixture) and the GPU's name, driver and torch.
+# kbprofile: `kernelwatch-cli profile` of KernelBench problems (identity candidates).
+# Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, PYTEST_V, SOL_ONLY, SOL_S, GUI_PAIRS (ref:kernel:backend ...),
+# KB_PROBLEMS (file stems under tests/fixtures/kernelbench_problems), KB_S.
 set -u
 OUTD=${1:?usage: h100_issue17.sh OUTDIR [steps]}; shift
 STEPS=${*:-pytest sol cli record}
@@ -50,6 +53,23 @@ for step in $STEPS; do
       $CLI history --limit 0
     } > "$OUTD/gui_data.txt" 2>&1
     tail -40 "$OUTD/gui_data.txt" ;;
+  probe)
+    # The evaluator's torch probe on this host: the fixture tests/fixtures/probe/probe_h100.txt.
+    (cd resources/evaluator && timeout 40 python3 -m kernelwatch_eval.probe) > "$OUTD/probe_h100.txt" 2> "$OUTD/probe_h100.err"
+    nvidia-smi --query-gpu=name,driver_version --format=csv > "$OUTD/gpu.txt" 2>&1
+    python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' >> "$OUTD/gpu.txt" 2>&1
+    cat "$OUTD/probe_h100.txt" "$OUTD/gpu.txt" ;;
+  kbprofile)
+    # KernelBench problems profiled under ncu: each reference as its own candidate (an identity
+    # kernel), so the table shows the kernels PyTorch launches for it.
+    K=tests/fixtures/kernelbench_problems
+    for prob in ${KB_PROBLEMS:-level1_40_LayerNorm level2_12_Gemm_Multiply_LeakyReLU}; do
+      sed 's/class Model(/class ModelNew(/' "$K/$prob.py" > "/tmp/${prob}_identity.py"
+      timeout ${KB_S:-70} $CLI profile --ref "$K/$prob.py" --kernel "/tmp/${prob}_identity.py" --device cuda:0 \
+        --out "$OUTD/profile_$prob" > "$OUTD/profile_$prob.txt" 2>&1
+      echo "exit $?" >> "$OUTD/profile_$prob.txt"
+      tail -12 "$OUTD/profile_$prob.txt"
+    done ;;
   record)
     timeout 90 bash tests/fixtures/ncu/record.sh "$OUTD/ncu" profile_one > "$OUTD/record.log" 2>&1; tail -5 "$OUTD/record.log" ;;
   esac

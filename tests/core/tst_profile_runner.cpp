@@ -163,6 +163,12 @@ private Q_SLOTS:
         QCOMPARE(findNcu("", {"PATH=/x", "CUDA_HOME=" + sourceDir() + "/tests/doubles"}).path,
                  sourceDir() + "/tests/doubles/bin/ncu");
         QCOMPARE(findNcu("", {"PATH=/x", "KERNELWATCH_NCU=" + fakeNcu()}).path, fakeNcu());
+        // CUDA_HOME=/usr/local/cuda: that path is named once in the message.
+        const NcuLocation usual = findNcu("", {"PATH=/nonexistent-bin", "CUDA_HOME=/usr/local/cuda"});
+        if (usual.path.empty()) {
+            const std::string m = usual.message();
+            QVERIFY2(m.find("/usr/local/cuda/bin/ncu") == m.rfind("/usr/local/cuda/bin/ncu"), m.c_str());
+        }
     }
 
     void countersNotPermitted()
