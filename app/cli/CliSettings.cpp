@@ -8,7 +8,7 @@ AppSettings resolveSettings(const ArgParser& p)
 {
     std::map<std::string, std::string> options;
     for (const char* name : {"python", "db", "ncu", "endpoint", "gpu", "modal", "trials", "perf-trials",
-                             "precision", "timeout", "backend", "compile-mode"})
+                             "precision", "timeout", "backend", "compile-mode", "mem-limit-mb"})
         if (auto v = p.value(name))
             options.emplace(name, *v);
     return AppSettings::resolve(SettingLayers::load(std::move(options)));

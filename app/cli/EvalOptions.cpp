@@ -49,8 +49,7 @@ bool EvalOptions::read(ArgParser& p, std::string& error)
     p.intValue("trials", 1, 1000);
     p.intValue("perf-trials", 1, 100000);
     p.doubleValue("timeout", 1, 86400);
-    if (auto v = p.intValue("mem-limit-mb", 0, 1 << 30))
-        memLimitMb = *v;
+    p.intValue("mem-limit-mb", 0, 1 << 30);
     if (auto v = p.intValue("input-batch-size", 1, 1 << 30))
         base.inputBatchSize = *v;
     if (!p.error().empty()) {
@@ -119,10 +118,6 @@ EvaluatorSettings evaluatorSettings(const EvalOptions& opts)
         s.modal.maxInFlight = opts.jobs;
     s.local = opts.settings.localConfig();
     s.local.python = opts.python;
-    if (opts.memLimitMb >= 0) { // else the settings' cap (environment, then the settings file)
-        s.local.memLimitMb = opts.memLimitMb;
-        s.local.memLimitSource = "--mem-limit-mb";
-    }
     if (opts.jobs > 0)
         s.local.cpuConcurrency = opts.jobs;
     return s;

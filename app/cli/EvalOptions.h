@@ -20,7 +20,6 @@ struct EvalOptions
     std::string dbPath;
     std::string endpoint;
     int jobs = 0;
-    long long memLimitMb = -1; // --mem-limit-mb; negative: KERNELWATCH_MEM_LIMIT_MB, else half of RAM
     bool json = false;
     BaselineChoice baselineChoice = BaselineChoice::Eager; // which speedup is headlined
     // The settings behind the defaults above (options, environment, the GUI's settings file,

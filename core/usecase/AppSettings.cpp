@@ -283,11 +283,12 @@ LocalConfig AppSettings::localConfig() const
     c.devices = devices.value;
     c.cpuConcurrency = cpuConcurrency.value;
     c.cacheDir = cacheDir.value;
-    // The environment's cap is read (and named) by the backend itself: resolveMemoryCap.
-    if (memLimitMb.source != SettingSource::Environment && memLimitMb.value >= 0) {
+    // Named as the cap's messages name it: "(KERNELWATCH_MEM_LIMIT_MB=2048)".
+    if (memLimitMb.value >= 0) {
         c.memLimitMb = memLimitMb.value;
-        c.memLimitSource =
-            memLimitMb.source == SettingSource::Option ? "--mem-limit-mb" : "Settings → Memory cap";
+        c.memLimitSource = memLimitMb.source == SettingSource::Option        ? "--mem-limit-mb"
+                           : memLimitMb.source == SettingSource::Environment ? kMemLimitEnv
+                                                                             : "Settings → Memory cap";
     }
     return c;
 }

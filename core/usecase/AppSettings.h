@@ -69,7 +69,7 @@ struct AppSettings
     Setting<std::string> cacheDir;             // compile cache
     Setting<std::string> historyPath;          // the history store
     Setting<std::string> ncuPath;              // empty: discover (NcuFinder)
-    Setting<long long> memLimitMb;             // MiB per evaluation; -1: half of RAM; 0: no cap
+    Setting<long long> memLimitMb; // MiB per evaluation (--mem-limit-mb); -1: half of RAM; 0: no cap
     // Modal
     Setting<std::string> modalEndpoint;
     Setting<std::string> modalGpu;

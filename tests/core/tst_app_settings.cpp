@@ -117,7 +117,11 @@ private Q_SLOTS:
         s = AppSettings::resolve(l);
         QCOMPARE(s.memLimitMb.value, 2048LL);
         QCOMPARE(s.memLimitMb.source, SettingSource::Environment);
-        QCOMPARE(s.localConfig().memLimitMb, -1LL);
+        QCOMPARE(s.localConfig().memLimitMb, 2048LL);
+        QCOMPARE(resolveMemoryCap(s.localConfig().memLimitMb, std::string("2048"), 16LL << 20,
+                                  s.localConfig().memLimitSource)
+                     .describe(),
+                 std::string("the evaluator's memory cap of 2.0 GiB (KERNELWATCH_MEM_LIMIT_MB=2048)"));
         l.options["mem-limit-mb"] = "1024";
         s = AppSettings::resolve(l);
         QCOMPARE(s.localConfig().memLimitMb, 1024LL);

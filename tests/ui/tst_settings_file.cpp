@@ -276,8 +276,9 @@ private Q_SLOTS:
             QVERIFY(!row.spinBox()->isEnabled());
             QVERIFY2(row.hintText().contains(QStringLiteral("KERNELWATCH_MEM_LIMIT_MB=2048 is set")),
                      qPrintable(row.hintText()));
-            // The backend reads (and names) the environment's cap itself.
-            QCOMPARE(gui.localConfig().memLimitMb, -1LL);
+            // The environment's cap wins, named as the environment's.
+            QCOMPARE(gui.localConfig().memLimitMb, 2048LL);
+            QCOMPARE(gui.localConfig().memLimitSource, std::string("KERNELWATCH_MEM_LIMIT_MB"));
         }
         qunsetenv("KERNELWATCH_MEM_LIMIT_MB");
         QCOMPARE(gui.localConfig().memLimitMb, 2560LL);
