@@ -152,6 +152,8 @@ struct EvalResult
     // Why the kernel never ran, for a setup refusal (an infra_error with metadata.error_kind
     // "setup"): "too large" when the pre-run size check refused it, "setup" otherwise; "" when it ran.
     std::string notRunReason() const;
+    // In fast_p's count: not cancelled and not refused before running (SpeedupScores::notCounted).
+    bool countsInScores() const { return !isCancelled() && notRunReason().empty(); }
     // A result for an evaluation that never reached a kernel (bad input, no Python, ...). A
     // message "cancelled" or "cancelled: …" marks it as cancelled (isCancelled).
     static EvalResult infraError(const EvalRequest& req, std::string message);

@@ -49,6 +49,8 @@ struct HistoryRow
     WinVerdict win = WinVerdict::Unknown; // significantWin of the row (never for noise or FTL)
     bool cancelled = false;               // EvalResult::isCancelled
     std::string notRun;                   // EvalResult::notRunReason: "too large" | "setup" | ""
+
+    bool countsInScores() const { return !cancelled && notRun.empty(); } // EvalResult::countsInScores
 };
 
 // Every result kernelwatch sees, in SQLite (WAL mode, safe for several processes: the GUI

@@ -44,7 +44,7 @@ SpeedupScores scoreResults(const std::vector<EvalResult>& results, Baseline base
     for (const auto& r : results)
         c.add(judged(r.status, r.timingQuality && r.timingQuality->untrustworthy(),
                      r.hasFlag(kFasterThanLightFlag), speedupAgainst(r, baseline),
-                     speedupInterval(r, baseline), !r.isCancelled() && r.notRunReason().empty()));
+                     speedupInterval(r, baseline), r.countsInScores()));
     return c.done();
 }
 
@@ -58,7 +58,7 @@ SpeedupScores scoreRows(const std::vector<HistoryRow>& rows, Baseline baseline)
         c.add(judged(r.status, q.untrustworthy(), r.fasterThanLight, compile ? r.compileSpeedup : r.speedup,
                      compile ? interval(r.compileCiLow, r.compileCiHigh)
                              : interval(r.speedupCiLow, r.speedupCiHigh),
-                     !r.cancelled && r.notRun.empty()));
+                     r.countsInScores()));
     }
     return c.done();
 }

@@ -21,6 +21,13 @@ double ChartData::niceBucket(double span, int target)
     return 30 * 86400;
 }
 
+ChartPoint ChartData::point(const CompactRow& r, float speedup, WinVerdict win)
+{
+    return {r.createdAt,       speedup,   r.problem, r.status, static_cast<std::uint8_t>(win),
+            r.compileSpeedup,  r.speedup, r.run,     r.step,   r.wins,
+            r.countsInScores()};
+}
+
 ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::vector<QString>& problemNames,
                              int topProblems)
 {

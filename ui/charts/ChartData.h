@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ui/base/StatusStyle.h"
+#include "ui/models/CompactRow.h"
 
 #include <QString>
 #include <QVector>
@@ -60,6 +61,8 @@ public:
     static ChartSeries build(const std::vector<ChartPoint>& points, const std::vector<QString>& problemNames,
                              int topProblems = 20);
     static double niceBucket(double spanSeconds, int targetBuckets = 48);
+    // One table row as a chart point, its speedup and best-chart verdict against the baseline shown.
+    static ChartPoint point(const CompactRow& r, float speedup, WinVerdict win);
 };
 
 } // namespace kw::ui

@@ -159,9 +159,7 @@ void ChartsPanel::rebuild()
         const CompactRow& r = h->row(s);
         // The best-per-problem chart counts only significant wins against the chosen baseline.
         const auto win = compile ? r.verdict(Baseline::Compile, 0) : static_cast<WinVerdict>(r.win);
-        points->push_back({r.createdAt, compile ? r.compileSpeedup : r.speedup, r.problem, r.status,
-                           static_cast<std::uint8_t>(win), r.compileSpeedup, r.speedup, r.run, r.step, r.wins,
-                           !r.cancelled && !r.notRun});
+        points->push_back(ChartData::point(r, compile ? r.compileSpeedup : r.speedup, win));
         if (!std::isnan(r.solPercent)) {
             roofline->push_back({double(r.intensity), double(r.achievedFlops), double(r.speedup),
                                  double(r.solPercent), r.rowId, r.problem, r.gpu, r.status, false});

@@ -4,12 +4,6 @@ using namespace Qt::StringLiterals;
 
 namespace kw::ui {
 
-TimeAxisTicker::TimeAxisTicker()
-{
-    setTickCount(6);
-    setDateTimeFormat(formatFor(3600));
-}
-
 QString TimeAxisTicker::formatFor(double tickStepSeconds)
 {
     if (tickStepSeconds < 60)

@@ -10,7 +10,6 @@ namespace kw::ui {
 class TimeAxisTicker : public QCPAxisTickerDateTime
 {
 public:
-    TimeAxisTicker();
     static QString formatFor(double tickStepSeconds);
 
 protected:

@@ -64,6 +64,7 @@ struct CompactRow
         return 2 * (static_cast<int>(b) * kThresholdCount + thresholdIndex);
     }
     float speedupAgainst(Baseline b) const { return b == Baseline::Compile ? compileSpeedup : speedup; }
+    bool countsInScores() const { return !cancelled && !notRun; } // HistoryRow::countsInScores
 };
 
 static_assert(sizeof(CompactRow) == 88, "keep rows small: a million of them live in memory");

@@ -17,8 +17,7 @@ StepScores StepScores::build(const HistoryModel& history, const QString& run)
     std::vector<ChartPoint> points;
     for (const CompactRow& r : history.rows())
         if (r.run == *runIndex && r.step >= 0)
-            points.push_back({r.createdAt, r.speedup, r.problem, r.status, static_cast<std::uint8_t>(r.win),
-                              r.compileSpeedup, r.speedup, r.run, r.step, r.wins, !r.cancelled && !r.notRun});
+            points.push_back(ChartData::point(r, r.speedup, static_cast<WinVerdict>(r.win)));
     for (const ChartPoint& p : points) {
         CompactRow r;
         r.wins = p.wins;
