@@ -1,4 +1,5 @@
 #include "core/model/HistoryStore.h"
+#include "ui/charts/BestSpeedupChart.h"
 #include "ui/charts/ChartData.h"
 #include "ui/charts/ChartWidget.h"
 #include "ui/charts/ChartsPanel.h"
@@ -79,6 +80,23 @@ private Q_SLOTS:
         QCOMPARE(s.problemsWithoutWin, 1);
         QCOMPARE(s.correct, 6); // the other charts still show every result
         QCOMPARE(s.withSpeedup, 6);
+
+        // The chart says how many solved problems have no bar, so its problems add up.
+        BestSpeedupChart chart;
+        chart.setSeries(s);
+        QCOMPARE(chart.shownTitle(),
+                 QStringLiteral("Best speedup per problem · 1 more without a significant win"));
+        QVERIFY(chart.emptyMessage().isEmpty());
+        // Correct results but no win at all: the empty chart says so instead of "no correct result".
+        const ChartSeries noWin =
+            ChartData::build({{1, 1.02f, 0, correct, notAWin}, {2, 0.4f, 1, correct, notAWin}},
+                             {QStringLiteral("a"), QStringLiteral("b")});
+        chart.setSeries(noWin);
+        QCOMPARE(chart.shownTitle(), QStringLiteral("Best speedup per problem"));
+        QVERIFY2(chart.emptyMessage().startsWith(QStringLiteral("No significant win yet: 2 problems")),
+                 qPrintable(chart.emptyMessage()));
+        chart.setSeries(ChartData::build({}, {}));
+        QCOMPARE(chart.emptyMessage(), QStringLiteral("No problem has a correct result with a speedup yet."));
     }
 
     void pointTooltipIsNotReplacedByHelp()

@@ -10,13 +10,11 @@ using namespace Qt::StringLiterals;
 namespace kw::ui {
 
 BestSpeedupChart::BestSpeedupChart(QWidget* parent)
-    : ChartWidget(tr("Best speedup per problem"), parent), m_faster(new QCPBars(yAxis, xAxis)),
-      m_slower(new QCPBars(yAxis, xAxis)), m_one(new QCPItemStraightLine(this))
+    : ChartWidget(tr("Best speedup per problem"), parent), m_bars(new QCPBars(yAxis, xAxis)),
+      m_one(new QCPItemStraightLine(this))
 {
-    for (QCPBars* b : {m_faster, m_slower}) {
-        b->setWidth(0.7);
-        b->setWidthType(QCPBars::wtPlotCoords);
-    }
+    m_bars->setWidth(0.7);
+    m_bars->setWidthType(QCPBars::wtPlotCoords);
     xAxis->setLabel(tr("best significant speedup (×)"));
     QFont small = font();
     small.setPointSizeF(small.pointSizeF() - 1);
@@ -34,13 +32,9 @@ void BestSpeedupChart::applyColors()
     ChartWidget::applyColors();
     const bool dark = Theme::isDark();
     QColor g = StatusStyle::color(EvalStatus::Correct, dark);
-    QColor o = StatusStyle::color(EvalStatus::Incorrect, dark);
-    m_faster->setPen(QPen(g));
-    m_slower->setPen(QPen(o));
+    m_bars->setPen(QPen(g));
     g.setAlpha(180);
-    o.setAlpha(180);
-    m_faster->setBrush(g);
-    m_slower->setBrush(o);
+    m_bars->setBrush(g);
     QColor line = textColor();
     line.setAlpha(110);
     m_one->setPen(QPen(line, 1, Qt::DashLine));
@@ -52,7 +46,7 @@ void BestSpeedupChart::setSeries(const ChartSeries& s)
     m_values = s.bestSpeedup;
     m_problems = s.problemsWithCorrect;
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    QVector<double> fk, fv, sk, sv;
+    QVector<double> keys;
     const int n = static_cast<int>(m_names.size());
     for (int i = 0; i < n; ++i) {
         const double key = n - i; // best on top
@@ -60,16 +54,33 @@ void BestSpeedupChart::setSeries(const ChartSeries& s)
         if (label.size() > 34)
             label = label.left(32) + u"…"_s;
         ticker->addTick(key, label);
-        (m_values[i] >= 1.0 ? fk : sk).push_back(key);
-        (m_values[i] >= 1.0 ? fv : sv).push_back(m_values[i]);
+        keys.push_back(key);
     }
     yAxis->setTicker(ticker);
-    m_faster->setData(fk, fv, true);
-    m_slower->setData(sk, sv, true);
-    m_title->setText(m_problems > n ? tr("Best speedup per problem (top %1 of %2)").arg(n).arg(m_problems)
-                                    : tr("Best speedup per problem"));
-    setEmptyMessage(n == 0 ? tr("No problem has a correct result with a speedup yet.") : QString());
+    // Only significant wins are bars (a win's interval is above 1×, so every bar ends past 1×).
+    m_bars->setData(keys, m_values, true);
+    m_title->setText(titleFor(n, m_problems, s.problemsWithoutWin));
+    setEmptyMessage(n > 0 ? QString()
+                    : s.problemsWithoutWin > 0
+                        ? (s.problemsWithoutWin == 1
+                               ? tr("No significant win yet: 1 problem has correct results, but no "
+                                    "speedup with its whole 95 % interval above 1×.")
+                               : tr("No significant win yet: %1 problems have correct results, none "
+                                    "with its whole 95 % interval above 1×.")
+                                     .arg(s.problemsWithoutWin))
+                        : tr("No problem has a correct result with a speedup yet."));
     resetZoom();
+}
+
+QString BestSpeedupChart::titleFor(int shown, int withWin, int withoutWin)
+{
+    QString t = withWin > shown ? tr("Best speedup per problem (top %1 of %2)").arg(shown).arg(withWin)
+                                : tr("Best speedup per problem");
+    // A problem solved without a significant win has no bar: say how many, so the chart's problems
+    // add up to the correct ones.
+    if (withoutWin > 0 && shown > 0)
+        t += tr(" · %1 more without a significant win").arg(withoutWin);
+    return t;
 }
 
 void BestSpeedupChart::resetZoom()

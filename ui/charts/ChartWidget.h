@@ -18,6 +18,8 @@ public:
     bool savePdfTo(const QString& path) { return savePdf(path); }
     void setEmptyMessage(const QString& text); // shown centred when there is nothing to plot
     QString title() const { return m_titleText; }
+    QString shownTitle() const { return m_title->text(); }   // with counts, as drawn
+    QString emptyMessage() const { return m_empty->text(); } // empty while there is data
     static QString helpText(); // shown when the pointer rests away from the data
 
 protected:
