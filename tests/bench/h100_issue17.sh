@@ -2,11 +2,12 @@
 # Issue 17 on a GPU machine (the device): GPU pytest of baselines / speed of light / profile_one,
 # sol_check.py over the samples and KernelBench problems, then the carried kernelwatch-cli
 # (tests/bench/device_bundle.sh) evaluating with both baselines and profiling with ncu.
-# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|probe|kbprofile|record]...
+# Usage: bash tests/bench/h100_issue17.sh OUTDIR [pytest|sol|cli|gui-data|probe|kbprofile|timing|record]...
 # gui-data: a history store and profiles in the layout the app reads (OUTDIR/data as
 # XDG_DATA_HOME): eval --baseline both, then profile --id, of softmax Triton and the CUDA SGEMM.
 # probe: the evaluator's torch probe (the H100 fixture) and the GPU's name, driver and torch.
 # kbprofile: `kernelwatch-cli profile` of KernelBench problems (identity candidates).
+# timing: a reliable GPU win as evaluated, the fixture tests/fixtures/timing/reliable_win.json.
 # Knobs: PYTEST_K, PYTEST_S, PYTEST_FILES, PYTEST_V, SOL_ONLY, SOL_S, GUI_PAIRS (ref:kernel:backend ...),
 # KB_PROBLEMS (file stems under tests/fixtures/kernelbench_problems), KB_S.
 set -u
@@ -70,6 +71,11 @@ for step in $STEPS; do
       echo "exit $?" >> "$OUTD/profile_$prob.txt"
       tail -12 "$OUTD/profile_$prob.txt"
     done ;;
+  timing)
+    # tests/fixtures/timing/reliable_win.json: a GPU win with its interval (tests/fixtures/timing/record.sh).
+    timeout 150 $CLI eval --ref $S/softmax_ref.py --kernel $S/softmax_triton.py --backend triton --device cuda:0 \
+      --json > "$OUTD/reliable_win.json" 2> "$OUTD/reliable_win.err"
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["status"], d["speedup"], d.get("speedup_ci"), d["timing_quality"]["verdict"])' "$OUTD/reliable_win.json" ;;
   record)
     timeout 90 bash tests/fixtures/ncu/record.sh "$OUTD/ncu" profile_one > "$OUTD/record.log" 2>&1; tail -5 "$OUTD/record.log" ;;
   esac

@@ -91,22 +91,27 @@ private Q_SLOTS:
         QVERIFY(noisyJson.is_object());
         const EvalResult noisy = resultFromJson(noisyJson);
         QVERIFY(noisy.speedupCi);
-        QCOMPARE(noisy.speedupCi->low, 0.74);
-        QCOMPARE(noisy.speedupCi->high, 1.58);
+        QCOMPARE(noisy.speedupCi->low, 0.8659197195917472);
+        QCOMPARE(noisy.speedupCi->high, 0.8936894011112277);
         QVERIFY(noisy.timingQuality);
         QCOMPARE(noisy.timingQuality->verdict, std::string("noisy"));
         QCOMPARE(noisy.timingQuality->reasons.size(), std::size_t(2));
-        QCOMPARE(noisy.timingQuality->trials, 37);
-        QCOMPARE(noisy.timingQuality->baselineTrials, 100);
+        QCOMPARE(noisy.timingQuality->trials, 1009);
+        QCOMPARE(noisy.timingQuality->baselineTrials, 1009);
         QCOMPARE(noisy.timingQuality->loadAvg.size(), std::size_t(3));
-        QCOMPARE(noisy.timingQuality->cpuCount, 16);
-        QCOMPARE(noisy.timingQuality->busyProcesses.size(), std::size_t(1));
+        QCOMPARE(noisy.timingQuality->cpuCount, 2);
+        QVERIFY(noisy.timingQuality->busyProcesses.empty());
         QVERIFY(noisy.timingQuality->untrustworthy());
+        const EvalResult busy = resultFromJson(fixture("busy_host.json"));
+        QVERIFY(busy.timingQuality);
+        QCOMPARE(busy.timingQuality->verdict, std::string("unreliable"));
+        QCOMPARE(busy.timingQuality->busyProcesses, std::vector<std::string>{"python3 (14640) 98% CPU"});
+        QVERIFY(busy.timingQuality->untrustworthy());
 
         // Written back and read again: the same.
         const EvalResult back = resultFromJson(nlohmann::json::parse(toJson(noisy).dump()));
         QVERIFY(back.speedupCi && back.timingQuality);
-        QCOMPARE(back.speedupCi->high, 1.58);
+        QCOMPARE(back.speedupCi->high, 0.8936894011112277);
         QCOMPARE(back.timingQuality->reasons, noisy.timingQuality->reasons);
         QCOMPARE(back.timingQuality->busyProcesses, noisy.timingQuality->busyProcesses);
         QCOMPARE(back.timingQuality->loadAvg, noisy.timingQuality->loadAvg);
@@ -126,7 +131,11 @@ private Q_SLOTS:
     void significantWins()
     {
         const EvalResult noisy = resultFromJson(fixture("noisy.json"));
-        QCOMPARE(significantWin(noisy), WinVerdict::NotAWin); // speedup 1.31, but noise
+        QCOMPARE(significantWin(noisy), WinVerdict::NotAWin); // 0.88×, and noisy
+        // 1.0008× with its whole interval above 1×, but timed while the host was busy.
+        const EvalResult busy = resultFromJson(fixture("busy_host.json"));
+        QVERIFY(busy.speedupCi && busy.speedupCi->low > 1.0);
+        QCOMPARE(significantWin(busy), WinVerdict::NotAWin);
 
         const EvalResult win = resultFromJson(fixture("reliable_win.json"));
         QCOMPARE(significantWin(win), WinVerdict::Win);
@@ -139,9 +148,10 @@ private Q_SLOTS:
         unreliable.timingQuality->verdict = "unreliable";
         QCOMPARE(significantWin(unreliable), WinVerdict::NotAWin);
 
-        EvalResult old = win; // stored before intervals existed
+        EvalResult old = win; // stored before intervals (and baselines) existed
         old.speedupCi.reset();
         old.timingQuality.reset();
+        old.baselines.clear();
         QCOMPARE(significantWin(old), WinVerdict::Unknown);
 
         EvalResult wrong = win;
@@ -216,6 +226,8 @@ private Q_SLOTS:
 
         // Only in metadata (a result kept by an older core): still read.
         auto mirrored = fixture("reliable_win.json");
+        mirrored.erase("baselines"); // metadata's own copies are replaced below
+        mirrored.erase("sol");
         mirrored["metadata"]["baselines"] = j["baselines"];
         mirrored["metadata"]["sol"] = j["sol"];
         const EvalResult m = resultFromJson(mirrored);
@@ -223,7 +235,12 @@ private Q_SLOTS:
         QVERIFY(m.sol && m.sol->unavailable == "CPU device: no speed of light");
 
         // Results before baselines: none, written as {} and null.
-        const EvalResult old = resultFromJson(fixture("reliable_win.json"));
+        auto oldJson = fixture("reliable_win.json");
+        for (const char* k : {"baselines", "sol"}) {
+            oldJson.erase(k);
+            oldJson["metadata"].erase(k);
+        }
+        const EvalResult old = resultFromJson(oldJson);
         QVERIFY(old.baselines.empty() && !old.sol);
         QCOMPARE(toJson(old)["baselines"], nlohmann::json::object());
         QVERIFY(toJson(old)["sol"].is_null());

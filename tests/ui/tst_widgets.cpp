@@ -30,6 +30,10 @@ private Q_SLOTS:
     // Durations read as people say them: no "1 min 0 s" (it wrapped the Charts summary line).
     void durationsDropZeroParts()
     {
+        QCOMPARE(Format::sentence(QStringLiteral(" the trials spread widely ")),
+                 QStringLiteral("The trials spread widely."));
+        QCOMPARE(Format::sentence(QStringLiteral("Done!")), QStringLiteral("Done!"));
+        QCOMPARE(Format::sentence(QString()), QString());
         QCOMPARE(Format::seconds(4.3), QStringLiteral("4.3 s"));
         QCOMPARE(Format::seconds(42), QStringLiteral("42 s"));
         QCOMPARE(Format::seconds(60), QStringLiteral("1 min"));

@@ -113,4 +113,15 @@ QString Format::percent(std::optional<double> p)
     return QString::number(*p, 'f', std::abs(*p) >= 1 ? 1 : 2) + QStringLiteral(" %");
 }
 
+QString Format::sentence(const QString& clause)
+{
+    QString s = clause.trimmed();
+    if (s.isEmpty())
+        return s;
+    s[0] = s[0].toUpper();
+    if (!s.endsWith(u'.') && !s.endsWith(u'!') && !s.endsWith(u'?'))
+        s += u'.';
+    return s;
+}
+
 } // namespace kw::ui

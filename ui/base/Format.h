@@ -20,6 +20,7 @@ public:
     static QString si(double value, const QString& unit);  // "51.6 TFLOP/s", "3.35 TB/s", "268 MB"
     static QString percent(std::optional<double> p);       // "34.5 %", "3.1 %", "0.42 %", "—"
     static QString dash() { return QStringLiteral("—"); }
+    static QString sentence(const QString& clause); // "the x spread" → "The x spread."
 };
 
 } // namespace kw::ui

@@ -143,7 +143,7 @@ QString qualityText(const EvalResult& r)
         else if (q.verdict == "reliable")
             parts << QObject::tr("Reliable.");
         for (const auto& reason : q.reasons)
-            parts << qs(reason);
+            parts << Format::sentence(qs(reason)); // the evaluator's reasons are clauses
         if (!q.busyProcesses.empty()) {
             QStringList busy;
             for (const auto& b : q.busyProcesses)
