@@ -2,6 +2,7 @@
 #include "app/cli/ArgParser.h"
 #include "app/cli/CliSettings.h"
 #include "app/cli/Command.h"
+#include "core/base/ExecutableSearch.h"
 #include "core/base/Paths.h"
 #include "core/base/Version.h"
 #include "core/local/GpuInventory.h"
@@ -18,23 +19,11 @@ namespace {
 
 std::string findOnPath(const std::string& exe, const std::vector<std::string>& extra)
 {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (const char* path = std::getenv("PATH")) {
-        std::string p = path;
-        std::size_t start = 0;
-        while (start <= p.size()) {
-            auto end = p.find(':', start);
-            std::string dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (!dir.empty() && fs::exists(fs::path(dir) / exe, ec))
-                return (fs::path(dir) / exe).string();
-            if (end == std::string::npos)
-                break;
-            start = end + 1;
-        }
-    }
+    const char* path = std::getenv("PATH");
+    if (auto found = findExecutable(exe, path ? path : ""))
+        return *found;
     for (const auto& e : extra)
-        if (fs::exists(e, ec))
+        if (isExecutableFile(e))
             return e;
     return {};
 }
@@ -141,7 +130,7 @@ int runDoctor(const std::vector<std::string>& args)
                   .c_str()
             : out["ncu"].get<std::string>().c_str());
     std::printf("modal:      %s\n", out["modal"].get<std::string>().empty()
-                                        ? "not found (only needed for the Modal target: pip install modal)"
+                                        ? "not found (only needed for the Modal target: pipx install modal)"
                                         : out["modal"].get<std::string>().c_str());
     if (out["store"].contains("error"))
         std::printf("store:      PROBLEM: %s\n", out["store"]["error"].get<std::string>().c_str());

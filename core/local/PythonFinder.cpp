@@ -1,6 +1,7 @@
 #include "core/local/PythonFinder.h"
 
 #include "core/base/ChildEnv.h"
+#include "core/base/ExecutableSearch.h"
 #include "core/base/Subprocess.h"
 #include "core/base/Text.h"
 
@@ -53,22 +54,6 @@ std::string archFrom(const json& g)
         (*it)[1].is_number_integer())
         return "sm_" + std::to_string((*it)[0].get<int>()) + std::to_string((*it)[1].get<int>());
     return {};
-}
-
-std::optional<std::string> which(const std::string& name)
-{
-    const char* path = std::getenv("PATH");
-    if (!path)
-        return std::nullopt;
-    std::stringstream ss(path);
-    for (std::string dir; std::getline(ss, dir, ':');) {
-        if (dir.empty())
-            dir = ".";
-        const std::string p = dir + "/" + name;
-        if (::access(p.c_str(), X_OK) == 0)
-            return p;
-    }
-    return std::nullopt;
 }
 
 } // namespace
@@ -244,7 +229,7 @@ PythonProbe findPython(const std::string& preferred, const std::string& evaluato
     std::vector<std::pair<std::string, std::string>> candidates; // (label, command)
     if (const char* e = std::getenv("KERNELWATCH_PYTHON"); e && *e)
         candidates.emplace_back(std::string(e) + " ($KERNELWATCH_PYTHON)", e);
-    const auto onPath = which("python3");
+    const auto onPath = findExecutable("python3", std::getenv("PATH") ? std::getenv("PATH") : "");
     if (onPath && *onPath != "/usr/bin/python3")
         candidates.emplace_back("python3 (" + *onPath + ")", "python3");
     candidates.emplace_back("/usr/bin/python3", "/usr/bin/python3");

@@ -1,6 +1,8 @@
 #include "core/modal/ModalCli.h"
 
 #include "core/base/ChildEnv.h"
+#include "core/base/ExecutableSearch.h"
+#include "core/base/Paths.h"
 #include "core/base/Subprocess.h"
 #include "core/modal/ModalLineBuffer.h"
 #include "core/modal/ModalSecrets.h"
@@ -35,17 +37,30 @@ ModalDiagnosis parseFailure(const std::string& error)
 {
     ModalDiagnosis d = modalDiagnosisFor(ModalCause::Unknown, error);
     d.summary = "unexpected output from modal (" + error + ")";
-    d.fix = "the installed modal client may be incompatible: `pip install -U modal`";
+    d.fix = "the installed modal client may be incompatible: upgrade it (`pipx upgrade modal`, or `pip "
+            "install -U "
+            "modal` in its virtual environment)";
     return d;
 }
 
 } // namespace
+
+std::string ModalCliOptions::defaultProgram(std::string_view path, const std::string& home)
+{
+    if (findExecutable("modal", path))
+        return "modal";
+    if (std::string pipx = home + "/.local/bin/modal"; !home.empty() && isExecutableFile(pipx))
+        return pipx;
+    return "modal";
+}
 
 ModalCliOptions ModalCliOptions::fromEnvironment()
 {
     ModalCliOptions o;
     if (const char* bin = std::getenv("KERNELWATCH_MODAL_BIN"); bin && *bin)
         o.program = bin;
+    else
+        o.program = defaultProgram(std::getenv("PATH") ? std::getenv("PATH") : "", paths::homeDir());
     if (const char* env = std::getenv("MODAL_ENVIRONMENT"); env && *env)
         o.environment = env;
     return o;

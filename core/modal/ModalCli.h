@@ -30,8 +30,12 @@ struct ModalCliOptions
     double deployTimeoutS = 1800; // image builds take a while
     std::string workDir;          // empty = inherit
 
-    // program from $KERNELWATCH_MODAL_BIN when set, else "modal".
+    // program from $KERNELWATCH_MODAL_BIN when set, else defaultProgram() for $PATH and $HOME.
     static ModalCliOptions fromEnvironment();
+    // "modal" when `path` has it; else pipx's HOME/.local/bin/modal when that exists (Debian's
+    // ~/.profile puts that folder on PATH only at a login after it was created, so a desktop
+    // session from before `pipx install modal` does not see it); else "modal".
+    static std::string defaultProgram(std::string_view path, const std::string& home);
 };
 
 struct ModalLogOptions

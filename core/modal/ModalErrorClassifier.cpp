@@ -66,9 +66,11 @@ ModalDiagnosis modalDiagnosisFor(ModalCause cause, std::string detail)
         break;
     case ModalCause::CliNotInstalled:
         d.summary = "the modal command-line client is not installed";
-        d.fix =
-            "install it with `pip install modal` (or point KERNELWATCH_MODAL_BIN / Settings at it), then run "
-            "`modal token new`";
+        // Debian 12's python3 refuses a system-wide `pip install` (PEP 668): pipx is the way.
+        d.fix = "install it with `pipx install 'modal>=" + std::string(kModalMinVersion) +
+                "'` (Debian: `sudo apt install pipx` first; it lands in ~/.local/bin, which kernelwatch also "
+                "looks in), or point Settings › Modal › CLI (KERNELWATCH_MODAL_BIN) at an existing modal; "
+                "then run `modal token new`";
         break;
     case ModalCause::TokenMissing:
         d.summary = "no Modal token";

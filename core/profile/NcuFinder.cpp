@@ -1,33 +1,16 @@
 #include "core/profile/NcuFinder.h"
 
+#include "core/base/ExecutableSearch.h"
+
 #include <algorithm>
 #include <filesystem>
-#include <unistd.h>
 
 namespace kw::profile {
 namespace {
 
-bool executable(const std::string& p)
-{
-    std::error_code ec;
-    return !p.empty() && std::filesystem::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
 std::vector<std::string> pathDirs(const childenv::Env& env)
 {
-    std::vector<std::string> out;
-    const std::string path = childenv::get(env, "PATH").value_or("");
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        const std::size_t end = path.find(':', start);
-        std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (!dir.empty())
-            out.push_back(std::move(dir));
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return out;
+    return searchPathDirs(childenv::get(env, "PATH").value_or(""));
 }
 
 } // namespace
@@ -54,7 +37,7 @@ NcuLocation findNcu(const std::string& overridePath, const childenv::Env& env)
             return false;
         seen.push_back(p);
         loc.tried.push_back(label.empty() ? p : label + " " + p);
-        if (executable(p))
+        if (isExecutableFile(p))
             loc.path = p;
         return !loc.path.empty();
     };
@@ -67,7 +50,7 @@ NcuLocation findNcu(const std::string& overridePath, const childenv::Env& env)
         return loc;
     }
     for (const auto& dir : pathDirs(env))
-        if (executable(dir + "/ncu")) {
+        if (isExecutableFile(dir + "/ncu")) {
             loc.path = dir + "/ncu";
             return loc;
         }
@@ -84,11 +67,11 @@ std::string findNcuUi(const std::string& ncuPath, const childenv::Env& env)
 {
     if (!ncuPath.empty()) {
         const std::string beside = std::filesystem::path(ncuPath).parent_path().string() + "/ncu-ui";
-        if (executable(beside))
+        if (isExecutableFile(beside))
             return beside;
     }
     for (const auto& dir : pathDirs(env))
-        if (executable(dir + "/ncu-ui"))
+        if (isExecutableFile(dir + "/ncu-ui"))
             return dir + "/ncu-ui";
     return {};
 }

@@ -257,7 +257,9 @@ AppSettings AppSettings::resolve(const SettingLayers& l)
         (keyEnv ? s.modalProxySecret : s.modalProxyKey) = Setting<std::string>{
             "", SettingSource::Environment,
             keyEnv ? "KERNELWATCH_PROXY_SECRET (unset)" : "KERNELWATCH_PROXY_KEY (unset)"};
-    s.modalCli = r.text({"modal", "KERNELWATCH_MODAL_BIN", "modal/cli", nullptr}, "modal");
+    const char* path = std::getenv("PATH");
+    s.modalCli = r.text({"modal", "KERNELWATCH_MODAL_BIN", "modal/cli", nullptr},
+                        ModalCliOptions::defaultProgram(path ? path : "", paths::homeDir()));
 
     s.correctTrials = r.number<int>({"trials", nullptr, "defaults/correctTrials", nullptr}, 5, 1, 1000);
     s.perfTrials = r.number<int>({"perf-trials", nullptr, "defaults/perfTrials", nullptr}, 100, 1, 100000);

@@ -1,11 +1,13 @@
 // ModalCli against the fake `modal` (tests/doubles/bin/modal): command lines (--json, -y, -e),
 // parsing, streaming, stop, timeouts and every documented failure.
+#include "core/base/ExecutableSearch.h"
 #include "core/modal/ModalChecks.h"
 #include "core/modal/ModalCli.h"
 #include "core/modal/ModalEndpointProbe.h"
 
 #include "tests/TestPaths.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -405,7 +407,33 @@ private slots:
         o.program = "/nonexistent/modal";
         auto r = ModalCli(o).listApps();
         QCOMPARE(r.diagnosis.cause, ModalCause::CliNotInstalled);
-        QVERIFY(r.diagnosis.fix.find("pip install modal") != std::string::npos);
+        QVERIFY(r.diagnosis.fix.find("pipx install 'modal>=1.4.2'") != std::string::npos);
+    }
+
+    // pipx puts modal in ~/.local/bin, which a desktop session started before it existed does
+    // not have on PATH: the default program falls back to it, and PATH still wins.
+    void defaultProgramFindsPipxsModal()
+    {
+        QTemporaryDir home, bin;
+        QCOMPARE(ModalCliOptions::defaultProgram("/nonexistent", home.path().toStdString()),
+                 std::string("modal"));
+        const QString pipx = home.filePath(QStringLiteral(".local/bin/modal"));
+        QVERIFY(QDir().mkpath(home.filePath(QStringLiteral(".local/bin"))));
+        QVERIFY(QFile::copy(QString::fromStdString(kwtest::testsPath() + "/doubles/bin/modal"), pipx));
+        QCOMPARE(ModalCliOptions::defaultProgram("/nonexistent", home.path().toStdString()),
+                 pipx.toStdString());
+        QVERIFY(QFile::copy(pipx, bin.filePath(QStringLiteral("modal"))));
+        QCOMPARE(ModalCliOptions::defaultProgram(("/nonexistent::" + bin.path()).toStdString(),
+                                                 home.path().toStdString()),
+                 std::string("modal"));
+        // Not executable: not taken.
+        QVERIFY(QFile::setPermissions(pipx, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        QCOMPARE(ModalCliOptions::defaultProgram("/nonexistent", home.path().toStdString()),
+                 std::string("modal"));
+        QCOMPARE(findExecutable("modal", ("/nonexistent::" + bin.path()).toStdString()),
+                 std::optional<std::string>(bin.filePath(QStringLiteral("modal")).toStdString()));
+        QCOMPARE(findExecutable(pipx.toStdString(), ""), std::optional<std::string>());
+        QCOMPARE(searchPathDirs("::/a::/b:"), (std::vector<std::string>{"/a", "/b"}));
     }
 
     void hangTimesOut()

@@ -151,7 +151,7 @@ private slots:
         auto noCli = cli({QStringLiteral("modal"), QStringLiteral("apps"), QStringLiteral("--modal"),
                           QStringLiteral("/nonexistent/modal")});
         QCOMPARE(noCli.code, 3);
-        QVERIFY(noCli.err.contains("pip install modal"));
+        QVERIFY(noCli.err.contains("pipx install 'modal>=1.4.2'"));
     }
 
     void deploySavesEndpointAndStatusPasses()

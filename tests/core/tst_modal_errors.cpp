@@ -156,7 +156,7 @@ private slots:
         QTest::newRow("usage") << "errors/usage.txt" << 2 << int(ModalCause::UsageError)
                                << "pip install -U modal";
         QTest::newRow("cli missing") << "errors/cli_missing.txt" << 127 << int(ModalCause::CliNotInstalled)
-                                     << "pip install modal";
+                                     << "pipx install 'modal>=1.4.2'";
         QTest::newRow("ok") << "app_list.json" << 0 << int(ModalCause::None) << "";
     }
     void classifier()
