@@ -7,9 +7,11 @@
 #include "ui/models/HistoryModel.h"
 #include "ui/services/AppContext.h"
 #include "ui/services/HistoryExporter.h"
+#include "ui/widgets/EmptyViewHint.h"
 
 #include <QFile>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -146,6 +148,17 @@ private Q_SLOTS:
         spec.statusMask = 1u << int(EvalStatus::CompileError);
         ctx.filtered()->setFilter(spec);
         QCOMPARE(ctx.filtered()->rowCount(), 10);
+        // A filter that hides every row says so (the table's empty hint), not "no evaluations yet".
+        auto* hint = panel.table()->findChild<EmptyViewHint*>();
+        QVERIFY(hint);
+        QVERIFY(hint->shownText().isEmpty());
+        HistoryFilterSpec none = spec;
+        none.text = QStringLiteral("no-such-problem-anywhere");
+        ctx.filtered()->setFilter(none);
+        QTRY_COMPARE(hint->shownText(),
+                     QStringLiteral("No evaluation matches these filters. Clear shows all 30."));
+        ctx.filtered()->setFilter(spec);
+        QTRY_VERIFY(hint->shownText().isEmpty());
         QSignalSpy done(&panel, &EvaluationsPanel::exportFinished);
         const QString path = m_dir.filePath(QStringLiteral("panel.csv"));
         panel.exportTo(path, HistoryExporter::Format::Csv);

@@ -6,10 +6,12 @@
 #include "ui/training/TrainingBridge.h"
 #include "ui/training/TrainingDemo.h"
 #include "ui/training/TrainingPanel.h"
+#include "ui/widgets/EmptyViewHint.h"
 
 #include <QAbstractItemModelTester>
 #include <QDateTime>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <cmath>
@@ -156,8 +158,20 @@ private Q_SLOTS:
         AppContext ctx(contextOptions(dir));
         TrainingPanel panel(ctx);
         panel.setPollMs(50);
+        // Before anything is followed, and while a followed root holds no run, the list says so.
+        QTemporaryDir empty;
+        const auto runsHint = [&panel] {
+            for (auto* h : panel.findChildren<EmptyViewHint*>())
+                if (qobject_cast<QTreeWidget*>(h->parent()))
+                    return h->shownText();
+            return QStringLiteral("(no hint)");
+        };
+        QVERIFY2(runsHint().startsWith(QStringLiteral("No run followed.")), qPrintable(runsHint()));
+        panel.follow(empty.path());
+        QVERIFY2(runsHint().startsWith(QStringLiteral("No run here yet")), qPrintable(runsHint()));
         panel.follow(dir.path());
         QTRY_COMPARE_WITH_TIMEOUT(panel.runNames().size(), 1, 10000);
+        QTRY_VERIFY(runsHint().isEmpty());
         QVERIFY(TrainingDemo::writeRun(dir.filePath(QStringLiteral("b")), 1, 4, 2, now));
         QTRY_COMPARE_WITH_TIMEOUT(panel.runNames().size(), 2, 10000);
     }

@@ -8,6 +8,7 @@
 #include "ui/evaluations/LineDiff.h"
 #include "ui/models/GpuListModel.h"
 #include "ui/submit/KernelBenchScanner.h"
+#include "ui/widgets/EmptyViewHint.h"
 #include "ui/widgets/ResultCard.h"
 
 #include <QAbstractItemModelTester>
@@ -15,6 +16,8 @@
 #include <QFile>
 #include <QLabel>
 #include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -276,6 +279,34 @@ private Q_SLOTS:
         card.showResult(EvalResult::infraError(req, "the worker died"));
         QCOMPARE(card.badgeText(), StatusStyle::label(EvalStatus::InfraError).toUpper());
         QCOMPARE(card.speedupNote(), QStringLiteral("no speedup: the kernel did not pass"));
+    }
+
+    // An empty view says why while it has no rows, and says nothing once it has some.
+    void emptyViewHintFollowsTheRows()
+    {
+        QTableView view;
+        view.resize(400, 300);
+        QString why = QStringLiteral("Nothing yet.");
+        EmptyViewHint* hint = EmptyViewHint::install(&view, [&why] { return why; });
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QCOMPARE(hint->shownText(), why); // no model at all
+        QStandardItemModel model(0, 2);
+        view.setModel(&model);
+        hint->refresh(); // a model set later is followed from then on
+        QCOMPARE(hint->shownText(), why);
+        model.appendRow({new QStandardItem(QStringLiteral("a")), new QStandardItem(QStringLiteral("b"))});
+        QTRY_VERIFY(hint->shownText().isEmpty());
+        why = QStringLiteral("Nothing matches.");
+        model.removeRow(0);
+        QTRY_COMPARE(hint->shownText(), why);
+        auto* label = view.viewport()->findChild<QLabel*>(QStringLiteral("emptyViewHint"));
+        QVERIFY(label);
+        QCOMPARE(label->geometry(), view.viewport()->rect());
+        why.clear(); // an empty text hides it even while empty
+        model.appendRow(new QStandardItem(QStringLiteral("c")));
+        model.removeRow(0);
+        QTRY_VERIFY(!label->isVisible());
     }
 };
 

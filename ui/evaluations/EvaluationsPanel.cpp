@@ -8,6 +8,7 @@
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
 #include "ui/services/AppContext.h"
+#include "ui/widgets/EmptyViewHint.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -167,6 +168,21 @@ EvaluationsPanel::EvaluationsPanel(AppContext& ctx, QWidget* parent)
     connect(&ctx, &AppContext::storeFailed, this, [this](const QString& msg) { showMessage(msg, true); });
     if (!ctx.storeError().isEmpty())
         showMessage(ctx.storeError(), true);
+    // An empty table says why: nothing stored yet, the store failed (the message above), or the
+    // filters hide every row.
+    auto* hint = EmptyViewHint::install(m_table, [this] {
+        if (!m_ctx.storeError().isEmpty())
+            return tr("The history could not be opened (see the message above).");
+        if (!m_ctx.storeReady())
+            return tr("Opening the history…");
+        const HistoryModel* h = m_ctx.filtered()->historyModel();
+        if (h && h->rowCount() > 0)
+            return tr("No evaluation matches these filters. Clear shows all %1.").arg(h->rowCount());
+        return tr("No evaluations yet.\n\nSubmit a kernel (Submit, Ctrl+Return), follow a training run "
+                  "(Training) or the Modal app's logs (Deployment): every result is kept here.");
+    });
+    connect(&ctx, &AppContext::storeFailed, hint, &EmptyViewHint::refresh);
+    connect(&ctx, &AppContext::storeOpened, hint, &EmptyViewHint::refresh);
     updateActions();
 }
 

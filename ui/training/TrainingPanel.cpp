@@ -11,6 +11,7 @@
 #include "ui/training/TraceTableModel.h"
 #include "ui/training/TrainingDemo.h"
 #include "ui/widgets/CodeEditor.h"
+#include "ui/widgets/EmptyViewHint.h"
 
 #include <QDateTime>
 #include <QFileDialog>
@@ -123,6 +124,21 @@ TrainingPanel::TrainingPanel(AppContext& ctx, QWidget* parent)
         else if (m_runList->currentItem())
             showRun(m_runList->currentItem()->text(0));
         scheduleCharts();
+    });
+
+    m_runsHint = EmptyViewHint::install(m_runList, [this] {
+        return m_followedPath.isEmpty()
+                   ? tr("No run followed.\n\nOpen run… follows one kernel_rl run folder (the one holding "
+                        "traces.jsonl); Open runs root… follows every run under a folder, new ones included.")
+                   : tr("No run here yet: a kernel_rl run appears as soon as it writes traces.jsonl or "
+                        "metrics.jsonl under this folder.");
+    });
+    m_tableHint = EmptyViewHint::install(m_table, [this] {
+        return m_runs.isEmpty()
+                   ? tr("A run's evaluations appear here, one row per kernel, as the run writes them.")
+               : currentModel() ? tr("This run has no evaluations yet: a row appears for each kernel as the "
+                                     "run writes it.")
+                                : tr("Select a run to see its evaluations.");
     });
 
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -249,6 +265,7 @@ void TrainingPanel::clearRuns()
     m_current.clear();
     m_dismissed.clear();
     m_banner->hide();
+    m_tableHint->refresh();
 }
 
 void TrainingPanel::follow(const QString& path)
@@ -258,6 +275,8 @@ void TrainingPanel::follow(const QString& path)
     m_followedWithStore = m_ctx.store() != nullptr;
     clearRuns();
     m_path->setText(path);
+    m_followedPath = path;
+    m_runsHint->refresh();
     m_bridge->follow(path, m_pollMs);
     scheduleCharts();
 }
@@ -337,6 +356,7 @@ void TrainingPanel::onUpdates()
         scheduleCharts();
         checkAlerts();
     }
+    m_tableHint->refresh(); // runs came or went: "select a run" or nothing
 }
 
 void TrainingPanel::showRun(const QString& name)
@@ -346,6 +366,7 @@ void TrainingPanel::showRun(const QString& name)
     m_current = name;
     TraceTableModel* model = m_runs[name].model;
     m_table->setModel(model);
+    m_tableHint->refresh();
     for (const int c : {TraceTableModel::Step, TraceTableModel::Turn, TraceTableModel::Level})
         m_table->horizontalHeader()->resizeSection(c, 56); // small numbers: room for Reward instead
     m_table->horizontalHeader()->resizeSection(TraceTableModel::Time, 80);

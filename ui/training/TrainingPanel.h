@@ -22,6 +22,8 @@ class QTemporaryDir;
 
 namespace kw::ui {
 
+class EmptyViewHint;
+
 class CodeEditor;
 class StepChart;
 class TraceTableModel;
@@ -86,11 +88,14 @@ private:
     QElapsedTimer m_clock;
 
     QLabel* m_path;
+    QString m_followedPath; // empty until a run or runs root is followed
     QSpinBox* m_stall;
     QLabel* m_banner;
     QString m_dismissed;
     QTreeWidget* m_runList;
     QTableView* m_table;
+    EmptyViewHint* m_runsHint;
+    EmptyViewHint* m_tableHint;
     QTabWidget* m_tabs;
     QTextBrowser* m_details;
     CodeEditor* m_kernel;
