@@ -276,6 +276,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(panel.authText().contains(QStringLiteral("modal token new")), 20000);
         QTRY_VERIFY_WITH_TIMEOUT(panel.pollIntervalMs() > DeploymentPanel::kPollMs, 20000);
         QCOMPARE(panel.apps()->rowCount(), 0);
+        // A rejected token does not fix itself: no poll is scheduled until the user refreshes.
+        QTRY_VERIFY(panel.pollText().contains(QStringLiteral("press Refresh")));
+        QVERIFY(!panel.pollScheduled());
+        scenario("ok");
+        panel.pollNow();
+        QTRY_VERIFY_WITH_TIMEOUT(panel.apps()->rowCount() > 0, 20000);
+        QVERIFY(panel.pollScheduled());
+        QVERIFY(!panel.pollText().contains(QStringLiteral("✗")));
     }
 
     // Offline every one-shot `modal` command hangs ~57 s in the client's retries: the bridge kills

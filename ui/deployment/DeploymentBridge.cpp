@@ -25,7 +25,9 @@ namespace {
 
 DeploymentBridge::Problem problem(const ModalDiagnosis& d)
 {
-    return {qs(d.summary), qs(d.fix), qs(d.detail), qs(d.message())};
+    const bool needsUser = d.cause == ModalCause::CliNotInstalled || d.cause == ModalCause::TokenMissing ||
+                           d.cause == ModalCause::TokenInvalid;
+    return {qs(d.summary), qs(d.fix), qs(d.detail), qs(d.message()), needsUser};
 }
 
 struct PollResult

@@ -43,7 +43,8 @@ public:
     struct Problem
     {
         QString summary, fix, detail;
-        QString message; // "summary: fix"
+        QString message;        // "summary: fix"
+        bool needsUser = false; // no modal client, no token or a rejected one: retrying cannot help
     };
     struct Auth
     {

@@ -205,12 +205,23 @@ void DeploymentPanel::showPoll(const DeploymentBridge::Poll& r)
         m_pollStatus->setStyleSheet({});
     } else {
         m_nextPollMs = std::min(m_nextPollMs * 2, kMaxPollMs);
-        m_pollStatus->setText(tr("✗ %1 — retrying in %2 s").arg(r.problem.message).arg(m_nextPollMs / 1000));
+        // A missing client or token does not fix itself: ask again only when told to (Refresh, or
+        // the panel shown again), instead of running the same failing command every few seconds.
+        m_pollStatus->setText(
+            r.problem.needsUser
+                ? tr("✗ %1 — press Refresh once that is done").arg(r.problem.message)
+                : tr("✗ %1 — retrying in %2 s").arg(r.problem.message).arg(m_nextPollMs / 1000));
         m_pollStatus->setToolTip(r.problem.detail);
         m_pollStatus->setStyleSheet(QStringLiteral("color: #c0392b;"));
     }
     m_stopContainer->setEnabled(m_containerView->selectionModel()->hasSelection());
-    schedulePoll(m_nextPollMs);
+    if (!r.problem.needsUser || (r.appsOk && r.containersOk))
+        schedulePoll(m_nextPollMs);
+}
+
+QString DeploymentPanel::pollText() const
+{
+    return m_pollStatus->text();
 }
 
 QString DeploymentPanel::containerActionText() const

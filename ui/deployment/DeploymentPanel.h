@@ -41,6 +41,8 @@ public:
     QString authText() const;
     QString deployOutput() const { return m_launch->output(); }
     int pollIntervalMs() const { return m_nextPollMs; }
+    bool pollScheduled() const { return m_pollTimer.isActive(); }
+    QString pollText() const;
     bool deploying() const { return m_launch->deploying(); }
     bool serving() const { return m_launch->serving(); }
     QString serveUrl() const { return m_launch->serveUrl(); }
