@@ -102,6 +102,12 @@ private Q_SLOTS:
         const PythonProbe probe = parseProbeOutput(text);
         QVERIFY(probe.ok);
         QVERIFY(!probe.gpus.empty());
+        // What the H100 host reported (README: host, torch, date).
+        QCOMPARE(probe.torchVersion, std::string("2.11.0+cu130"));
+        QCOMPARE(probe.torchCuda, std::string("13.0"));
+        QVERIFY(probe.tritonAvailable);
+        QCOMPARE(probe.gpus[0].name, std::string("NVIDIA H100 80GB HBM3"));
+        QCOMPARE(probe.gpus[0].arch, std::string("sm_90"));
         CudaInventory driver;
         for (const auto& g : probe.gpus)
             driver.devices.push_back({g.index, g.name, 85e9, 9, 0});

@@ -101,7 +101,7 @@ private Q_SLOTS:
     {
         ResultCard card;
         card.showResult(fixture("reliable_win.json"));
-        QCOMPARE(card.speedupText(), QStringLiteral("1.36× (1.36\u20131.37)"));
+        QCOMPARE(card.speedupText(), QStringLiteral("1.39× (1.38\u20131.39)"));
         QVERIFY(card.speedupShownAsWin());
         QVERIFY(card.speedupNote().contains(QStringLiteral("faster")));
         QCOMPARE(card.badgeText(), QStringLiteral("CORRECT"));
@@ -115,10 +115,10 @@ private Q_SLOTS:
         old.baselines.clear();
         ResultCard card;
         card.showResult(old);
-        QCOMPARE(card.speedupText(), QStringLiteral("1.36×"));
+        QCOMPARE(card.speedupText(), QStringLiteral("1.39×"));
         QVERIFY(!card.speedupShownAsWin());
         QVERIFY(card.speedupNote().contains(QStringLiteral("not counted as a win")));
-        QVERIFY(card.timingText().contains(QStringLiteral("1009 kernel and 1009 baseline trials ran")));
+        QVERIFY(card.timingText().contains(QStringLiteral("109 kernel and 109 baseline trials ran")));
     }
 
     void longTracebackScrollsInsideTheCard()
@@ -178,7 +178,7 @@ private Q_SLOTS:
             return d.numbers()->item(1, column)->foreground().color().name();
         };
         {
-            // noisy 0.88× against reliable 1.36×: the intervals do not overlap, but noisy timing
+            // noisy 0.88× against reliable 1.39×: the intervals do not overlap, but noisy timing
             // is not trusted, so neither is marked
             CompareDialog d(ctx, 1, 2);
             QTRY_VERIFY(d.ready());
@@ -188,7 +188,7 @@ private Q_SLOTS:
             QVERIFY(d.numbers()->item(1, 2)->toolTip().contains(QStringLiteral("not significantly")));
         }
         {
-            CompareDialog d(ctx, 2, 3); // 1.361–1.365 against 1.02–1.08: A is faster
+            CompareDialog d(ctx, 2, 3); // 1.382–1.392 against 1.02–1.08: A is faster
             QTRY_VERIFY(d.ready());
             QCOMPARE(speedupColour(d, 1), green);
             QVERIFY(speedupColour(d, 2) != green);
