@@ -39,6 +39,32 @@ def test_cuda_kernel_on_a_machine_without_gpu_is_a_setup_error(tmp_path):
     assert res["timings"]["compile"] < 5
 
 
+TRITON_KERNEL = (SAMPLES / "softmax_triton.py").read_text()
+
+
+def test_triton_setup_problem_messages():
+    assert harness.uses_triton(TRITON_KERNEL)
+    assert not harness.uses_triton("# import triton\nclass ModelNew: pass\n")
+    assert not harness.uses_triton("s = 'import triton'\nclass ModelNew: pass\n")
+    assert harness.triton_setup_problem(TRITON_KERNEL, "eval", True, have_triton=True) == ""
+    missing = harness.triton_setup_problem(TRITON_KERNEL, "eval", True, have_triton=False)
+    assert "no triton package" in missing and "Modal" in missing
+    on_cpu = harness.triton_setup_problem(TRITON_KERNEL, "eval", False, have_triton=True)
+    assert "runs on the CPU" in on_cpu and "cuda:N" in on_cpu
+    assert harness.triton_setup_problem(TRITON_KERNEL, "compile", False, have_triton=True) == ""
+    assert harness.triton_setup_problem(CUDA_KERNEL, "eval", False, have_triton=False) == ""
+
+
+def test_triton_kernel_without_gpu_is_not_the_kernels_compile_error(tmp_path):
+    """Was: compile_error "ModuleNotFoundError: No module named 'triton'" (or Triton's driver error)."""
+    from kernelwatch_eval.standalone import run_isolated
+    res = run_isolated(make_request("softmax", TRITON_KERNEL, ref_code=(SAMPLES / "softmax_ref.py").read_text(),
+                                    backend="triton"), 120, str(tmp_path), target="cpu")
+    assert res["status"] == "infra_error", (res["status"], res["error_message"][:500])
+    assert res["metadata"]["error_kind"] == "setup"
+    assert "Triton" in res["error_message"] and "GPU" in res["error_message"]
+
+
 # ------------------------------------------------------------------ compile errors (issue 14)
 from conftest import FIXTURES, KERNELS  # noqa: E402
 

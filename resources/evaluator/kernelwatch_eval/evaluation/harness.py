@@ -260,7 +260,8 @@ class Evaluation:
             self.native_threads_before = integrity.native_thread_count()
             from ..measure.timing import Timer
             self.timer = Timer(torch, self.device, self.cuda)
-        problem = cuda_setup_problem(self.kernel_code, self.ctx.mode, self.cuda)
+        problem = cuda_setup_problem(self.kernel_code, self.ctx.mode, self.cuda) or \
+            triton_setup_problem(self.kernel_code, self.ctx.mode, self.cuda)
         if problem:
             self.setup_error(problem)
         self.ctx.sandbox(self.slot.writable_dirs())
@@ -448,6 +449,34 @@ def cuda_setup_problem(code: str, mode: str, cuda_device: bool, nvcc: str = None
         return ("setup: this kernel builds CUDA code, but the CUDA compiler nvcc was not found (no CUDA_HOME / "
                 "CUDA_PATH, none in /usr/local/cuda, none on PATH). Install the CUDA toolkit (nvcc) matching "
                 "torch's CUDA version and set CUDA_HOME, or run it on Modal.")
+    return ""
+
+
+# `import triton` / `from triton... import` at the start of a line (not in a comment or string).
+_TRITON_IMPORT = re.compile(r"^\s*(?:import\s+triton\b|from\s+triton\b)", re.MULTILINE)
+
+
+def uses_triton(code: str) -> bool:
+    """Does this kernel import Triton?"""
+    return bool(_TRITON_IMPORT.search(str(code or "")))
+
+
+def triton_setup_problem(code: str, mode: str, cuda_device: bool, have_triton: bool = None) -> str:
+    """Why a Triton kernel cannot run here ('' when it can): found before the import fails in the
+    kernel ("No module named 'triton'", which would read as the kernel's compile error) or Triton
+    finds no GPU driver at its first launch."""
+    if not uses_triton(code):
+        return ""
+    if have_triton is None:
+        import importlib.util
+        have_triton = importlib.util.find_spec("triton") is not None
+    if not have_triton:
+        return ("setup: this kernel uses Triton, but this Python has no triton package. Triton kernels run "
+                "on NVIDIA GPUs: evaluate it on a machine with a GPU and a CUDA build of torch (which brings "
+                "triton), or on Modal.")
+    if mode == "eval" and not cuda_device:
+        return ("setup: this kernel uses Triton, which compiles for GPUs only, but this evaluation runs on "
+                "the CPU. Pick a GPU target for it (a local cuda:N device or Modal).")
     return ""
 
 
