@@ -57,8 +57,11 @@ private:
                 extra += " vs compile " + times(c);
             if (r.sol && r.sol->available())
                 extra += " " + std::to_string(int(r.sol->percent + 0.5)) + "% SOL";
+            // A refusal that never ran the kernel reads as in `history`: "not run: setup".
+            const std::string why = r.notRunReason();
+            const std::string status = why.empty() ? std::string(statusName(r.status)) : "not run: " + why;
             std::fprintf(m_out, "%-24s %-14s %-9s%s %s\n", r.metadata.value("manifest_id", "").c_str(),
-                         std::string(statusName(r.status)).c_str(), times(r.speedup).c_str(), extra.c_str(),
+                         status.c_str(), times(r.speedup).c_str(), extra.c_str(),
                          r.errorMessage.substr(0, 120).c_str());
         }
     }
@@ -244,10 +247,10 @@ int runBatch(const std::vector<std::string>& args)
     }
     if (out != stdout)
         std::fclose(out);
-    std::fprintf(stderr, "kernelwatch-cli batch: %zu items, %zu evaluated, %zu resumed, %zu unusable lines\n",
-                 items.size(), todo.size(), resumed,
-                 std::size_t(std::count_if(items.begin(), items.end(),
-                                           [](const auto& i) { return !i.error.empty(); })));
+    // Unusable: lines that are not JSON or lack a field, and items whose files cannot be read or
+    // admitted; every item is evaluated, resumed or unusable.
+    std::fprintf(stderr, "kernelwatch-cli batch: %zu items, %zu evaluated, %zu resumed, %zu unusable\n",
+                 items.size(), todo.size(), resumed, items.size() - todo.size() - resumed);
     return ExitOk;
 }
 

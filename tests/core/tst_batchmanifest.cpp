@@ -1,6 +1,7 @@
 #include "core/model/BatchManifest.h"
 #include "core/model/ResultExport.h"
 #include "core/model/SourceFile.h"
+#include "tests/CliTestUtils.h"
 #include "tests/TestPrinters.h"
 
 #include <QTemporaryDir>
@@ -87,6 +88,33 @@ private Q_SLOTS:
         // the problem's quoted comma is the one extra
         QCOMPARE(std::count(line.begin(), line.end(), ','),
                  std::count(header.begin(), header.end(), ',') + 1);
+    }
+
+    // Unusable items are reported per line and counted in the summary, whatever made them
+    // unusable (not JSON, a missing field, a file that is not there); none starts an evaluator.
+    void cliCountsEveryUnusableItem()
+    {
+        QTemporaryDir dir;
+        const QString manifest = dir.filePath(QStringLiteral("m.jsonl"));
+        QFile f(manifest);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"id\": \"gone\", \"ref\": \"nope_ref.py\", \"kernel\": \"nope.py\"}\n"
+                "not json\n"
+                "{\"id\": \"half\", \"kernel_code\": \"class ModelNew: pass\"}\n");
+        f.close();
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("KERNELWATCH_PYTHON"),
+                   QStringLiteral("/nonexistent/python3")); // never needed
+        const kwtest::CliRun r =
+            kwtest::runCli(kwtest::cliPath(),
+                           {QStringLiteral("batch"), QStringLiteral("--manifest"), manifest,
+                            QStringLiteral("--db"), dir.filePath(QStringLiteral("h.sqlite"))},
+                           env, 60000);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.err.contains("3 items, 0 evaluated, 0 resumed, 3 unusable"), r.err.constData());
+        QVERIFY2(r.out.contains("nope_ref.py: no such file"), r.out.constData());
+        QVERIFY(r.out.contains("line 2: not valid JSON"));
+        QCOMPARE(r.out.count('\n'), 3);
     }
 };
 
