@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QFile>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTableView>
@@ -259,12 +260,18 @@ private Q_SLOTS:
         card.show();
         card.showResult(refused);
         QCOMPARE(card.badgeText(), QStringLiteral("NOT RUN · TOO LARGE"));
-        QCOMPARE(card.speedupNote(), QStringLiteral("not run: nothing was measured"));
+        // What happened and what to do under the headline; the estimate's details in the box.
+        QVERIFY2(card.speedupNote().startsWith(QStringLiteral(
+                     "Not run: this problem needs about 108.0 GiB of memory; the memory cap is 2.0 GiB.")),
+                 qPrintable(card.speedupNote()));
+        QVERIFY(!card.speedupNote().contains(QStringLiteral("Details:")));
         auto* error = card.findChild<QLabel*>(QStringLiteral("errorBox"));
         QVERIFY(error);
-        QVERIFY2(error->text().startsWith(QStringLiteral(
-                     "Not run: this problem needs about 108.0 GiB of memory; the memory cap is 2.0 GiB.")),
+        QVERIFY2(error->text().startsWith(QStringLiteral("Details: estimated peak 108.0 GiB")),
                  qPrintable(error->text()));
+        // Nothing was measured: no "0 / 5" tests, no "flags: none".
+        QVERIFY(!card.isRowShown(QStringLiteral("Tests passed")));
+        QVERIFY(!card.isRowShown(QStringLiteral("Flags")));
         if (const QString out = qEnvironmentVariable("KW_SCREENSHOT_DIR"); !out.isEmpty()) {
             QTest::qWait(100);
             QVERIFY(card.grab().save(out + QStringLiteral("/result-card-size-refusal.png")));
@@ -275,6 +282,9 @@ private Q_SLOTS:
         setup.metadata["error_kind"] = "setup";
         card.showResult(setup);
         QCOMPARE(card.badgeText(), QStringLiteral("NOT RUN · SETUP"));
+        QCOMPARE(card.speedupNote(), QStringLiteral("No C compiler found.")); // the message, untagged
+        QVERIFY(card.errorArea()->isHidden());
+        QVERIFY(!card.isRowShown(QStringLiteral("Tests passed")));
         // An infrastructure error stays one.
         card.showResult(EvalResult::infraError(req, "the worker died"));
         QCOMPARE(card.badgeText(), StatusStyle::label(EvalStatus::InfraError).toUpper());

@@ -461,7 +461,10 @@ void SubmitPanel::onFinished(const EvalResult& result)
             m_scale->show();
         }
     }
-    QString verdict = result.isCancelled() ? tr("cancelled") : StatusStyle::label(result.status);
+    const std::string notRun = result.notRunReason();
+    QString verdict = result.isCancelled() ? tr("cancelled")
+                      : notRun.empty()     ? StatusStyle::label(result.status)
+                                           : tr("not run (%1)").arg(qs(notRun));
     if (result.status == EvalStatus::Correct && result.speedup && result.timingQuality &&
         result.timingQuality->untrustworthy())
         verdict = tr("%1, speedup not reliable (%2 timing)").arg(verdict, qs(result.timingQuality->verdict));

@@ -131,6 +131,26 @@ QString describeFasterThanLight(const EvalResult& r)
                        "the timing cannot be right and no speedup is counted");
 }
 
+// A refusal's message, split into what happened and what to do (shown under the headline) and
+// its details (the size refusal's "Details: estimated peak …", shown in the message box).
+struct NotRunMessage
+{
+    QString what, details;
+};
+
+NotRunMessage notRunMessage(const EvalResult& r)
+{
+    QString m = qs(r.errorMessage).trimmed();
+    if (m.startsWith(u"setup: "_s))
+        m = m.mid(7);
+    NotRunMessage out;
+    const qsizetype d = m.indexOf(u"Details:"_s);
+    out.what = (d < 0 ? m : m.left(d)).trimmed();
+    out.details = d < 0 ? QString() : m.mid(d).trimmed();
+    out.what = out.what.isEmpty() ? QObject::tr("not run: nothing was measured") : Format::sentence(out.what);
+    return out;
+}
+
 QString qualityText(const EvalResult& r)
 {
     QStringList parts;
@@ -382,6 +402,14 @@ void ResultCard::addRow(const QString& name, QLabel* value)
     m_names.insert(value, label);
 }
 
+bool ResultCard::isRowShown(const QString& name) const
+{
+    for (auto it = m_names.cbegin(); it != m_names.cend(); ++it)
+        if (it.value()->text() == name)
+            return !it.key()->isHidden();
+    return false;
+}
+
 void ResultCard::setRow(QLabel* value, const QString& text)
 {
     value->setText(text);
@@ -454,8 +482,8 @@ void ResultCard::showResult(const EvalResult& r)
         m_speedupNote->setText(tr("not counted: the result is not correct"));
     else if (m_cancelled)
         m_speedupNote->setText(tr("cancelled before it finished"));
-    else if (notRun)
-        m_speedupNote->setText(tr("not run: nothing was measured"));
+    else if (notRun) // what to do, under the headline: nothing else on the card is measured
+        m_speedupNote->setText(notRunMessage(r).what);
     else
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
@@ -467,7 +495,12 @@ void ResultCard::showResult(const EvalResult& r)
            r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
     setRow(m_compile, describeCompile(r));
     setRow(m_sol, describeSol(r));
-    setRow(m_tests, r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
+    // A result that never ran (cancelled, refused) has no tests, differences, flags or speed of
+    // light to show: "0 / 5" and "flags: none" would read as measured.
+    const bool ran = !notRun && !m_cancelled;
+    if (!ran)
+        setRow(m_sol, QString());
+    setRow(m_tests, ran && r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
     QString diff;
     if (r.metadata.is_object() && r.metadata.contains("max_difference")) {
         diff = jsonNumberText(r.metadata["max_difference"]);
@@ -478,7 +511,7 @@ void ResultCard::showResult(const EvalResult& r)
     QStringList flags;
     for (const auto& f : r.flags)
         flags << qs(f);
-    setRow(m_flags, flags.isEmpty() ? tr("none") : flags.join(u", "_s));
+    setRow(m_flags, !ran && flags.isEmpty() ? QString() : flags.isEmpty() ? tr("none") : flags.join(u", "_s));
     QString device = qs(r.device.name);
     if (!r.device.target.empty())
         device += (device.isEmpty() ? QString() : u"  ·  "_s) + qs(r.device.target);
@@ -501,8 +534,10 @@ void ResultCard::showResult(const EvalResult& r)
     setRow(m_cost, r.costUsd ? Format::cost(r.costUsd)
                              : (r.request.target == "local" ? tr("free (local)") : QString()));
 
-    m_errorArea->setVisible(!r.errorMessage.empty());
-    m_error->setText(qs(r.errorMessage));
+    // A refusal's message is the note; only its details, when it has some, go in the box.
+    const QString errorText = notRun ? notRunMessage(r).details : qs(r.errorMessage);
+    m_errorArea->setVisible(!errorText.isEmpty());
+    m_error->setText(errorText);
     const bool showLog = !r.logTail.empty();
     m_logTitle->setVisible(showLog);
     m_log->setVisible(showLog);

@@ -35,6 +35,7 @@ public:
     QString solText() const;     // the speed-of-light row (empty when hidden)
     bool speedupShownAsWin() const { return m_win; }
     QScrollArea* errorArea() const { return m_errorArea; }
+    bool isRowShown(const QString& name) const; // a form row ("Tests passed") is not hidden
 
 protected:
     void changeEvent(QEvent* event) override;
