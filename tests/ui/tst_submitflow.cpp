@@ -6,6 +6,7 @@
 #include "ui/models/HistoryFilterModel.h"
 #include "ui/models/HistoryModel.h"
 #include "ui/services/AppContext.h"
+#include "ui/services/DeviceInventory.h"
 #include "ui/services/EvalService.h"
 #include "ui/shell/MainWindow.h"
 #include "ui/shell/PanelRegistry.h"
@@ -18,9 +19,11 @@
 #include "tests/EnvGuard.h"
 
 #include <QFile>
+#include <QMenu>
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace kw;
@@ -65,6 +68,29 @@ private Q_SLOTS:
         f.submit->options()->fillRequest(r);
         QCOMPARE(r.device, std::string("cpu"));
         QCOMPARE(r.target, std::string("local"));
+    }
+
+    // Where no GPU was found, the CUDA and Triton samples say so in the menu (they still load).
+    void gpuSamplesSayWhatTheyNeed()
+    {
+        Fixture f;
+        QTRY_VERIFY_WITH_TIMEOUT(f.ctx->devices()->ready(), 60000);
+        if (f.ctx->devices()->gpuCount() > 0)
+            QSKIP("this host has a GPU: the samples need nothing more");
+        QMenu* menu = nullptr;
+        for (auto* b : f.submit->findChildren<QToolButton*>())
+            if (b->text() == QStringLiteral("Samples"))
+                menu = b->menu();
+        QVERIFY(menu);
+        Q_EMIT menu->aboutToShow();
+        const QList<QAction*> actions = menu->actions();
+        QVERIFY(actions.size() >= 2);
+        QVERIFY2(!actions.first()->text().contains(QStringLiteral("needs a GPU")),
+                 qPrintable(actions.first()->text()));
+        QVERIFY2(actions.at(1)->text().endsWith(QStringLiteral("needs a GPU (Modal)")),
+                 qPrintable(actions.at(1)->text()));
+        Q_EMIT menu->aboutToShow(); // said once, however often the menu opens
+        QCOMPARE(actions.at(1)->text().count(QStringLiteral("needs a GPU")), 1);
     }
 
     void refusesWhatCannotRunInWords()

@@ -94,8 +94,25 @@ SubmitPanel::SubmitPanel(AppContext& ctx, QWidget* parent)
     auto* sampleMenu = new QMenu(samples);
     for (const Sample& s : kSamples) {
         const QString id = QString::fromLatin1(s.id);
-        sampleMenu->addAction(tr(s.title), this, [this, id] { loadSample(id); });
+        QAction* a = sampleMenu->addAction(tr(s.title), this, [this, id] { loadSample(id); });
+        a->setData(QString::fromLatin1(s.device));
     }
+    // Where no GPU was found, the CUDA and Triton samples say what they need before they are
+    // picked (they still load: Modal can run them).
+    connect(sampleMenu, &QMenu::aboutToShow, this, [this, sampleMenu] {
+        const bool noGpu = m_ctx.devices()->ready() && m_ctx.devices()->gpuCount() == 0;
+        for (QAction* a : sampleMenu->actions()) {
+            const bool gpuOnly = a->data().toString() != u"cpu"_s;
+            a->setToolTip(gpuOnly && noGpu
+                              ? tr("Needs a GPU: none was found here, so run it on Modal (Target)")
+                              : QString());
+            QString text = a->text().section(u"  —  "_s, 0, 0);
+            if (gpuOnly && noGpu)
+                text += tr("  —  needs a GPU (Modal)");
+            a->setText(text);
+        }
+    });
+    sampleMenu->setToolTipsVisible(true);
     samples->setMenu(sampleMenu);
     // The KernelBench list: shown when a checkout is chosen (or the user showed it), so on a narrow
     // window the editors get its width until there is something to list.
