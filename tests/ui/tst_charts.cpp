@@ -3,6 +3,8 @@
 #include "ui/charts/ChartData.h"
 #include "ui/charts/ChartWidget.h"
 #include "ui/charts/ChartsPanel.h"
+#include "ui/charts/RatesChart.h"
+#include "ui/charts/SpeedupTimeChart.h"
 #include "ui/charts/TimeAxisTicker.h"
 #include "ui/demo/DemoData.h"
 #include "ui/models/HistoryFilterModel.h"
@@ -97,6 +99,34 @@ private Q_SLOTS:
                  qPrintable(chart.emptyMessage()));
         chart.setSeries(ChartData::build({}, {}));
         QCOMPARE(chart.emptyMessage(), QStringLiteral("No problem has a correct result with a speedup yet."));
+    }
+
+    // An empty chart tells a fresh history from a filter that hides everything; a few seconds of
+    // results are centred in the minute the time axis shows at least.
+    void emptyChartsSayWhyAndShortSpansAreCentred()
+    {
+        SpeedupTimeChart time;
+        RatesChart rates;
+        ChartSeries none = ChartData::build({}, {});
+        time.setSeries(none, nullptr, nullptr);
+        rates.setSeries(none);
+        QVERIFY2(time.emptyMessage().startsWith(QStringLiteral("No evaluations yet")),
+                 qPrintable(time.emptyMessage()));
+        QCOMPARE(rates.emptyMessage(), time.emptyMessage());
+        none.filterActive = true;
+        time.setSeries(none, nullptr, nullptr);
+        QCOMPARE(time.emptyMessage(), QStringLiteral("No evaluations match the filter."));
+
+        const auto correct = std::uint8_t(EvalStatus::Correct), win = std::uint8_t(WinVerdict::Win);
+        const double t0 = 1.8e9;
+        time.setSeries(ChartData::build({{t0, 1.2f, 0, correct, win}, {t0 + 20, 1.3f, 0, correct, win}},
+                                        {QStringLiteral("a")}),
+                       nullptr, nullptr);
+        const QCPRange x = time.xAxis->range();
+        QVERIFY2(std::abs((x.lower + x.upper) / 2 - (t0 + 10)) < 1e-6,
+                 qPrintable(QString::number(x.center() - t0)));
+        QVERIFY(x.size() >= 60);
+        QVERIFY(time.emptyMessage().isEmpty());
     }
 
     void pointTooltipIsNotReplacedByHelp()

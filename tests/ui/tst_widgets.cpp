@@ -38,6 +38,8 @@ private Q_SLOTS:
                  QStringLiteral("The trials spread widely."));
         QCOMPARE(Format::sentence(QStringLiteral("Done!")), QStringLiteral("Done!"));
         QCOMPARE(Format::sentence(QString()), QString());
+        QCOMPARE(Format::count(1, QStringLiteral("app"), QStringLiteral("apps")), QStringLiteral("1 app"));
+        QCOMPARE(Format::count(0, QStringLiteral("app"), QStringLiteral("apps")), QStringLiteral("0 apps"));
         QCOMPARE(Format::seconds(4.3), QStringLiteral("4.3 s"));
         QCOMPARE(Format::seconds(42), QStringLiteral("42 s"));
         QCOMPARE(Format::seconds(60), QStringLiteral("1 min"));

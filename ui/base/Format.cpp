@@ -113,6 +113,11 @@ QString Format::percent(std::optional<double> p)
     return QString::number(*p, 'f', std::abs(*p) >= 1 ? 1 : 2) + QStringLiteral(" %");
 }
 
+QString Format::count(qint64 n, const QString& one, const QString& many)
+{
+    return QLocale().toString(n) + u' ' + (n == 1 ? one : many);
+}
+
 QString Format::sentence(const QString& clause)
 {
     QString s = clause.trimmed();

@@ -21,6 +21,8 @@ public:
     static QString percent(std::optional<double> p);       // "34.5 %", "3.1 %", "0.42 %", "—"
     static QString dash() { return QStringLiteral("—"); }
     static QString sentence(const QString& clause); // "the x spread" → "The x spread."
+    // "1 app", "3 apps" (no translator is loaded, so tr()'s %n would leave "app(s)").
+    static QString count(qint64 n, const QString& one, const QString& many);
 };
 
 } // namespace kw::ui

@@ -2,6 +2,7 @@
 
 #include "core/model/EvalResult.h"
 
+#include <QObject>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -132,6 +133,12 @@ ChartSeries ChartData::build(const std::vector<ChartPoint>& points, const std::v
         s.bestSpeedup.push_back(ranked[i].first);
     }
     return s;
+}
+
+QString ChartSeries::nothingText() const
+{
+    return filterActive ? QObject::tr("No evaluations match the filter.")
+                        : QObject::tr("No evaluations yet: submit a kernel, or follow a training run.");
 }
 
 } // namespace kw::ui

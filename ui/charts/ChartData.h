@@ -52,6 +52,10 @@ struct ChartSeries
     int problemsWithoutWin = 0;  // problems with a correct speedup but no significant win
     int total = 0, withSpeedup = 0, correct = 0;
     double tMin = 0, tMax = 0;
+    bool filterActive = false; // set by the panel: an empty chart says "none match" or "none yet"
+
+    // The empty chart's words when nothing at all is left to plot.
+    QString nothingText() const;
 };
 
 // Turns the filtered points into the four charts' series. Pure; safe on any thread.

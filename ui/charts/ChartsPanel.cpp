@@ -16,6 +16,7 @@
 #include "core/model/HistoryStore.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QFileDialog>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -221,6 +222,9 @@ void ChartsPanel::rebuild()
 void ChartsPanel::onBuilt(Build j)
 {
     m_series = j.series;
+    m_series.filterActive = !m_ctx.filtered()->filter().isEmpty();
+    if (m_series.total == 0) // empty time axes show the present, not 1970
+        m_series.tMin = m_series.tMax = double(QDateTime::currentSecsSinceEpoch());
     m_time->setSeries(m_series, j.points, j.names);
     m_hist->setSeries(m_series);
     m_rates->setSeries(m_series);
@@ -255,12 +259,13 @@ QString ChartsPanel::scoresText() const
 {
     const std::size_t left = m_scores.eager.notCounted;
     if (m_scores.eager.results == 0)
-        return left ? tr("Scores: the %n evaluation(s) in the filter were cancelled or not run.", "",
-                         int(left))
-                    : tr("Scores: no evaluation in the filter.");
+        return left == 1 ? tr("Scores: the one evaluation in the filter was cancelled or not run.")
+               : left    ? tr("Scores: the %1 evaluations in the filter were cancelled or not run.").arg(left)
+               : m_series.filterActive ? tr("Scores: no evaluation in the filter.")
+                                       : tr("Scores: no evaluations yet.");
     QString text = tr("<b>vs eager</b> %1").arg(ScoreData::describe(m_scores.eager));
     if (left)
-        text += tr(" (%n cancelled or not run: left out)", "", int(left));
+        text += tr(" (%1 cancelled or not run: left out)").arg(left);
     if (m_scores.compile.measured == 0)
         return text + tr("<br><b>vs torch.compile</b> not measured (Settings → Defaults → Baselines)");
     const SpeedupScores& c = m_scores.compile;

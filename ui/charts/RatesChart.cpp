@@ -62,7 +62,10 @@ void RatesChart::setSeries(const ChartSeries& s)
     m_correct->setData(s.rateTime, s.correctRate, true);
     m_counts->setData(s.rateTime, s.rateCount, true);
     m_counts->setWidth(s.bucketSeconds * 0.85);
-    setEmptyMessage(s.rateTime.isEmpty() ? tr("No evaluations match the filter.") : QString());
+    setEmptyMessage(s.rateTime.isEmpty() ? (s.total == 0 ? s.nothingText()
+                                                         : tr("Only infrastructure errors here: they are not "
+                                                              "counted in the rates."))
+                                         : QString());
     resetZoom();
 }
 

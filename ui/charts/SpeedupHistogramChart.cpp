@@ -54,7 +54,9 @@ void SpeedupHistogramChart::setSeries(const ChartSeries& s)
         m_maxCount = std::max(m_maxCount, c);
         total += c;
     }
-    setEmptyMessage(total == 0 ? tr("No correct result with a speedup in the filter.") : QString());
+    setEmptyMessage(total > 0      ? QString()
+                    : s.total == 0 ? s.nothingText()
+                                   : tr("No correct result with a speedup in the filter."));
     resetZoom();
 }
 

@@ -77,11 +77,13 @@ void SpeedupTimeChart::setSeries(const ChartSeries& s, std::shared_ptr<const std
         }
     }
     legend->setVisible(legend->itemCount() > 0);
-    m_tMin = s.tMin;
-    m_tMax = std::max(s.tMax, s.tMin + 60);
+    // At least a minute wide, centred on the points (a few seconds of results, or one result).
+    const double widen = std::max(0.0, 60 - (s.tMax - s.tMin)) / 2;
+    m_tMin = s.tMin - widen;
+    m_tMax = s.tMax + widen;
     m_yMin = hi > 0 ? std::min(lo / 1.4, 0.8) : 0.1;
     m_yMax = hi > 0 ? std::max(hi * 1.4, 1.25) : 10;
-    setEmptyMessage(s.withSpeedup == 0 ? (s.total == 0 ? tr("No evaluations match the filter.")
+    setEmptyMessage(s.withSpeedup == 0 ? (s.total == 0 ? s.nothingText()
                                                        : tr("No evaluation in the filter has a speedup yet."))
                                        : QString());
     resetZoom();

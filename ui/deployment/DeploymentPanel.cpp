@@ -1,5 +1,6 @@
 #include "ui/deployment/DeploymentPanel.h"
 
+#include "ui/base/Format.h"
 #include "ui/base/Settings.h"
 #include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentUi.h"
@@ -200,8 +201,8 @@ void DeploymentPanel::showPoll(const DeploymentBridge::Poll& r)
 {
     if (r.appsOk && r.containersOk) {
         m_nextPollMs = kPollMs;
-        m_pollStatus->setText(tr("%n app(s), ", nullptr, r.apps) +
-                              tr("%n container(s)", nullptr, r.containers));
+        m_pollStatus->setText(Format::count(r.apps, tr("app"), tr("apps")) + QStringLiteral(", ") +
+                              Format::count(r.containers, tr("container"), tr("containers")));
         m_pollStatus->setStyleSheet({});
     } else {
         m_nextPollMs = std::min(m_nextPollMs * 2, kMaxPollMs);

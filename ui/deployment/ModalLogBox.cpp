@@ -1,5 +1,6 @@
 #include "ui/deployment/ModalLogBox.h"
 
+#include "ui/base/Format.h"
 #include "ui/deployment/DeploymentBridge.h"
 #include "ui/deployment/DeploymentUi.h"
 #include "ui/models/LogFilterModel.h"
@@ -63,8 +64,8 @@ ModalLogBox::ModalLogBox(DeploymentBridge* bridge, QWidget* parent)
     connect(m_bridge, &DeploymentBridge::logResults, this, [this](int found, int newInStore) {
         m_followResults += found;
         m_followStatus->setText(
-            tr("%n evaluation(s) from the logs", nullptr, m_followResults) +
-            (newInStore >= 0 ? tr(", %n new in the history", nullptr, newInStore) : QString()));
+            tr("%1 from the logs").arg(Format::count(m_followResults, tr("evaluation"), tr("evaluations"))) +
+            (newInStore >= 0 ? tr(", %1 new in the history").arg(newInStore) : QString()));
     });
     connect(m_bridge, &DeploymentBridge::logStream, this, [this](const DeploymentBridge::StreamState& e) {
         m_followStatus->setText(

@@ -1,5 +1,6 @@
 #include "ui/deployment/TroubleshootPanel.h"
 
+#include "ui/base/Format.h"
 #include "ui/services/AppContext.h"
 
 #include <QHBoxLayout>
@@ -80,7 +81,8 @@ TroubleshootPanel::TroubleshootPanel(AppContext& ctx, QWidget* parent)
     connect(m_bridge, &DeploymentBridge::checksEnded, this, [this](int failed) {
         m_run->setEnabled(true);
         m_summary->setText(failed == 0 ? tr("✓ All checks passed")
-                                       : tr("✗ %n check(s) failed; see the fixes below", nullptr, failed));
+                                       : tr("✗ %1 failed; see the fixes below")
+                                             .arg(Format::count(failed, tr("check"), tr("checks"))));
     });
 }
 

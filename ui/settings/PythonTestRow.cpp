@@ -99,7 +99,8 @@ void PythonTestRow::showProbe(const SettingsBridge::PythonReport& p)
                         .arg(g.index)
                         .arg(g.name.toHtmlEscaped(), g.arch,
                              Format::bytes(g.memoryGiB * 1024.0 * 1024.0 * 1024.0));
-        text += u"<br>"_s + tr("torch sees %n GPU(s): ", nullptr, static_cast<int>(p.gpus.size())) +
+        text += u"<br>"_s +
+                tr("torch sees %1: ").arg(Format::count(qint64(p.gpus.size()), tr("GPU"), tr("GPUs"))) +
                 gpus.join(u", "_s);
     }
     m_result->setText(text);
