@@ -13,7 +13,8 @@ EmptyViewHint* EmptyViewHint::install(QAbstractItemView* view, TextFn text)
 }
 
 EmptyViewHint::EmptyViewHint(QAbstractItemView* view, TextFn text)
-    : QObject(view), m_view(view), m_label(new QLabel(view->viewport())), m_text(std::move(text))
+    : QObject(view), m_view(view), m_viewport(view->viewport()), m_label(new QLabel(m_viewport)),
+      m_text(std::move(text))
 {
     m_label->setObjectName(QStringLiteral("emptyViewHint"));
     m_label->setAlignment(Qt::AlignCenter);
@@ -23,7 +24,7 @@ EmptyViewHint::EmptyViewHint(QAbstractItemView* view, TextFn text)
     m_label->setForegroundRole(QPalette::PlaceholderText);
     m_label->setContentsMargins(24, 12, 24, 12);
     m_label->hide();
-    view->viewport()->installEventFilter(this);
+    m_viewport->installEventFilter(this);
     refresh();
 }
 
@@ -50,7 +51,7 @@ void EmptyViewHint::refresh()
     const bool empty = !m_view->model() || m_view->model()->rowCount() == 0;
     const QString text = empty && m_text ? m_text() : QString();
     m_label->setText(text);
-    m_label->setGeometry(m_view->viewport()->rect());
+    m_label->setGeometry(m_viewport->rect());
     m_label->setVisible(!text.isEmpty());
 }
 
@@ -61,7 +62,8 @@ QString EmptyViewHint::shownText() const
 
 bool EmptyViewHint::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view->viewport() && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
+    // Resize and Show come only while the view is whole (not from its destructor).
+    if (watched == m_viewport && (event->type() == QEvent::Resize || event->type() == QEvent::Show))
         refresh();
     return QObject::eventFilter(watched, event);
 }

@@ -32,6 +32,8 @@ private:
     void watch(QAbstractItemModel* model);
 
     QAbstractItemView* m_view;
+    QWidget* m_viewport; // compared, never called through m_view, in eventFilter: it also sees the
+                         // events of a view being destroyed, when m_view is no longer one
     QLabel* m_label;
     TextFn m_text;
     QPointer<QAbstractItemModel> m_model;
