@@ -19,8 +19,7 @@ namespace {
 
 std::string findOnPath(const std::string& exe, const std::vector<std::string>& extra)
 {
-    const char* path = std::getenv("PATH");
-    if (auto found = findExecutable(exe, path ? path : ""))
+    if (auto found = findExecutable(exe, processSearchPath()))
         return *found;
     for (const auto& e : extra)
         if (isExecutableFile(e))

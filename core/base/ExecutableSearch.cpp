@@ -1,5 +1,6 @@
 #include "core/base/ExecutableSearch.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 
@@ -20,6 +21,12 @@ std::vector<std::string> searchPathDirs(std::string_view path)
         start = end + 1;
     }
     return out;
+}
+
+std::string_view processSearchPath()
+{
+    const char* path = std::getenv("PATH");
+    return path ? path : "";
 }
 
 bool isExecutableFile(const std::string& path)

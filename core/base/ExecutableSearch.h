@@ -13,6 +13,9 @@ namespace kw {
 // The directories of a PATH-style list, in order.
 std::vector<std::string> searchPathDirs(std::string_view path);
 
+// This process's $PATH ("" when unset).
+std::string_view processSearchPath();
+
 // A regular file this process may execute.
 bool isExecutableFile(const std::string& path);
 

@@ -229,7 +229,7 @@ PythonProbe findPython(const std::string& preferred, const std::string& evaluato
     std::vector<std::pair<std::string, std::string>> candidates; // (label, command)
     if (const char* e = std::getenv("KERNELWATCH_PYTHON"); e && *e)
         candidates.emplace_back(std::string(e) + " ($KERNELWATCH_PYTHON)", e);
-    const auto onPath = findExecutable("python3", std::getenv("PATH") ? std::getenv("PATH") : "");
+    const auto onPath = findExecutable("python3", processSearchPath());
     if (onPath && *onPath != "/usr/bin/python3")
         candidates.emplace_back("python3 (" + *onPath + ")", "python3");
     candidates.emplace_back("/usr/bin/python3", "/usr/bin/python3");

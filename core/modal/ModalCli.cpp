@@ -2,7 +2,6 @@
 
 #include "core/base/ChildEnv.h"
 #include "core/base/ExecutableSearch.h"
-#include "core/base/Paths.h"
 #include "core/base/Subprocess.h"
 #include "core/modal/ModalLineBuffer.h"
 #include "core/modal/ModalSecrets.h"
@@ -37,9 +36,8 @@ ModalDiagnosis parseFailure(const std::string& error)
 {
     ModalDiagnosis d = modalDiagnosisFor(ModalCause::Unknown, error);
     d.summary = "unexpected output from modal (" + error + ")";
-    d.fix = "the installed modal client may be incompatible: upgrade it (`pipx upgrade modal`, or `pip "
-            "install -U "
-            "modal` in its virtual environment)";
+    d.fix = "the installed modal client may be incompatible: upgrade it (`pipx upgrade modal`, or "
+            "`pip install -U modal` in its virtual environment)";
     return d;
 }
 
@@ -59,8 +57,6 @@ ModalCliOptions ModalCliOptions::fromEnvironment()
     ModalCliOptions o;
     if (const char* bin = std::getenv("KERNELWATCH_MODAL_BIN"); bin && *bin)
         o.program = bin;
-    else
-        o.program = defaultProgram(std::getenv("PATH") ? std::getenv("PATH") : "", paths::homeDir());
     if (const char* env = std::getenv("MODAL_ENVIRONMENT"); env && *env)
         o.environment = env;
     return o;

@@ -30,7 +30,8 @@ struct ModalCliOptions
     double deployTimeoutS = 1800; // image builds take a while
     std::string workDir;          // empty = inherit
 
-    // program from $KERNELWATCH_MODAL_BIN when set, else defaultProgram() for $PATH and $HOME.
+    // program from $KERNELWATCH_MODAL_BIN when set, else "modal" (AppSettings::modalCliOptions
+    // puts the resolved one, defaultProgram() by default, in its place).
     static ModalCliOptions fromEnvironment();
     // "modal" when `path` has it; else pipx's HOME/.local/bin/modal when that exists (Debian's
     // ~/.profile puts that folder on PATH only at a login after it was created, so a desktop

@@ -2,6 +2,7 @@
 
 #include "core/local/MemoryCap.h"
 
+#include "core/base/ExecutableSearch.h"
 #include "core/base/Paths.h"
 #include "core/base/Text.h"
 #include "core/modal/ModalSecrets.h"
@@ -257,9 +258,8 @@ AppSettings AppSettings::resolve(const SettingLayers& l)
         (keyEnv ? s.modalProxySecret : s.modalProxyKey) = Setting<std::string>{
             "", SettingSource::Environment,
             keyEnv ? "KERNELWATCH_PROXY_SECRET (unset)" : "KERNELWATCH_PROXY_KEY (unset)"};
-    const char* path = std::getenv("PATH");
     s.modalCli = r.text({"modal", "KERNELWATCH_MODAL_BIN", "modal/cli", nullptr},
-                        ModalCliOptions::defaultProgram(path ? path : "", paths::homeDir()));
+                        ModalCliOptions::defaultProgram(processSearchPath(), paths::homeDir()));
 
     s.correctTrials = r.number<int>({"trials", nullptr, "defaults/correctTrials", nullptr}, 5, 1, 1000);
     s.perfTrials = r.number<int>({"perf-trials", nullptr, "defaults/perfTrials", nullptr}, 100, 1, 100000);

@@ -22,9 +22,8 @@ class QTemporaryDir;
 
 namespace kw::ui {
 
-class EmptyViewHint;
-
 class CodeEditor;
+class EmptyViewHint;
 class StepChart;
 class TraceTableModel;
 

@@ -432,6 +432,10 @@ void ResultCard::showResult(const EvalResult& r)
     // A setup refusal never ran the kernel: not the kernel's failure.
     const std::string notRunReason = r.notRunReason();
     const bool notRun = !notRunReason.empty();
+    const NotRunMessage refusal = notRun ? notRunMessage(r) : NotRunMessage{};
+    // A result that never ran (cancelled, refused) has no tests, differences, flags or speed of
+    // light to show: "0 / 5" and "flags: none" would read as measured.
+    const bool ran = !notRun && !m_cancelled;
     if (m_cancelled) {
         m_badge->setText(tr("CANCELLED"));
         m_badge->setToolTip(tr("You stopped this evaluation before it finished."));
@@ -483,7 +487,7 @@ void ResultCard::showResult(const EvalResult& r)
     else if (m_cancelled)
         m_speedupNote->setText(tr("cancelled before it finished"));
     else if (notRun) // what to do, under the headline: nothing else on the card is measured
-        m_speedupNote->setText(notRunMessage(r).what);
+        m_speedupNote->setText(refusal.what);
     else
         m_speedupNote->setText(r.status == EvalStatus::Correct ? tr("performance was not measured")
                                                                : tr("no speedup: the kernel did not pass"));
@@ -494,12 +498,7 @@ void ResultCard::showResult(const EvalResult& r)
     setRow(m_baseline,
            r.baselineRuntimeMs || r.baselineStats ? spread(r.baselineStats, r.baselineRuntimeMs) : QString());
     setRow(m_compile, describeCompile(r));
-    setRow(m_sol, describeSol(r));
-    // A result that never ran (cancelled, refused) has no tests, differences, flags or speed of
-    // light to show: "0 / 5" and "flags: none" would read as measured.
-    const bool ran = !notRun && !m_cancelled;
-    if (!ran)
-        setRow(m_sol, QString());
+    setRow(m_sol, ran ? describeSol(r) : QString());
     setRow(m_tests, ran && r.testsTotal > 0 ? tr("%1 / %2").arg(r.testsPassed).arg(r.testsTotal) : QString());
     QString diff;
     if (r.metadata.is_object() && r.metadata.contains("max_difference")) {
@@ -511,7 +510,7 @@ void ResultCard::showResult(const EvalResult& r)
     QStringList flags;
     for (const auto& f : r.flags)
         flags << qs(f);
-    setRow(m_flags, !ran && flags.isEmpty() ? QString() : flags.isEmpty() ? tr("none") : flags.join(u", "_s));
+    setRow(m_flags, !flags.isEmpty() ? flags.join(u", "_s) : ran ? tr("none") : QString());
     QString device = qs(r.device.name);
     if (!r.device.target.empty())
         device += (device.isEmpty() ? QString() : u"  ·  "_s) + qs(r.device.target);
@@ -535,7 +534,7 @@ void ResultCard::showResult(const EvalResult& r)
                              : (r.request.target == "local" ? tr("free (local)") : QString()));
 
     // A refusal's message is the note; only its details, when it has some, go in the box.
-    const QString errorText = notRun ? notRunMessage(r).details : qs(r.errorMessage);
+    const QString errorText = notRun ? refusal.details : qs(r.errorMessage);
     m_errorArea->setVisible(!errorText.isEmpty());
     m_error->setText(errorText);
     const bool showLog = !r.logTail.empty();
